@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Team, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + (("Casework", {"fields": ("team", "job_title")}),)
+    list_display = ("username", "first_name", "last_name", "team", "is_active")
+    list_filter = ("team", "groups", "is_active")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    filter_horizontal = ("managers",)
+    search_fields = ("name",)

@@ -1,0 +1,78 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups with these names; a user may hold more than one."""
+
+    SOCIAL_WORKER = "Social worker"
+    TEAM_MANAGER = "Team manager"
+    IRO = "IRO"
+    BUSINESS_SUPPORT = "Business support"
+    SENIOR_MANAGER = "Senior manager"
+    ADMINISTRATOR = "Administrator"
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    managers = models.ManyToManyField("accounts.User", related_name="managed_teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    job_title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if not self.is_authenticated or not self.pk:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def is_social_worker(self) -> bool:
+        return self.has_role(Role.SOCIAL_WORKER)
+
+    @property
+    def is_team_manager(self) -> bool:
+        return self.has_role(Role.TEAM_MANAGER)
+
+    @property
+    def is_iro(self) -> bool:
+        return self.has_role(Role.IRO)
+
+    @property
+    def is_business_support(self) -> bool:
+        return self.has_role(Role.BUSINESS_SUPPORT)
+
+    @property
+    def is_senior_manager(self) -> bool:
+        return self.has_role(Role.SENIOR_MANAGER)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.has_role(Role.ADMINISTRATOR)
+
+    @cached_property
+    def managed_team_ids(self) -> frozenset[int]:
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.managed_teams.values_list("pk", flat=True))

@@ -1,0 +1,96 @@
+"""Shared fixtures: the personas every view test uses, and eager Celery by default."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role, Team, User
+from cases.models import Child
+from tests.accounts.factories import PASSWORD, TeamFactory, make_user
+from tests.cases.factories import ChildFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_eager(settings):
+    # Fast password hashing for the many users tests create.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Unit and view tests run tasks in-process; the broker itself is tested in test_celery.py.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from wirral_cp.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@dataclass
+class World:
+    """Two teams and one of each persona; `child` is allocated to `social_worker` in `team`."""
+
+    team: Team
+    other_team: Team
+    social_worker: User
+    same_team_worker: User
+    other_team_worker: User
+    team_manager: User
+    other_manager: User
+    iro: User
+    other_iro: User
+    business_support: User
+    senior_manager: User
+    administrator: User
+    child: Child
+
+    def persona(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+PERSONAS = [
+    "social_worker",
+    "same_team_worker",
+    "other_team_worker",
+    "team_manager",
+    "other_manager",
+    "iro",
+    "other_iro",
+    "business_support",
+    "senior_manager",
+    "administrator",
+    "anonymous",
+]
+
+
+@pytest.fixture
+def world(db) -> World:
+    team = TeamFactory(name="Team A")
+    other_team = TeamFactory(name="Team B")
+    social_worker = make_user(Role.SOCIAL_WORKER, team=team, username="sw_a")
+    w = World(
+        team=team,
+        other_team=other_team,
+        social_worker=social_worker,
+        same_team_worker=make_user(Role.SOCIAL_WORKER, team=team, username="sw_a2"),
+        other_team_worker=make_user(Role.SOCIAL_WORKER, team=other_team, username="sw_b"),
+        team_manager=make_user(Role.TEAM_MANAGER, team=team, manages=[team], username="tm_a"),
+        other_manager=make_user(
+            Role.TEAM_MANAGER, team=other_team, manages=[other_team], username="tm_b"
+        ),
+        iro=make_user(Role.IRO, username="iro_1"),
+        other_iro=make_user(Role.IRO, username="iro_2"),
+        business_support=make_user(Role.BUSINESS_SUPPORT, username="bs"),
+        senior_manager=make_user(Role.SENIOR_MANAGER, username="senior"),
+        administrator=make_user(Role.ADMINISTRATOR, username="admin_1", is_staff=True),
+        child=ChildFactory(allocated_team=team, allocated_worker=social_worker),
+    )
+    return w
+
+
+@pytest.fixture
+def login(client):
+    def _login(user: User | None):
+        client.logout()
+        if user is not None:
+            assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login
