@@ -8,9 +8,15 @@ from django.db import models
 from django.utils import timezone
 
 from wirral_cp.concurrency import VersionedModel
+from wirral_cp.working_days import add_working_days
 
+from .codes.agency import Agency
+from .codes.assessment_factor import NO_FACTORS, AssessmentFactor
+from .codes.closure_reason import ClosureReason
 from .codes.disability import Disability
 from .codes.ethnicity import Ethnicity
+from .codes.primary_need import PrimaryNeed
+from .codes.referral_source import ReferralSource
 from .codes.sex import Sex
 from .codes.upn_unknown import UPNUnknownReason
 from .validators import validate_nhs_number, validate_upn
@@ -203,3 +209,633 @@ class Child(VersionedModel):
 
 
 auditlog.register(Child)
+
+
+# --- Family and network ---------------------------------------------------------------------
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    STEP_PARENT = "step_parent", "Step-parent"
+    PARENTS_PARTNER = "parents_partner", "Parent's partner"
+    SIBLING = "sibling", "Sibling (full)"
+    HALF_SIBLING = "half_sibling", "Half-sibling"
+    STEP_SIBLING = "step_sibling", "Step-sibling"
+    GRANDMOTHER = "grandmother", "Grandmother"
+    GRANDFATHER = "grandfather", "Grandfather"
+    AUNT = "aunt", "Aunt"
+    UNCLE = "uncle", "Uncle"
+    COUSIN = "cousin", "Cousin"
+    CHILDS_CHILD = "childs_child", "Child's own child"
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    KINSHIP_CARER = "kinship_carer", "Kinship carer"
+    FAMILY_FRIEND = "family_friend", "Family friend"
+    OTHER = "other", "Other"
+
+
+PARENT_RELATIONSHIPS = {Relationship.MOTHER, Relationship.FATHER}
+# Generation relative to the child, for the genogram: grandparents -2, parents -1, siblings 0.
+RELATIONSHIP_GENERATION = {
+    Relationship.GRANDMOTHER: -2,
+    Relationship.GRANDFATHER: -2,
+    Relationship.MOTHER: -1,
+    Relationship.FATHER: -1,
+    Relationship.STEP_PARENT: -1,
+    Relationship.PARENTS_PARTNER: -1,
+    Relationship.AUNT: -1,
+    Relationship.UNCLE: -1,
+    Relationship.SIBLING: 0,
+    Relationship.HALF_SIBLING: 0,
+    Relationship.STEP_SIBLING: 0,
+    Relationship.COUSIN: 0,
+    Relationship.CHILDS_CHILD: 1,
+}
+
+
+class FamilyMember(VersionedModel):
+    """A person in the child's family or network (never a user of the system)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="family")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_death = models.DateField(null=True, blank=True)
+    is_deceased = models.BooleanField(default=False)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    lives_with_child = models.BooleanField("lives in the child's household", default=False)
+    parental_responsibility = models.BooleanField(default=False)
+    involved_in_safety_plan = models.BooleanField(default=False)
+    partner = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Their partner or spouse, if also recorded here.",
+    )
+    partnership_status = models.CharField(
+        max_length=12,
+        blank=True,
+        choices=[
+            ("married", "Married or civil partners"),
+            ("partners", "Living together / partners"),
+            ("separated", "Separated"),
+            ("divorced", "Divorced"),
+        ],
+    )
+    address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["child", "relationship", "last_name", "first_name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_father_not_living_with_child(self) -> bool:
+        return self.relationship == Relationship.FATHER and not self.lives_with_child
+
+    @property
+    def deceased(self) -> bool:
+        return self.is_deceased or self.date_of_death is not None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
+            errors["date_of_birth"] = "The date of birth cannot be in the future."
+        if self.date_of_death:
+            if self.date_of_death > today:
+                errors["date_of_death"] = "The date of death cannot be in the future."
+            elif self.date_of_birth and self.date_of_death < self.date_of_birth:
+                errors["date_of_death"] = "The date of death cannot be before the date of birth."
+        if self.partner_id and self.partner_id == self.pk:
+            errors["partner"] = "A person cannot be their own partner."
+        if self.partner and self.partner.child_id != self.child_id:
+            errors["partner"] = "The partner must be someone recorded for this child."
+        if self.partner_id and not self.partnership_status:
+            errors["partnership_status"] = "Say what kind of partnership this is."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Professional(VersionedModel):
+    """A professional around the child: a participant, never a user."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="professionals")
+    name = models.CharField(max_length=200)
+    agency = models.CharField(max_length=20, choices=Agency.choices)
+    role = models.CharField(
+        max_length=200, help_text="For example GP, health visitor, head teacher."
+    )
+    organisation = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["child", "agency", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"
+
+
+# --- Contact, referral and the CIN episode ----------------------------------------------------
+
+
+class ThresholdDecision(models.TextChoices):
+    NFA = "nfa", "No further action"
+    EARLY_HELP = "early_help", "Early help"
+    ASSESSMENT = "assessment", "Assessment (child and family assessment)"
+    STRATEGY = "strategy", "Strategy discussion (reasonable cause to suspect significant harm)"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self) -> "ReferralQuerySet":
+        return self.filter(closure_date__isnull=True)
+
+
+class Referral(VersionedModel):
+    """A contact that became a referral: one children in need (CIN) episode for the census."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="referrals")
+    received_at = models.DateTimeField("date and time received")
+    source = models.CharField("referral source", max_length=2, choices=ReferralSource.choices)
+    referrer_name = models.CharField(max_length=200, blank=True)
+    reason = models.TextField("reason for referral and presenting concerns")
+    primary_need = models.CharField(
+        max_length=2,
+        choices=PrimaryNeed.choices,
+        blank=True,
+        help_text="The main reason the child needs services (census primary need code).",
+    )
+    decision = models.CharField(
+        "threshold decision", max_length=12, choices=ThresholdDecision.choices, blank=True
+    )
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    closure_date = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(
+        "reason for closure", max_length=3, choices=ClosureReason.choices, blank=True
+    )
+    stepped_down_to_early_help = models.BooleanField(
+        default=False, help_text="The child was stepped down to early help when this closed."
+    )
+    source_system = models.CharField(
+        max_length=10, choices=RecordSource.choices, default=RecordSource.ENTERED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["child", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"Referral received {timezone.localtime(self.received_at):%d %b %Y}"
+
+    @property
+    def referral_date(self) -> date:
+        return timezone.localtime(self.received_at).date()
+
+    @property
+    def decision_due(self) -> date:
+        """Working Together: a decision within 1 working day of receipt."""
+        return add_working_days(self.referral_date, 1)
+
+    @property
+    def decision_date(self) -> date | None:
+        return timezone.localtime(self.decided_at).date() if self.decided_at else None
+
+    @property
+    def decision_late(self) -> bool:
+        decided = self.decision_date or timezone.localdate()
+        return decided > self.decision_due
+
+    @property
+    def assessment_due(self) -> date:
+        return add_working_days(self.referral_date, 45)
+
+    @property
+    def is_nfa(self) -> bool:
+        return self.decision == ThresholdDecision.NFA
+
+    @property
+    def is_open(self) -> bool:
+        return self.closure_date is None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        now = timezone.now()
+        if self.received_at and self.received_at > now:
+            errors["received_at"] = "The referral cannot be received in the future."
+        if self.decided_at and self.received_at and self.decided_at < self.received_at:
+            errors["decided_at"] = "The decision cannot be made before the referral was received."
+        if self.closure_date:
+            if self.received_at and self.closure_date < self.referral_date:
+                errors["closure_date"] = (
+                    "The case cannot close before the referral was received "
+                    f"({self.referral_date:%d/%m/%Y})."
+                )
+            elif self.closure_date > timezone.localdate():
+                errors["closure_date"] = "The closure date cannot be in the future."
+            if not self.closure_reason:
+                errors["closure_reason"] = "Give the reason for closure (RC1 to RC9)."
+            if not self.primary_need:
+                errors["primary_need"] = "Give the primary need code before closing."
+        elif self.closure_reason:
+            errors["closure_date"] = "Give the closure date, or clear the reason for closure."
+        if self.stepped_down_to_early_help and not self.closure_date:
+            errors["stepped_down_to_early_help"] = (
+                "A step-down to early help is recorded when the case closes: give the closure date."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Assessment(VersionedModel):
+    """A child and family assessment within a CIN episode."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="assessments")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="assessments")
+    start_date = models.DateField()
+    authorised_date = models.DateField(
+        null=True, blank=True, help_text="The date a manager authorised the completed assessment."
+    )
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    factors = models.JSONField(
+        "factors identified",
+        default=list,
+        blank=True,
+        help_text='Census codes; "21 No factors identified" only on its own.',
+    )
+    family_history = models.TextField(
+        blank=True, help_text="Family history and its impact on the child now."
+    )
+    childs_views = models.TextField("the child's views, in their words", blank=True)
+    analysis = models.TextField(blank=True)
+    outcome = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[
+            ("nfa", "No further action"),
+            ("early_help", "Step down to early help"),
+            ("cin_plan", "Child in need plan"),
+            ("strategy", "Strategy discussion"),
+            ("looked_after", "Became looked after"),
+        ],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Assessment started {self.start_date:%d %b %Y}"
+
+    @property
+    def due_date(self) -> date:
+        return self.referral.assessment_due
+
+    @property
+    def is_late(self) -> bool:
+        done = self.authorised_date or timezone.localdate()
+        return done > self.due_date
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        codes = list(self.factors or [])
+        if self.start_date and self.start_date > today:
+            errors["start_date"] = "The assessment cannot start in the future."
+        if self.referral_id and self.start_date and self.start_date < self.referral.referral_date:
+            errors["start_date"] = (
+                "The assessment cannot start before the referral was received "
+                f"({self.referral.referral_date:%d/%m/%Y})."
+            )
+        if self.authorised_date:
+            if self.start_date and self.authorised_date < self.start_date:
+                errors["authorised_date"] = "An assessment cannot be authorised before it started."
+            elif self.authorised_date > today:
+                errors["authorised_date"] = "The authorisation date cannot be in the future."
+            if not codes:
+                errors["factors"] = (
+                    "Record the factors identified before authorising "
+                    '(choose "21 No factors identified" if there were none).'
+                )
+        unknown = [c for c in codes if c not in AssessmentFactor.values]
+        if unknown:
+            errors["factors"] = f"Unknown factor code: {', '.join(unknown)}."
+        elif NO_FACTORS in codes and len(codes) > 1:
+            errors["factors"] = (
+                '"21 No factors identified" cannot be chosen together with other factors.'
+            )
+        elif len(set(codes)) != len(codes):
+            errors["factors"] = "A factor is listed twice."
+        if self.referral_id and self.child_id and self.referral.child_id != self.child_id:
+            errors["referral"] = "The referral belongs to a different child."
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Allocation -------------------------------------------------------------------------------
+
+
+class Allocation(models.Model):
+    """Who the child was allocated to, and when: the history behind Child.allocated_*."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="allocations")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(end_date__isnull=True),
+                name="one_current_allocation_per_child",
+            )
+        ]
+
+
+# --- Visits, notes, oversight, services -------------------------------------------------------
+
+
+class VisitType(models.TextChoices):
+    STATUTORY_CP = "statutory_cp", "Statutory visit (child on a child protection plan)"
+    CIN = "cin", "Child in need visit"
+    ASSESSMENT = "assessment", "Assessment visit"
+    S47 = "s47", "Section 47 enquiry visit"
+    OTHER = "other", "Other visit"
+
+
+class Visit(VersionedModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="visits")
+    visit_date = models.DateField()
+    visit_type = models.CharField(max_length=20, choices=VisitType.choices)
+    child_seen = models.BooleanField(default=False)
+    seen_alone = models.BooleanField("child seen alone", default=False)
+    bedroom_seen = models.BooleanField("child's bedroom seen", default=False)
+    unannounced = models.BooleanField(default=False)
+    childs_words = models.TextField(
+        "the child's own words",
+        blank=True,
+        help_text="What the child said about their wishes and feelings, in their words.",
+    )
+    observations = models.TextField(blank=True)
+    reason_not_seen = models.TextField("why the child was not seen (alone)", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visit_date", "-pk"]
+        indexes = [models.Index(fields=["child", "visit_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_visit_type_display()} on {self.visit_date:%d %b %Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.visit_date and self.visit_date > timezone.localdate():
+            errors["visit_date"] = "A visit cannot be recorded in the future."
+        if self.seen_alone and not self.child_seen:
+            errors["seen_alone"] = "The child cannot be seen alone without being seen."
+        if self.childs_words and not self.child_seen:
+            errors["childs_words"] = (
+                "The child's words are recorded when the child was seen; "
+                "put what others said in the observations."
+            )
+        if not self.child_seen and not self.reason_not_seen:
+            errors["reason_not_seen"] = "Say why the child was not seen."
+        if errors:
+            raise ValidationError(errors)
+
+
+class NoteType(models.TextChoices):
+    CASE_NOTE = "case_note", "Case note"
+    PHONE = "phone", "Telephone call"
+    MEETING = "meeting", "Meeting"
+    EMAIL = "email", "Email or letter"
+    HOME_VISIT = "home_visit", "Home visit (not statutory)"
+    MULTI_AGENCY = "multi_agency", "Multi-agency contact"
+    SIGNIFICANT_EVENT = "significant_event", "Significant event"
+
+
+class CaseNote(VersionedModel):
+    """A case note. Never deleted: a correction is a new version, the old text kept."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="notes")
+    note_type = models.CharField(max_length=20, choices=NoteType.choices)
+    event_date = models.DateField(help_text="When it happened, not when it was typed.")
+    subject = models.CharField(max_length=200)
+    text = models.TextField()
+    is_significant = models.BooleanField(
+        "significant event", default=False, help_text="Show this in the chronology."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_notes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-event_date", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["child", "event_date"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def clean(self) -> None:
+        if self.event_date and self.event_date > timezone.localdate():
+            raise ValidationError({"event_date": "The event cannot be in the future."})
+
+
+class CaseNoteVersion(models.Model):
+    """An earlier text of a corrected case note."""
+
+    note = models.ForeignKey(CaseNote, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    note_type = models.CharField(max_length=20, choices=NoteType.choices)
+    event_date = models.DateField()
+    subject = models.CharField(max_length=200)
+    text = models.TextField()
+    is_significant = models.BooleanField(default=False)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField()
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    replaced_at = models.DateTimeField(auto_now_add=True)
+    correction_reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["note", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "number"], name="unique_note_version")
+        ]
+
+
+class ChronologyEdit(models.Model):
+    """A worker's own wording for one chronology entry, keyed by the entry's source."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="chronology_edits")
+    source_key = models.CharField(max_length=60)
+    description = models.CharField(max_length=300)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    edited_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "source_key"], name="unique_chronology_edit")
+        ]
+
+
+class ManagementOversight(VersionedModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="oversight")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    oversight_date = models.DateField()
+    reflection = models.TextField(help_text="The manager's analysis of the child's situation.")
+    direction = models.TextField(help_text="What must happen next, by whom and by when.")
+    next_review_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-oversight_date", "-pk"]
+        verbose_name = "management oversight"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.oversight_date and self.oversight_date > timezone.localdate():
+            errors["oversight_date"] = "Oversight cannot be recorded in the future."
+        if (
+            self.oversight_date
+            and self.next_review_date
+            and self.next_review_date <= self.oversight_date
+        ):
+            errors["next_review_date"] = "The next review must be after this oversight."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ServiceReferral(VersionedModel):
+    """A referral to another service (for example CAMHS), so waiting times are visible."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="service_referrals")
+    service = models.CharField(
+        max_length=30,
+        choices=[
+            ("camhs", "CAMHS (child and adolescent mental health)"),
+            ("domestic_abuse", "Domestic abuse support"),
+            ("substance_misuse", "Substance misuse service (parent)"),
+            ("adult_mental_health", "Adult mental health (parent)"),
+            ("parenting", "Parenting programme"),
+            ("speech_language", "Speech and language therapy"),
+            ("paediatrics", "Community paediatrics"),
+            ("housing", "Housing support"),
+            ("young_carers", "Young carers service"),
+            ("other", "Other"),
+        ],
+    )
+    service_detail = models.CharField(max_length=200, blank=True)
+    date_referred = models.DateField()
+    date_started = models.DateField(null=True, blank=True)
+    date_declined = models.DateField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date_referred", "-pk"]
+
+    @property
+    def waiting_days(self) -> int:
+        """Calendar days waited: to the start (or decline), or to today if still waiting."""
+        end = self.date_started or self.date_declined or timezone.localdate()
+        return (end - self.date_referred).days
+
+    @property
+    def still_waiting(self) -> bool:
+        return self.date_started is None and self.date_declined is None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        if self.date_referred and self.date_referred > today:
+            errors["date_referred"] = "The referral date cannot be in the future."
+        for field in ("date_started", "date_declined"):
+            value = getattr(self, field)
+            if value and self.date_referred and value < self.date_referred:
+                errors[field] = "This cannot be before the date referred."
+            elif value and value > today:
+                errors[field] = "This cannot be in the future."
+        if self.date_started and self.date_declined:
+            errors["date_declined"] = "A service is either started or declined, not both."
+        if self.date_declined and not self.decline_reason:
+            errors["decline_reason"] = "Say why the service was declined."
+        if errors:
+            raise ValidationError(errors)
+
+
+for _model in (
+    FamilyMember,
+    Professional,
+    Referral,
+    Assessment,
+    Allocation,
+    Visit,
+    CaseNote,
+    ChronologyEdit,
+    ManagementOversight,
+    ServiceReferral,
+):
+    auditlog.register(_model)

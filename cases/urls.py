@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import views
+from .urls_activity import urlpatterns as activity_urls
+from .urls_episodes import urlpatterns as episode_urls
+from .urls_family import urlpatterns as family_urls
+from .views import child
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.child_list, name="child-list"),
-    path("<int:pk>/", views.child_detail, name="child-detail"),
+    path("", child.child_list, name="child-list"),
+    path("new/", child.child_create_view, name="child-create"),
+    path("<int:pk>/", child.child_detail, name="child-detail"),
+    path("<int:pk>/edit/", child.child_edit, name="child-edit"),
+    *family_urls,
+    *episode_urls,
+    *activity_urls,
 ]

@@ -1,0 +1,58 @@
+from django import forms
+
+from accounts.models import Team, User
+from wirral_cp.forms import DateInput, VersionedModelForm
+
+from ..codes.disability import Disability
+from ..models import Child
+
+
+class ChildForm(VersionedModelForm):
+    disabilities = forms.MultipleChoiceField(
+        choices=Disability.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text='Tick every disability, or "No disability". Census codes are stored.',
+    )
+
+    class Meta:
+        model = Child
+        fields = [
+            "first_name",
+            "last_name",
+            "known_as",
+            "date_of_birth",
+            "expected_date_of_birth",
+            "sex",
+            "ethnicity",
+            "disabilities",
+            "upn",
+            "upn_unknown_reason",
+            "nhs_number",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "first_language",
+            "interpreter_required",
+            "communication_needs",
+            "date_of_death",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "expected_date_of_birth": DateInput(),
+            "date_of_death": DateInput(),
+            "communication_needs": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class AllocationForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    team = forms.ModelChoiceField(queryset=Team.objects.all())
+    worker = forms.ModelChoiceField(
+        queryset=User.objects.filter(groups__name="Social worker", is_active=True).distinct(),
+        required=False,
+        help_text="Leave empty to allocate to the team only.",
+    )
+    start_date = forms.DateField(widget=DateInput())
+    reason = forms.CharField(max_length=300, required=False)

@@ -1,0 +1,161 @@
+"""Writes to the child's record. Each is atomic, validated with full_clean() and audited
+(django-auditlog records the change; the actor comes from the request, or `as_actor`)."""
+
+from datetime import date
+
+from auditlog.context import set_actor
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from accounts.models import Team, User
+from wirral_cp.concurrency import VersionedModel, save_with_version
+
+from .models import (
+    Allocation,
+    CaseNote,
+    CaseNoteVersion,
+    Child,
+    ChronologyEdit,
+    Referral,
+)
+
+
+@transaction.atomic
+def record_save(*, instance: Model, user: User, expected_version: int | None = None) -> Model:
+    """Validate and save one record, refusing a save over someone else's newer version."""
+    with set_actor(user):
+        instance.full_clean()
+        if isinstance(instance, VersionedModel):
+            save_with_version(instance, expected_version=expected_version)
+        else:
+            instance.save()
+    return instance
+
+
+@transaction.atomic
+def child_create(
+    *, child: Child, user: User, team: Team | None = None, worker: User | None = None
+) -> Child:
+    """Register a child, allocated to `team`/`worker` (by default the user's team and the user)."""
+    team = team or user.team
+    if worker is None and user.is_social_worker:
+        worker = user
+    child.allocated_team = team
+    child.allocated_worker = worker
+    with set_actor(user):
+        child.full_clean()
+        child.save()
+        if team:
+            Allocation.objects.create(
+                child=child,
+                team=team,
+                worker=worker,
+                start_date=timezone.localdate(),
+                allocated_by=user,
+                reason="Child registered",
+            )
+    return child
+
+
+@transaction.atomic
+def child_allocate(
+    *,
+    child: Child,
+    user: User,
+    team: Team,
+    worker: User | None,
+    start_date: date,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Allocation:
+    """Allocate the child to a team and worker from `start_date`, closing the current allocation."""
+    from django.core.exceptions import ValidationError
+
+    if worker is not None and worker.team_id != team.pk:
+        raise ValidationError({"worker": f"{worker} is not a member of {team}."})
+    if start_date > timezone.localdate():
+        raise ValidationError({"start_date": "An allocation cannot start in the future."})
+    current = Allocation.objects.select_for_update().filter(child=child, end_date__isnull=True)
+    with set_actor(user):
+        for allocation in current:
+            if start_date < allocation.start_date:
+                raise ValidationError(
+                    {
+                        "start_date": "The new allocation cannot start before the current one "
+                        f"({allocation.start_date:%d/%m/%Y})."
+                    }
+                )
+            allocation.end_date = start_date
+            allocation.save(update_fields=["end_date"])
+        child.allocated_team = team
+        child.allocated_worker = worker
+        save_with_version(child, expected_version=expected_version)
+        return Allocation.objects.create(
+            child=child,
+            team=team,
+            worker=worker,
+            start_date=start_date,
+            allocated_by=user,
+            reason=reason,
+        )
+
+
+@transaction.atomic
+def referral_decide(
+    *,
+    referral: Referral,
+    user: User,
+    decision: str,
+    reason: str,
+    expected_version: int | None = None,
+) -> Referral:
+    """Record the threshold decision on a referral, and who made it and when."""
+    referral.decision = decision
+    referral.decision_reason = reason
+    referral.decided_by = user
+    referral.decided_at = timezone.now()
+    return record_save(instance=referral, user=user, expected_version=expected_version)
+
+
+@transaction.atomic
+def case_note_correct(
+    *, note: CaseNote, user: User, reason: str, expected_version: int | None = None
+) -> CaseNote:
+    """Save a corrected note, keeping the text it replaces as a numbered earlier version.
+
+    `note` carries the new values (from the form); the previous ones are read from the database.
+    """
+    previous = CaseNote.objects.select_for_update().get(pk=note.pk)
+    number = previous.versions.count() + 1
+    with set_actor(user):
+        note.full_clean()
+        save_with_version(note, expected_version=expected_version)
+        CaseNoteVersion.objects.create(
+            note=note,
+            number=number,
+            note_type=previous.note_type,
+            event_date=previous.event_date,
+            subject=previous.subject,
+            text=previous.text,
+            is_significant=previous.is_significant,
+            written_by=previous.versions.first().replaced_by if number > 1 else previous.author,
+            written_at=previous.updated_at,
+            replaced_by=user,
+            correction_reason=reason,
+        )
+    return note
+
+
+@transaction.atomic
+def chronology_describe(
+    *, child: Child, user: User, source_key: str, description: str
+) -> ChronologyEdit:
+    """Give a chronology entry the worker's own short description."""
+    with set_actor(user):
+        edit, _ = ChronologyEdit.objects.update_or_create(
+            child=child,
+            source_key=source_key,
+            defaults={"description": description, "edited_by": user},
+        )
+    return edit

@@ -1,0 +1,18 @@
+"""Family, network and genogram pages of the child's record."""
+
+from django.urls import path
+
+from .views import family
+
+urlpatterns = [
+    path("<int:pk>/family/", family.family, name="family"),
+    path("<int:pk>/family/add/", family.family_member_add, name="family-add"),
+    path("<int:pk>/family/<int:member_id>/edit/", family.family_member_edit, name="family-edit"),
+    path("<int:pk>/professionals/add/", family.professional_add, name="professional-add"),
+    path(
+        "<int:pk>/professionals/<int:professional_id>/edit/",
+        family.professional_edit,
+        name="professional-edit",
+    ),
+    path("<int:pk>/genogram/", family.genogram, name="genogram"),
+]

@@ -1,0 +1,74 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ..forms.child import ChildForm
+from ..selectors import child_summary, children_for_user, get_child_for_user
+from ..services import child_create, record_save
+from .common import add_service_errors, child_form_page
+
+
+def child_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    children = (
+        children_for_user(request.user)
+        .search(query)
+        .select_related("allocated_worker", "allocated_team")
+    )
+    page = Paginator(children, 50).get_page(request.GET.get("page"))
+    can_create = request.user.is_social_worker or request.user.is_team_manager
+    return render(
+        request,
+        "cases/child_list.html",
+        {"page": page, "query": query, "can_create": can_create},
+    )
+
+
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    return render(
+        request,
+        "cases/child_detail.html",
+        {"child": child, "summary": child_summary(child, request.user), "active_tab": "summary"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_create_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_social_worker or user.is_team_manager) or user.team_id is None:
+        messages.error(
+            request, "Only social workers and team managers in a team can register a child."
+        )
+        return redirect("cases:child-list")
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = child_create(child=form.save(commit=False), user=user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.full_name} registered as {child.la_child_id}.")
+            return redirect("cases:child-detail", child.pk)
+    return render(request, "cases/child_form.html", {"form": form, "title": "Register a child"})
+
+
+@require_http_methods(["GET", "POST"])
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    form = ChildForm(request.POST or None, instance=child)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: record_save(
+            instance=f.save(commit=False), user=request.user, expected_version=f.expected_version
+        ),
+        title="Edit the child's details",
+        success_url=reverse("cases:child-detail", args=[child.pk]),
+        success_message="The child's details were saved.",
+    )

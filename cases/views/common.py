@@ -1,0 +1,49 @@
+"""The one pattern every create/edit page of the child's record follows."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from cases.models import Child
+
+
+def child_form_page(
+    request: HttpRequest,
+    *,
+    child: Child,
+    form: BaseForm,
+    save: Callable[[BaseForm], object],
+    title: str,
+    success_url: str,
+    success_message: str,
+    template: str = "cases/record_form.html",
+    extra_context: dict | None = None,
+) -> HttpResponse:
+    """Render `form`; on a valid POST call `save(form)` and redirect.
+
+    `save` is a service call. Validation errors it raises (from full_clean, or a stale edit)
+    go back onto the form with the user's input intact, so nothing typed is lost.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url)
+    context = {"child": child, "form": form, "title": title, "cancel_url": success_url}
+    context.update(extra_context or {})
+    return render(request, template, context)
+
+
+def add_service_errors(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
