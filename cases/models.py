@@ -592,6 +592,9 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.team} / {self.worker or 'team only'} from {self.start_date:%d %b %Y}"
         constraints = [
             models.UniqueConstraint(
                 fields=["child"],
@@ -721,6 +724,9 @@ class CaseNoteVersion(models.Model):
             models.UniqueConstraint(fields=["note", "number"], name="unique_note_version")
         ]
 
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.note}"
+
 
 class ChronologyEdit(models.Model):
     """A worker's own wording for one chronology entry, keyed by the entry's source."""
@@ -737,6 +743,9 @@ class ChronologyEdit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["child", "source_key"], name="unique_chronology_edit")
         ]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class ManagementOversight(VersionedModel):
