@@ -592,9 +592,6 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.team} / {self.worker or 'team only'} from {self.start_date:%d %b %Y}"
         constraints = [
             models.UniqueConstraint(
                 fields=["child"],
@@ -602,6 +599,9 @@ class Allocation(models.Model):
                 name="one_current_allocation_per_child",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.team} / {self.worker or 'team only'} from {self.start_date:%d %b %Y}"
 
 
 # --- Visits, notes, oversight, services -------------------------------------------------------
