@@ -1,16 +1,29 @@
 """Synthetic demonstration data. Every name here is invented; no real person or case."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
+from auditlog.context import set_actor
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, Team, User
 from accounts.services import roles_ensure
 
 from .codes.ethnicity import Ethnicity
 from .codes.sex import Sex
-from .models import Child
+from .models import (
+    Allocation,
+    Assessment,
+    CaseNote,
+    Child,
+    FamilyMember,
+    ManagementOversight,
+    Professional,
+    Referral,
+    ServiceReferral,
+    Visit,
+)
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -83,8 +96,9 @@ def seed_demo() -> dict[str, int]:
         if manages_ix is not None:
             teams[manages_ix].managers.add(user)
         users[username] = user
+    children = {}
     for la_id, first, last, sex, dob, ethnicity, team_ix, worker in DEMO_CHILDREN:
-        Child.objects.get_or_create(
+        children[la_id], _ = Child.objects.get_or_create(
             la_child_id=la_id,
             defaults={
                 "first_name": first,
@@ -101,6 +115,17 @@ def seed_demo() -> dict[str, int]:
                 "postcode": "ZZ99 9ZZ",
             },
         )
+    for child in children.values():
+        if not child.allocations.exists() and child.allocated_team_id:
+            Allocation.objects.create(
+                child=child,
+                team=child.allocated_team,
+                worker=child.allocated_worker,
+                start_date=timezone.localdate() - timedelta(days=60),
+                reason="Demo allocation",
+            )
+    with set_actor(users["sw.north"]):
+        _demo_records(children, users, timezone.localdate())
     return {
         "teams": Team.objects.count(),
         "users": User.objects.count(),
@@ -110,3 +135,324 @@ def seed_demo() -> dict[str, int]:
 
 def demo_allowed() -> bool:
     return settings.DEMO_MODE or settings.DEBUG
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _make(model, **fields):
+    obj = model(**fields)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _demo_records(children: dict[str, Child], users: dict[str, User], today: date) -> None:
+    """Case records for the demo children, dated relative to today; skipped if already there."""
+    from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
+    from strategy.services import icpc_request, section47_start
+
+    if Referral.objects.filter(child__in=children.values()).exists():
+        return
+    sw, tm = users["sw.north"], users["tm.north"]
+    ruby, leo = children["DEMO0001"], children["DEMO0002"]
+
+    # Ruby and Leo: school referral, strategy meeting with all three agencies, joint s47.
+    mother = None
+    for child in (ruby, leo):
+        mother = _make(
+            FamilyMember,
+            child=child,
+            first_name="Jade",
+            last_name="Testwood",
+            sex="F",
+            date_of_birth=date(1992, 5, 1),
+            relationship="mother",
+            lives_with_child=True,
+            parental_responsibility=True,
+            involved_in_safety_plan=True,
+        )
+        father = _make(
+            FamilyMember,
+            child=child,
+            first_name="Mark",
+            last_name="Testwood",
+            sex="M",
+            date_of_birth=date(1989, 2, 11),
+            relationship="father",
+            lives_with_child=False,
+            parental_responsibility=True,
+            partner=mother,
+            partnership_status="separated",
+        )
+        mother.partner, mother.partnership_status = father, "separated"
+        mother.save()
+        _make(
+            FamilyMember,
+            child=child,
+            first_name="Irene",
+            last_name="Oldbury",
+            sex="F",
+            date_of_birth=date(1960, 8, 3),
+            relationship="grandmother",
+            involved_in_safety_plan=True,
+        )
+        other = leo if child is ruby else ruby
+        _make(
+            FamilyMember,
+            child=child,
+            first_name=other.first_name,
+            last_name=other.last_name,
+            sex=other.sex,
+            date_of_birth=other.date_of_birth,
+            relationship="sibling",
+            lives_with_child=True,
+        )
+        _make(
+            Professional,
+            child=child,
+            name="Dr Ada Examplesurgery",
+            agency="health",
+            role="GP",
+            organisation="Demotown Medical Centre (demo)",
+        )
+        _make(
+            Professional,
+            child=child,
+            name="Ms Pat Classroom",
+            agency="education",
+            role="Designated safeguarding lead",
+            organisation="Demotown Primary (demo)",
+        )
+        received = today - timedelta(days=12)
+        referral = _make(
+            Referral,
+            child=child,
+            received_at=_at(received, 9),
+            source="2A",
+            referrer_name="Designated safeguarding lead (demo)",
+            reason="Bruising to the upper arm seen at school; the child said "
+            "'Dad's friend grabbed me'.",
+            primary_need="N1",
+            decision="strategy",
+            decision_reason="Reasonable cause to suspect significant harm.",
+            decided_by=tm,
+            decided_at=_at(received, 15),
+            created_by=sw,
+        )
+        discussion = _make(
+            StrategyDiscussion,
+            child=child,
+            referral=referral,
+            held_at=_at(received + timedelta(days=1), 11),
+            discussion_type="meeting",
+            chair=tm,
+            reason="Injury and disclosure reported by school.",
+            s47_decision="start",
+            enquiry_type="joint",
+            abe_decision="yes",
+            police_information_sharing="Interview outcome and any arrests.",
+            created_by=sw,
+        )
+        for agency, service, name in (
+            ("social_care", "", "Sam Northfield"),
+            ("police", "", "DC Demo Officer"),
+            ("health", "paediatrician", "Dr Sample Paediatric"),
+        ):
+            _make(
+                StrategyParticipant,
+                discussion=discussion,
+                agency=agency,
+                health_service=service,
+                name=name,
+                participation="attended",
+            )
+        enquiry = section47_start(discussion=discussion, user=sw)
+        enquiry.child_seen_date = discussion.held_date
+        enquiry.child_seen_alone = True
+        enquiry.interim_safety_plan = (
+            "Children stay with their mother; no contact with the "
+            "family friend; grandmother visits daily."
+        )
+        enquiry.full_clean()
+        enquiry.save()
+        icpc_request(enquiry=Section47.objects.get(pk=enquiry.pk), user=sw)
+        _make(
+            Visit,
+            child=child,
+            visit_date=today - timedelta(days=6),
+            visit_type="s47",
+            child_seen=True,
+            seen_alone=True,
+            bedroom_seen=True,
+            recorded_by=sw,
+            childs_words="I feel safe when Nana is here. I don't want him to come back.",
+            observations="Warm interaction with mother; home clean and stocked.",
+        )
+        _make(
+            CaseNote,
+            child=child,
+            note_type="multi_agency",
+            event_date=today - timedelta(days=5),
+            subject="Police update",
+            text="Family friend arrested and bailed with conditions not to contact the children.",
+            is_significant=True,
+            author=sw,
+        )
+        _make(
+            ManagementOversight,
+            child=child,
+            manager=tm,
+            oversight_date=today - timedelta(days=4),
+            reflection="Good joint working; the children's voices are clear in the record.",
+            direction="Hold the ICPC within timescale; obtain the paediatric report first.",
+            next_review_date=today + timedelta(days=24),
+        )
+        _make(
+            ServiceReferral,
+            child=child,
+            service="camhs",
+            date_referred=today - timedelta(days=70),
+            notes="Sleep problems and nightmares since the incident.",
+        )
+
+    # Amara: an assessment under way, mother and her partner at home.
+    amara = children["DEMO0003"]
+    mum = _make(
+        FamilyMember,
+        child=amara,
+        first_name="Grace",
+        last_name="Samplebrook",
+        sex="F",
+        relationship="mother",
+        lives_with_child=True,
+        parental_responsibility=True,
+    )
+    _make(
+        FamilyMember,
+        child=amara,
+        first_name="Tunde",
+        last_name="Examplefield",
+        sex="M",
+        relationship="parents_partner",
+        lives_with_child=True,
+        partner=mum,
+        partnership_status="partners",
+    )
+    received = today - timedelta(days=20)
+    referral = _make(
+        Referral,
+        child=amara,
+        received_at=_at(received),
+        source="3B",
+        reason="Health visitor concerned about the mother's low mood and the "
+        "child's school attendance.",
+        primary_need="N3",
+        decision="assessment",
+        decided_by=tm,
+        decided_at=_at(received, 16),
+        created_by=users["sw.north2"],
+    )
+    _make(
+        Assessment,
+        referral=referral,
+        child=amara,
+        start_date=received + timedelta(days=1),
+        family_history="Mother was known to children's services as a teenager.",
+    )
+    _make(
+        Visit,
+        child=amara,
+        visit_date=today - timedelta(days=9),
+        visit_type="assessment",
+        child_seen=True,
+        seen_alone=False,
+        reason_not_seen="Child asked for mum to stay.",
+        recorded_by=users["sw.north2"],
+        childs_words="Mum is sad a lot. I make breakfast.",
+    )
+
+    # Kai: police referral; the strategy discussion went ahead without health.
+    kai, sw_south, tm_south = children["DEMO0004"], users["sw.south"], users["tm.south"]
+    received = today - timedelta(days=8)
+    referral = _make(
+        Referral,
+        child=kai,
+        received_at=_at(received),
+        source="6",
+        reason="Police attended a domestic incident; Kai was present.",
+        primary_need="N1",
+        decision="strategy",
+        decided_by=tm_south,
+        decided_at=_at(received, 12),
+        created_by=sw_south,
+    )
+    discussion = _make(
+        StrategyDiscussion,
+        child=kai,
+        referral=referral,
+        held_at=_at(received + timedelta(days=1), 14),
+        discussion_type="phone",
+        chair=tm_south,
+        reason="Domestic abuse incident with the child present.",
+        missing_agency_reason="GP surgery did not return the call in time.",
+        s47_decision="start",
+        enquiry_type="single",
+        single_agency_reason="Police are not pursuing a criminal investigation.",
+        abe_decision="no",
+        created_by=sw_south,
+    )
+    for agency, name, took_part in (
+        ("social_care", "Tomasz Southbank", "attended"),
+        ("police", "PC Demo Responder", "attended"),
+        ("health", "Practice nurse (demo)", "absent"),
+    ):
+        _make(
+            StrategyParticipant,
+            discussion=discussion,
+            agency=agency,
+            health_service="gp" if agency == "health" else "",
+            name=name,
+            participation=took_part,
+        )
+    section47_start(discussion=discussion, user=sw_south)
+
+    # Zofia: stepped down to early help last year, now re-referred and awaiting a decision.
+    zofia = children["DEMO0005"]
+    first = today - timedelta(days=400)
+    earlier = _make(
+        Referral,
+        child=zofia,
+        received_at=_at(first),
+        source="5D",
+        reason="Early help worker worried about neglect of the home.",
+        primary_need="N4",
+        decision="assessment",
+        decided_by=tm_south,
+        decided_at=_at(first, 15),
+    )
+    _make(
+        Assessment,
+        referral=earlier,
+        child=zofia,
+        start_date=first + timedelta(days=1),
+        authorised_date=first + timedelta(days=30),
+        authorised_by=tm_south,
+        factors=["21"],
+        outcome="early_help",
+    )
+    earlier.closure_date = first + timedelta(days=35)
+    earlier.closure_reason = "RC9"
+    earlier.stepped_down_to_early_help = True
+    earlier.full_clean()
+    earlier.save()
+    _make(
+        Referral,
+        child=zofia,
+        received_at=_at(today - timedelta(days=1), 9),
+        source="2A",
+        reason="Nursery reports Zofia arriving hungry and in the same clothes all week.",
+        primary_need="N1",
+        created_by=sw_south,
+    )

@@ -18,7 +18,7 @@ def children_for_user(user: User) -> QuerySet[Child]:
     - senior managers: every child;
     - social workers: children allocated to them or to their team;
     - team managers: children of the teams they manage (and their own team);
-    - IROs: children whose conferences they chair (added with the conferences app);
+    - IROs: children whose conferences they chair;
     - business support and administrators: no case records (conference diary only).
     """
     qs = Child.objects.all()
@@ -33,6 +33,10 @@ def children_for_user(user: User) -> QuerySet[Child]:
             condition |= Q(allocated_team_id=user.team_id)
     if user.is_team_manager and user.managed_team_ids:
         condition |= Q(allocated_team_id__in=user.managed_team_ids)
+    if user.is_iro:
+        from conferences.models import Conference
+
+        condition |= Q(pk__in=Conference.objects.filter(chair=user).values("child_id"))
     return qs.filter(condition)
 
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("children/", include("cases.urls")),
+    path("", include("strategy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from accounts.models import Role, Team, User
 from cases.models import Child
@@ -16,10 +17,27 @@ def test_seed_demo_is_idempotent(db, settings):
         assert User.objects.filter(groups__name=role.value).exists(), role
 
 
-def test_seed_demo_users_can_log_in(db, settings, client):
+def test_seed_demo_users_can_sign_in(db, settings, client):
     settings.DEMO_MODE = True
     call_command("seed_demo")
-    assert client.login(username="sw.north", password="demo-password-2026")
+    response = client.post(
+        reverse("accounts:login"), {"username": "sw.north", "password": "demo-password-2026"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_seed_demo_fills_the_case_records(db, settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    ruby = Child.objects.get(la_child_id="DEMO0001")
+    assert ruby.family.count() >= 4
+    assert ruby.visits.exclude(childs_words="").exists()
+    assert ruby.section47s.get().conferences.exists()
+    assert ruby.oversight.exists()
+    kai = Child.objects.get(la_child_id="DEMO0004")
+    discussion = kai.strategy_discussions.get()
+    assert not discussion.participants.filter(agency="health", participation="attended").exists()
 
 
 def test_seed_demo_refused_outside_demo_mode(db, settings):

@@ -1,0 +1,196 @@
+"""Writes for strategy discussions and section 47 enquiries: atomic, validated, audited."""
+
+from collections.abc import Sequence
+
+from auditlog.context import set_actor
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from cases.models import Child
+from conferences.models import Conference, ConferenceStatus, ConferenceType
+from wirral_cp.concurrency import save_with_version
+
+from .models import (
+    S47Decision,
+    S47Outcome,
+    SafetyAction,
+    Section47,
+    StrategyDiscussion,
+    StrategyParticipant,
+)
+
+
+@transaction.atomic
+def strategy_discussion_record(
+    *,
+    discussion: StrategyDiscussion,
+    participants: Sequence[dict],
+    safety_actions: Sequence[dict],
+    user: User,
+    siblings: Sequence[Child] = (),
+) -> list[StrategyDiscussion]:
+    """Record a strategy discussion for the child and for each sibling discussed with them.
+
+    Each child gets their own record (with the same participants, decisions and actions), linked
+    by a shared sibling_group. A decision to start a section 47 enquiry starts one per child.
+    """
+    records = []
+    with set_actor(user):
+        for child in [discussion.child, *siblings]:
+            if child.pk == discussion.child_id:
+                record = discussion
+            else:
+                referral = child.referrals.open().order_by("-received_at").first()
+                if referral is None:
+                    raise ValidationError(
+                        f"{child.full_name} has no open referral: record the referral for them "
+                        "first, or leave them out of this discussion."
+                    )
+                record = StrategyDiscussion(
+                    **{
+                        f.attname: getattr(discussion, f.attname)
+                        for f in StrategyDiscussion._meta.concrete_fields
+                        if f.attname
+                        not in {
+                            "id",
+                            "child_id",
+                            "referral_id",
+                            "follows_enquiry_id",
+                            "version",
+                            "created_at",
+                        }
+                    }
+                )
+                record.child = child
+                record.referral = referral
+            record.created_by = user
+            record.full_clean()
+            record.save()
+            _replace_children(record, participants, safety_actions)
+            if record.s47_decision == S47Decision.START:
+                section47_start(discussion=record, user=user)
+            records.append(record)
+    return records
+
+
+@transaction.atomic
+def strategy_discussion_update(
+    *,
+    discussion: StrategyDiscussion,
+    participants: Sequence[dict],
+    safety_actions: Sequence[dict],
+    user: User,
+    expected_version: int | None,
+) -> StrategyDiscussion:
+    with set_actor(user):
+        discussion.full_clean()
+        save_with_version(discussion, expected_version=expected_version)
+        _replace_children(discussion, participants, safety_actions)
+        enquiry = getattr(discussion, "started_enquiry", None)
+        if enquiry is not None and enquiry.start_date != discussion.held_date:
+            # The enquiry starts on the day of its strategy discussion, whatever the edit.
+            enquiry.start_date = discussion.held_date
+            enquiry.full_clean()
+            enquiry.save()
+        if (
+            enquiry is None
+            and discussion.s47_decision == S47Decision.START
+            and not discussion.follows_enquiry_id
+        ):
+            section47_start(discussion=discussion, user=user)
+    return discussion
+
+
+def _replace_children(discussion, participants, safety_actions) -> None:
+    discussion.participants.all().delete()
+    discussion.safety_actions.all().delete()
+    for data in participants:
+        participant = StrategyParticipant(discussion=discussion, **data)
+        participant.full_clean()
+        participant.save()
+    for data in safety_actions:
+        action = SafetyAction(discussion=discussion, **data)
+        action.full_clean()
+        action.save()
+
+
+@transaction.atomic
+def section47_start(*, discussion: StrategyDiscussion, user: User) -> Section47:
+    """Start a section 47 enquiry on the date of the strategy discussion that decided on it."""
+    enquiry = Section47(
+        child=discussion.child,
+        referral=discussion.referral,
+        strategy_discussion=discussion,
+        start_date=discussion.held_date,
+    )
+    with set_actor(user):
+        enquiry.full_clean()
+        try:
+            with transaction.atomic():
+                enquiry.save()
+        except IntegrityError as error:
+            raise ValidationError(
+                "This child already has an open section 47 enquiry: record its outcome before "
+                "starting another."
+            ) from error
+    return enquiry
+
+
+@transaction.atomic
+def section47_update(*, enquiry: Section47, user: User, expected_version: int | None) -> Section47:
+    """Save the enquiry's progress and outcome. Changing the outcome withdraws any agreement."""
+    previous = Section47.objects.get(pk=enquiry.pk)
+    if previous.outcome != enquiry.outcome:
+        enquiry.manager_agreed_by = None
+        enquiry.manager_agreed_at = None
+    with set_actor(user):
+        enquiry.full_clean()
+        save_with_version(enquiry, expected_version=expected_version)
+    return enquiry
+
+
+@transaction.atomic
+def section47_agree_no_icpc(*, enquiry: Section47, manager: User) -> Section47:
+    """A team manager agrees that an ICPC is not required, on the recorded rationale."""
+    if enquiry.outcome != S47Outcome.ICPC_NOT_REQUIRED:
+        raise ValidationError("There is no 'ICPC not required' decision to agree.")
+    if not enquiry.outcome_rationale.strip():
+        raise ValidationError("The rationale must be recorded before a manager can agree it.")
+    enquiry.manager_agreed_by = manager
+    enquiry.manager_agreed_at = timezone.now()
+    with set_actor(manager):
+        enquiry.full_clean()
+        save_with_version(enquiry, expected_version=enquiry.version)
+    return enquiry
+
+
+@transaction.atomic
+def icpc_request(*, enquiry: Section47, user: User) -> Conference:
+    """Ask for an initial child protection conference, carrying the enquiry's target date."""
+    enquiry = Section47.objects.select_for_update().get(pk=enquiry.pk)
+    existing = enquiry.conferences.filter(conference_type=ConferenceType.INITIAL).first()
+    if existing is not None:
+        raise ValidationError("An initial child protection conference has already been requested.")
+    if enquiry.outcome not in ("", S47Outcome.ICPC_REQUIRED):
+        raise ValidationError(
+            "The enquiry's outcome says no conference is needed: change the outcome first."
+        )
+    with set_actor(user):
+        enquiry.outcome = S47Outcome.ICPC_REQUIRED
+        enquiry.icpc_requested_at = timezone.now()
+        enquiry.icpc_requested_by = user
+        enquiry.full_clean()
+        save_with_version(enquiry, expected_version=enquiry.version)
+        conference = Conference(
+            child=enquiry.child,
+            section47=enquiry,
+            conference_type=ConferenceType.INITIAL,
+            status=ConferenceStatus.REQUESTED,
+            target_date=enquiry.icpc_target_date,
+            requested_by=user,
+        )
+        conference.full_clean()
+        conference.save()
+    return conference

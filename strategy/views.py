@@ -1,0 +1,356 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role, User
+from cases.selectors import (
+    child_is_managed_by,
+    child_is_writable_by,
+    get_child_for_manager,
+    get_child_for_user,
+)
+from cases.views.common import add_service_errors
+
+from . import services
+from .forms import (
+    DEFAULT_PARTICIPANTS,
+    ParticipantFormSet,
+    PeriodForm,
+    SafetyActionFormSet,
+    Section47Form,
+    StrategyDiscussionForm,
+    formset_rows,
+)
+from .models import S47Outcome, StrategyDiscussion
+from .selectors import (
+    compliance_of,
+    discussions_in_period,
+    get_discussion,
+    get_section47,
+    possible_siblings,
+    section47s_for_user,
+)
+
+
+def _chairs():
+    return User.objects.filter(
+        is_active=True, groups__name__in=[Role.SOCIAL_WORKER, Role.TEAM_MANAGER]
+    ).distinct()
+
+
+def child_strategy(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    discussions = (
+        child.strategy_discussions.with_participation()
+        .select_related("chair", "follows_enquiry")
+        .order_by("-held_at")
+    )
+    rows = [(d, compliance_of(d)) for d in discussions]
+    enquiries = child.section47s.select_related("strategy_discussion").order_by("-start_date")
+    return render(
+        request,
+        "strategy/child_strategy.html",
+        {
+            "child": child,
+            "active_tab": "strategy",
+            "rows": rows,
+            "enquiries": enquiries,
+            "can_edit": child_is_writable_by(request.user, child),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def discussion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    referral = child.referrals.open().order_by("-received_at").first()
+    if referral is None:
+        messages.error(
+            request,
+            "Record the referral first: a strategy discussion belongs to an open referral.",
+        )
+        return redirect("strategy:child", child.pk)
+    follows = None
+    if request.GET.get("enquiry"):
+        follows = get_section47(child, int(request.GET["enquiry"]))
+    data = request.POST if request.method == "POST" else None
+    form = StrategyDiscussionForm(
+        data,
+        instance=StrategyDiscussion(child=child, referral=referral, follows_enquiry=follows),
+        chairs=_chairs(),
+        siblings=None if follows else possible_siblings(request.user, child),
+        initial={
+            "chair": request.user.pk,
+            "held_at": timezone.localtime().replace(second=0, microsecond=0),
+        },
+    )
+    participants = ParticipantFormSet(data, prefix="participants", initial=DEFAULT_PARTICIPANTS)
+    actions = SafetyActionFormSet(data, prefix="actions")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and participants.is_valid()
+        and actions.is_valid()
+    ):
+        try:
+            records = services.strategy_discussion_record(
+                discussion=form.save(commit=False),
+                participants=formset_rows(participants),
+                safety_actions=formset_rows(actions),
+                user=request.user,
+                siblings=list(form.cleaned_data.get("siblings") or []),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            names = ", ".join(r.child.full_name for r in records)
+            messages.success(request, f"Strategy discussion recorded for {names}.")
+            return redirect("strategy:discussion-detail", child.pk, records[0].pk)
+    return render(
+        request,
+        "strategy/discussion_form.html",
+        {
+            "child": child,
+            "active_tab": "strategy",
+            "form": form,
+            "participants": participants,
+            "actions": actions,
+            "follows": follows,
+            "title": "Later strategy discussion" if follows else "Record a strategy discussion",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def discussion_edit(request: HttpRequest, pk: int, discussion_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    discussion = get_discussion(child, discussion_id)
+    data = request.POST if request.method == "POST" else None
+    form = StrategyDiscussionForm(data, instance=discussion, chairs=_chairs())
+    participants = ParticipantFormSet(
+        data,
+        prefix="participants",
+        initial=list(
+            discussion.participants.values(
+                "agency", "health_service", "name", "role", "participation"
+            )
+        ),
+    )
+    actions = SafetyActionFormSet(
+        data,
+        prefix="actions",
+        initial=list(
+            discussion.safety_actions.values("action", "owner", "due_date", "completed_date")
+        ),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and participants.is_valid()
+        and actions.is_valid()
+    ):
+        try:
+            services.strategy_discussion_update(
+                discussion=form.save(commit=False),
+                participants=formset_rows(participants),
+                safety_actions=formset_rows(actions),
+                user=request.user,
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Strategy discussion saved.")
+            return redirect("strategy:discussion-detail", child.pk, discussion.pk)
+    return render(
+        request,
+        "strategy/discussion_form.html",
+        {
+            "child": child,
+            "active_tab": "strategy",
+            "form": form,
+            "participants": participants,
+            "actions": actions,
+            "title": "Edit strategy discussion",
+        },
+    )
+
+
+def discussion_detail(request: HttpRequest, pk: int, discussion_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    discussion = get_discussion(child, discussion_id)
+    participants = list(discussion.participants.all())
+    siblings = (
+        StrategyDiscussion.objects.filter(sibling_group=discussion.sibling_group)
+        .exclude(pk=discussion.pk)
+        .select_related("child")
+    )
+    return render(
+        request,
+        "strategy/discussion_detail.html",
+        {
+            "child": child,
+            "active_tab": "strategy",
+            "discussion": discussion,
+            "participants": participants,
+            "compliance": compliance_of(discussion),
+            "actions": list(discussion.safety_actions.all()),
+            "enquiry": getattr(discussion, "started_enquiry", None),
+            "siblings": siblings,
+            "can_edit": child_is_writable_by(request.user, child),
+        },
+    )
+
+
+def section47_detail(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    enquiry = get_section47(child, enquiry_id)
+    days_left = enquiry.working_days_to_target()
+    return render(
+        request,
+        "strategy/section47_detail.html",
+        {
+            "days_left": days_left,
+            "days_overdue": -days_left,
+            "child": child,
+            "active_tab": "strategy",
+            "enquiry": enquiry,
+            "later": enquiry.later_discussions.select_related("chair").order_by("held_at"),
+            "conferences": enquiry.conferences.all(),
+            "can_edit": child_is_writable_by(request.user, child),
+            "is_manager": child_is_managed_by(request.user, child),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def section47_edit(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    enquiry = get_section47(child, enquiry_id)
+    form = Section47Form(request.POST or None, instance=enquiry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section47_update(
+                enquiry=form.save(commit=False),
+                user=request.user,
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if enquiry.awaiting_manager_agreement:
+                messages.info(
+                    request,
+                    "Saved. A team manager must agree that an ICPC is not required.",
+                )
+            else:
+                messages.success(request, "Section 47 enquiry saved.")
+            return redirect("strategy:section47-detail", child.pk, enquiry.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "child": child,
+            "active_tab": "strategy",
+            "form": form,
+            "title": "Update the section 47 enquiry "
+            f"(ICPC target {enquiry.icpc_target_date:%d %b %Y})",
+            "cancel_url": reverse("strategy:section47-detail", args=[child.pk, enquiry.pk]),
+        },
+    )
+
+
+@require_POST
+def section47_agree(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
+    child = get_child_for_manager(request.user, pk)
+    enquiry = get_section47(child, enquiry_id)
+    try:
+        services.section47_agree_no_icpc(enquiry=enquiry, manager=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "You agreed that an initial child protection conference is not required."
+        )
+    return redirect("strategy:section47-detail", child.pk, enquiry.pk)
+
+
+@require_POST
+def section47_request_icpc(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    enquiry = get_section47(child, enquiry_id)
+    try:
+        conference = services.icpc_request(enquiry=enquiry, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Initial child protection conference requested: it must be held by "
+            f"{conference.target_date:%A %d %B %Y}.",
+        )
+    return redirect("strategy:section47-detail", child.pk, enquiry.pk)
+
+
+def discussion_list(request: HttpRequest) -> HttpResponse:
+    """Strategy discussions in a period, with multi-agency compliance."""
+    period = PeriodForm(request.GET)
+    if not period.is_valid():
+        period = PeriodForm({})
+        period.is_valid()
+        messages.error(request, "The end of the period must be after its start.")
+    start, end = period.period()
+    discussions = discussions_in_period(request.user, start, end).order_by("-held_at")
+    only = request.GET.get("compliance")
+    if only == "non":
+        discussions = discussions.filter(
+            Q(has_police=False) | Q(has_health=False) | Q(has_social_care=False)
+        )
+    rows = [(d, compliance_of(d)) for d in discussions]
+    total = len(rows)
+    with_health = sum(1 for _, c in rows if c.health)
+    with_police = sum(1 for _, c in rows if c.police)
+    return render(
+        request,
+        "strategy/discussion_list.html",
+        {
+            "period": period,
+            "start": start,
+            "end": end,
+            "rows": rows,
+            "total": total,
+            "with_health": with_health,
+            "with_police": with_police,
+            "compliant": sum(1 for _, c in rows if c.compliant),
+            "only": only,
+        },
+    )
+
+
+def open_enquiries(request: HttpRequest) -> HttpResponse:
+    """Open section 47 enquiries, soonest ICPC target first, with working days remaining."""
+    today = timezone.localdate()
+    enquiries = list(section47s_for_user(request.user).open().order_by("start_date", "pk"))
+    rows = [(e, e.working_days_to_target(today)) for e in enquiries]
+    return render(request, "strategy/open_enquiries.html", {"rows": rows, "today": today})
+
+
+def ended_without_icpc(request: HttpRequest) -> HttpResponse:
+    """Enquiries that ended without a conference, with the rationale a manager must see."""
+    enquiries = (
+        section47s_for_user(request.user)
+        .ended_without_icpc()
+        .order_by("-completion_date", "-start_date")
+    )
+    return render(
+        request,
+        "strategy/ended_without_icpc.html",
+        {"enquiries": enquiries, "not_required": S47Outcome.ICPC_NOT_REQUIRED},
+    )
