@@ -3,8 +3,19 @@
 Each app registers a source: a function taking a child and returning ChronologyEvents
 (one query per source, so the page's query count does not grow with the record). A worker can
 give any entry their own short description (ChronologyEdit, keyed by the entry's `key`).
+
+Register sources in a module imported from the app's `AppConfig.ready()`, for example
+`cases/chronology_sources.py`:
+
+    @register
+    def referral_events(child: Child) -> list[ChronologyEvent]:
+        ...
+
+Events on the same date keep the order in which sources were registered, and within a source
+the order the source returned them: a source should yield its events oldest first.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -16,10 +27,17 @@ from .models import Child, ChronologyEdit
 class ChronologyEvent:
     date: date
     source: str  # what kind of record it came from, e.g. "Referral", "Case note"
-    key: str  # stable identity of the entry, e.g. "referral:12:received"
+    key: str  # stable identity of the entry, e.g. "referral:12:received" (at most 60 characters)
     description: str
     url: str = ""
     edited: bool = False
+    # The system's own wording, kept when a worker has given the entry their own description.
+    default_description: str = ""
+
+    @property
+    def anchor(self) -> str:
+        """An HTML id for the entry, so a page can link (or redirect) straight to it."""
+        return "entry-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.key)
 
 
 ChronologySource = Callable[[Child], Iterable[ChronologyEvent]]
@@ -27,11 +45,14 @@ SOURCES: list[ChronologySource] = []
 
 
 def register(source: ChronologySource) -> ChronologySource:
-    SOURCES.append(source)
+    # Idempotent, so a module imported twice does not list its events twice.
+    if source not in SOURCES:
+        SOURCES.append(source)
     return source
 
 
 def chronology_for(child: Child) -> list[ChronologyEvent]:
+    """Every registered source's events for the child, oldest first, with workers' wording."""
     edits = dict(
         ChronologyEdit.objects.filter(child=child).values_list("source_key", "description")
     )
@@ -39,6 +60,12 @@ def chronology_for(child: Child) -> list[ChronologyEvent]:
     for source in SOURCES:
         for event in source(child):
             if event.key in edits:
-                event = replace(event, description=edits[event.key], edited=True)
+                event = replace(
+                    event,
+                    description=edits[event.key],
+                    edited=True,
+                    default_description=event.description,
+                )
             events.append(event)
-    return sorted(events, key=lambda e: (e.date, e.source, e.key))
+    # A stable sort: same-day events keep source and record order (see the module docstring).
+    return sorted(events, key=lambda e: e.date)

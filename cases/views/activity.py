@@ -1,63 +1,344 @@
-"""Placeholder views: to be implemented."""
+"""Visits, case notes, chronology, management oversight and service referrals of a child's record.
 
-from django.http import Http404
+Anyone who may see the child may read these pages; writers (`write=True`) add and change
+records; management oversight is recorded only by a manager of the child's team.
+"""
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-def visits(request, *args, **kwargs):
-    raise Http404("Not built yet")
+from ..chronology import chronology_for
+from ..forms.activity import (
+    CaseNoteCorrectionForm,
+    CaseNoteForm,
+    ChronologyDescribeForm,
+    ManagementOversightForm,
+    NoteFilterForm,
+    ServiceReferralForm,
+    VisitForm,
+)
+from ..models import CaseNote, ManagementOversight, ServiceReferral, Visit
+from ..selectors import (
+    child_is_managed_by,
+    child_is_writable_by,
+    get_child_for_manager,
+    get_child_for_user,
+)
+from ..services import case_note_correct, chronology_describe, record_save
+from .common import child_form_page
 
+NOTES_PER_PAGE = 50
 
-def visit_add(request, *args, **kwargs):
-    raise Http404("Not built yet")
-
-
-def visit_edit(request, *args, **kwargs):
-    raise Http404("Not built yet")
-
-
-def notes(request, *args, **kwargs):
-    raise Http404("Not built yet")
-
-
-def note_add(request, *args, **kwargs):
-    raise Http404("Not built yet")
-
-
-def note_detail(request, *args, **kwargs):
-    raise Http404("Not built yet")
-
-
-def note_correct(request, *args, **kwargs):
-    raise Http404("Not built yet")
-
-
-def chronology(request, *args, **kwargs):
-    raise Http404("Not built yet")
-
-
-def chronology_print(request, *args, **kwargs):
-    raise Http404("Not built yet")
-
-
-def chronology_describe_view(request, *args, **kwargs):
-    raise Http404("Not built yet")
+# --- Visits -----------------------------------------------------------------------------------
 
 
-def oversight(request, *args, **kwargs):
-    raise Http404("Not built yet")
+@require_GET
+def visits(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    visit_list = list(child.visits.select_related("recorded_by"))
+    return render(
+        request,
+        "cases/visit_list.html",
+        {
+            "child": child,
+            "active_tab": "visits",
+            "visits": visit_list,
+            "last_seen": next((v for v in visit_list if v.child_seen), None),
+            "last_seen_alone": next((v for v in visit_list if v.seen_alone), None),
+            "can_edit": child_is_writable_by(request.user, child),
+        },
+    )
 
 
-def oversight_add(request, *args, **kwargs):
-    raise Http404("Not built yet")
+@require_http_methods(["GET", "POST"])
+def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    form = VisitForm(request.POST or None, instance=Visit(child=child, recorded_by=request.user))
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: record_save(instance=f.save(commit=False), user=request.user),
+        title="Record a visit",
+        success_url=reverse("cases:visits", args=[child.pk]),
+        success_message="The visit was recorded.",
+        template="cases/visit_form.html",
+        extra_context={"active_tab": "visits"},
+    )
 
 
-def services(request, *args, **kwargs):
-    raise Http404("Not built yet")
+@require_http_methods(["GET", "POST"])
+def visit_edit(request: HttpRequest, pk: int, visit_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    visit = get_object_or_404(child.visits, pk=visit_id)
+    form = VisitForm(request.POST or None, instance=visit)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: record_save(
+            instance=f.save(commit=False), user=request.user, expected_version=f.expected_version
+        ),
+        title=f"Edit the visit of {date_format(visit.visit_date, 'j M Y')}",
+        success_url=reverse("cases:visits", args=[child.pk]),
+        success_message="The visit was saved.",
+        template="cases/visit_form.html",
+        extra_context={"active_tab": "visits"},
+    )
 
 
-def service_add(request, *args, **kwargs):
-    raise Http404("Not built yet")
+# --- Case notes -------------------------------------------------------------------------------
 
 
-def service_edit(request, *args, **kwargs):
-    raise Http404("Not built yet")
+@require_GET
+def notes(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    filter_form = NoteFilterForm(request.GET or None)
+    # Meta.ordering is not applied to an aggregated query, so order explicitly.
+    note_list = (
+        child.notes.select_related("author")
+        .annotate(corrections=Count("versions"))
+        .order_by("-event_date", "-created_at", "-pk")
+    )
+    if filter_form.is_valid():
+        if filter_form.cleaned_data["type"]:
+            note_list = note_list.filter(note_type=filter_form.cleaned_data["type"])
+        if filter_form.cleaned_data["significant"]:
+            note_list = note_list.filter(is_significant=True)
+    page = Paginator(note_list, NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/note_list.html",
+        {
+            "child": child,
+            "active_tab": "notes",
+            "page": page,
+            "filter_form": filter_form,
+            "filtered": filter_form.is_bound and filter_form.has_changed(),
+            "can_edit": child_is_writable_by(request.user, child),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    form = CaseNoteForm(request.POST or None, instance=CaseNote(child=child, author=request.user))
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: record_save(instance=f.save(commit=False), user=request.user),
+        title="Write a case note",
+        success_url=reverse("cases:notes", args=[child.pk]),
+        success_message="The case note was saved.",
+        extra_context={"active_tab": "notes"},
+    )
+
+
+@require_GET
+def note_detail(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    note = get_object_or_404(child.notes.select_related("author"), pk=note_id)
+    versions = list(note.versions.select_related("written_by", "replaced_by"))
+    return render(
+        request,
+        "cases/note_detail.html",
+        {
+            "child": child,
+            "active_tab": "notes",
+            "note": note,
+            "versions": versions,
+            # The current text was written by whoever made the latest correction.
+            "current_by": versions[0].replaced_by if versions else note.author,
+            "current_at": note.updated_at if versions else note.created_at,
+            "can_edit": child_is_writable_by(request.user, child),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def note_correct(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    note = get_object_or_404(child.notes, pk=note_id)
+    detail_url = reverse("cases:note-detail", args=[child.pk, note.pk])
+    form = CaseNoteCorrectionForm(request.POST or None, instance=note)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: case_note_correct(
+            note=f.save(commit=False),
+            user=request.user,
+            reason=f.cleaned_data["correction_reason"],
+            expected_version=f.expected_version,
+        ),
+        title=f"Correct the case note “{note.subject}”",
+        success_url=detail_url,
+        success_message="The correction was saved; the earlier text is kept.",
+        template="cases/note_correct.html",
+        extra_context={"active_tab": "notes"},
+    )
+
+
+# --- Chronology -------------------------------------------------------------------------------
+
+
+@require_GET
+def chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    return render(
+        request,
+        "cases/chronology.html",
+        {
+            "child": child,
+            "active_tab": "chronology",
+            "events": chronology_for(child),
+            "can_edit": child_is_writable_by(request.user, child),
+        },
+    )
+
+
+@require_GET
+def chronology_print(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    return render(
+        request,
+        "cases/chronology_print.html",
+        {"child": child, "events": chronology_for(child), "printed_at": timezone.localtime()},
+    )
+
+
+@require_POST
+def chronology_describe_view(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    form = ChronologyDescribeForm(request.POST)
+    entries = {event.key: event for event in chronology_for(child)}
+    event = entries.get(request.POST.get("source_key", ""))
+    if event is None:
+        # Not one of this child's entries: never store wording against someone else's record.
+        raise Http404("No such chronology entry")
+    url = reverse("cases:chronology", args=[child.pk])
+    if not form.is_valid():
+        messages.error(
+            request, "Give the entry a short description (at most 300 characters); not saved."
+        )
+        return redirect(f"{url}#{event.anchor}")
+    chronology_describe(
+        child=child,
+        user=request.user,
+        source_key=event.key,
+        description=form.cleaned_data["description"],
+    )
+    messages.success(request, "The chronology entry's description was saved.")
+    return redirect(f"{url}#{event.anchor}")
+
+
+# --- Management oversight ---------------------------------------------------------------------
+
+
+@require_GET
+def oversight(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    entries = list(child.oversight.select_related("manager"))
+    last = entries[0] if entries else None
+    return render(
+        request,
+        "cases/oversight_list.html",
+        {
+            "child": child,
+            "active_tab": "oversight",
+            "entries": entries,
+            "last": last,
+            "review_overdue": bool(last and last.next_review_date < timezone.localdate()),
+            "can_add": child_is_managed_by(request.user, child),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def oversight_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_manager(request.user, pk)
+    form = ManagementOversightForm(
+        request.POST or None, instance=ManagementOversight(child=child, manager=request.user)
+    )
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: record_save(instance=f.save(commit=False), user=request.user),
+        title="Record management oversight",
+        success_url=reverse("cases:oversight", args=[child.pk]),
+        success_message="The management oversight was recorded.",
+        extra_context={"active_tab": "oversight"},
+    )
+
+
+# --- Service referrals ------------------------------------------------------------------------
+
+
+@require_GET
+def services(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    # Still waiting first, longest wait at the top; then the rest, most recent referral first.
+    service_list = sorted(
+        child.service_referrals.all(),
+        key=lambda s: (
+            not s.still_waiting,
+            s.date_referred.toordinal() * (1 if s.still_waiting else -1),
+            s.pk,
+        ),
+    )
+    return render(
+        request,
+        "cases/service_list.html",
+        {
+            "child": child,
+            "active_tab": "services",
+            "services": service_list,
+            "waiting_count": sum(1 for s in service_list if s.still_waiting),
+            "can_edit": child_is_writable_by(request.user, child),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def service_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    form = ServiceReferralForm(request.POST or None, instance=ServiceReferral(child=child))
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: record_save(instance=f.save(commit=False), user=request.user),
+        title="Record a referral to a service",
+        success_url=reverse("cases:services", args=[child.pk]),
+        success_message="The service referral was recorded.",
+        extra_context={"active_tab": "services"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, pk: int, service_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    service = get_object_or_404(child.service_referrals, pk=service_id)
+    form = ServiceReferralForm(request.POST or None, instance=service)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: record_save(
+            instance=f.save(commit=False), user=request.user, expected_version=f.expected_version
+        ),
+        title=f"Update the referral to {service.get_service_display()}",
+        success_url=reverse("cases:services", args=[child.pk]),
+        success_message="The service referral was saved.",
+        extra_context={"active_tab": "services"},
+    )

@@ -1,0 +1,192 @@
+"""What the child's record contributes to the chronology: one query per source.
+
+Imported from `CasesConfig.ready()`. Each source returns its events oldest first; keys are
+`<record>:<pk>[:<event>]` and never change, because a worker's own wording is stored against them.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from .chronology import ChronologyEvent, register
+from .models import Allocation, Assessment, CaseNote, Child, ManagementOversight, Referral, Visit
+
+
+def _short(text: str, length: int = 120) -> str:
+    return Truncator(" ".join(text.split())).chars(length)
+
+
+@register
+def referral_events(child: Child) -> list[ChronologyEvent]:
+    """Referral received, threshold decision, and closure (noting a step-down to early help)."""
+    events = []
+    referrals = (
+        Referral.objects.filter(child=child).select_related("decided_by").order_by("received_at")
+    )
+    for referral in referrals:
+        url = reverse("cases:referral-detail", args=[child.pk, referral.pk])
+        key = f"referral:{referral.pk}"
+        events.append(
+            ChronologyEvent(
+                date=referral.referral_date,
+                source="Referral",
+                key=f"{key}:received",
+                description=(
+                    f"Referral received ({referral.get_source_display()}): "
+                    f"{_short(referral.reason)}"
+                ),
+                url=url,
+            )
+        )
+        if referral.decision and referral.decided_at:
+            by = f" by {referral.decided_by}" if referral.decided_by else ""
+            events.append(
+                ChronologyEvent(
+                    date=timezone.localtime(referral.decided_at).date(),
+                    source="Referral",
+                    key=f"{key}:decision",
+                    description=f"Threshold decision{by}: {referral.get_decision_display()}",
+                    url=url,
+                )
+            )
+        if referral.closure_date:
+            reason = referral.get_closure_reason_display()
+            description = (
+                f"Case closed and stepped down to early help ({reason})"
+                if referral.stepped_down_to_early_help
+                else f"Case closed ({reason})"
+            )
+            events.append(
+                ChronologyEvent(
+                    date=referral.closure_date,
+                    source="Referral",
+                    key=f"{key}:closed",
+                    description=description,
+                    url=url,
+                )
+            )
+    return events
+
+
+@register
+def assessment_events(child: Child) -> list[ChronologyEvent]:
+    """Assessment started, and authorised by a manager."""
+    events = []
+    assessments = (
+        Assessment.objects.filter(child=child)
+        .select_related("authorised_by")
+        .order_by("start_date", "pk")
+    )
+    for assessment in assessments:
+        url = reverse("cases:referral-detail", args=[child.pk, assessment.referral_id])
+        key = f"assessment:{assessment.pk}"
+        events.append(
+            ChronologyEvent(
+                date=assessment.start_date,
+                source="Assessment",
+                key=f"{key}:started",
+                description="Child and family assessment started",
+                url=url,
+            )
+        )
+        if assessment.authorised_date:
+            by = f" by {assessment.authorised_by}" if assessment.authorised_by else ""
+            outcome = f"; outcome: {assessment.get_outcome_display()}" if assessment.outcome else ""
+            events.append(
+                ChronologyEvent(
+                    date=assessment.authorised_date,
+                    source="Assessment",
+                    key=f"{key}:authorised",
+                    description=f"Assessment authorised{by}{outcome}",
+                    url=url,
+                )
+            )
+    return events
+
+
+@register
+def allocation_events(child: Child) -> list[ChronologyEvent]:
+    """Each change of allocated team or worker."""
+    url = reverse("cases:allocation", args=[child.pk])
+    allocations = (
+        Allocation.objects.filter(child=child)
+        .select_related("team", "worker")
+        .order_by("start_date", "pk")
+    )
+    events = []
+    for allocation in allocations:
+        who = (
+            f"{allocation.worker} ({allocation.team})"
+            if allocation.worker
+            else f"{allocation.team}, no named worker"
+        )
+        reason = f": {_short(allocation.reason)}" if allocation.reason else ""
+        events.append(
+            ChronologyEvent(
+                date=allocation.start_date,
+                source="Allocation",
+                key=f"allocation:{allocation.pk}",
+                description=f"Allocated to {who}{reason}",
+                url=url,
+            )
+        )
+    return events
+
+
+@register
+def significant_note_events(child: Child) -> list[ChronologyEvent]:
+    """Case notes the worker marked as a significant event."""
+    notes = CaseNote.objects.filter(child=child, is_significant=True).order_by(
+        "event_date", "created_at", "pk"
+    )
+    return [
+        ChronologyEvent(
+            date=note.event_date,
+            source="Case note",
+            key=f"note:{note.pk}",
+            description=_short(note.subject, 200),
+            url=reverse("cases:note-detail", args=[child.pk, note.pk]),
+        )
+        for note in notes
+    ]
+
+
+@register
+def oversight_events(child: Child) -> list[ChronologyEvent]:
+    """Management oversight entries, with the manager's direction."""
+    url = reverse("cases:oversight", args=[child.pk])
+    entries = (
+        ManagementOversight.objects.filter(child=child)
+        .select_related("manager")
+        .order_by("oversight_date", "pk")
+    )
+    return [
+        ChronologyEvent(
+            date=entry.oversight_date,
+            source="Management oversight",
+            key=f"oversight:{entry.pk}",
+            description=f"Management oversight by {entry.manager}: {_short(entry.direction)}",
+            url=f"{url}#oversight-{entry.pk}",
+        )
+        for entry in entries
+    ]
+
+
+@register
+def child_not_seen_events(child: Child) -> list[ChronologyEvent]:
+    """Visits where the child was not seen: significant for the child's safety."""
+    url = reverse("cases:visits", args=[child.pk])
+    visits = Visit.objects.filter(child=child, child_seen=False).order_by("visit_date", "pk")
+    return [
+        ChronologyEvent(
+            date=visit.visit_date,
+            source="Visit",
+            key=f"visit:{visit.pk}:not-seen",
+            description=(
+                f"Child not seen ({visit.get_visit_type_display()}): "
+                f"{_short(visit.reason_not_seen)}"
+            ),
+            url=f"{url}#visit-{visit.pk}",
+        )
+        for visit in visits
+    ]
