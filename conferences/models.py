@@ -1,10 +1,13 @@
 """Child protection conferences, plans and core groups.
 
 An initial child protection conference (ICPC) is requested from a section 47 enquiry and
-carries its target date (15 working days from the strategy discussion that started it).
+carries its target date (15 working days from the strategy discussion that started it). A
+decision to make a plan starts the child protection plan on the ICPC date; the plan is
+delivered by the core group and reviewed at review conferences until it ends.
 """
 
-from datetime import date
+import secrets
+from datetime import date, timedelta
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -12,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from cases.codes.abuse_category import AbuseCategory
+from cases.codes.agency import Agency
 from wirral_cp.concurrency import VersionedModel
 
 
@@ -22,12 +27,41 @@ class ConferenceType(models.TextChoices):
     PRE_BIRTH = "pre_birth", "Pre-birth conference"
 
 
+INITIAL_TYPES = (ConferenceType.INITIAL, ConferenceType.TRANSFER_IN, ConferenceType.PRE_BIRTH)
+
+
 class ConferenceStatus(models.TextChoices):
     REQUESTED = "requested", "Requested"
     SCHEDULED = "scheduled", "Scheduled"
     HELD = "held", "Held"
     CANCELLED = "cancelled", "Cancelled"
     ADJOURNED = "adjourned", "Adjourned"
+
+
+class ConferenceDecision(models.TextChoices):
+    PLAN = "plan", "Child protection plan"
+    NO_PLAN = "no_plan", "No child protection plan"
+    CONTINUE = "continue", "Continue the child protection plan"
+    END = "end", "End the child protection plan"
+
+
+class PlanEndNextStep(models.TextChoices):
+    CIN_PLAN = "cin_plan", "Child in need plan"
+    EARLY_HELP = "early_help", "Early help"
+    NFI = "nfi", "No further involvement"
+    LOOKED_AFTER = "looked_after", "Became looked after"
+    TRANSFERRED_OUT = "transferred_out", "Transferred to another local authority"
+
+
+class ConferenceQuerySet(models.QuerySet):
+    def held(self) -> "ConferenceQuerySet":
+        return self.filter(status=ConferenceStatus.HELD)
+
+    def initial(self) -> "ConferenceQuerySet":
+        return self.filter(conference_type__in=INITIAL_TYPES)
+
+    def upcoming(self) -> "ConferenceQuerySet":
+        return self.filter(status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED])
 
 
 class Conference(VersionedModel):
@@ -38,6 +72,14 @@ class Conference(VersionedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="conferences",
+    )
+    plan = models.ForeignKey(
+        "conferences.ChildProtectionPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conferences",
+        help_text="For a review: the plan under review. For an ICPC: the plan it started.",
     )
     conference_type = models.CharField(max_length=12, choices=ConferenceType.choices)
     status = models.CharField(
@@ -54,7 +96,7 @@ class Conference(VersionedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    scheduled_for = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateTimeField("date and time", null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,23 +106,530 @@ class Conference(VersionedModel):
         related_name="chaired_conferences",
     )
     late_reason = models.TextField("reason the conference is after its target date", blank=True)
-    cancelled_reason = models.TextField(blank=True)
+    interim_safety_plan = models.TextField(
+        blank=True,
+        help_text="What keeps the child safe until the conference, and who does what.",
+    )
+    cancelled_reason = models.TextField("reason cancelled or adjourned", blank=True)
+    reports_shared_on = models.DateField(
+        "date reports were shared with parents", null=True, blank=True
+    )
+    held_on = models.DateField("date held", null=True, blank=True)
+    # The IRO's record of the conference.
+    childs_views = models.TextField("the child's views", blank=True)
+    childs_views_how = models.CharField(
+        "how the child's views were gathered", max_length=300, blank=True
+    )
+    decision = models.CharField(max_length=10, choices=ConferenceDecision.choices, blank=True)
+    category = models.CharField(
+        "category of abuse", max_length=3, choices=AbuseCategory.choices, blank=True
+    )
+    decision_reasons = models.TextField("reasons for the decision", blank=True)
+    outline_plan = models.TextField(blank=True)
+    first_core_group_date = models.DateField(null=True, blank=True)
+    next_review_date = models.DateField(null=True, blank=True)
+    end_next_step = models.CharField(
+        "next step when the plan ends",
+        max_length=16,
+        choices=PlanEndNextStep.choices,
+        blank=True,
+    )
+    minutes = models.TextField(blank=True)
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    minutes_distributed_on = models.DateField(null=True, blank=True)
+    source_system = models.CharField(max_length=10, default="entered")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["target_date", "pk"]
-        indexes = [models.Index(fields=["status", "target_date"])]
+        indexes = [
+            models.Index(fields=["status", "target_date"]),
+            models.Index(fields=["held_on"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_conference_type_display()} (target {self.target_date:%d %b %Y})"
+        when = self.held_on or self.scheduled_date or self.target_date
+        return f"{self.get_conference_type_display()} ({when:%d %b %Y})"
+
+    @property
+    def is_initial(self) -> bool:
+        return self.conference_type in INITIAL_TYPES
 
     @property
     def scheduled_date(self) -> date | None:
         return timezone.localtime(self.scheduled_for).date() if self.scheduled_for else None
 
+    @property
+    def conference_date(self) -> date | None:
+        return self.held_on or self.scheduled_date
+
+    @property
+    def is_late(self) -> bool:
+        when = self.conference_date
+        return when is not None and when > self.target_date
+
+    @property
+    def reports_shared_in_advance(self) -> bool | None:
+        if self.reports_shared_on is None or self.conference_date is None:
+            return None
+        return self.reports_shared_on < self.conference_date
+
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.section47_id and self.section47.child_id != self.child_id:
-            raise ValidationError({"section47": "The enquiry belongs to a different child."})
+            errors["section47"] = "The enquiry belongs to a different child."
+        if self.scheduled_for and self.scheduled_date > self.target_date:
+            if not self.late_reason.strip():
+                errors["late_reason"] = (
+                    f"This is after the target date ({self.target_date:%d/%m/%Y}): record why "
+                    "the conference cannot be held in time."
+                )
+            if not self.interim_safety_plan.strip():
+                errors["interim_safety_plan"] = (
+                    "A conference after its target date needs an interim safety plan: what "
+                    "keeps the child safe until then, and who does what."
+                )
+        if self.status == ConferenceStatus.SCHEDULED and not self.scheduled_for:
+            errors["scheduled_for"] = "Give the date and time of the conference."
+        if (
+            self.status in (ConferenceStatus.CANCELLED, ConferenceStatus.ADJOURNED)
+            and not self.cancelled_reason.strip()
+        ):
+            errors["cancelled_reason"] = "Give the reason."
+        if self.status == ConferenceStatus.HELD:
+            if not self.held_on:
+                errors["held_on"] = "Give the date the conference was held."
+            elif self.held_on > timezone.localdate():
+                errors["held_on"] = "A conference cannot be held in the future."
+        if self.reports_shared_on and self.reports_shared_on > timezone.localdate():
+            errors["reports_shared_on"] = "This date cannot be in the future."
+        if self.decision in (ConferenceDecision.PLAN, ConferenceDecision.CONTINUE):
+            if not self.category:
+                errors["category"] = "Choose the category of abuse (NEG, PHY, SAB, EMO, MUL)."
+        elif self.category and self.decision:
+            errors["category"] = "A category is recorded only when there is a plan."
+        if self.decision == ConferenceDecision.END and not self.end_next_step:
+            errors["end_next_step"] = "Say what happens next when the plan ends."
+        if (
+            self.decision
+            and self.is_initial
+            and self.decision not in (ConferenceDecision.PLAN, ConferenceDecision.NO_PLAN)
+        ):
+            errors["decision"] = "An initial conference decides plan or no plan."
+        if not self.is_initial and self.decision in (
+            ConferenceDecision.PLAN,
+            ConferenceDecision.NO_PLAN,
+        ):
+            errors["decision"] = "A review conference decides to continue or end the plan."
+        if self.minutes_distributed_on:
+            if not self.minutes_approved_at:
+                errors["minutes_distributed_on"] = "The chair must approve the minutes first."
+            elif self.held_on and self.minutes_distributed_on < self.held_on:
+                errors["minutes_distributed_on"] = "Minutes cannot go out before the conference."
+        if errors:
+            raise ValidationError(errors)
 
 
-auditlog.register(Conference)
+class AttendanceStatus(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    SENT_REPORT = "sent_report", "Sent a report (did not attend)"
+    APOLOGIES = "apologies", "Sent apologies (no report)"
+    ABSENT = "absent", "Absent without apologies"
+
+
+class ParticipantKind(models.TextChoices):
+    AGENCY = "agency", "Professional"
+    PARENT = "parent", "Parent or carer"
+    FAMILY = "family", "Other family member"
+    CHILD = "child", "The child"
+    ADVOCATE = "advocate", "Advocate or supporter"
+
+
+class ConferenceParticipant(models.Model):
+    """Someone invited to a conference, and whether and how they took part."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="participants"
+    )
+    kind = models.CharField(max_length=10, choices=ParticipantKind.choices)
+    agency = models.CharField(max_length=20, choices=Agency.choices, blank=True)
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    invited_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=AttendanceStatus.choices, blank=True)
+    knows_child = models.BooleanField(
+        "knows the child",
+        null=True,
+        blank=True,
+        help_text="For health: has this person met the child or worked with the family?",
+    )
+    supported_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For parents and family: an advocate, interpreter or supporter.",
+    )
+    had_reports_in_advance = models.BooleanField(
+        "had the reports before the conference", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["conference", "kind", "agency", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role or self.get_kind_display()})"
+
+    @property
+    def took_part(self) -> bool:
+        return self.status in (AttendanceStatus.ATTENDED, AttendanceStatus.SENT_REPORT)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == ParticipantKind.AGENCY and not self.agency:
+            errors["agency"] = "Say which agency this professional is from."
+        if self.kind != ParticipantKind.AGENCY and self.agency:
+            errors["agency"] = "Only professionals have an agency."
+        if self.knows_child is not None and self.agency != Agency.HEALTH:
+            errors["knows_child"] = "This is recorded for health attendees."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Quorum:
+    """Quorate: children's social care and at least two other agencies took part."""
+
+    def __init__(self, participants) -> None:
+        agencies = {
+            p.agency for p in participants if p.kind == ParticipantKind.AGENCY and p.took_part
+        }
+        self.social_care = Agency.SOCIAL_CARE in agencies
+        self.other_agencies = sorted(a for a in agencies if a != Agency.SOCIAL_CARE)
+        self.police = Agency.POLICE in agencies
+        self.health = Agency.HEALTH in agencies
+
+    @property
+    def quorate(self) -> bool:
+        return self.social_care and len(self.other_agencies) >= 2
+
+    @property
+    def message(self) -> str:
+        if self.quorate:
+            return "Quorate: children's social care and at least two other agencies took part."
+        if not self.social_care:
+            return "Not quorate: children's social care has not taken part."
+        n = len(self.other_agencies)
+        return (
+            f"Not quorate: {n} other agenc{'y' if n == 1 else 'ies'} besides children's social "
+            "care took part; at least two are needed."
+        )
+
+
+# --- The child protection plan ------------------------------------------------------------------
+
+
+class PlanQuerySet(models.QuerySet):
+    def open_on(self, day: date) -> "PlanQuerySet":
+        """Open on `day`: started on or before it and not ended on or before it."""
+        return self.filter(start_date__lte=day).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=day)
+        )
+
+    def current(self) -> "PlanQuerySet":
+        return self.filter(end_date__isnull=True)
+
+
+class ChildProtectionPlan(VersionedModel):
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, related_name="protection_plans"
+    )
+    start_date = models.DateField(help_text="The date of the conference that made the plan.")
+    end_date = models.DateField(null=True, blank=True)
+    initial_category = models.CharField(max_length=3, choices=AbuseCategory.choices)
+    latest_category = models.CharField(max_length=3, choices=AbuseCategory.choices)
+    end_next_step = models.CharField(max_length=16, choices=PlanEndNextStep.choices, blank=True)
+    source_system = models.CharField(max_length=10, default="entered")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(end_date__isnull=True),
+                name="one_open_plan_per_child",
+                violation_error_message="This child already has an open child protection plan.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="plan_ends_after_it_starts",
+                violation_error_message="A plan cannot end before it started.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Child protection plan from {self.start_date:%d %b %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.start_date and self.start_date > timezone.localdate():
+            errors["start_date"] = "A plan cannot start in the future."
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = "A plan cannot end before it started."
+        if self.end_date and not self.end_next_step:
+            errors["end_next_step"] = "Say what happens next when the plan ends."
+        if self.child_id and self.start_date:
+            others = ChildProtectionPlan.objects.filter(child_id=self.child_id).exclude(pk=self.pk)
+            end = self.end_date or date.max
+            overlapping = others.filter(start_date__lt=end).filter(
+                models.Q(end_date__isnull=True) | models.Q(end_date__gt=self.start_date)
+            )
+            if overlapping.exists():
+                errors["start_date"] = (
+                    "This plan would overlap another child protection plan for this child: "
+                    "a child has one plan at a time."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActionProgress(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    OFF_TRACK = "off_track", "Off track"
+    DONE = "done", "Done"
+
+
+class PlanOutcome(models.Model):
+    """What needs to change for the child to be safe, in words the family understands."""
+
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="outcomes")
+    what_needs_to_change = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.what_needs_to_change[:60]
+
+
+class PlanAction(VersionedModel):
+    outcome = models.ForeignKey(PlanOutcome, on_delete=models.CASCADE, related_name="actions")
+    action = models.TextField()
+    owner = models.CharField(max_length=200, help_text="The person or agency who will do it.")
+    timescale = models.DateField("by when")
+    evidence_of_done = models.TextField("how we will know it has happened", blank=True)
+    progress = models.CharField(
+        max_length=12, choices=ActionProgress.choices, default=ActionProgress.NOT_STARTED
+    )
+    progress_evidence = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["outcome", "timescale", "pk"]
+
+    def __str__(self) -> str:
+        return self.action[:60]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not (self.owner or "").strip():
+            errors["owner"] = "Every action needs an owner: the person or agency who will do it."
+        if not self.timescale:
+            errors["timescale"] = "Every action needs a timescale: the date it will be done by."
+        if self.progress == ActionProgress.DONE and not self.progress_evidence.strip():
+            errors["progress_evidence"] = "Say what shows the action has been done."
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlanVersion(models.Model):
+    """A snapshot of the plan each time it changes, so earlier versions can be read."""
+
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_plan_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number}"
+
+
+# --- Core groups --------------------------------------------------------------------------------
+
+
+class CoreGroupMeeting(VersionedModel):
+    plan = models.ForeignKey(
+        ChildProtectionPlan, on_delete=models.PROTECT, related_name="core_groups"
+    )
+    meeting_date = models.DateField()
+    attendees = models.TextField(help_text="Who attended, one per line, with their role.")
+    parents_attended = models.BooleanField(default=False)
+    child_seen_or_views = models.TextField("the child's views", blank=True)
+    discussion = models.TextField("progress and changes to the plan", blank=True)
+    next_meeting_date = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-meeting_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Core group on {self.meeting_date:%d %b %Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.meeting_date and self.meeting_date > timezone.localdate():
+            errors["meeting_date"] = "A core group cannot be recorded in the future."
+        if self.plan_id and self.meeting_date and self.meeting_date < self.plan.start_date:
+            errors["meeting_date"] = "A core group cannot be before the plan started."
+        if (
+            self.next_meeting_date
+            and self.meeting_date
+            and self.next_meeting_date <= self.meeting_date
+        ):
+            errors["next_meeting_date"] = "The next meeting must be after this one."
+        if errors:
+            raise ValidationError(errors)
+
+
+class CoreGroupActionUpdate(models.Model):
+    meeting = models.ForeignKey(
+        CoreGroupMeeting, on_delete=models.CASCADE, related_name="action_updates"
+    )
+    action = models.ForeignKey(PlanAction, on_delete=models.PROTECT, related_name="updates")
+    progress = models.CharField(max_length=12, choices=ActionProgress.choices)
+    evidence = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["meeting", "action", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.get_progress_display()}"
+
+
+# --- Plain language -----------------------------------------------------------------------------
+
+
+class JargonTerm(models.Model):
+    """Professional jargon and its everyday alternative. Administrators extend the list."""
+
+    term = models.CharField(max_length=100, unique=True)
+    plain_alternative = models.CharField(max_length=300)
+    explanation = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+# --- Feedback -----------------------------------------------------------------------------------
+
+
+class RespondentType(models.TextChoices):
+    PARENT = "parent", "Parent or carer"
+    FAMILY = "family", "Other family member"
+    CHILD = "child", "Child or young person"
+    PROFESSIONAL = "professional", "Professional"
+
+
+def new_feedback_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def feedback_expiry() -> "timezone.datetime":
+    return timezone.now() + timedelta(days=28)
+
+
+class FeedbackInvitation(models.Model):
+    """A one-time link to the feedback form. The link carries no case data."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="feedback_invitations"
+    )
+    respondent_type = models.CharField(max_length=12, choices=RespondentType.choices)
+    token = models.CharField(max_length=64, unique=True, default=new_feedback_token)
+    expires_at = models.DateTimeField(default=feedback_expiry)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Feedback invitation ({self.get_respondent_type_display()})"
+
+    @property
+    def usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
+
+
+class FeedbackResponse(models.Model):
+    SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.PROTECT, related_name="feedback_responses"
+    )
+    respondent_type = models.CharField(max_length=12, choices=RespondentType.choices)
+    via = models.CharField(
+        max_length=10, choices=[("paper", "Paper form"), ("link", "Online link")]
+    )
+    listened_to = models.PositiveSmallIntegerField("I felt listened to", choices=SCORE_CHOICES)
+    understood = models.PositiveSmallIntegerField(
+        "I understood what was decided and why", choices=SCORE_CHOICES
+    )
+    prepared = models.PositiveSmallIntegerField(
+        "I had what I needed beforehand (reports, information)", choices=SCORE_CHOICES
+    )
+    comments = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Feedback from a {self.get_respondent_type_display().lower()}"
+
+    @property
+    def average(self) -> float:
+        return (self.listened_to + self.understood + self.prepared) / 3
+
+
+for _model in (
+    Conference,
+    ConferenceParticipant,
+    ChildProtectionPlan,
+    PlanOutcome,
+    PlanAction,
+    PlanVersion,
+    CoreGroupMeeting,
+    CoreGroupActionUpdate,
+    JargonTerm,
+):
+    auditlog.register(_model)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cases",
     "strategy",
     "conferences",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,64 @@
+"""A plain-language checker for text shared with families: jargon and very long sentences.
+
+The inspector found plans written in professional jargon that families could not understand.
+Before a plan is shared, every term from the glossary (JargonTerm, extendable by an
+administrator) and every sentence longer than LONG_SENTENCE_WORDS words is flagged with a
+suggestion.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+LONG_SENTENCE_WORDS = 25
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "jargon" or "long_sentence"
+    text: str  # the term found, or the sentence
+    suggestion: str
+
+
+def _term_pattern(term: str) -> re.Pattern:
+    # "s47" should also catch "s.47" and "S 47"; hyphens and spaces are interchangeable.
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", term.strip()) if p]
+    body = r"[\s\-]+".join(parts)
+    if re.fullmatch(r"s\d+", term.strip(), re.IGNORECASE):
+        body = re.escape(term[0]) + r"\.?\s?" + re.escape(term[1:])
+    return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE)
+
+
+def check_text(text: str, glossary: Iterable) -> list[Finding]:
+    """Jargon from `glossary` (objects with .term and .plain_alternative) and long sentences."""
+    findings: list[Finding] = []
+    if not text:
+        return findings
+    seen: set[str] = set()
+    # Longer terms first, so "section 47 enquiry" wins over "section 47".
+    for entry in sorted(glossary, key=lambda g: -len(g.term)):
+        match = _term_pattern(entry.term).search(text)
+        if match and entry.term.lower() not in seen:
+            seen.add(entry.term.lower())
+            findings.append(
+                Finding(
+                    kind="jargon",
+                    text=match.group(0),
+                    suggestion=f'Instead of "{match.group(0)}", try "{entry.plain_alternative}".',
+                )
+            )
+    for sentence in _SENTENCE_END.split(text):
+        words = sentence.split()
+        if len(words) > LONG_SENTENCE_WORDS:
+            findings.append(
+                Finding(
+                    kind="long_sentence",
+                    text=sentence.strip(),
+                    suggestion=(
+                        f"This sentence has {len(words)} words. Try splitting it into shorter "
+                        f"sentences of under {LONG_SENTENCE_WORDS} words."
+                    ),
+                )
+            )
+    return findings

@@ -1,0 +1,100 @@
+"""Reads of conferences and plans, scoped to the user.
+
+- Social workers, team managers, senior managers: conferences of the children they may see.
+- IROs: conferences they chair, and any conference of a child whose conference they chair.
+- Business support: every conference's diary fields (date, venue, chair, invitations,
+  reports shared, minutes distributed), but never the child's case record.
+"""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from cases.models import Child
+from cases.selectors import child_is_writable_by, children_for_user
+
+from .models import ChildProtectionPlan, Conference, ConferenceStatus
+
+
+def conferences_for_user(user: User) -> QuerySet[Conference]:
+    qs = Conference.objects.select_related("child", "chair", "plan", "section47")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_senior_manager or user.is_business_support:
+        return qs
+    condition = Q(child__in=children_for_user(user))
+    if user.is_iro:
+        condition |= Q(chair=user)
+    return qs.filter(condition)
+
+
+def get_conference_for_user(user: User, pk: int) -> Conference:
+    return get_object_or_404(conferences_for_user(user), pk=pk)
+
+
+def get_conference_to_schedule(user: User, pk: int) -> Conference:
+    """Business support (and team managers of the child's team) arrange conferences."""
+    conference = get_conference_for_user(user, pk)
+    if user.is_business_support:
+        return conference
+    raise Http404("No such conference")
+
+
+def get_conference_to_chair(user: User, pk: int) -> Conference:
+    """Only the conference's chair records attendance, decisions and minutes."""
+    conference = get_conference_for_user(user, pk)
+    if not user.is_iro or conference.chair_id != user.pk:
+        raise Http404("No such conference")
+    return conference
+
+
+def get_plan_for_user(user: User, child: Child, plan_id: int) -> ChildProtectionPlan:
+    return get_object_or_404(child.protection_plans.all(), pk=plan_id)
+
+
+def plan_is_writable_by(user: User, plan: ChildProtectionPlan) -> bool:
+    """The allocated worker's team and managers keep the plan up to date; the IRO chairing the
+    child's conferences may too."""
+    if child_is_writable_by(user, plan.child):
+        return True
+    return user.is_iro and plan.conferences.filter(chair=user).exists()
+
+
+def iro_caseload(user: User) -> QuerySet[Child]:
+    """Children with an open plan or an upcoming conference chaired by this IRO."""
+    return (
+        Child.objects.filter(
+            Q(conferences__chair=user)
+            & (
+                Q(conferences__status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED])
+                | Q(protection_plans__end_date__isnull=True, protection_plans__isnull=False)
+            )
+        )
+        .distinct()
+        .select_related("allocated_worker", "allocated_team")
+    )
+
+
+def iro_caseloads() -> QuerySet[User]:
+    """Every IRO with the number of children whose current conferences they chair."""
+    return (
+        User.objects.filter(groups__name="IRO", is_active=True)
+        .annotate(
+            children=Count(
+                "chaired_conferences__child",
+                filter=Q(chaired_conferences__plan__end_date__isnull=True)
+                & (
+                    Q(chaired_conferences__plan__isnull=False)
+                    | Q(
+                        chaired_conferences__status__in=[
+                            ConferenceStatus.REQUESTED,
+                            ConferenceStatus.SCHEDULED,
+                        ]
+                    )
+                ),
+                distinct=True,
+            )
+        )
+        .order_by("last_name", "first_name")
+    )

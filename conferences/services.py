@@ -1,0 +1,297 @@
+"""Writes for conferences, plans and core groups: atomic, validated, audited.
+
+The plan's life: an initial conference that decides on a plan starts it on the conference date
+and asks for the first review (3 months); a review that continues it asks for the next (6
+months); a review that ends it closes it with the next step. Every change to the plan's
+outcomes and actions is kept as a numbered version.
+"""
+
+from collections.abc import Sequence
+
+from auditlog.context import set_actor
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from monitoring import timescales
+from wirral_cp.concurrency import save_with_version
+
+from .models import (
+    ActionProgress,
+    ChildProtectionPlan,
+    Conference,
+    ConferenceDecision,
+    ConferenceParticipant,
+    ConferenceStatus,
+    ConferenceType,
+    CoreGroupActionUpdate,
+    CoreGroupMeeting,
+    FeedbackInvitation,
+    FeedbackResponse,
+    PlanAction,
+    PlanOutcome,
+    PlanVersion,
+)
+
+
+def _save(obj, *, user: User, expected_version: int | None = None) -> None:
+    with set_actor(user):
+        obj.full_clean()
+        if hasattr(obj, "version"):
+            save_with_version(obj, expected_version=expected_version)
+        else:
+            obj.save()
+
+
+@transaction.atomic
+def conference_schedule(
+    *, conference: Conference, user: User, expected_version: int | None
+) -> Conference:
+    """Business support sets the date, time, venue and chair. A date after the target needs a
+    reason and an interim safety plan (Conference.clean says so)."""
+    if conference.status in (ConferenceStatus.REQUESTED, ConferenceStatus.ADJOURNED):
+        conference.status = ConferenceStatus.SCHEDULED
+    if conference.status != ConferenceStatus.SCHEDULED:
+        raise ValidationError("Only a requested or adjourned conference can be scheduled.")
+    _save(conference, user=user, expected_version=expected_version)
+    return conference
+
+
+@transaction.atomic
+def conference_cancel(
+    *,
+    conference: Conference,
+    user: User,
+    status: str,
+    reason: str,
+    expected_version: int | None,
+) -> Conference:
+    if status not in (ConferenceStatus.CANCELLED, ConferenceStatus.ADJOURNED):
+        raise ValidationError("Choose cancelled or adjourned.")
+    if conference.status == ConferenceStatus.HELD:
+        raise ValidationError("A conference that has been held cannot be cancelled.")
+    conference.status = status
+    conference.cancelled_reason = reason
+    _save(conference, user=user, expected_version=expected_version)
+    return conference
+
+
+@transaction.atomic
+def conference_participants_save(
+    *, conference: Conference, rows: Sequence[dict], user: User
+) -> list[ConferenceParticipant]:
+    """Replace the invitation and attendance list with `rows` (from the form)."""
+    with set_actor(user):
+        conference.participants.all().delete()
+        saved = []
+        for row in rows:
+            participant = ConferenceParticipant(conference=conference, **row)
+            participant.full_clean()
+            participant.save()
+            saved.append(participant)
+    return saved
+
+
+@transaction.atomic
+def conference_record_outcome(
+    *, conference: Conference, user: User, expected_version: int | None
+) -> Conference:
+    """The chair records that the conference was held and what it decided.
+
+    An initial conference deciding on a plan starts the plan on the conference date; a review
+    continues it (the latest category may change) or ends it. The next review is requested.
+    """
+    if conference.chair_id != user.pk:
+        raise ValidationError("Only the conference chair can record its outcome.")
+    if not conference.decision:
+        raise ValidationError({"decision": "Record the conference's decision."})
+    conference.status = ConferenceStatus.HELD
+    _save(conference, user=user, expected_version=expected_version)
+    held = conference.held_on
+    child = conference.child
+    with set_actor(user):
+        if conference.decision == ConferenceDecision.PLAN and conference.plan_id is None:
+            plan = ChildProtectionPlan(
+                child=child,
+                start_date=held,
+                initial_category=conference.category,
+                latest_category=conference.category,
+            )
+            plan.full_clean()
+            try:
+                with transaction.atomic():
+                    plan.save()
+            except IntegrityError as error:
+                raise ValidationError(
+                    "This child already has an open child protection plan."
+                ) from error
+            conference.plan = plan
+            conference.save(update_fields=["plan"])
+            if conference.outline_plan.strip():
+                PlanOutcome.objects.create(
+                    plan=plan, what_needs_to_change=conference.outline_plan.strip(), order=0
+                )
+            plan_snapshot(plan=plan, user=user, reason=f"Plan made at {conference}")
+            _request_review(child, plan, timescales.first_review_due(held), user)
+        elif conference.decision == ConferenceDecision.CONTINUE and conference.plan_id:
+            plan = conference.plan
+            plan.latest_category = conference.category
+            plan.full_clean()
+            plan.save()
+            _request_review(child, plan, timescales.later_review_due(held), user)
+        elif conference.decision == ConferenceDecision.END and conference.plan_id:
+            plan = conference.plan
+            plan.end_date = held
+            plan.end_next_step = conference.end_next_step
+            plan.full_clean()
+            plan.save()
+            plan.conferences.filter(
+                conference_type=ConferenceType.REVIEW,
+                status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED],
+            ).exclude(pk=conference.pk).update(
+                status=ConferenceStatus.CANCELLED, cancelled_reason="The plan ended."
+            )
+    return conference
+
+
+def _request_review(child, plan, target, user) -> Conference:
+    review = Conference(
+        child=child,
+        plan=plan,
+        conference_type=ConferenceType.REVIEW,
+        status=ConferenceStatus.REQUESTED,
+        target_date=target,
+        requested_by=user,
+    )
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def minutes_approve(*, conference: Conference, user: User) -> Conference:
+    if conference.chair_id != user.pk:
+        raise ValidationError("Only the chair can approve the minutes.")
+    if not conference.minutes.strip():
+        raise ValidationError("There are no minutes to approve.")
+    conference.minutes_approved_at = timezone.now()
+    conference.minutes_approved_by = user
+    _save(conference, user=user, expected_version=conference.version)
+    return conference
+
+
+@transaction.atomic
+def minutes_distribute(*, conference: Conference, user: User, on) -> Conference:
+    conference.minutes_distributed_on = on
+    _save(conference, user=user, expected_version=conference.version)
+    return conference
+
+
+def plan_snapshot(*, plan: ChildProtectionPlan, user: User, reason: str) -> PlanVersion:
+    """Keep the plan as it is now as the next numbered version."""
+    outcomes = plan.outcomes.prefetch_related("actions").order_by("order", "pk")
+    snapshot = {
+        "start_date": plan.start_date.isoformat(),
+        "latest_category": plan.latest_category,
+        "outcomes": [
+            {
+                "what_needs_to_change": o.what_needs_to_change,
+                "actions": [
+                    {
+                        "action": a.action,
+                        "owner": a.owner,
+                        "timescale": a.timescale.isoformat(),
+                        "evidence_of_done": a.evidence_of_done,
+                        "progress": a.progress,
+                        "progress_evidence": a.progress_evidence,
+                    }
+                    for a in o.actions.all()
+                ],
+            }
+            for o in outcomes
+        ],
+    }
+    number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    with set_actor(user):
+        return PlanVersion.objects.create(
+            plan=plan, number=number, snapshot=snapshot, reason=reason, created_by=user
+        )
+
+
+@transaction.atomic
+def plan_outcome_save(*, outcome: PlanOutcome, user: User) -> PlanOutcome:
+    _save(outcome, user=user)
+    plan_snapshot(plan=outcome.plan, user=user, reason="Outcome changed")
+    return outcome
+
+
+@transaction.atomic
+def plan_action_save(
+    *, action: PlanAction, user: User, expected_version: int | None = None, reason: str = ""
+) -> PlanAction:
+    """Save an action; refused without an owner or a timescale. Versions the plan."""
+    _save(action, user=user, expected_version=expected_version)
+    plan_snapshot(plan=action.outcome.plan, user=user, reason=reason or "Action changed")
+    return action
+
+
+@transaction.atomic
+def core_group_record(
+    *, meeting: CoreGroupMeeting, updates: Sequence[dict], user: User
+) -> CoreGroupMeeting:
+    """Record a core group and the progress it found on each plan action."""
+    if not meeting.plan.is_open:
+        raise ValidationError("The plan has ended: core groups are no longer held.")
+    meeting.recorded_by = user
+    _save(meeting, user=user)
+    with set_actor(user):
+        for row in updates:
+            action: PlanAction = row["action"]
+            if action.outcome.plan_id != meeting.plan_id:
+                raise ValidationError("That action belongs to another plan.")
+            CoreGroupActionUpdate.objects.create(
+                meeting=meeting,
+                action=action,
+                progress=row["progress"],
+                evidence=row.get("evidence", ""),
+            )
+            action.progress = row["progress"]
+            if row.get("evidence"):
+                action.progress_evidence = row["evidence"]
+            if action.progress == ActionProgress.DONE and not action.progress_evidence:
+                raise ValidationError(f'Say what shows "{action.action[:40]}" has been done.')
+            action.full_clean()
+            save_with_version(action, expected_version=action.version)
+    plan_snapshot(plan=meeting.plan, user=user, reason=f"{meeting}")
+    return meeting
+
+
+@transaction.atomic
+def feedback_invite(
+    *, conference: Conference, respondent_type: str, user: User
+) -> FeedbackInvitation:
+    if conference.status != ConferenceStatus.HELD:
+        raise ValidationError("Feedback is asked for after the conference has been held.")
+    return FeedbackInvitation.objects.create(
+        conference=conference, respondent_type=respondent_type, created_by=user
+    )
+
+
+@transaction.atomic
+def feedback_submit_by_link(*, token: str, answers: dict) -> FeedbackResponse:
+    """Record feedback through a one-time link; the link is then spent."""
+    invitation = FeedbackInvitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or not invitation.usable:
+        raise ValidationError("This feedback link has expired or has already been used.")
+    response = FeedbackResponse(
+        conference_id=invitation.conference_id,
+        respondent_type=invitation.respondent_type,
+        via="link",
+        **answers,
+    )
+    response.full_clean()
+    response.save()
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    return response

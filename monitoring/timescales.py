@@ -1,0 +1,82 @@
+"""Due-date arithmetic for every statutory and local timescale, in one place.
+
+National timescales are constants here; local ones come from LocalPolicy (administrator-set).
+Working days come from the England working-day calendar.
+"""
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from wirral_cp.working_days import add_working_days
+
+from .models import LocalPolicy
+
+# National (Working Together and the CIN census): not configurable.
+REFERRAL_DECISION_WORKING_DAYS = 1
+ASSESSMENT_WORKING_DAYS = 45
+ICPC_WORKING_DAYS = 15
+FIRST_REVIEW_MONTHS = 3
+LATER_REVIEW_MONTHS = 6
+RE_REFERRAL_MONTHS = 12
+
+
+def referral_decision_due(received: date) -> date:
+    """A decision on a referral within 1 working day of receiving it."""
+    return add_working_days(received, REFERRAL_DECISION_WORKING_DAYS)
+
+
+def assessment_due(referral_date: date) -> date:
+    """An assessment completed (authorised) within 45 working days of the referral."""
+    return add_working_days(referral_date, ASSESSMENT_WORKING_DAYS)
+
+
+def icpc_due(strategy_date: date) -> date:
+    """The initial conference within 15 working days of the strategy discussion that started
+    the section 47 enquiry."""
+    return add_working_days(strategy_date, ICPC_WORKING_DAYS)
+
+
+def first_review_due(icpc_date: date) -> date:
+    """The first review conference within 3 months of the initial conference."""
+    return icpc_date + relativedelta(months=FIRST_REVIEW_MONTHS)
+
+
+def later_review_due(previous_review: date) -> date:
+    """Later review conferences at most 6 months apart."""
+    return previous_review + relativedelta(months=LATER_REVIEW_MONTHS)
+
+
+def first_core_group_due(icpc_date: date, policy: LocalPolicy | None = None) -> date:
+    """The first core group within 10 working days of the initial conference (local)."""
+    policy = policy or LocalPolicy.current()
+    return add_working_days(icpc_date, policy.first_core_group_working_days)
+
+
+def next_core_group_due(previous: date, policy: LocalPolicy | None = None) -> date:
+    """Core groups at most 6 weeks apart (local)."""
+    policy = policy or LocalPolicy.current()
+    return previous + timedelta(weeks=policy.core_group_interval_weeks)
+
+
+def next_statutory_visit_due(previous: date, policy: LocalPolicy | None = None) -> date:
+    """Statutory visits to a child on a plan at most 10 working days apart (local)."""
+    policy = policy or LocalPolicy.current()
+    return add_working_days(previous, policy.statutory_visit_working_days)
+
+
+def next_oversight_due(previous: date, policy: LocalPolicy | None = None) -> date:
+    """Management oversight of a child on a plan at least every 4 weeks (local)."""
+    policy = policy or LocalPolicy.current()
+    return previous + timedelta(weeks=policy.oversight_weeks)
+
+
+def minutes_due(conference_date: date, policy: LocalPolicy | None = None) -> date:
+    """Conference minutes distributed within 15 working days (local)."""
+    policy = policy or LocalPolicy.current()
+    return add_working_days(conference_date, policy.minutes_working_days)
+
+
+def re_referral_window_start(referral_date: date) -> date:
+    """A referral is a re-referral if an earlier episode closed within the 12 months before."""
+    return referral_date - relativedelta(months=RE_REFERRAL_MONTHS)
