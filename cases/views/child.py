@@ -19,6 +19,10 @@ def child_list(request: HttpRequest) -> HttpResponse:
         .search(query)
         .select_related("allocated_worker", "allocated_team")
     )
+    worker = request.GET.get("worker", "")
+    if worker.isdigit():
+        # From the caseloads page: still only the children this user may see.
+        children = children.filter(allocated_worker_id=int(worker))
     page = Paginator(children, 50).get_page(request.GET.get("page"))
     can_create = request.user.is_social_worker or request.user.is_team_manager
     return render(

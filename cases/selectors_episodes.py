@@ -1,0 +1,186 @@
+"""Reads for referrals (CIN episodes), assessments, allocation and caseloads.
+
+Every function takes a child already fetched through `get_child_for_user` (or a user, for
+caseloads) and runs a fixed number of queries whatever the size of the record.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Role, Team, User
+
+from .codes.assessment_factor import AssessmentFactor
+from .models import Allocation, Assessment, Child, Referral
+
+REREFERRAL_MONTHS = 12
+
+
+def rereferral_window_start(referral_date: date) -> date:
+    """Re-referral rule: a referral is a re-referral when an earlier episode of the same child
+    closed (or stepped down to early help) within the 12 months before the referral date,
+    counting the day 12 calendar months earlier (29 February falls back to 28 February)."""
+    year = referral_date.year - REREFERRAL_MONTHS // 12
+    try:
+        return referral_date.replace(year=year)
+    except ValueError:
+        return referral_date.replace(year=year, day=28)
+
+
+def previous_episode(referral: Referral, episodes: list[Referral]) -> Referral | None:
+    """The latest episode among `episodes` that closed on or before this referral was received
+    and before it in time: the episode a re-referral follows."""
+    earlier = [
+        e
+        for e in episodes
+        if e.pk != referral.pk
+        and e.closure_date is not None
+        and e.received_at < referral.received_at
+        and e.closure_date <= referral.referral_date
+    ]
+    return max(earlier, key=lambda e: (e.closure_date, e.received_at), default=None)
+
+
+def rereferral_of(referral: Referral, episodes: list[Referral]) -> Referral | None:
+    """The earlier episode this referral re-refers within 12 months of, or None."""
+    previous = previous_episode(referral, episodes)
+    if previous and previous.closure_date >= rereferral_window_start(referral.referral_date):
+        return previous
+    return None
+
+
+def _assessments_prefetch() -> Prefetch:
+    return Prefetch(
+        "assessments",
+        queryset=Assessment.objects.select_related("authorised_by").order_by("-start_date", "-pk"),
+    )
+
+
+def _label_factors(assessments) -> None:
+    labels = dict(AssessmentFactor.choices)
+    for assessment in assessments:
+        assessment.factor_labels = [labels.get(code, code) for code in assessment.factors or []]
+
+
+def referrals_for_child(child: Child) -> list[Referral]:
+    """The child's episodes, newest first, each with its assessments and `rereferral_of` (the
+    earlier episode when this is a re-referral within 12 months). Two queries in all."""
+    episodes = list(
+        Referral.objects.filter(child=child)
+        .select_related("decided_by")
+        .prefetch_related(_assessments_prefetch())
+        .order_by("-received_at", "-pk")
+    )
+    for episode in episodes:
+        episode.rereferral_of = rereferral_of(episode, episodes)
+        _label_factors(episode.assessments.all())
+    return episodes
+
+
+def referral_for_child(child: Child, referral_id: int) -> Referral:
+    """One episode of this child (404 if it belongs to another), with its assessments and
+    `rereferral_of` worked out from one query of the child's earlier closed episodes."""
+    referral = get_object_or_404(
+        Referral.objects.filter(child=child)
+        .select_related("decided_by", "created_by")
+        .prefetch_related(_assessments_prefetch()),
+        pk=referral_id,
+    )
+    earlier = list(
+        Referral.objects.filter(
+            child=child,
+            closure_date__isnull=False,
+            closure_date__lte=referral.referral_date,
+            received_at__lt=referral.received_at,
+        )
+        .exclude(pk=referral.pk)
+        .order_by("-closure_date", "-received_at")[:1]
+    )
+    referral.rereferral_of = rereferral_of(referral, earlier)
+    _label_factors(referral.assessments.all())
+    return referral
+
+
+def open_referral(child: Child) -> Referral | None:
+    return Referral.objects.filter(child=child).open().order_by("-received_at").first()
+
+
+def assessment_for_child(child: Child, assessment_id: int) -> Assessment:
+    """One assessment of this child (404 otherwise), with its episode."""
+    assessment = get_object_or_404(
+        Assessment.objects.filter(child=child).select_related("referral", "authorised_by"),
+        pk=assessment_id,
+    )
+    _label_factors([assessment])
+    return assessment
+
+
+def allocation_history(child: Child) -> QuerySet[Allocation]:
+    return (
+        Allocation.objects.filter(child=child)
+        .select_related("team", "worker", "allocated_by")
+        .order_by("-start_date", "-pk")
+    )
+
+
+# --- Caseloads --------------------------------------------------------------------------------
+
+
+def caseload_teams(user: User) -> QuerySet[Team] | None:
+    """Teams whose caseloads this user may see: all for senior managers, the teams they manage
+    for team managers; None for everyone else."""
+    if user.is_senior_manager:
+        return Team.objects.all()
+    if user.is_team_manager and user.managed_team_ids:
+        return Team.objects.filter(pk__in=user.managed_team_ids)
+    return None
+
+
+@dataclass
+class TeamCaseload:
+    team: Team
+    workers: list[User]
+    children: int
+    open_episodes: int
+    team_only: int
+
+
+def team_caseloads(teams: QuerySet[Team]) -> list[TeamCaseload]:
+    """Each social worker in `teams` with the number of children allocated to them in that team
+    and how many of those have an open episode: one aggregate query for the workers, and one for
+    the teams (with the children allocated to the team but to no worker)."""
+    in_team = Q(allocated_children__allocated_team_id=F("team_id"))
+    open_episode = (
+        in_team
+        & Q(allocated_children__referrals__pk__isnull=False)
+        & Q(allocated_children__referrals__closure_date__isnull=True)
+    )
+    workers = (
+        User.objects.filter(team__in=teams, groups__name=Role.SOCIAL_WORKER)
+        .annotate(
+            children_count=Count("allocated_children", filter=in_team, distinct=True),
+            open_count=Count("allocated_children", filter=open_episode, distinct=True),
+        )
+        .order_by("team__name", "last_name", "first_name", "username")
+    )
+    by_team: dict[int, list[User]] = {}
+    for worker in workers:
+        by_team.setdefault(worker.team_id, []).append(worker)
+    result = []
+    teams = teams.annotate(
+        team_only=Count("children", filter=Q(children__allocated_worker__isnull=True))
+    ).order_by("name")
+    for team in teams:
+        members = by_team.get(team.pk, [])
+        result.append(
+            TeamCaseload(
+                team=team,
+                workers=members,
+                children=sum(w.children_count for w in members),
+                open_episodes=sum(w.open_count for w in members),
+                team_only=team.team_only,
+            )
+        )
+    return result
