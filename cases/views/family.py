@@ -1,27 +1,153 @@
-"""Placeholder views: to be implemented."""
+"""Family and network, and the genogram, on the child's record."""
 
-from django.http import Http404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
-
-def family(request, *args, **kwargs):
-    raise Http404("Not built yet")
-
-
-def family_member_add(request, *args, **kwargs):
-    raise Http404("Not built yet")
-
-
-def family_member_edit(request, *args, **kwargs):
-    raise Http404("Not built yet")
+from ..forms.family import FamilyMemberForm, ProfessionalForm
+from ..genogram import RELATIONSHIP_ORDER, build_genogram, legend, partnerships
+from ..models import Child, FamilyMember, Relationship
+from ..selectors import child_is_writable_by, get_child_for_user
+from ..services import record_save
+from .common import child_form_page
 
 
-def professional_add(request, *args, **kwargs):
-    raise Http404("Not built yet")
+def _family_members(child: Child) -> list[FamilyMember]:
+    members = list(FamilyMember.objects.filter(child=child))
+    return sorted(
+        members,
+        key=lambda m: (
+            RELATIONSHIP_ORDER.get(m.relationship, len(RELATIONSHIP_ORDER)),
+            m.last_name.lower(),
+            m.first_name.lower(),
+            m.pk,
+        ),
+    )
 
 
-def professional_edit(request, *args, **kwargs):
-    raise Http404("Not built yet")
+@require_safe
+def family(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    members = _family_members(child)
+    partners: dict[int, list[dict]] = {}
+    for link in partnerships(members):
+        partners.setdefault(link.a.pk, []).append({"person": link.b, "status": link.label})
+        partners.setdefault(link.b.pk, []).append({"person": link.a, "status": link.label})
+    rows = [{"member": m, "partners": partners.get(m.pk, [])} for m in members]
+    fathers = [m for m in members if m.relationship == Relationship.FATHER]
+    professionals = sorted(
+        child.professionals.all(), key=lambda p: (not p.is_current, p.agency, p.name, p.pk)
+    )
+    return render(
+        request,
+        "cases/family.html",
+        {
+            "child": child,
+            "active_tab": "family",
+            "rows": rows,
+            "fathers": fathers,
+            "absent_fathers": [m for m in fathers if m.is_father_not_living_with_child],
+            "safety_plan_count": sum(m.involved_in_safety_plan for m in members),
+            "professionals": professionals,
+            "can_edit": child_is_writable_by(request.user, child),
+        },
+    )
 
 
-def genogram(request, *args, **kwargs):
-    raise Http404("Not built yet")
+def _save(request: HttpRequest):
+    def save(form):
+        return record_save(
+            instance=form.save(commit=False),
+            user=request.user,
+            expected_version=form.expected_version,
+        )
+
+    return save
+
+
+@require_http_methods(["GET", "POST"])
+def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    form = FamilyMemberForm(request.POST or None, child=child)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=_save(request),
+        title="Add a family member or person in the network",
+        success_url=reverse("cases:family", args=[child.pk]),
+        success_message="The family member was added.",
+        template="cases/family_member_form.html",
+        extra_context={"active_tab": "family"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def family_member_edit(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    member = get_object_or_404(child.family, pk=member_id)
+    form = FamilyMemberForm(request.POST or None, instance=member, child=child)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=_save(request),
+        title=f"Edit {member}",
+        success_url=reverse("cases:family", args=[child.pk]),
+        success_message=f"The details of {member} were saved.",
+        template="cases/family_member_form.html",
+        extra_context={"active_tab": "family"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def professional_add(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    form = ProfessionalForm(request.POST or None, child=child)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=_save(request),
+        title="Add a professional",
+        success_url=reverse("cases:family", args=[child.pk]) + "#professionals",
+        success_message="The professional was added.",
+        template="cases/professional_form.html",
+        extra_context={"active_tab": "family"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def professional_edit(request: HttpRequest, pk: int, professional_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    professional = get_object_or_404(child.professionals, pk=professional_id)
+    form = ProfessionalForm(request.POST or None, instance=professional, child=child)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=_save(request),
+        title=f"Edit {professional.name}",
+        success_url=reverse("cases:family", args=[child.pk]) + "#professionals",
+        success_message=f"The details of {professional.name} were saved.",
+        template="cases/professional_form.html",
+        extra_context={"active_tab": "family"},
+    )
+
+
+@require_safe
+def genogram(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    drawing = build_genogram(child, FamilyMember.objects.filter(child=child))
+    return render(
+        request,
+        "cases/genogram.html",
+        {
+            "child": child,
+            "active_tab": "genogram",
+            "genogram": drawing,
+            "legend": legend(),
+            "can_edit": child_is_writable_by(request.user, child),
+        },
+    )

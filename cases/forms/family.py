@@ -1,0 +1,71 @@
+from django import forms
+
+from wirral_cp.forms import DateInput, VersionedModelForm
+
+from ..models import Child, FamilyMember, Professional
+
+
+class PartnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: FamilyMember) -> str:
+        return f"{obj} ({obj.get_relationship_display().lower()})"
+
+
+class FamilyMemberForm(VersionedModelForm):
+    """A person in the child's family or network. The partner is one of this child's family."""
+
+    class Meta:
+        model = FamilyMember
+        fields = [
+            "first_name",
+            "last_name",
+            "relationship",
+            "sex",
+            "date_of_birth",
+            "lives_with_child",
+            "parental_responsibility",
+            "involved_in_safety_plan",
+            "partner",
+            "partnership_status",
+            "is_deceased",
+            "date_of_death",
+            "address",
+            "phone",
+            "notes",
+        ]
+        field_classes = {"partner": PartnerChoiceField}
+        labels = {
+            "lives_with_child": "Lives in the child's household",
+            "involved_in_safety_plan": "Involved in the safety plan",
+            "partnership_status": "Partnership",
+            "is_deceased": "Deceased",
+        }
+        help_texts = {
+            "partner": "Their partner or spouse, if also recorded for this child.",
+            "partnership_status": "Needed when a partner is chosen.",
+            "is_deceased": "Tick if they have died, even if the date is not known.",
+        }
+        widgets = {
+            "date_of_birth": DateInput(),
+            "date_of_death": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, child: Child, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Model.clean() compares the partner's child with this one, so set it before validation.
+        self.instance.child = child
+        others = FamilyMember.objects.filter(child=child).order_by("last_name", "first_name", "pk")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["partner"].queryset = others
+
+
+class ProfessionalForm(VersionedModelForm):
+    class Meta:
+        model = Professional
+        fields = ["name", "agency", "role", "organisation", "phone", "email", "is_current"]
+        labels = {"is_current": "Currently involved with the child"}
+
+    def __init__(self, *args, child: Child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.child = child
