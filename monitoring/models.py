@@ -67,3 +67,109 @@ class LocalPolicy(models.Model):
             policy, _ = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, policy, 60)
         return policy
+
+
+class AlertStatus(models.TextChoices):
+    DUE_SOON = "due_soon", "Due soon"
+    OPEN = "open", "Overdue / not compliant"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "Resolved"
+
+
+ACTIVE_STATUSES = (AlertStatus.DUE_SOON, AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+
+
+class AlertQuerySet(models.QuerySet):
+    def active(self) -> "AlertQuerySet":
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def for_user(self, user) -> "AlertQuerySet":
+        """Alerts this user should act on: their own children's, their teams', their IRO work."""
+        if not user.is_authenticated:
+            return self.none()
+        condition = models.Q(responsible_worker=user)
+        if user.is_team_manager and user.managed_team_ids:
+            condition |= models.Q(responsible_team_id__in=user.managed_team_ids)
+        if user.is_social_worker and user.team_id:
+            condition |= models.Q(responsible_team_id=user.team_id)
+        if user.is_iro:
+            condition |= models.Q(responsible_iro=user)
+        return self.filter(condition)
+
+
+class Alert(models.Model):
+    """One finding of one rule about one thing (a referral, an enquiry, a plan...).
+
+    Found again, it is updated, never duplicated: (rule, subject_key) is unique among alerts that
+    are not resolved. When the underlying fact changes it is resolved automatically.
+    """
+
+    rule = models.CharField(max_length=40, db_index=True)
+    subject_key = models.CharField(max_length=60)
+    child = models.ForeignKey(
+        "cases.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    status = models.CharField(max_length=12, choices=AlertStatus.choices)
+    due_date = models.DateField(null=True, blank=True)
+    days_overdue = models.IntegerField(
+        default=0, help_text="Working days past the due date (negative: days left)."
+    )
+    evidence = models.CharField(max_length=500, blank=True)
+    responsible_worker = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responsible_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responsible_iro = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_found_at = models.DateTimeField()
+    last_found_at = models.DateTimeField()
+    acknowledged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_note = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-days_overdue", "due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "subject_key"],
+                condition=~models.Q(status="resolved"),
+                name="one_unresolved_alert_per_subject",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "rule"]),
+            models.Index(fields=["responsible_team", "status"]),
+            models.Index(fields=["responsible_worker", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.subject_key} ({self.status})"
+
+    @property
+    def definition(self):
+        from .rules import RULES_BY_CODE
+
+        return RULES_BY_CODE.get(self.rule)
+
+
+class DigestLog(models.Model):
+    """One email digest per user per day, whatever retries or re-runs happen."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    alert_count = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} on {self.day}"

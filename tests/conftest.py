@@ -14,6 +14,10 @@ from tests.cases.factories import ChildFactory
 def _fast_and_eager(settings):
     # Fast password hashing for the many users tests create.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Cached rows (the local timescale policy) must not leak between tests.
+    from django.core.cache import cache
+
+    cache.clear()
     # Unit and view tests run tasks in-process; the broker itself is tested in test_celery.py.
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from wirral_cp.celery import app

@@ -17,4 +17,17 @@ app.conf.beat_schedule = {
         "task": "wirral_cp.tasks.health_check",
         "schedule": crontab(minute="*/15"),
     },
+    # The full scan every night, and hourly in the working day so "due soon" stays fresh.
+    "timescales-nightly-scan": {
+        "task": "monitoring.tasks.scan_all",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "timescales-hourly-scan": {
+        "task": "monitoring.tasks.scan_all",
+        "schedule": crontab(hour="7-19", minute=5, day_of_week="mon-fri"),
+    },
+    "daily-email-digest": {
+        "task": "monitoring.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
 }

@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wirral_cp.context_processors.site",
+                "monitoring.context_processors.task_badge",
             ],
         },
     },

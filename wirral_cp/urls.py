@@ -8,5 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("children/", include("cases.urls")),
     path("", include("strategy.urls")),
+    path("", include("conferences.urls")),
+    path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,52 @@
+"""Notifications: the in-app badge and "my tasks", and a daily email digest per user."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Alert, AlertStatus, DigestLog
+
+
+def alerts_for(user: User):
+    return (
+        Alert.objects.for_user(user)
+        .filter(status__in=[AlertStatus.OPEN, AlertStatus.DUE_SOON])
+        .select_related("child", "responsible_worker")
+    )
+
+
+def digests_send(*, day: date | None = None) -> int:
+    """Email each user with something due or overdue a digest, once a day at most.
+
+    The DigestLog row is written in the same transaction as the send decision, so a retried or
+    repeated task never sends twice.
+    """
+    day = day or timezone.localdate()
+    sent = 0
+    users = User.objects.filter(is_active=True).exclude(email="")
+    for user in users:
+        alerts = list(alerts_for(user).order_by("-days_overdue", "due_date")[:200])
+        if not alerts:
+            continue
+        try:
+            with transaction.atomic():
+                DigestLog.objects.create(user=user, day=day, alert_count=len(alerts))
+                body = render_to_string(
+                    "monitoring/digest_email.txt", {"user": user, "alerts": alerts, "day": day}
+                )
+                send_mail(
+                    subject=f"{len(alerts)} item(s) due or overdue – {day:%d %b %Y}",
+                    message=body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[user.email],
+                )
+        except IntegrityError:
+            continue  # already sent today
+        sent += 1
+    return sent

@@ -1,0 +1,621 @@
+"""The timescale and compliance rules, each a small named unit in one place.
+
+Every rule has a code, a sentence that explains it to a social worker or manager, whether it is
+national (fixed) or local (LocalPolicy), and a `find` function that looks at the records in a
+handful of queries (never one per child) and yields Findings with the due date and evidence.
+
+A timescale rule gives a due date; the scan turns it into "due soon" (within
+LocalPolicy.due_soon_working_days) or "overdue". A compliance rule (`immediate=True`) is a gap as
+soon as it is found.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from cases.models import FamilyMember, ManagementOversight, Referral, ThresholdDecision, Visit
+from conferences.models import (
+    INITIAL_TYPES,
+    ActionProgress,
+    ChildProtectionPlan,
+    Conference,
+    ConferenceParticipant,
+    ConferenceStatus,
+    ConferenceType,
+    ParticipantKind,
+    PlanAction,
+)
+from strategy.models import S47Outcome, Section47, StrategyDiscussion
+
+from . import timescales
+from .models import LocalPolicy
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    subject_key: str
+    child_id: int | None
+    due_date: date | None
+    evidence: str
+    iro_id: int | None = None
+
+
+@dataclass
+class ScanContext:
+    as_of: date
+    policy: LocalPolicy
+    child_ids: frozenset[int] | None = None  # None: every child
+
+    def scope(self, qs, field_name: str = "child_id"):
+        if self.child_ids is None:
+            return qs
+        return qs.filter(**{f"{field_name}__in": self.child_ids})
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    sentence: str
+    national: bool
+    find: Callable[[ScanContext], Iterable[Finding]] = field(repr=False)
+    immediate: bool = False
+    per_child: bool = True
+
+
+def _local(dt) -> date:
+    return timezone.localtime(dt).date()
+
+
+def _d(d: date) -> str:
+    return f"{d:%d %b %Y}"
+
+
+# --- Front door ---------------------------------------------------------------------------------
+
+
+def _referral_decision(ctx: ScanContext) -> Iterable[Finding]:
+    rows = ctx.scope(Referral.objects.filter(closure_date__isnull=True, decision="")).values_list(
+        "pk", "child_id", "received_at"
+    )
+    for pk, child_id, received in rows:
+        received_on = _local(received)
+        yield Finding(
+            "REFERRAL_DECISION",
+            f"referral:{pk}",
+            child_id,
+            timescales.referral_decision_due(received_on),
+            f"Referral received {_d(received_on)} has no threshold decision.",
+        )
+
+
+def _assessment(ctx: ScanContext) -> Iterable[Finding]:
+    rows = ctx.scope(
+        Referral.objects.filter(
+            closure_date__isnull=True,
+            decision__in=[ThresholdDecision.ASSESSMENT, ThresholdDecision.STRATEGY],
+        ).exclude(assessments__authorised_date__isnull=False)
+    ).values_list("pk", "child_id", "received_at")
+    for pk, child_id, received in rows:
+        received_on = _local(received)
+        yield Finding(
+            "ASSESSMENT_45",
+            f"referral:{pk}",
+            child_id,
+            timescales.assessment_due(received_on),
+            f"No authorised assessment for the referral of {_d(received_on)}.",
+        )
+
+
+def _open_s47s_without_icpc(ctx: ScanContext):
+    held_icpc = Conference.objects.filter(
+        section47=OuterRef("pk"), status=ConferenceStatus.HELD, conference_type__in=INITIAL_TYPES
+    )
+    return ctx.scope(
+        Section47.objects.filter(completion_date__isnull=True)
+        .filter(Q(outcome="") | Q(outcome=S47Outcome.ICPC_REQUIRED))
+        .exclude(Exists(held_icpc))
+    )
+
+
+def _icpc(ctx: ScanContext) -> Iterable[Finding]:
+    chairs = dict(
+        Conference.objects.filter(chair__isnull=False, section47__isnull=False)
+        .filter(status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED])
+        .values_list("section47_id", "chair_id")
+    )
+    for pk, child_id, start in _open_s47s_without_icpc(ctx).values_list(
+        "pk", "child_id", "start_date"
+    ):
+        yield Finding(
+            "ICPC_15",
+            f"section47:{pk}",
+            child_id,
+            timescales.icpc_due(start),
+            f"No initial conference held for the enquiry started {_d(start)}.",
+            iro_id=chairs.get(pk),
+        )
+
+
+def _icpc_late_no_interim_plan(ctx: ScanContext) -> Iterable[Finding]:
+    rows = _open_s47s_without_icpc(ctx).values_list(
+        "pk", "child_id", "start_date", "interim_safety_plan"
+    )
+    conferences: dict[int, list] = {}
+    linked_rows = (
+        ctx.scope(Conference.objects.filter(section47__isnull=False))
+        .filter(conference_type__in=INITIAL_TYPES)
+        .exclude(status=ConferenceStatus.CANCELLED)
+        .values_list("section47_id", "scheduled_for", "interim_safety_plan")
+    )
+    for s47_id, scheduled, plan in linked_rows:
+        conferences.setdefault(s47_id, []).append((scheduled, plan))
+    for pk, child_id, start, s47_plan in rows:
+        target = timescales.icpc_due(start)
+        linked = conferences.get(pk, [])
+        late = ctx.as_of > target or any(s and _local(s) > target for s, _ in linked)
+        has_plan = bool(s47_plan.strip()) or any(p.strip() for _, p in linked)
+        if late and not has_plan:
+            yield Finding(
+                "ICPC_LATE_NO_INTERIM_PLAN",
+                f"section47:{pk}",
+                child_id,
+                target,
+                f"The ICPC is late (target {_d(target)}) and no interim safety plan is recorded.",
+            )
+
+
+# --- Strategy and conference compliance -----------------------------------------------------
+
+
+def _strategy_agency(agency: str, code: str, name: str):
+    def find(ctx: ScanContext) -> Iterable[Finding]:
+        qs = ctx.scope(
+            StrategyDiscussion.objects.with_participation().filter(
+                referral__closure_date__isnull=True, **{f"has_{agency}": False}
+            )
+        )
+        for pk, child_id, held, reason in qs.values_list(
+            "pk", "child_id", "held_at", "missing_agency_reason"
+        ):
+            held_on = _local(held)
+            evidence = f"Strategy discussion on {_d(held_on)}: {name} did not take part."
+            if reason:
+                evidence += f" Reason recorded: {reason[:200]}"
+            yield Finding(code, f"strategy:{pk}", child_id, held_on, evidence)
+
+    return find
+
+
+def _recent_held_icpcs(ctx: ScanContext):
+    return ctx.scope(
+        Conference.objects.filter(
+            status=ConferenceStatus.HELD,
+            conference_type__in=INITIAL_TYPES,
+            held_on__gte=ctx.as_of - timedelta(days=365),
+            source_system="entered",
+        )
+    )
+
+
+def _icpc_without_police(ctx: ScanContext) -> Iterable[Finding]:
+    police = ConferenceParticipant.objects.filter(
+        conference=OuterRef("pk"),
+        kind=ParticipantKind.AGENCY,
+        agency="police",
+        status__in=["attended", "sent_report"],
+    )
+    for pk, child_id, held, chair in (
+        _recent_held_icpcs(ctx)
+        .exclude(Exists(police))
+        .values_list("pk", "child_id", "held_on", "chair_id")
+    ):
+        yield Finding(
+            "ICPC_NO_POLICE",
+            f"conference:{pk}",
+            child_id,
+            held,
+            f"Police did not attend or send a report to the ICPC on {_d(held)}.",
+            iro_id=chair,
+        )
+
+
+def _icpc_health_does_not_know_child(ctx: ScanContext) -> Iterable[Finding]:
+    health = ConferenceParticipant.objects.filter(
+        conference=OuterRef("pk"), agency="health", status="attended"
+    )
+    for pk, child_id, held, chair in (
+        _recent_held_icpcs(ctx)
+        .filter(Exists(health.filter(knows_child=False)))
+        .exclude(Exists(health.filter(knows_child=True)))
+        .values_list("pk", "child_id", "held_on", "chair_id")
+    ):
+        yield Finding(
+            "ICPC_HEALTH_UNKNOWN_TO_CHILD",
+            f"conference:{pk}",
+            child_id,
+            held,
+            f"The health attendee at the ICPC on {_d(held)} did not know the child.",
+            iro_id=chair,
+        )
+
+
+def _minutes(ctx: ScanContext) -> Iterable[Finding]:
+    rows = ctx.scope(
+        Conference.objects.filter(
+            status=ConferenceStatus.HELD,
+            held_on__isnull=False,
+            minutes_distributed_on__isnull=True,
+            source_system="entered",
+        )
+    ).values_list("pk", "child_id", "held_on", "chair_id")
+    for pk, child_id, held, chair in rows:
+        yield Finding(
+            "MINUTES_15",
+            f"conference:{pk}",
+            child_id,
+            timescales.minutes_due(held, ctx.policy),
+            f"Minutes of the conference on {_d(held)} have not been distributed.",
+            iro_id=chair,
+        )
+
+
+# --- The plan -----------------------------------------------------------------------------------
+
+
+def _open_plans(ctx: ScanContext):
+    return ctx.scope(ChildProtectionPlan.objects.filter(end_date__isnull=True))
+
+
+def _plan_chairs(ctx: ScanContext) -> dict[int, int]:
+    """The IRO chairing each open plan's latest conference."""
+    chairs: dict[int, int] = {}
+    for plan_id, chair in (
+        Conference.objects.filter(plan__end_date__isnull=True, chair__isnull=False)
+        .order_by("plan_id", "target_date", "pk")
+        .values_list("plan_id", "chair_id")
+    ):
+        chairs[plan_id] = chair
+    return chairs
+
+
+def _core_groups(ctx: ScanContext) -> Iterable[Finding]:
+    plans = _open_plans(ctx).annotate(last_core_group=Max("core_groups__meeting_date"))
+    for pk, child_id, start, last in plans.values_list(
+        "pk", "child_id", "start_date", "last_core_group"
+    ):
+        if last is None:
+            yield Finding(
+                "FIRST_CORE_GROUP",
+                f"plan:{pk}",
+                child_id,
+                timescales.first_core_group_due(start, ctx.policy),
+                f"No core group yet for the plan that started {_d(start)}.",
+            )
+        else:
+            yield Finding(
+                "CORE_GROUP_INTERVAL",
+                f"plan:{pk}",
+                child_id,
+                timescales.next_core_group_due(last, ctx.policy),
+                f"Last core group {_d(last)}.",
+            )
+
+
+def _reviews(ctx: ScanContext) -> Iterable[Finding]:
+    plans = _open_plans(ctx).annotate(
+        last_review=Max(
+            "conferences__held_on",
+            filter=Q(
+                conferences__conference_type=ConferenceType.REVIEW,
+                conferences__status=ConferenceStatus.HELD,
+            ),
+        )
+    )
+    chairs = _plan_chairs(ctx)
+    for pk, child_id, start, last in plans.values_list(
+        "pk", "child_id", "start_date", "last_review"
+    ):
+        if last is None:
+            yield Finding(
+                "FIRST_REVIEW",
+                f"plan:{pk}",
+                child_id,
+                timescales.first_review_due(start),
+                f"First review conference due 3 months after the ICPC of {_d(start)}.",
+                iro_id=chairs.get(pk),
+            )
+        else:
+            yield Finding(
+                "LATER_REVIEW",
+                f"plan:{pk}",
+                child_id,
+                timescales.later_review_due(last),
+                f"Last review conference {_d(last)}.",
+                iro_id=chairs.get(pk),
+            )
+
+
+def _statutory_visits(ctx: ScanContext) -> Iterable[Finding]:
+
+    last_visit = (
+        Visit.objects.filter(
+            child_id=OuterRef("child_id"),
+            visit_type="statutory_cp",
+            child_seen=True,
+            visit_date__gte=OuterRef("start_date"),
+        )
+        .order_by("-visit_date")
+        .values("visit_date")[:1]
+    )
+    plans = _open_plans(ctx).annotate(last_visit=Subquery(last_visit))
+    for pk, child_id, start, last in plans.values_list(
+        "pk", "child_id", "start_date", "last_visit"
+    ):
+        yield Finding(
+            "STATUTORY_VISIT",
+            f"plan:{pk}",
+            child_id,
+            timescales.next_statutory_visit_due(last or start, ctx.policy),
+            f"Child last seen on a statutory visit {_d(last)}."
+            if last
+            else f"No statutory visit with the child seen since the plan started {_d(start)}.",
+        )
+
+
+def _oversight(ctx: ScanContext) -> Iterable[Finding]:
+
+    last = (
+        ManagementOversight.objects.filter(child_id=OuterRef("child_id"))
+        .order_by("-oversight_date")
+        .values("oversight_date")[:1]
+    )
+    plans = _open_plans(ctx).annotate(last_oversight=Subquery(last))
+    for pk, child_id, start, last_on in plans.values_list(
+        "pk", "child_id", "start_date", "last_oversight"
+    ):
+        base = max(d for d in (last_on, start) if d)
+        yield Finding(
+            "MANAGEMENT_OVERSIGHT",
+            f"plan:{pk}",
+            child_id,
+            timescales.next_oversight_due(base, ctx.policy),
+            f"Last management oversight {_d(last_on)}."
+            if last_on
+            else "No management oversight recorded since the plan started.",
+        )
+
+
+def _plan_actions(ctx: ScanContext) -> Iterable[Finding]:
+    rows = ctx.scope(
+        PlanAction.objects.filter(outcome__plan__end_date__isnull=True).exclude(
+            progress=ActionProgress.DONE
+        ),
+        "outcome__plan__child_id",
+    ).values_list("pk", "outcome__plan__child_id", "timescale", "owner", "action")
+    for pk, child_id, timescale, owner, action in rows:
+        yield Finding(
+            "PLAN_ACTION",
+            f"action:{pk}",
+            child_id,
+            timescale,
+            f'"{action[:120]}" (owner: {owner}) due {_d(timescale)} is not done.',
+        )
+
+
+def _genogram(ctx: ScanContext) -> Iterable[Finding]:
+    from cases.genogram import FAMILY_RELATIONSHIPS
+
+    relatives = FamilyMember.objects.filter(
+        child_id=OuterRef("child_id"), relationship__in=FAMILY_RELATIONSHIPS
+    )
+    for pk, child_id, start in (
+        _open_plans(ctx).exclude(Exists(relatives)).values_list("pk", "child_id", "start_date")
+    ):
+        yield Finding(
+            "GENOGRAM_MISSING",
+            f"plan:{pk}",
+            child_id,
+            start,
+            "The child is on a plan and no family relationships are recorded: no genogram.",
+        )
+
+
+def _re_referrals(ctx: ScanContext) -> Iterable[Finding]:
+    open_refs = list(
+        ctx.scope(Referral.objects.filter(closure_date__isnull=True)).values_list(
+            "pk", "child_id", "received_at"
+        )
+    )
+    children = {c for _, c, _ in open_refs}
+    closures: dict[int, list[tuple[date, bool]]] = {}
+    closed = Referral.objects.filter(closure_date__isnull=False)
+    closed = closed.filter(child_id__in=children) if ctx.child_ids is not None else closed
+    for child_id, closed_on, stepped in closed.values_list(
+        "child_id", "closure_date", "stepped_down_to_early_help"
+    ):
+        closures.setdefault(child_id, []).append((closed_on, stepped))
+    for pk, child_id, received in open_refs:
+        received_on = _local(received)
+        window = timescales.re_referral_window_start(received_on)
+        earlier = [c for c in closures.get(child_id, []) if window <= c[0] <= received_on]
+        if earlier:
+            closed_on, stepped = max(earlier)
+            how = "stepped down to early help" if stepped else "closed"
+            yield Finding(
+                "RE_REFERRAL_12M",
+                f"referral:{pk}",
+                child_id,
+                received_on,
+                f"Re-referral: the previous episode {how} on {_d(closed_on)}, within 12 months.",
+            )
+
+
+def _iro_caseload(ctx: ScanContext) -> Iterable[Finding]:
+    if ctx.child_ids is not None:
+        return
+    from conferences.selectors import iro_caseloads
+
+    limit = ctx.policy.iro_caseload_warning
+    for iro in iro_caseloads().filter(children__gt=limit):
+        yield Finding(
+            "IRO_CASELOAD",
+            f"iro:{iro.pk}",
+            None,
+            ctx.as_of,
+            f"{iro} chairs conferences for {iro.children} children (warning above {limit}).",
+            iro_id=iro.pk,
+        )
+
+
+RULES: list[Rule] = [
+    Rule(
+        "REFERRAL_DECISION",
+        "Referral decision",
+        "A decision on a referral is due within 1 working day of receiving it.",
+        True,
+        _referral_decision,
+    ),
+    Rule(
+        "ASSESSMENT_45",
+        "Assessment",
+        "An assessment must be completed and authorised within 45 working days of the referral.",
+        True,
+        _assessment,
+    ),
+    Rule(
+        "ICPC_15",
+        "Initial child protection conference",
+        "The ICPC must be held within 15 working days of the strategy discussion that started "
+        "the section 47 enquiry.",
+        True,
+        _icpc,
+    ),
+    Rule(
+        "ICPC_LATE_NO_INTERIM_PLAN",
+        "Late ICPC without an interim safety plan",
+        "Every child waiting for a late ICPC must have an interim safety plan.",
+        True,
+        _icpc_late_no_interim_plan,
+        immediate=True,
+    ),
+    Rule(
+        "FIRST_CORE_GROUP",
+        "First core group",
+        "The first core group meets within 10 working days of the ICPC (local).",
+        False,
+        lambda ctx: (f for f in _core_groups(ctx) if f.rule == "FIRST_CORE_GROUP"),
+    ),
+    Rule(
+        "CORE_GROUP_INTERVAL",
+        "Core group",
+        "Core groups meet at most 6 weeks apart (local).",
+        False,
+        lambda ctx: (f for f in _core_groups(ctx) if f.rule == "CORE_GROUP_INTERVAL"),
+    ),
+    Rule(
+        "FIRST_REVIEW",
+        "First review conference",
+        "The first review conference is held within 3 months of the ICPC.",
+        True,
+        lambda ctx: (f for f in _reviews(ctx) if f.rule == "FIRST_REVIEW"),
+    ),
+    Rule(
+        "LATER_REVIEW",
+        "Review conference",
+        "Later review conferences are held at most 6 months apart.",
+        True,
+        lambda ctx: (f for f in _reviews(ctx) if f.rule == "LATER_REVIEW"),
+    ),
+    Rule(
+        "STATUTORY_VISIT",
+        "Statutory visit",
+        "A child on a plan is seen on a statutory visit at least every 10 working days (local).",
+        False,
+        _statutory_visits,
+    ),
+    Rule(
+        "MANAGEMENT_OVERSIGHT",
+        "Management oversight",
+        "A manager records oversight of a child on a plan at least every 4 weeks (local).",
+        False,
+        _oversight,
+    ),
+    Rule(
+        "MINUTES_15",
+        "Conference minutes",
+        "Conference minutes are distributed within 15 working days (local).",
+        False,
+        _minutes,
+    ),
+    Rule(
+        "STRATEGY_NO_HEALTH",
+        "Strategy discussion without health",
+        "Health must take part in every strategy discussion (statutory guidance).",
+        True,
+        _strategy_agency("health", "STRATEGY_NO_HEALTH", "health"),
+        immediate=True,
+    ),
+    Rule(
+        "STRATEGY_NO_POLICE",
+        "Strategy discussion without police",
+        "Police must take part in every strategy discussion (statutory guidance).",
+        True,
+        _strategy_agency("police", "STRATEGY_NO_POLICE", "police"),
+        immediate=True,
+    ),
+    Rule(
+        "ICPC_NO_POLICE",
+        "ICPC without police",
+        "Police should attend or send a report to every initial conference.",
+        True,
+        _icpc_without_police,
+        immediate=True,
+    ),
+    Rule(
+        "ICPC_HEALTH_UNKNOWN_TO_CHILD",
+        "ICPC health attendee did not know the child",
+        "The health professional at an ICPC should be one who knows the child.",
+        False,
+        _icpc_health_does_not_know_child,
+        immediate=True,
+    ),
+    Rule(
+        "PLAN_ACTION",
+        "Plan action past its timescale",
+        "Every plan action has an owner and a timescale, and is done by then.",
+        False,
+        _plan_actions,
+    ),
+    Rule(
+        "IRO_CASELOAD",
+        "IRO caseload",
+        "An IRO's caseload should stay within the configured threshold (IRO Handbook 50-70).",
+        False,
+        _iro_caseload,
+        immediate=True,
+        per_child=False,
+    ),
+    Rule(
+        "RE_REFERRAL_12M",
+        "Re-referral within 12 months",
+        "A re-referral within 12 months of a closure or step-down is reviewed by a manager.",
+        True,
+        _re_referrals,
+        immediate=True,
+    ),
+    Rule(
+        "GENOGRAM_MISSING",
+        "Genogram missing",
+        "A child on a plan needs their family relationships recorded (the genogram).",
+        False,
+        _genogram,
+        immediate=True,
+    ),
+]
+
+RULES_BY_CODE = {rule.code: rule for rule in RULES}

@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import Alert, AlertStatus
+from .rules import RULES
+from .services import alert_acknowledge
+
+
+def _my_alerts(user):
+    return Alert.objects.for_user(user).select_related(
+        "child", "responsible_worker", "responsible_team", "acknowledged_by"
+    )
+
+
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """What is due or overdue for me and my team, most overdue first."""
+    status = request.GET.get("status", "active")
+    rule = request.GET.get("rule", "")
+    mine_only = request.GET.get("mine") == "1"
+    alerts = _my_alerts(request.user)
+    if status == "active":
+        alerts = alerts.filter(
+            status__in=[AlertStatus.OPEN, AlertStatus.DUE_SOON, AlertStatus.ACKNOWLEDGED]
+        )
+    elif status in AlertStatus.values:
+        alerts = alerts.filter(status=status)
+    if rule:
+        alerts = alerts.filter(rule=rule)
+    if mine_only:
+        alerts = alerts.filter(responsible_worker=request.user)
+    alerts = alerts.order_by("status", "-days_overdue", "due_date", "pk")
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/my_tasks.html",
+        {
+            "page": page,
+            "status": status,
+            "rule": rule,
+            "mine_only": mine_only,
+            "rules": RULES,
+            "statuses": AlertStatus.choices,
+        },
+    )
+
+
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_object_or_404(_my_alerts(request.user), pk=pk)
+    try:
+        alert_acknowledge(alert=alert, user=request.user, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Alert acknowledged.")
+    return redirect(request.POST.get("next") or "monitoring:my-tasks")

@@ -1,0 +1,180 @@
+import datetime
+import json
+import os
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from monitoring.models import Alert, AlertStatus, DigestLog
+from monitoring.notifications import digests_send
+from monitoring.services import timescales_scan
+from tests.cases.factories import ReferralFactory
+from tests.strategy.factories import StrategyDiscussionFactory, full_participation, london
+
+D = datetime.date
+
+
+@pytest.fixture
+def late_referral(world):
+    return ReferralFactory(child=world.child, received_at=london(2026, 11, 2, 9))
+
+
+def test_scan_twice_gives_the_same_alerts(late_referral):
+    discussion = StrategyDiscussionFactory(child=late_referral.child, referral=late_referral)
+    full_participation(discussion, health=None)
+    first = timescales_scan(as_of=D(2026, 11, 10))
+    rows = list(Alert.objects.values_list("pk", "rule", "subject_key", "status", "days_overdue"))
+    second = timescales_scan(as_of=D(2026, 11, 10))
+    assert first.created == 2 and second.created == 0 and second.updated == 0
+    assert (
+        list(Alert.objects.values_list("pk", "rule", "subject_key", "status", "days_overdue"))
+        == rows
+    )
+
+
+def test_alert_carries_worker_team_and_overdue_days(world, late_referral):
+    timescales_scan(as_of=D(2026, 11, 10))
+    alert = Alert.objects.get(rule="REFERRAL_DECISION")
+    assert alert.responsible_worker == world.social_worker
+    assert alert.responsible_team == world.team
+    assert alert.due_date == D(2026, 11, 3)
+    assert alert.days_overdue == 5
+
+
+def test_acknowledged_alert_stays_acknowledged_while_overdue(world, late_referral):
+    from monitoring.services import alert_acknowledge
+
+    timescales_scan(as_of=D(2026, 11, 10))
+    alert = Alert.objects.get(rule="REFERRAL_DECISION")
+    alert_acknowledge(alert=alert, user=world.team_manager, note="Deciding today.")
+    timescales_scan(as_of=D(2026, 11, 11))
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACKNOWLEDGED
+    assert alert.days_overdue == 6
+
+
+def test_per_child_task_runs_after_a_save(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ReferralFactory(child=world.child, received_at=london(2026, 11, 2, 9))
+    assert Alert.objects.filter(rule="REFERRAL_DECISION", child=world.child).exists()
+
+
+def test_a_broker_failure_does_not_break_a_save(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from monitoring import tasks
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.evaluate_child, "delay", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = ReferralFactory(child=world.child)
+    assert referral.pk
+
+
+def test_check_timescales_json(world, late_referral):
+    out = StringIO()
+    call_command("check_timescales", "--as-of", "2026-11-10", "--json", stdout=out)
+    rows = json.loads(out.getvalue())
+    row = next(r for r in rows if r["rule"] == "REFERRAL_DECISION")
+    assert row == {
+        "rule": "REFERRAL_DECISION",
+        "child": world.child.la_child_id,
+        "subject": f"referral:{late_referral.pk}",
+        "due": "2026-11-03",
+        "days_overdue": 5,
+        "status": "open",
+        "evidence": "Referral received 02 Nov 2026 has no threshold decision.",
+    }
+
+
+def test_my_tasks_shows_team_alerts_and_hides_others(world, late_referral, login):
+    timescales_scan(as_of=D(2026, 11, 10))
+    page = login(world.team_manager).get(reverse("monitoring:my-tasks")).content.decode()
+    assert "Referral decision" in page
+    assert "Overdue by 5 working days" in page
+    other = login(world.other_team_worker).get(reverse("monitoring:my-tasks")).content.decode()
+    assert "Nothing needs attention." in other
+
+
+def test_acknowledge_needs_a_note_and_access(world, late_referral, login):
+    timescales_scan(as_of=D(2026, 11, 10))
+    alert = Alert.objects.get(rule="REFERRAL_DECISION")
+    url = reverse("monitoring:acknowledge", args=[alert.pk])
+    assert login(world.other_team_worker).post(url, {"note": "x"}).status_code == 404
+    client = login(world.team_manager)
+    client.post(url, {"note": ""})
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.OPEN
+    client.post(url, {"note": "Decision today with the worker."})
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACKNOWLEDGED
+    assert alert.acknowledged_by == world.team_manager
+
+
+def test_badge_counts_open_items(world, late_referral, login):
+    timescales_scan(as_of=D(2026, 11, 10))
+    page = login(world.social_worker).get(reverse("home")).content.decode()
+    assert '1<span class="visually-hidden"> needing attention</span>' in page
+
+
+def test_daily_digest_is_sent_once(world, late_referral):
+    world.social_worker.email = "sw@example.invalid"
+    world.social_worker.save()
+    timescales_scan(as_of=D(2026, 11, 10))
+    assert digests_send(day=D(2026, 11, 10)) >= 1
+    first = len(mail.outbox)
+    assert digests_send(day=D(2026, 11, 10)) == 0
+    assert len(mail.outbox) == first
+    body = next(m.body for m in mail.outbox if m.to == ["sw@example.invalid"])
+    assert world.child.la_child_id in body
+    assert world.child.last_name not in body  # no names in email
+    assert DigestLog.objects.filter(user=world.social_worker).count() == 1
+
+
+def test_scan_query_count_does_not_grow(db, django_assert_max_num_queries):
+    from tests.cases.factories import ChildFactory
+
+    def build(n):
+        for _ in range(n):
+            child = ChildFactory()
+            referral = ReferralFactory(child=child, received_at=london(2026, 11, 2, 9))
+            full_participation(StrategyDiscussionFactory(referral=referral), health=None)
+
+    build(3)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        timescales_scan(as_of=D(2026, 11, 10))
+    build(30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        timescales_scan(as_of=D(2026, 11, 10))
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_scan_task_through_real_redis(world):
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide REDIS_URL")
+        pytest.skip("REDIS_URL not set")
+    from celery.contrib.testing.worker import start_worker
+
+    from monitoring.tasks import scan_all
+    from wirral_cp.celery import app
+
+    ReferralFactory(child=world.child, received_at=london(2026, 11, 2, 9))
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+            result = scan_all.delay("2026-11-10").get(timeout=60)
+    finally:
+        app.conf.task_always_eager = True
+    assert result["found"] >= 1
+    assert Alert.objects.filter(rule="REFERRAL_DECISION", child=world.child).exists()
