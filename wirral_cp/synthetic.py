@@ -348,6 +348,8 @@ def generate_authority(
             minutes="Synthetic minutes.",
             minutes_approved_at=_aware(held),
             minutes_distributed_on=add_working_days(held, rng.choice([5, 10, 15, 20])),
+            late_reason="Synthetic: chair not available." if held > target else "",
+            interim_safety_plan="Synthetic interim plan." if held > target else "",
         )
         if conference.minutes_distributed_on > as_of:
             conference.minutes_distributed_on = None
@@ -474,9 +476,10 @@ def generate_authority(
                     child_id=plan.child_id,
                     visit_date=visit,
                     visit_type="statutory_cp",
-                    child_seen=rng.random() < 0.95,
-                    seen_alone=rng.random() < 0.7,
+                    child_seen=(seen := rng.random() < 0.95),
+                    seen_alone=seen and rng.random() < 0.7,
                     reason_not_seen="Synthetic.",
+                    recorded_by=recorder,
                 )
             )
             visit = add_working_days(visit, rng.choice([6, 8, 10, 10, 12]))
