@@ -6,4 +6,20 @@ from .views import diary
 
 urlpatterns = [
     path("conferences/", diary.diary, name="diary"),
+    path("conferences/feedback/summary/", diary.feedback_summary, name="feedback-summary"),
+    path("conferences/iro/", diary.iro_caseload_page, name="iro-caseload"),
+    path("conferences/<int:pk>/", diary.detail, name="detail"),
+    path("conferences/<int:pk>/schedule/", diary.schedule, name="schedule"),
+    path("conferences/<int:pk>/cancel/", diary.cancel, name="cancel"),
+    path("conferences/<int:pk>/participants/", diary.participants, name="participants"),
+    path("conferences/<int:pk>/reports-shared/", diary.reports_shared, name="reports-shared"),
+    path("conferences/<int:pk>/outcome/", diary.outcome, name="outcome"),
+    path("conferences/<int:pk>/minutes/approve/", diary.minutes_approve, name="minutes-approve"),
+    path(
+        "conferences/<int:pk>/minutes/distribute/",
+        diary.minutes_distribute,
+        name="minutes-distribute",
+    ),
+    path("conferences/<int:pk>/feedback/", diary.feedback, name="feedback"),
+    path("feedback/<str:token>/", diary.feedback_public, name="feedback-public"),
 ]

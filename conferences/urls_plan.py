@@ -5,6 +5,19 @@ from django.urls import path
 
 from .views import plan
 
+P = "children/<int:pk>/plan/<int:plan_id>/"
+
 urlpatterns = [
     path("children/<int:pk>/plan/", plan.child_plan, name="child-plan"),
+    path(P, plan.plan_detail, name="plan-detail"),
+    path(f"{P}outcomes/add/", plan.outcome_add, name="outcome-add"),
+    path(f"{P}outcomes/<int:outcome_id>/edit/", plan.outcome_edit, name="outcome-edit"),
+    path(f"{P}outcomes/<int:outcome_id>/actions/add/", plan.action_add, name="action-add"),
+    path(f"{P}actions/<int:action_id>/edit/", plan.action_edit, name="action-edit"),
+    path(f"{P}versions/", plan.plan_versions, name="plan-versions"),
+    path(f"{P}family/", plan.family_plan, name="family-plan"),
+    path(f"{P}family/print/", plan.family_plan_print, name="family-plan-print"),
+    path(f"{P}family.pdf", plan.family_plan_pdf, name="family-plan-pdf"),
+    path(f"{P}core-groups/", plan.core_groups, name="core-groups"),
+    path(f"{P}core-groups/add/", plan.core_group_add, name="core-group-add"),
 ]

@@ -1,11 +1,845 @@
-"""Placeholder views: being built."""
+"""The conference diary: scheduling and invitations (business support), attendance, decisions
+and minutes (the chair), feedback, and IRO caseloads.
 
-from django.http import Http404
+Business support see every conference's diary fields but never the child's case record: no link
+to it, and none of the conference's case content (the child's views, the reasons for the
+decision, the minutes).
+"""
+
+import copy
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, Sum
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from cases.models import PARENT_RELATIONSHIPS
+from cases.selectors import children_for_user
+from cases.services import record_save
+from cases.views.common import add_service_errors
+from monitoring import timescales
+from monitoring.models import LocalPolicy
+from wirral_cp.working_days import working_days_between
+
+from .. import services
+from ..forms.diary import (
+    CancelForm,
+    DiaryFilterForm,
+    FeedbackInviteForm,
+    MinutesDistributeForm,
+    MinutesForm,
+    OutcomeForm,
+    PaperFeedbackForm,
+    ParticipantFormSet,
+    PublicFeedbackForm,
+    ReportsSharedForm,
+    ScheduleForm,
+    formset_rows,
+)
+from ..models import (
+    ChildProtectionPlan,
+    Conference,
+    ConferenceDecision,
+    ConferenceStatus,
+    ConferenceType,
+    FeedbackInvitation,
+    FeedbackResponse,
+    ParticipantKind,
+    Quorum,
+    RespondentType,
+)
+from ..selectors import (
+    conferences_for_user,
+    get_conference_for_user,
+    get_conference_to_chair,
+    get_conference_to_schedule,
+    iro_caseload,
+    iro_caseloads,
+)
+
+BOOKABLE = (ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED, ConferenceStatus.ADJOURNED)
+RECORDABLE = (ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED, ConferenceStatus.HELD)
+RECENT_HELD_DAYS = 92  # "recently held": about the last three months
+REVIEWS_DUE_DAYS = 30
+
+# --- Who may do what ---------------------------------------------------------------------------
 
 
-def diary(request, *args, **kwargs):
-    raise Http404("Not built yet")
+def _uses_diary(user: User) -> bool:
+    return (
+        user.is_social_worker
+        or user.is_team_manager
+        or user.is_iro
+        or user.is_business_support
+        or user.is_senior_manager
+    )
 
 
-def child_plan(request, *args, **kwargs):
-    raise Http404("Not built yet")
+def _is_chair(user: User, conference: Conference) -> bool:
+    return user.is_iro and conference.chair_id == user.pk
+
+
+def _may_record_attendance(user: User, conference: Conference) -> bool:
+    return user.is_business_support or _is_chair(user, conference)
+
+
+def _may_collect_feedback(user: User, conference: Conference) -> bool:
+    """Staff who work with the family or run the conference: not senior managers, who see
+    feedback in aggregate only."""
+    return (
+        user.is_social_worker
+        or user.is_team_manager
+        or user.is_business_support
+        or _is_chair(user, conference)
+    )
+
+
+def get_conference_for_attendance(user: User, pk: int) -> Conference:
+    """Business support send invitations; the chair records who took part."""
+    conference = get_conference_for_user(user, pk)
+    if not _may_record_attendance(user, conference):
+        raise Http404("No such conference")
+    return conference
+
+
+def get_conference_for_feedback(user: User, pk: int) -> Conference:
+    conference = get_conference_for_user(user, pk)
+    if not _may_collect_feedback(user, conference):
+        raise Http404("No such conference")
+    return conference
+
+
+def _can_open_child(user: User, child_id: int) -> bool:
+    return children_for_user(user).filter(pk=child_id).exists()
+
+
+# --- Timeliness, in words ----------------------------------------------------------------------
+
+
+@dataclass
+class Timeliness:
+    text: str
+    css: str = ""
+
+    @property
+    def late(self) -> bool:
+        return self.css == "status-overdue"
+
+
+def timeliness(conference: Conference, today: date, due_soon: int) -> Timeliness:
+    """How the conference stands against its target date, said in words (not colour alone)."""
+    target = conference.target_date
+    if conference.status == ConferenceStatus.CANCELLED:
+        return Timeliness("Cancelled")
+    if conference.status == ConferenceStatus.HELD:
+        if conference.is_late:
+            days = working_days_between(target, conference.held_on)
+            return Timeliness(f"Held late: {_days(days)} after the target date", "status-overdue")
+        return Timeliness("Held by the target date", "status-ok")
+    scheduled = conference.scheduled_date if conference.scheduled_for else None
+    if scheduled and scheduled > target:
+        days = working_days_between(target, scheduled)
+        return Timeliness(f"Late: booked {_days(days)} after the target date", "status-overdue")
+    if scheduled and scheduled < today:
+        return Timeliness(
+            f"The conference date ({scheduled:%-d %b %Y}) has passed: its outcome has not been "
+            "recorded",
+            "status-overdue",
+        )
+    left = working_days_between(today, target)
+    if left < 0:
+        return Timeliness(f"Late: the target date passed {_days(-left)} ago", "status-overdue")
+    if left == 0:
+        return Timeliness("Due today", "status-due-soon")
+    return Timeliness(f"{_days(left)} left", "status-due-soon" if left <= due_soon else "")
+
+
+def _days(n: int) -> str:
+    return f"{n} working day{'' if n == 1 else 's'}"
+
+
+# --- The diary ---------------------------------------------------------------------------------
+
+
+@require_GET
+def diary(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not _uses_diary(user):
+        raise Http404("No conference diary for this role")
+    form = DiaryFilterForm(request.GET or None, user=user)
+    conferences = conferences_for_user(user)
+    status, kind = form.value("status"), form.value("conference_type")
+    mine = user.is_iro and form.value("show") == DiaryFilterForm.MINE
+    if kind:
+        conferences = conferences.filter(conference_type=kind)
+    if mine:
+        conferences = conferences.filter(chair=user)
+    today = timezone.localdate()
+    if status:
+        chosen = conferences.filter(status=status)
+        if status == ConferenceStatus.HELD:
+            chosen = chosen.order_by("-held_on", "-pk")
+        sections = [(f"{ConferenceStatus(status).label} conferences", list(chosen))]
+    else:
+        sections = [
+            ("Upcoming conferences", list(conferences.upcoming().order_by("target_date", "pk"))),
+            (
+                "Conferences held in the last three months",
+                list(
+                    conferences.held()
+                    .filter(held_on__gte=today - timedelta(days=RECENT_HELD_DAYS))
+                    .order_by("-held_on", "-pk")
+                ),
+            ),
+        ]
+    child_ids = {c.child_id for _, rows in sections for c in rows}
+    openable = set(children_for_user(user).filter(pk__in=child_ids).values_list("pk", flat=True))
+    due_soon = LocalPolicy.current().due_soon_working_days
+    tables = [
+        {
+            "caption": caption,
+            "rows": [(c, timeliness(c, today, due_soon), c.child_id in openable) for c in rows],
+        }
+        for caption, rows in sections
+    ]
+    return render(
+        request,
+        "conferences/diary.html",
+        {"form": form, "tables": tables, "mine": mine, "today": today},
+    )
+
+
+# --- One conference ----------------------------------------------------------------------------
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    conference = get_conference_for_user(user, pk)
+    participants = list(conference.participants.all())
+    today = timezone.localdate()
+    minutes_due = timescales.minutes_due(conference.held_on) if conference.held_on else None
+    policy = LocalPolicy.current()
+    is_chair = _is_chair(user, conference)
+    return render(
+        request,
+        "conferences/conference_detail.html",
+        {
+            "conference": conference,
+            "participants": participants,
+            "quorum": Quorum(participants) if participants else None,
+            "can_open_child": _can_open_child(user, conference.child_id),
+            "timeliness": timeliness(conference, today, policy.due_soon_working_days),
+            "minutes_due": minutes_due,
+            "minutes_overdue": bool(
+                minutes_due and not conference.minutes_distributed_on and minutes_due < today
+            ),
+            "is_arranger": user.is_business_support,
+            "is_chair": is_chair,
+            "can_schedule": user.is_business_support and conference.status in BOOKABLE,
+            "can_cancel": user.is_business_support and conference.status in BOOKABLE,
+            "can_record_outcome": is_chair
+            and conference.status in RECORDABLE
+            and not conference.minutes_approved_at,
+            "may_record_attendance": _may_record_attendance(user, conference),
+            "may_collect_feedback": _may_collect_feedback(user, conference),
+            "distribute_form": MinutesDistributeForm(initial={"distributed_on": today}),
+            "feedback_count": conference.feedback_responses.count(),
+        },
+    )
+
+
+def _conference_form_page(
+    request: HttpRequest,
+    *,
+    conference: Conference,
+    form,
+    save,
+    title: str,
+    success_message: str,
+    template: str = "conferences/conference_form.html",
+    extra_context: dict | None = None,
+) -> HttpResponse:
+    """Render `form`; on a valid POST call the service `save(form)` and go back to the
+    conference. Service errors (including a stale edit) land on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect("conferences:detail", conference.pk)
+    context = {"conference": conference, "form": form, "title": title}
+    context.update(extra_context or {})
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference_to_schedule(request.user, pk)
+    if conference.status not in BOOKABLE:
+        messages.error(
+            request, "Only a requested, scheduled or adjourned conference can be booked."
+        )
+        return redirect("conferences:detail", conference.pk)
+    data = request.POST if request.method == "POST" else None
+    today = timezone.localdate()
+    late = (
+        conference.is_late
+        or today > conference.target_date
+        or (data is not None and ScheduleForm.posted_date_is_late(data, conference))
+    )
+    initial = {}
+    if conference.section47_id and not conference.interim_safety_plan:
+        initial["interim_safety_plan"] = conference.section47.interim_safety_plan
+    form = ScheduleForm(data, instance=copy.copy(conference), initial=initial, late=late)
+    return _conference_form_page(
+        request,
+        conference=conference,
+        form=form,
+        save=lambda f: services.conference_schedule(
+            conference=f.save(commit=False),
+            user=request.user,
+            expected_version=f.expected_version,
+        ),
+        title="Schedule the conference",
+        success_message="The conference has been scheduled.",
+        template="conferences/conference_schedule.html",
+        extra_context={"today": today},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference_to_schedule(request.user, pk)
+    form = CancelForm(
+        request.POST if request.method == "POST" else None, instance=copy.copy(conference)
+    )
+    return _conference_form_page(
+        request,
+        conference=conference,
+        form=form,
+        save=lambda f: services.conference_cancel(
+            conference=f.instance,
+            user=request.user,
+            status=f.cleaned_data["status"],
+            reason=f.cleaned_data["cancelled_reason"],
+            expected_version=f.expected_version,
+        ),
+        title="Cancel or adjourn the conference",
+        success_message="The conference has been cancelled or adjourned.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reports_shared(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference_to_schedule(request.user, pk)
+    form = ReportsSharedForm(
+        request.POST if request.method == "POST" else None,
+        instance=copy.copy(conference),
+        initial={"reports_shared_on": conference.reports_shared_on or timezone.localdate()},
+    )
+    return _conference_form_page(
+        request,
+        conference=conference,
+        form=form,
+        save=lambda f: record_save(
+            instance=f.save(commit=False), user=request.user, expected_version=f.expected_version
+        ),
+        title="Reports shared with parents",
+        success_message="The date reports were shared with parents has been recorded.",
+        extra_context={
+            "intro": "Parents should have the reports before the conference, so that they can "
+            "take part. Record the date they were given or sent."
+        },
+    )
+
+
+# --- Invitations and attendance ----------------------------------------------------------------
+
+
+def suggested_invitations(conference: Conference) -> list[dict]:
+    """First invitations from the child's record: the allocated worker, current professionals
+    and family members with parental responsibility."""
+    child = conference.child
+    rows = []
+    if child.allocated_worker_id:
+        rows.append(
+            {
+                "kind": ParticipantKind.AGENCY,
+                "agency": "social_care",
+                "name": str(child.allocated_worker),
+                "role": "Allocated social worker",
+            }
+        )
+    for professional in child.professionals.filter(is_current=True):
+        role = professional.role
+        if professional.organisation:
+            role = f"{role}, {professional.organisation}"
+        rows.append(
+            {
+                "kind": ParticipantKind.AGENCY,
+                "agency": professional.agency,
+                "name": professional.name,
+                "role": role,
+            }
+        )
+    for member in child.family.filter(parental_responsibility=True):
+        rows.append(
+            {
+                "kind": ParticipantKind.PARENT
+                if member.relationship in PARENT_RELATIONSHIPS or member.lives_with_child
+                else ParticipantKind.FAMILY,
+                "name": str(member),
+                "role": f"{member.get_relationship_display()} (parental responsibility)",
+            }
+        )
+    return rows
+
+
+PARTICIPANT_FIELDS = [
+    "kind",
+    "agency",
+    "name",
+    "role",
+    "invited_on",
+    "status",
+    "knows_child",
+    "supported_by",
+    "had_reports_in_advance",
+]
+
+
+@require_http_methods(["GET", "POST"])
+def participants(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    conference = get_conference_for_attendance(user, pk)
+    existing = list(conference.participants.all())
+    suggested = not existing
+    initial = (
+        suggested_invitations(conference)
+        if suggested
+        else [model_to_dict(p, fields=PARTICIPANT_FIELDS) for p in existing]
+    )
+    data = request.POST if request.method == "POST" else None
+    formset = ParticipantFormSet(data, prefix="participants", initial=initial)
+    errors: list[str] = []
+    if data is not None and formset.is_valid():
+        try:
+            services.conference_participants_save(
+                conference=conference, rows=formset_rows(formset), user=user
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, "The invitation and attendance list has been saved.")
+            return redirect("conferences:detail", conference.pk)
+    return render(
+        request,
+        "conferences/conference_participants.html",
+        {
+            "conference": conference,
+            "formset": formset,
+            "suggested": suggested,
+            "errors": errors,
+            "quorum": Quorum(existing) if existing else None,
+            "title": "Invitations and attendance",
+        },
+    )
+
+
+# --- The chair's record ------------------------------------------------------------------------
+
+
+def _outcome_initial(conference: Conference) -> dict:
+    today = timezone.localdate()
+    held = conference.held_on or min(conference.scheduled_date or today, today)
+    initial = {"held_on": held}
+    if conference.is_initial:
+        initial["first_core_group_date"] = (
+            conference.first_core_group_date or timescales.first_core_group_due(held)
+        )
+        initial["next_review_date"] = conference.next_review_date or timescales.first_review_due(
+            held
+        )
+    else:
+        initial["next_review_date"] = conference.next_review_date or timescales.later_review_due(
+            held
+        )
+    return initial
+
+
+def _record_outcome(form: OutcomeForm, user: User) -> Conference:
+    conference = form.save(commit=False)
+    if (
+        conference.is_initial
+        and conference.decision == ConferenceDecision.PLAN
+        and not conference.first_core_group_date
+    ):
+        conference.first_core_group_date = timescales.first_core_group_due(conference.held_on)
+    return services.conference_record_outcome(
+        conference=conference, user=user, expected_version=form.expected_version
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    conference = get_conference_to_chair(user, pk)
+    if conference.status not in RECORDABLE:
+        messages.error(
+            request,
+            f"This conference was {conference.get_status_display().lower()}: it must be "
+            "rearranged before its outcome can be recorded.",
+        )
+        return redirect("conferences:detail", conference.pk)
+    data = request.POST if request.method == "POST" else None
+    participants = list(conference.participants.all())
+    context = {
+        "participants": participants,
+        "quorum": Quorum(participants),
+        "held": conference.status == ConferenceStatus.HELD,
+    }
+    if conference.status == ConferenceStatus.HELD:
+        if conference.minutes_approved_at:
+            messages.info(request, "The minutes have been approved and can no longer be changed.")
+            return redirect("conferences:detail", conference.pk)
+        form = MinutesForm(data, instance=copy.copy(conference))
+        return _conference_form_page(
+            request,
+            conference=conference,
+            form=form,
+            save=lambda f: record_save(
+                instance=f.save(commit=False), user=user, expected_version=f.expected_version
+            ),
+            title="Minutes",
+            success_message="The minutes have been saved. Approve them when they are final.",
+            template="conferences/conference_outcome.html",
+            extra_context=context,
+        )
+    initial = _outcome_initial(conference)
+    form = OutcomeForm(data, instance=copy.copy(conference), initial=initial)
+    policy = LocalPolicy.current()
+    context["core_group_rule"] = (
+        f"The first core group is due within {policy.first_core_group_working_days} working "
+        "days of the conference."
+    )
+    if "first_core_group_date" in form.fields:
+        form.fields["first_core_group_date"].help_text = (
+            f"Suggested: the date it is due if the conference was held on "
+            f"{initial['held_on']:%-d %b %Y}. Left empty, it is set from the date held."
+        )
+    return _conference_form_page(
+        request,
+        conference=conference,
+        form=form,
+        save=lambda f: _record_outcome(f, user),
+        title="Record the conference",
+        success_message="The conference's outcome has been recorded.",
+        template="conferences/conference_outcome.html",
+        extra_context=context,
+    )
+
+
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference_to_chair(request.user, pk)
+    try:
+        services.minutes_approve(conference=conference, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The minutes are approved and can now be distributed.")
+    return redirect("conferences:detail", conference.pk)
+
+
+@require_POST
+def minutes_distribute(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = get_conference_to_schedule(request.user, pk)
+    form = MinutesDistributeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("conferences:detail", conference.pk)
+    try:
+        services.minutes_distribute(
+            conference=conference, user=request.user, on=form.cleaned_data["distributed_on"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The date the minutes were distributed has been recorded.")
+    return redirect("conferences:detail", conference.pk)
+
+
+# --- Feedback ----------------------------------------------------------------------------------
+
+FEEDBACK_LINK_SESSION_KEY = "conferences_feedback_link"
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    conference = get_conference_for_feedback(user, pk)
+    held = conference.status == ConferenceStatus.HELD
+    action = request.POST.get("action") if request.method == "POST" else None
+    paper = PaperFeedbackForm(request.POST if action == "paper" else None, prefix="paper")
+    invite = FeedbackInviteForm(request.POST if action == "invite" else None, prefix="invite")
+    if request.method == "POST" and not held:
+        messages.error(request, "Feedback is asked for after the conference has been held.")
+        return redirect("conferences:feedback", conference.pk)
+    if action == "paper" and paper.is_valid():
+        response = paper.save(commit=False)
+        response.conference = conference
+        response.via = "paper"
+        try:
+            record_save(instance=response, user=user)
+        except ValidationError as error:
+            add_service_errors(paper, error)
+        else:
+            messages.success(request, "The feedback form has been recorded. Thank you.")
+            return redirect("conferences:feedback", conference.pk)
+    if action == "invite" and invite.is_valid():
+        try:
+            invitation = services.feedback_invite(
+                conference=conference,
+                respondent_type=invite.cleaned_data["respondent_type"],
+                user=user,
+            )
+        except ValidationError as error:
+            add_service_errors(invite, error)
+        else:
+            # Shown once, on the next page: the link is not kept anywhere we display again.
+            request.session[FEEDBACK_LINK_SESSION_KEY] = {
+                "conference": conference.pk,
+                "url": request.build_absolute_uri(
+                    reverse("conferences:feedback-public", args=[invitation.token])
+                ),
+                "for": invitation.get_respondent_type_display(),
+            }
+            return redirect("conferences:feedback", conference.pk)
+    link = request.session.pop(FEEDBACK_LINK_SESSION_KEY, None)
+    if link and link.get("conference") != conference.pk:
+        link = None
+    response = render(
+        request,
+        "conferences/feedback.html",
+        {
+            "conference": conference,
+            "held": held,
+            "paper": paper,
+            "invite": invite,
+            "link": link,
+            "invitations": conference.feedback_invitations.order_by("-created_at"),
+            "response_count": conference.feedback_responses.count(),
+            "now": timezone.now(),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _spent(request: HttpRequest, status: int) -> HttpResponse:
+    return render(request, "conferences/feedback_expired.html", status=status)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def feedback_public(request: HttpRequest, token: str) -> HttpResponse:
+    """The form behind a one-time link. It says nothing about the case: no names, no dates."""
+    invitation = FeedbackInvitation.objects.filter(token=token).first()
+    if invitation is None:
+        return _spent(request, 404)
+    if not invitation.usable:
+        return _spent(request, 410)
+    form = PublicFeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit_by_link(token=token, answers=form.cleaned_data)
+        except ValidationError:
+            return _spent(request, 410)
+        return render(request, "conferences/feedback_public_done.html")
+    return render(request, "conferences/feedback_public.html", {"form": form})
+
+
+@dataclass
+class ScoreRow:
+    label: str
+    count: int = 0
+    listened_to: int = 0
+    understood: int = 0
+    prepared: int = 0
+
+    def add(self, count: int, listened_to: int, understood: int, prepared: int) -> None:
+        self.count += count
+        self.listened_to += listened_to
+        self.understood += understood
+        self.prepared += prepared
+
+    def _avg(self, total: int) -> float | None:
+        return round(total / self.count, 2) if self.count else None
+
+    @property
+    def avg_listened_to(self) -> float | None:
+        return self._avg(self.listened_to)
+
+    @property
+    def avg_understood(self) -> float | None:
+        return self._avg(self.understood)
+
+    @property
+    def avg_prepared(self) -> float | None:
+        return self._avg(self.prepared)
+
+
+@dataclass
+class ScoreTable:
+    title: str
+    by_type: dict
+    total: ScoreRow
+
+    @classmethod
+    def empty(cls, title: str) -> "ScoreTable":
+        return cls(
+            title=title,
+            by_type={value: ScoreRow(label) for value, label in RespondentType.choices},
+            total=ScoreRow("All respondents"),
+        )
+
+    def add(self, respondent_type: str, **sums) -> None:
+        self.by_type[respondent_type].add(**sums)
+        self.total.add(**sums)
+
+    @property
+    def rows(self) -> list[ScoreRow]:
+        return [row for row in self.by_type.values() if row.count]
+
+
+def feedback_scores(responses) -> tuple[ScoreTable, list[ScoreTable]]:
+    """Counts and average scores overall and per chair, by respondent type, from one grouped
+    query: averages are recomputed from the sums so every level is exact."""
+    grouped = (
+        responses.values(
+            "conference__chair",
+            "conference__chair__first_name",
+            "conference__chair__last_name",
+            "conference__chair__username",
+            "respondent_type",
+        )
+        .annotate(
+            count=Count("pk"),
+            listened_to=Sum("listened_to"),
+            understood=Sum("understood"),
+            prepared=Sum("prepared"),
+        )
+        .order_by(
+            "conference__chair__last_name", "conference__chair__first_name", "conference__chair"
+        )
+    )
+    overall = ScoreTable.empty("All conferences")
+    per_chair: dict[int | None, ScoreTable] = {}
+    for row in grouped:
+        chair = row["conference__chair"]
+        if chair not in per_chair:
+            name = " ".join(
+                filter(
+                    None,
+                    [row["conference__chair__first_name"], row["conference__chair__last_name"]],
+                )
+            )
+            name = name or row["conference__chair__username"] or "No chair recorded"
+            per_chair[chair] = ScoreTable.empty(name)
+        sums = {k: row[k] for k in ("count", "listened_to", "understood", "prepared")}
+        per_chair[chair].add(row["respondent_type"], **sums)
+        overall.add(row["respondent_type"], **sums)
+    return overall, list(per_chair.values())
+
+
+@require_GET
+def feedback_summary(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    responses = FeedbackResponse.objects.all()
+    if user.is_team_manager or user.is_senior_manager:
+        own_only = False
+    elif user.is_iro:
+        own_only = True
+        responses = responses.filter(conference__chair=user)
+    else:
+        raise Http404("No feedback summary for this role")
+    overall, per_chair = feedback_scores(responses)
+    return render(
+        request,
+        "conferences/feedback_summary.html",
+        {"overall": overall, "per_chair": per_chair, "own_only": own_only},
+    )
+
+
+# --- IRO caseloads -----------------------------------------------------------------------------
+
+
+@require_GET
+def iro_caseload_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    sees_all = user.is_team_manager or user.is_senior_manager
+    if not (user.is_iro or sees_all):
+        raise Http404("No IRO caseload for this role")
+    policy = LocalPolicy.current()
+    limit = policy.iro_caseload_warning
+    today = timezone.localdate()
+    context: dict = {"limit": limit, "today": today, "is_iro": user.is_iro, "sees_all": sees_all}
+    if user.is_iro:
+        children = list(
+            iro_caseload(user)
+            .prefetch_related(
+                Prefetch(
+                    "protection_plans",
+                    queryset=ChildProtectionPlan.objects.current(),
+                    to_attr="open_plans",
+                )
+            )
+            .order_by("last_name", "first_name", "pk")
+        )
+        upcoming = list(
+            Conference.objects.upcoming()
+            .filter(chair=user)
+            .select_related("child", "chair")
+            .order_by("scheduled_for", "target_date", "pk")
+        )
+        reviews = list(
+            Conference.objects.upcoming()
+            .filter(
+                conference_type=ConferenceType.REVIEW,
+                target_date__lte=today + timedelta(days=REVIEWS_DUE_DAYS),
+            )
+            .filter(Q(chair=user) | Q(plan__conferences__chair=user))
+            .distinct()
+            .select_related("child", "chair")
+            .order_by("target_date", "pk")
+        )
+        due_soon = policy.due_soon_working_days
+        context.update(
+            children=children,
+            over_limit=len(children) > limit,
+            upcoming=[(c, timeliness(c, today, due_soon)) for c in upcoming],
+            reviews=[(c, timeliness(c, today, due_soon)) for c in reviews],
+            reviews_days=REVIEWS_DUE_DAYS,
+        )
+    if sees_all:
+        caseloads = list(iro_caseloads())
+        for iro in caseloads:
+            iro.over_limit = iro.children > limit
+            iro.over_by = iro.children - limit
+        context["caseloads"] = caseloads
+    return render(request, "conferences/iro_caseload.html", context)

@@ -1,11 +1,619 @@
-"""Placeholder views: being built."""
+"""The child's conferences and child protection plan: outcomes, actions, versions, the
+family-friendly plan (page, print and PDF) and core groups.
 
-from django.http import Http404
+Anyone who may see the child may read these pages. Writers (`plan_is_writable_by`: the
+allocated worker's team and managers, and the IRO chairing the plan's conferences) change the
+plan, always through the services, so every change is validated, audited and versioned. An
+ended plan is a closed record: it is read, not changed.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.models import Child
+from cases.selectors import get_child_for_user
+from cases.views.common import add_service_errors, child_form_page
+from monitoring import timescales
+from monitoring.models import LocalPolicy
+from wirral_cp.concurrency import StaleEditError
+
+from ..forms.plan import (
+    ActionProgressForm,
+    CoreGroupForm,
+    PlanActionForm,
+    PlanOutcomeForm,
+    text_digest,
+)
+from ..models import (
+    ActionProgress,
+    ChildProtectionPlan,
+    Conference,
+    ConferenceStatus,
+    CoreGroupMeeting,
+    JargonTerm,
+    PlanAction,
+    PlanOutcome,
+)
+from ..plain_language import check_text
+from ..selectors import get_plan_for_user, plan_is_writable_by
+from ..services import core_group_record, plan_action_save, plan_outcome_save
+
+PLAN_ENDED = "This plan has ended: it is kept as it was and can no longer be changed."
+
+# --- What is due, worked out from the plan's prefetched conferences and core groups ------------
 
 
-def diary(request, *args, **kwargs):
-    raise Http404("Not built yet")
+@dataclass
+class Due:
+    """A date something is due by, the rule behind it, and whether it has passed."""
+
+    date: date
+    rule: str
+    today: date
+
+    @property
+    def overdue(self) -> bool:
+        return self.today > self.date
+
+    @property
+    def days_late(self) -> int:
+        return (self.today - self.date).days
+
+    @property
+    def words(self) -> str:
+        when = date_format(self.date, "j M Y")
+        if not self.overdue:
+            return f"Due by {when}"
+        days = self.days_late
+        return f"Overdue: it was due by {when}, {days} day{'s' if days != 1 else ''} ago"
 
 
-def child_plan(request, *args, **kwargs):
-    raise Http404("Not built yet")
+@dataclass
+class PlanSummary:
+    plan: ChildProtectionPlan
+    today: date
+    previous_plans: int
+    held_conferences: list[Conference]
+    upcoming_conferences: list[Conference]
+    core_groups: list[CoreGroupMeeting]
+    outcomes: list[PlanOutcome]
+    next_review: Due | None = None
+    next_core_group: Due | None = None
+    overdue_actions: list[PlanAction] = field(default_factory=list)
+
+    @property
+    def actions(self) -> list[PlanAction]:
+        return [a for o in self.outcomes for a in o.actions.all()]
+
+    @property
+    def every_action_owned_and_timed(self) -> bool:
+        actions = self.actions
+        return bool(actions) and all(a.owner.strip() and a.timescale for a in actions)
+
+    @property
+    def latest_conference(self) -> Conference | None:
+        return self.held_conferences[0] if self.held_conferences else None
+
+    @property
+    def last_core_group(self) -> CoreGroupMeeting | None:
+        return self.core_groups[0] if self.core_groups else None
+
+    @property
+    def next_review_conference(self) -> Conference | None:
+        """The review conference already arranged, if any (the earliest upcoming one)."""
+        scheduled = [c for c in self.upcoming_conferences if c.scheduled_for]
+        return min(scheduled, key=lambda c: c.scheduled_for) if scheduled else None
+
+    @property
+    def planned_core_group(self) -> date | None:
+        """The date the last core group set for the next one, if it is still ahead."""
+        last = self.last_core_group
+        if last and last.next_meeting_date and last.next_meeting_date >= self.today:
+            return last.next_meeting_date
+        return None
+
+
+def plans_queryset(child: Child):
+    """The child's plans with everything the plan pages show, in a fixed number of queries."""
+    return child.protection_plans.prefetch_related(
+        Prefetch(
+            "conferences",
+            queryset=Conference.objects.order_by("-held_on", "-scheduled_for", "-pk"),
+        ),
+        Prefetch("core_groups", queryset=CoreGroupMeeting.objects.order_by("-meeting_date", "-pk")),
+        Prefetch(
+            "outcomes",
+            queryset=PlanOutcome.objects.order_by("order", "pk").prefetch_related(
+                Prefetch("actions", queryset=PlanAction.objects.order_by("timescale", "pk"))
+            ),
+        ),
+    )
+
+
+def summarise(
+    plan: ChildProtectionPlan, *, previous_plans: int, policy: LocalPolicy, today: date
+) -> PlanSummary:
+    conferences = list(plan.conferences.all())
+    summary = PlanSummary(
+        plan=plan,
+        today=today,
+        previous_plans=previous_plans,
+        held_conferences=[c for c in conferences if c.status == ConferenceStatus.HELD],
+        upcoming_conferences=[
+            c
+            for c in conferences
+            if c.status in (ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED)
+        ],
+        core_groups=list(plan.core_groups.all()),
+        outcomes=list(plan.outcomes.all()),
+    )
+    for action in summary.actions:
+        action.overdue = action.progress != ActionProgress.DONE and action.timescale < today
+        if action.overdue:
+            summary.overdue_actions.append(action)
+    if plan.is_open:
+        summary.next_review = next_review_due(plan, summary.latest_conference, today)
+        summary.next_core_group = next_core_group_due(plan, summary.last_core_group, policy, today)
+    return summary
+
+
+def next_review_due(plan: ChildProtectionPlan, latest: Conference | None, today: date) -> Due:
+    if latest is None or latest.is_initial:
+        held = latest.held_on if latest else plan.start_date
+        return Due(
+            timescales.first_review_due(held),
+            "The first review conference is due within 3 months of the initial conference.",
+            today,
+        )
+    return Due(
+        timescales.later_review_due(latest.held_on),
+        "Review conferences are held at most 6 months apart.",
+        today,
+    )
+
+
+def next_core_group_due(
+    plan: ChildProtectionPlan, last: CoreGroupMeeting | None, policy: LocalPolicy, today: date
+) -> Due:
+    if last is None:
+        return Due(
+            timescales.first_core_group_due(plan.start_date, policy),
+            f"The first core group is due within {policy.first_core_group_working_days} "
+            "working days of the initial conference.",
+            today,
+        )
+    return Due(
+        timescales.next_core_group_due(last.meeting_date, policy),
+        f"Core groups are held at most {policy.core_group_interval_weeks} weeks apart.",
+        today,
+    )
+
+
+def summaries_for(child: Child, plans=None) -> list[PlanSummary]:
+    """Summaries of the child's plans, the current one first."""
+    plans = list(plans if plans is not None else plans_queryset(child))
+    plans.sort(key=lambda p: (p.end_date is not None, -p.start_date.toordinal(), -p.pk))
+    policy = LocalPolicy.current()
+    today = timezone.localdate()
+    return [
+        summarise(
+            plan,
+            previous_plans=sum(1 for p in plans if p.start_date < plan.start_date),
+            policy=policy,
+            today=today,
+        )
+        for plan in plans
+    ]
+
+
+def plan_summary(child: Child, plan_id: int, user) -> PlanSummary:
+    """One plan of the child (404 if not theirs) with its summary; the count of earlier plans
+    is one small query."""
+    plan = get_plan_for_user(user, child, plan_id)
+    plan = plans_queryset(child).get(pk=plan.pk)
+    previous = child.protection_plans.filter(start_date__lt=plan.start_date).count()
+    return summarise(
+        plan, previous_plans=previous, policy=LocalPolicy.current(), today=timezone.localdate()
+    )
+
+
+def _writable_plan(
+    request: HttpRequest, pk: int, plan_id: int
+) -> tuple[Child, ChildProtectionPlan]:
+    """The child and plan if this user may change the plan; else 404."""
+    child = get_child_for_user(request.user, pk)
+    plan = get_plan_for_user(request.user, child, plan_id)
+    if not plan_is_writable_by(request.user, plan):
+        raise Http404("No such plan")
+    return child, plan
+
+
+def _plan_url(child: Child, plan) -> str:
+    return reverse("conferences:plan-detail", args=[child.pk, plan.pk])
+
+
+# --- The child's conferences and plans ----------------------------------------------------------
+
+
+@require_GET
+def child_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    conferences = list(child.conferences.order_by("-target_date", "-pk"))
+    summaries = summaries_for(child)
+    current = summaries[0] if summaries and summaries[0].plan.is_open else None
+    return render(
+        request,
+        "conferences/child_conferences.html",
+        {
+            "child": child,
+            "active_tab": "plan",
+            "conferences": conferences,
+            "summaries": summaries,
+            "current": current,
+            "can_edit_current": current is not None
+            and plan_is_writable_by(request.user, current.plan),
+        },
+    )
+
+
+@require_GET
+def plan_detail(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    summary = plan_summary(child, plan_id, request.user)
+    return render(
+        request,
+        "conferences/plan_detail.html",
+        {
+            "child": child,
+            "active_tab": "plan",
+            "s": summary,
+            "plan": summary.plan,
+            "can_edit": summary.plan.is_open and plan_is_writable_by(request.user, summary.plan),
+        },
+    )
+
+
+# --- Outcomes and actions -----------------------------------------------------------------------
+
+
+def _refuse_if_ended(request: HttpRequest, child: Child, plan) -> HttpResponse | None:
+    if plan.is_open:
+        return None
+    messages.error(request, PLAN_ENDED)
+    return redirect(_plan_url(child, plan))
+
+
+@require_http_methods(["GET", "POST"])
+def outcome_add(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+    child, plan = _writable_plan(request, pk, plan_id)
+    if refused := _refuse_if_ended(request, child, plan):
+        return refused
+    position = plan.outcomes.count()
+    form = PlanOutcomeForm(
+        request.POST or None, instance=PlanOutcome(plan=plan), initial={"order": position}
+    )
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: plan_outcome_save(outcome=f.save(commit=False), user=request.user),
+        title="Add an outcome: what needs to change",
+        success_url=_plan_url(child, plan),
+        success_message="The outcome was added and the plan saved as a new version.",
+        extra_context={"active_tab": "plan"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outcome_edit(request: HttpRequest, pk: int, plan_id: int, outcome_id: int) -> HttpResponse:
+    child, plan = _writable_plan(request, pk, plan_id)
+    outcome = get_object_or_404(plan.outcomes, pk=outcome_id)
+    if refused := _refuse_if_ended(request, child, plan):
+        return refused
+    form = PlanOutcomeForm(request.POST or None, instance=outcome)
+
+    def save(f: PlanOutcomeForm) -> None:
+        with transaction.atomic():
+            current = PlanOutcome.objects.select_for_update().get(pk=outcome.pk)
+            if text_digest(current.what_needs_to_change) != f.cleaned_data["original"]:
+                raise StaleEditError()
+            plan_outcome_save(outcome=f.save(commit=False), user=request.user)
+
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=save,
+        title="Change an outcome",
+        success_url=_plan_url(child, plan),
+        success_message="The outcome was saved and the plan saved as a new version.",
+        extra_context={"active_tab": "plan"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, pk: int, plan_id: int, outcome_id: int) -> HttpResponse:
+    child, plan = _writable_plan(request, pk, plan_id)
+    outcome = get_object_or_404(plan.outcomes, pk=outcome_id)
+    if refused := _refuse_if_ended(request, child, plan):
+        return refused
+    form = PlanActionForm(request.POST or None, instance=PlanAction(outcome=outcome))
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: plan_action_save(
+            action=f.save(commit=False), user=request.user, reason="Action added"
+        ),
+        title="Add an action",
+        success_url=_plan_url(child, plan),
+        success_message="The action was added and the plan saved as a new version.",
+        template="conferences/plan_action_form.html",
+        extra_context={"active_tab": "plan", "outcome": outcome},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int, plan_id: int, action_id: int) -> HttpResponse:
+    child, plan = _writable_plan(request, pk, plan_id)
+    action = get_object_or_404(
+        PlanAction.objects.select_related("outcome").filter(outcome__plan=plan), pk=action_id
+    )
+    if refused := _refuse_if_ended(request, child, plan):
+        return refused
+    form = PlanActionForm(request.POST or None, instance=action)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: plan_action_save(
+            action=f.save(commit=False),
+            user=request.user,
+            expected_version=f.expected_version,
+            reason="Action changed",
+        ),
+        title="Change an action, or record its progress",
+        success_url=_plan_url(child, plan),
+        success_message="The action was saved and the plan saved as a new version.",
+        template="conferences/plan_action_form.html",
+        extra_context={"active_tab": "plan", "outcome": action.outcome},
+    )
+
+
+# --- Versions -----------------------------------------------------------------------------------
+
+
+@require_GET
+def plan_versions(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    plan = get_plan_for_user(request.user, child, plan_id)
+    versions = list(plan.versions.select_related("created_by").order_by("-number"))
+    chosen = None
+    snapshot = None
+    number = request.GET.get("number")
+    if number:
+        chosen = next((v for v in versions if str(v.number) == number), None)
+        if chosen is None:
+            raise Http404("No such version")
+        snapshot = _readable_snapshot(chosen.snapshot)
+    return render(
+        request,
+        "conferences/plan_versions.html",
+        {
+            "child": child,
+            "active_tab": "plan",
+            "plan": plan,
+            "versions": versions,
+            "chosen": chosen,
+            "snapshot": snapshot,
+        },
+    )
+
+
+def _readable_snapshot(snapshot: dict) -> dict:
+    """Dates as dates and progress codes as words, for the template."""
+    progress = dict(ActionProgress.choices)
+    return {
+        "outcomes": [
+            {
+                "what_needs_to_change": o.get("what_needs_to_change", ""),
+                "actions": [
+                    {
+                        **a,
+                        "timescale": date.fromisoformat(a["timescale"])
+                        if a.get("timescale")
+                        else None,
+                        "progress": progress.get(a.get("progress"), a.get("progress", "")),
+                    }
+                    for a in o.get("actions", [])
+                ],
+            }
+            for o in snapshot.get("outcomes", [])
+        ],
+    }
+
+
+# --- The family-friendly plan -------------------------------------------------------------------
+
+
+def _plain_language_findings(summary: PlanSummary) -> list[dict]:
+    """Every jargon term and very long sentence in the text the family will read."""
+    glossary = list(JargonTerm.objects.all())
+    texts: list[tuple[str, str]] = []
+    if summary.latest_conference:
+        texts.append(("What we are worried about", summary.latest_conference.decision_reasons))
+    for n, outcome in enumerate(summary.outcomes, start=1):
+        texts.append((f"What needs to change, {n}", outcome.what_needs_to_change))
+        for action in outcome.actions.all():
+            where = f"Action for {action.owner or 'no owner'}"
+            texts.append((where, action.action))
+            texts.append((f"{where}: how we will know", action.evidence_of_done))
+    return [
+        {"where": where, "finding": finding}
+        for where, text in texts
+        for finding in check_text(text, glossary)
+    ]
+
+
+def _family_context(request: HttpRequest, pk: int, plan_id: int) -> dict:
+    child = get_child_for_user(request.user, pk)
+    summary = plan_summary(child, plan_id, request.user)
+    return {
+        "child": child,
+        "active_tab": "plan",
+        "s": summary,
+        "plan": summary.plan,
+        "worries": (
+            summary.latest_conference.decision_reasons if summary.latest_conference else ""
+        ),
+    }
+
+
+@require_GET
+def family_plan(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+    context = _family_context(request, pk, plan_id)
+    if plan_is_writable_by(request.user, context["plan"]):
+        context["findings"] = _plain_language_findings(context["s"])
+        context["show_check"] = True
+    return render(request, "conferences/family_plan.html", context)
+
+
+@require_GET
+def family_plan_print(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+    context = _family_context(request, pk, plan_id)
+    context["printed_on"] = timezone.localdate()
+    return render(request, "conferences/family_plan_print.html", context)
+
+
+def pdf_url_fetcher():
+    """A WeasyPrint fetcher that allows no protocol at all: the PDF is made from our own
+    template alone, so nothing is read from a file, the network or a data: URL."""
+    from weasyprint import URLFetcher
+
+    return URLFetcher(allowed_protocols=())
+
+
+@require_GET
+def family_plan_pdf(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+    from weasyprint import HTML  # imported here: it loads Pango, which only this view needs
+
+    context = _family_context(request, pk, plan_id)
+    context["printed_on"] = timezone.localdate()
+    html = render_to_string("conferences/family_plan_pdf.html", context, request=request)
+    pdf = HTML(string=html, url_fetcher=pdf_url_fetcher()).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # The file name carries no name of the child: downloads folders and print queues are seen.
+    filename = f"child-protection-plan-{context['plan'].pk}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Core groups --------------------------------------------------------------------------------
+
+
+@require_GET
+def core_groups(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    plan = get_plan_for_user(request.user, child, plan_id)
+    plan = plans_queryset(child).get(pk=plan.pk)
+    summary = summarise(
+        plan, previous_plans=0, policy=LocalPolicy.current(), today=timezone.localdate()
+    )
+    meetings = list(
+        plan.core_groups.select_related("recorded_by")
+        .prefetch_related("action_updates__action")
+        .order_by("-meeting_date", "-pk")
+    )
+    return render(
+        request,
+        "conferences/core_groups.html",
+        {
+            "child": child,
+            "active_tab": "plan",
+            "plan": plan,
+            "s": summary,
+            "meetings": meetings,
+            "can_edit": plan.is_open and plan_is_writable_by(request.user, plan),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def core_group_add(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+    child, plan = _writable_plan(request, pk, plan_id)
+    list_url = reverse("conferences:core-groups", args=[child.pk, plan.pk])
+    if not plan.is_open:
+        messages.error(request, "This plan has ended: core groups are no longer held.")
+        return redirect(list_url)
+    policy = LocalPolicy.current()
+    today = timezone.localdate()
+    open_actions = list(
+        PlanAction.objects.filter(outcome__plan=plan)
+        .exclude(progress=ActionProgress.DONE)
+        .select_related("outcome")
+        .order_by("outcome__order", "outcome__pk", "timescale", "pk")
+    )
+    data = request.POST if request.method == "POST" else None
+    form = CoreGroupForm(
+        data,
+        instance=CoreGroupMeeting(plan=plan, recorded_by=request.user),
+        initial={
+            "meeting_date": today,
+            "next_meeting_date": timescales.next_core_group_due(today, policy),
+        },
+    )
+    rows = [ActionProgressForm(data, action=a) for a in open_actions]
+    if request.method == "POST":
+        form_ok = form.is_valid()
+        rows_ok = all([row.is_valid() for row in rows])
+        if form_ok and rows_ok:
+            meeting = form.save(commit=False)
+            if meeting.next_meeting_date is None:
+                meeting.next_meeting_date = timescales.next_core_group_due(
+                    meeting.meeting_date, policy
+                )
+            updates = []
+            for row in rows:
+                # The version the worker saw: a change made meanwhile is refused as stale.
+                row.action.version = row.cleaned_data["version"]
+                updates.append(
+                    {
+                        "action": row.action,
+                        "progress": row.cleaned_data["progress"],
+                        "evidence": row.cleaned_data["evidence"].strip(),
+                    }
+                )
+            try:
+                core_group_record(meeting=meeting, updates=updates, user=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, "The core group was recorded and the plan saved as a new version."
+                )
+                return redirect(list_url)
+    return render(
+        request,
+        "conferences/core_group_form.html",
+        {
+            "child": child,
+            "active_tab": "plan",
+            "plan": plan,
+            "form": form,
+            "rows": rows,
+            "cancel_url": list_url,
+        },
+    )

@@ -1,0 +1,311 @@
+"""Forms for the conference diary: scheduling, invitations and attendance, the chair's record,
+minutes and feedback."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+
+from accounts.models import Role, User
+from wirral_cp.forms import DateInput, DateTimeInput, VersionedModelForm
+
+from ..models import (
+    Conference,
+    ConferenceDecision,
+    ConferenceParticipant,
+    ConferenceStatus,
+    ConferenceType,
+    FeedbackResponse,
+    RespondentType,
+)
+
+
+def active_iros():
+    return User.objects.filter(is_active=True, groups__name=Role.IRO).distinct()
+
+
+class ConferenceModelForm(VersionedModelForm):
+    """Conference.clean() checks the whole record; an error about a field this form does not
+    show is shown at the top of the form instead of failing."""
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            mapped: dict[str, list] = {}
+            for field, messages in errors.error_dict.items():
+                key = field if field in self.fields else NON_FIELD_ERRORS
+                mapped.setdefault(key, []).extend(messages)
+            errors = ValidationError(mapped)
+        super()._update_errors(errors)
+
+
+# --- The diary ---------------------------------------------------------------------------------
+
+
+class DiaryFilterForm(forms.Form):
+    MINE, ALL = "mine", "all"
+
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Upcoming and recently held")] + list(ConferenceStatus.choices),
+    )
+    conference_type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "All types")] + list(ConferenceType.choices)
+    )
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[(MINE, "My conferences"), (ALL, "All conferences I can see")],
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.is_iro:
+            del self.fields["show"]
+
+    def value(self, name: str) -> str:
+        if not self.is_valid():
+            return self.MINE if name == "show" else ""
+        return self.cleaned_data.get(name) or (self.MINE if name == "show" else "")
+
+
+# --- Business support: arranging the conference -------------------------------------------------
+
+
+class ScheduleForm(ConferenceModelForm):
+    """Date, time, venue and chair; the late reason and interim safety plan appear only when
+    the conference is (or would be) after its target date."""
+
+    LATE_FIELDS = ("late_reason", "interim_safety_plan")
+
+    class Meta:
+        model = Conference
+        fields = ["scheduled_for", "venue", "chair", "late_reason", "interim_safety_plan"]
+        widgets = {
+            "scheduled_for": DateTimeInput(),
+            "late_reason": forms.Textarea(attrs={"rows": 3}),
+            "interim_safety_plan": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"chair": "Chair (independent reviewing officer)"}
+
+    def __init__(self, *args, late: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheduled_for"].required = True
+        self.fields["venue"].required = True
+        self.fields["chair"].required = True
+        self.fields["chair"].queryset = active_iros()
+        self.late = late
+        if late:
+            self.fields[
+                "late_reason"
+            ].help_text = (
+                "The date is after the target date: say why the conference cannot be held in time."
+            )
+        else:
+            for name in self.LATE_FIELDS:
+                del self.fields[name]
+
+    @staticmethod
+    def posted_date_is_late(data, conference: Conference) -> bool:
+        """Whether the date and time in the submitted form fall after the target date."""
+        field = forms.DateTimeField(required=False)
+        try:
+            when = field.clean(data.get("scheduled_for"))
+        except ValidationError:
+            return False
+        return when is not None and timezone.localtime(when).date() > conference.target_date
+
+
+class CancelForm(ConferenceModelForm):
+    status = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            (ConferenceStatus.CANCELLED, "Cancelled: it will not take place"),
+            (ConferenceStatus.ADJOURNED, "Adjourned: it will be rearranged"),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Conference
+        fields = ["cancelled_reason"]
+        widgets = {"cancelled_reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cancelled_reason"].required = True
+        self.order_fields(["status", "cancelled_reason"])
+
+    def _post_clean(self):
+        # The service sets the status and checks the whole record.
+        pass
+
+
+class ReportsSharedForm(ConferenceModelForm):
+    class Meta:
+        model = Conference
+        fields = ["reports_shared_on"]
+        widgets = {"reports_shared_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reports_shared_on"].required = True
+
+
+class MinutesDistributeForm(forms.Form):
+    distributed_on = forms.DateField(label="Date the minutes were sent", widget=DateInput())
+
+    def clean_distributed_on(self):
+        value = self.cleaned_data["distributed_on"]
+        if value > timezone.localdate():
+            raise ValidationError("This date cannot be in the future.")
+        return value
+
+
+# --- Invitations and attendance ----------------------------------------------------------------
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = ConferenceParticipant
+        fields = [
+            "kind",
+            "agency",
+            "name",
+            "role",
+            "invited_on",
+            "status",
+            "knows_child",
+            "supported_by",
+            "had_reports_in_advance",
+        ]
+        widgets = {"invited_on": DateInput()}
+        labels = {"kind": "Who they are", "status": "Attendance"}
+        help_texts = {"knows_child": "Health attendees only: have they met the child or family?"}
+
+
+ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=3, can_delete=True)
+
+
+def formset_rows(formset) -> list[dict]:
+    """The filled-in rows of a valid formset, without deleted ones."""
+    return [
+        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+# --- The chair's record ------------------------------------------------------------------------
+
+
+class OutcomeForm(ConferenceModelForm):
+    class Meta:
+        model = Conference
+        fields = [
+            "held_on",
+            "childs_views",
+            "childs_views_how",
+            "decision",
+            "category",
+            "decision_reasons",
+            "outline_plan",
+            "first_core_group_date",
+            "next_review_date",
+            "end_next_step",
+            "minutes",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            "childs_views": forms.Textarea(attrs={"rows": 4}),
+            "decision_reasons": forms.Textarea(attrs={"rows": 4}),
+            "outline_plan": forms.Textarea(attrs={"rows": 4}),
+            "first_core_group_date": DateInput(),
+            "next_review_date": DateInput(),
+            "minutes": forms.Textarea(attrs={"rows": 10}),
+        }
+        help_texts = {
+            "childs_views": "In the child's own words where possible.",
+            "category": "Only when there is (or continues to be) a plan.",
+            "outline_plan": "What needs to change for the child to be safe. The core group "
+            "turns this into actions with owners and timescales.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        conference: Conference = self.instance
+        for name in ("held_on", "decision", "decision_reasons", "childs_views"):
+            self.fields[name].required = True
+        if conference.is_initial:
+            allowed = (ConferenceDecision.PLAN, ConferenceDecision.NO_PLAN)
+            del self.fields["end_next_step"]
+        else:
+            allowed = (ConferenceDecision.CONTINUE, ConferenceDecision.END)
+            del self.fields["outline_plan"]
+            del self.fields["first_core_group_date"]
+        choices = [
+            (value, label) for value, label in ConferenceDecision.choices if value in allowed
+        ]
+        self.fields["decision"].widget = forms.RadioSelect()
+        self.fields["decision"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("held_on") and cleaned["held_on"] > timezone.localdate():
+            self.add_error("held_on", "A conference cannot be held in the future.")
+        return cleaned
+
+
+class MinutesForm(ConferenceModelForm):
+    class Meta:
+        model = Conference
+        fields = ["minutes"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 14})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].required = True
+
+
+# --- Feedback ----------------------------------------------------------------------------------
+
+SCORE_WIDGETS = {
+    "listened_to": forms.RadioSelect,
+    "understood": forms.RadioSelect,
+    "prepared": forms.RadioSelect,
+}
+SCORE_HELP = "1 = strongly disagree, 5 = strongly agree."
+
+
+class ScoresMixin:
+    """Scores as five radio buttons, with no empty choice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SCORE_WIDGETS:
+            self.fields[name].choices = FeedbackResponse.SCORE_CHOICES
+
+
+class PaperFeedbackForm(ScoresMixin, forms.ModelForm):
+    class Meta:
+        model = FeedbackResponse
+        fields = ["respondent_type", "listened_to", "understood", "prepared", "comments"]
+        widgets = {**SCORE_WIDGETS, "comments": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"listened_to": SCORE_HELP}
+
+
+class FeedbackInviteForm(forms.Form):
+    respondent_type = forms.ChoiceField(label="Who the link is for", choices=RespondentType.choices)
+
+
+class PublicFeedbackForm(ScoresMixin, forms.ModelForm):
+    """What a parent or professional fills in through the link: scores and comments only."""
+
+    class Meta:
+        model = FeedbackResponse
+        fields = ["listened_to", "understood", "prepared", "comments"]
+        widgets = {**SCORE_WIDGETS, "comments": forms.Textarea(attrs={"rows": 4})}
+        labels = {"comments": "Anything else you would like to tell us (optional)"}
+        help_texts = {
+            "listened_to": SCORE_HELP,
+            "comments": "Please do not include names or other personal details.",
+        }

@@ -1,0 +1,248 @@
+"""The family-friendly plan: plain words, the professionals' jargon check, print and PDF.
+
+The permission matrix for these pages is in test_plan_views.py with the plan's other pages.
+"""
+
+import datetime
+import html
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from conferences.models import JargonTerm
+from monitoring import timescales
+from tests.conferences.factories import ActionFactory, ConferenceFactory, OutcomeFactory
+from tests.conferences.test_plan_views import (  # noqa: F401 (fixture)
+    _fresh_policy_cache,
+    days,
+    make_plan,
+)
+
+
+@pytest.fixture
+def plan(world):
+    plan = make_plan(
+        world.child,
+        chair=world.iro,
+        reasons="Ruby was left at home alone overnight twice.",
+    )
+    outcome = OutcomeFactory(plan=plan, what_needs_to_change="Ruby is never left alone at night.")
+    ActionFactory(
+        outcome=outcome,
+        action="Arrange a babysitter whenever Mum works a night shift.",
+        owner="Aunt Carol Example",
+        timescale=datetime.date(2026, 12, 4),
+        evidence_of_done="The rota is on the fridge.",
+    )
+    return plan
+
+
+def family_url(plan, name="conferences:family-plan") -> str:
+    return reverse(name, args=[plan.child_id, plan.pk])
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_family_plan_says_what_who_and_when_in_plain_words(world, login, plan):
+    page = page_text(login(world.social_worker).get(family_url(plan)))
+    for heading in (
+        "What we are worried about",
+        "What needs to change",
+        "Who will do what, and by when",
+        "What happens next",
+    ):
+        assert heading in page
+    assert "Ruby was left at home alone overnight twice." in page
+    assert "Ruby is never left alone at night." in page
+    assert "Aunt Carol Example" in page
+    assert "Arrange a babysitter whenever Mum works a night shift." in page
+    assert "by Friday 4 December 2026" in page
+    assert "The rota is on the fridge." in page
+    core_group = timescales.first_core_group_due(plan.start_date)
+    review = timescales.first_review_due(plan.start_date)
+    # Started 20 days ago with no core group: the first is overdue, and the page says so.
+    assert f"It should have met by {core_group:%A %-d %B %Y}." in page
+    assert f"The next one will be by {review:%A %-d %B %Y}." in page
+    assert "fs-5" in page  # large, readable type
+
+
+def test_next_core_group_date_set_at_the_last_meeting_is_shown(world, login, plan):
+    from conferences.models import CoreGroupMeeting
+
+    CoreGroupMeeting.objects.create(
+        plan=plan,
+        meeting_date=days(-2),
+        attendees="Mum",
+        next_meeting_date=days(12),
+        recorded_by=world.social_worker,
+    )
+    page = page_text(login(world.social_worker).get(family_url(plan)))
+    assert f"It will next meet on {days(12):%A %-d %B %Y}." in page
+
+
+def test_worries_come_from_the_latest_held_conference(world, login, plan):
+    ConferenceFactory(
+        section47=None,
+        child=world.child,
+        conference_type="review",
+        status="held",
+        target_date=days(-1),
+        held_on=days(-1),
+        chair=world.iro,
+        decision="continue",
+        category="NEG",
+        decision_reasons="Ruby is still sometimes alone in the evenings.",
+        plan=plan,
+    )
+    page = page_text(login(world.social_worker).get(family_url(plan)))
+    assert "Ruby is still sometimes alone in the evenings." in page
+    assert "Ruby was left at home alone overnight twice." not in page
+
+
+def test_next_steps_use_the_arranged_review_date(world, login, plan):
+    from django.utils import timezone
+
+    when = timezone.make_aware(datetime.datetime.combine(days(40), datetime.time(10)))
+    ConferenceFactory(
+        section47=None,
+        child=world.child,
+        conference_type="review",
+        status="scheduled",
+        target_date=days(60),
+        scheduled_for=when,
+        plan=plan,
+    )
+    page = page_text(login(world.social_worker).get(family_url(plan)))
+    assert f"The next one will be on {days(40):%A %-d %B %Y}." in page
+
+
+def test_jargon_in_an_action_is_flagged_with_its_plain_alternative_for_a_writer(world, login, plan):
+    ActionFactory(
+        outcome=plan.outcomes.get(),
+        action="Social worker to check for disguised compliance at each visit.",
+        owner="Social worker",
+        timescale=days(20),
+    )
+    page = page_text(login(world.social_worker).get(family_url(plan)))
+    assert "Check the words before you share this plan" in page
+    assert (
+        'Instead of "disguised compliance", try "seeming to go along with the plan without '
+        'really changing things".' in page
+    )
+    assert "in Action for Social worker" in page
+
+
+def test_jargon_in_outcomes_and_decision_reasons_is_flagged(world, login):
+    plan = make_plan(
+        world.child,
+        chair=world.iro,
+        reasons="Threshold for significant harm met; toxic trio present.",
+    )
+    OutcomeFactory(plan=plan, what_needs_to_change="Mum engages with CAMHS.")
+    page = page_text(login(world.iro).get(family_url(plan)))
+    for term in ("significant harm", "toxic trio", "Threshold", "CAMHS"):
+        assert f'Instead of "{term}"' in page
+    assert "in What we are worried about" in page
+    assert "in What needs to change, 1" in page
+
+
+def test_a_term_added_to_the_glossary_is_flagged(world, login, plan):
+    JargonTerm.objects.create(term="night shift", plain_alternative="working at night")
+    page = page_text(login(world.social_worker).get(family_url(plan)))
+    assert 'Instead of "night shift", try "working at night".' in page
+
+
+def test_very_long_sentence_is_flagged(world, login, plan):
+    long_sentence = " ".join(["word"] * 30) + "."
+    OutcomeFactory(plan=plan, what_needs_to_change=long_sentence, order=2)
+    page = page_text(login(world.social_worker).get(family_url(plan)))
+    assert "A long sentence" in page
+    assert "This sentence has 30 words." in page
+
+
+def test_plain_words_pass_the_check(world, login, plan):
+    page = page_text(login(world.social_worker).get(family_url(plan)))
+    assert "No professional jargon or very long sentences found." in page
+
+
+def test_readers_see_the_plan_but_not_the_check(world, login, plan):
+    ActionFactory(outcome=plan.outcomes.get(), action="Watch for disguised compliance.")
+    page = page_text(login(world.senior_manager).get(family_url(plan)))
+    assert "Ruby is never left alone at night." in page
+    assert "Check the words" not in page
+    assert "Instead of" not in page
+
+
+def test_printable_version_has_the_plan_without_the_check_or_tabs(world, login, plan):
+    ActionFactory(outcome=plan.outcomes.get(), action="Watch for disguised compliance.")
+    page = page_text(
+        login(world.social_worker).get(family_url(plan, "conferences:family-plan-print"))
+    )
+    assert f"Child protection plan for {world.child.full_name}" in page
+    assert "by Friday 4 December 2026" in page
+    assert "Check the words" not in page
+    assert "Child record sections" not in page
+
+
+def test_pdf_renders_the_plan(world, login, plan):
+    response = login(world.social_worker).get(family_url(plan, "conferences:family-plan-pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("inline;")
+    assert f'filename="child-protection-plan-{plan.pk}.pdf"' in disposition
+    assert world.child.first_name not in disposition
+    assert world.child.last_name not in disposition
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Ruby is never left alone at night." in text
+    assert "Aunt Carol Example" in text
+    assert "by Friday 4 December 2026" in text
+    assert "What happens next" in text
+
+
+def test_pdf_loads_nothing_from_outside(world, login, plan):
+    # A plan text that looks like markup is escaped, and no resource is fetched.
+    ActionFactory(
+        outcome=plan.outcomes.get(),
+        action='<img src="file:///etc/passwd"> Bring the letter.',
+        owner="Dad",
+    )
+    response = login(world.social_worker).get(family_url(plan, "conferences:family-plan-pdf"))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert '<img src="file:///etc/passwd"> Bring the letter.' in " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/hostname", "https://example.invalid/a.css", "data:text/plain,hello"]
+)
+def test_pdf_fetcher_fetches_nothing(url):
+    from conferences.views.plan import pdf_url_fetcher
+
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        pdf_url_fetcher().fetch(url)
+
+
+def test_family_page_runs_a_fixed_number_of_queries(world, login, plan):
+    client = login(world.social_worker)
+    url = family_url(plan)
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for i in range(30):
+        ActionFactory(
+            outcome=OutcomeFactory(plan=plan, what_needs_to_change=f"Outcome {i}", order=i + 1),
+            action=f"Action {i}",
+        )
+    assert count() == few
