@@ -11,22 +11,15 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, Team, User
+from monitoring.timescales import re_referral_window_start
 
 from .codes.assessment_factor import AssessmentFactor
 from .models import Allocation, Assessment, Child, Referral
 
-REREFERRAL_MONTHS = 12
-
 
 def rereferral_window_start(referral_date: date) -> date:
-    """Re-referral rule: a referral is a re-referral when an earlier episode of the same child
-    closed (or stepped down to early help) within the 12 months before the referral date,
-    counting the day 12 calendar months earlier (29 February falls back to 28 February)."""
-    year = referral_date.year - REREFERRAL_MONTHS // 12
-    try:
-        return referral_date.replace(year=year)
-    except ValueError:
-        return referral_date.replace(year=year, day=28)
+    """Re-referral rule: one place for it, monitoring.timescales (used by alerts and dashboards)."""
+    return re_referral_window_start(referral_date)
 
 
 def previous_episode(referral: Referral, episodes: list[Referral]) -> Referral | None:

@@ -78,5 +78,10 @@ def minutes_due(conference_date: date, policy: LocalPolicy | None = None) -> dat
 
 
 def re_referral_window_start(referral_date: date) -> date:
-    """A referral is a re-referral if an earlier episode closed within the 12 months before."""
-    return referral_date - relativedelta(months=RE_REFERRAL_MONTHS)
+    """A referral is a re-referral if an earlier episode closed (or stepped down) on or after the
+    same date 12 months before (29 February falls back to 28 February)."""
+    year = referral_date.year - RE_REFERRAL_MONTHS // 12
+    try:
+        return referral_date.replace(year=year)
+    except ValueError:
+        return referral_date.replace(year=year, day=28)

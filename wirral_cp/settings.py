@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "strategy",
     "conferences",
     "monitoring",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

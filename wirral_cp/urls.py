@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("strategy.urls")),
     path("", include("conferences.urls")),
     path("", include("monitoring.urls")),
+    path("", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,710 @@
+"""The inspector's questions as measures, for a scope (team, IRO, authority) and a period.
+
+Every measure is a *population* (a queryset of records, or the ids of records that a rule picks
+out) and its count, so the figure on a dashboard, the JSON and the drill-down list behind it are
+the same rows by construction. Counting happens in the database; only rules that need the
+working-day calendar (in timescale or not) walk the rows of the period in Python.
+
+A plan is open on day d when it started on or before d and has not ended on or before d.
+"""
+
+import bisect
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.functions import Lag
+
+from accounts.models import Team, User
+from cases.models import Child, Referral, ServiceReferral, Visit
+from conferences.models import (
+    INITIAL_TYPES,
+    ChildProtectionPlan,
+    Conference,
+    ConferenceParticipant,
+    ConferenceStatus,
+    ConferenceType,
+    CoreGroupMeeting,
+    FeedbackResponse,
+    PlanAction,
+)
+from monitoring import timescales
+from monitoring.models import Alert, LocalPolicy
+from strategy.models import S47Outcome, Section47, StrategyDiscussion
+from wirral_cp.working_days import add_working_days
+
+TOOK_PART = ["attended", "sent_report"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose work: one or more teams, one IRO's conferences, or the whole authority."""
+
+    kind: str  # "authority", "team" or "iro"
+    label: str
+    team_ids: tuple[int, ...] = ()
+    iro_id: int | None = None
+
+    def children(self, prefix: str = "") -> Q:
+        if self.kind == "team":
+            return Q(**{f"{prefix}allocated_team_id__in": self.team_ids})
+        if self.kind == "iro":
+            chaired = Conference.objects.filter(chair_id=self.iro_id).values("child_id")
+            return Q(**{f"{prefix}pk__in": chaired})
+        return Q()
+
+    def conferences(self) -> Q:
+        if self.kind == "iro":
+            return Q(chair_id=self.iro_id)
+        return self.children("child__")
+
+    def query(self) -> dict:
+        if self.kind == "team":
+            return {"team": ",".join(str(t) for t in self.team_ids)}
+        if self.kind == "iro":
+            return {"iro": str(self.iro_id)}
+        return {}
+
+
+def pct(numerator: int, denominator: int) -> float | None:
+    """A percentage to one decimal place; None when there is nothing to count."""
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+class Measures:
+    def __init__(self, scope: Scope, start: date, end: date, as_of: date | None = None):
+        self.scope = scope
+        self.start = start
+        self.end = end
+        self.as_of = as_of or end
+
+    # Populations picked out in Python (working-day rules) know their size without a query.
+    _ID_LISTS = {
+        "icpcs_late_by_day_18": lambda m: m._icpcs_late_by_day_18_ids,
+        "core_groups_in_timescale": lambda m: m._core_groups_in_timescale_ids,
+        "visits_in_timescale": lambda m: m._visits_in_timescale_ids,
+        "re_referrals": lambda m: m._re_referral_ids[0],
+        "re_referrals_after_step_down": lambda m: m._re_referral_ids[1],
+    }
+
+    def count(self, name: str) -> int:
+        if name in self._ID_LISTS:
+            return len(self._ID_LISTS[name](self))
+        return getattr(self, name).count()
+
+    # --- Populations ------------------------------------------------------------------------
+
+    @cached_property
+    def icpcs_held(self) -> QuerySet[Conference]:
+        return Conference.objects.filter(
+            self.scope.conferences(),
+            conference_type__in=INITIAL_TYPES,
+            status=ConferenceStatus.HELD,
+            held_on__gte=self.start,
+            held_on__lte=self.end,
+        )
+
+    @cached_property
+    def icpcs_in_timescale(self) -> QuerySet[Conference]:
+        return self.icpcs_held.filter(held_on__lte=F("target_date"))
+
+    @cached_property
+    def icpcs_late(self) -> QuerySet[Conference]:
+        return self.icpcs_held.filter(held_on__gt=F("target_date"))
+
+    @property
+    def icpcs_late_by_day_18(self) -> QuerySet[Conference]:
+        return Conference.objects.filter(pk__in=self._icpcs_late_by_day_18_ids)
+
+    @cached_property
+    def _icpcs_late_by_day_18_ids(self) -> list[int]:
+        # Day 18 is three working days after the day-15 target.
+        ids = [
+            pk
+            for pk, held, target in self.icpcs_late.values_list("pk", "held_on", "target_date")
+            if held <= add_working_days(target, 3)
+        ]
+        return ids
+
+    def plans_open_on(self, day: date) -> QuerySet[ChildProtectionPlan]:
+        return ChildProtectionPlan.objects.filter(self.scope.children("child__")).open_on(day)
+
+    @cached_property
+    def plans_open_at_start(self) -> QuerySet[ChildProtectionPlan]:
+        return self.plans_open_on(self.start)
+
+    @cached_property
+    def plans_open_at_end(self) -> QuerySet[ChildProtectionPlan]:
+        return self.plans_open_on(self.end)
+
+    @cached_property
+    def plans_started(self) -> QuerySet[ChildProtectionPlan]:
+        return ChildProtectionPlan.objects.filter(
+            self.scope.children("child__"), start_date__gte=self.start, start_date__lte=self.end
+        )
+
+    @cached_property
+    def plans_ended(self) -> QuerySet[ChildProtectionPlan]:
+        return ChildProtectionPlan.objects.filter(
+            self.scope.children("child__"), end_date__gte=self.start, end_date__lte=self.end
+        )
+
+    @cached_property
+    def strategy_discussions(self) -> QuerySet[StrategyDiscussion]:
+        return StrategyDiscussion.objects.with_participation().filter(
+            self.scope.children("child__"),
+            held_at__date__gte=self.start,
+            held_at__date__lte=self.end,
+        )
+
+    @cached_property
+    def strategy_with_health(self) -> QuerySet[StrategyDiscussion]:
+        return self.strategy_discussions.filter(has_health=True)
+
+    @cached_property
+    def strategy_with_police(self) -> QuerySet[StrategyDiscussion]:
+        return self.strategy_discussions.filter(has_police=True)
+
+    def _with_participant(self, qs, **filters):
+        return qs.filter(
+            Exists(ConferenceParticipant.objects.filter(conference=OuterRef("pk"), **filters))
+        )
+
+    @cached_property
+    def icpcs_with_police(self) -> QuerySet[Conference]:
+        return self._with_participant(self.icpcs_held, agency="police", status__in=TOOK_PART)
+
+    @cached_property
+    def icpcs_with_health_attendee(self) -> QuerySet[Conference]:
+        return self._with_participant(self.icpcs_held, agency="health", status="attended")
+
+    @cached_property
+    def icpcs_health_knew_child(self) -> QuerySet[Conference]:
+        return self._with_participant(
+            self.icpcs_held, agency="health", status="attended", knows_child=True
+        )
+
+    @cached_property
+    def reviews_held(self) -> QuerySet[Conference]:
+        return Conference.objects.filter(
+            self.scope.conferences(),
+            conference_type=ConferenceType.REVIEW,
+            status=ConferenceStatus.HELD,
+            held_on__gte=self.start,
+            held_on__lte=self.end,
+        )
+
+    @cached_property
+    def reviews_in_timescale(self) -> QuerySet[Conference]:
+        return self.reviews_held.filter(held_on__lte=F("target_date"))
+
+    @cached_property
+    def core_groups(self) -> QuerySet[CoreGroupMeeting]:
+        return CoreGroupMeeting.objects.filter(
+            self.scope.children("plan__child__"),
+            meeting_date__gte=self.start,
+            meeting_date__lte=self.end,
+        )
+
+    @property
+    def core_groups_in_timescale(self) -> QuerySet[CoreGroupMeeting]:
+        return CoreGroupMeeting.objects.filter(pk__in=self._core_groups_in_timescale_ids)
+
+    @cached_property
+    def _core_groups_in_timescale_ids(self) -> list[int]:
+        """First within 10 working days of the plan start, then at most 6 weeks apart (local)."""
+        policy = LocalPolicy.current()
+        rows = (
+            CoreGroupMeeting.objects.filter(self.scope.children("plan__child__"))
+            .filter(meeting_date__lte=self.end)
+            .annotate(
+                previous=Window(
+                    Lag("meeting_date"),
+                    partition_by=[F("plan_id")],
+                    order_by=F("meeting_date").asc(),
+                )
+            )
+            .values_list("pk", "meeting_date", "previous", "plan__start_date")
+        )
+        ids = []
+        for pk, held, previous, plan_start in rows:
+            if held < self.start:
+                continue
+            due = (
+                timescales.next_core_group_due(previous, policy)
+                if previous
+                else timescales.first_core_group_due(plan_start, policy)
+            )
+            if held <= due:
+                ids.append(pk)
+        return ids
+
+    @cached_property
+    def statutory_visits(self) -> QuerySet[Visit]:
+        return Visit.objects.filter(
+            self.scope.children("child__"),
+            visit_type="statutory_cp",
+            child_seen=True,
+            visit_date__gte=self.start,
+            visit_date__lte=self.end,
+        )
+
+    @property
+    def visits_in_timescale(self) -> QuerySet[Visit]:
+        return Visit.objects.filter(pk__in=self._visits_in_timescale_ids)
+
+    @cached_property
+    def _visits_in_timescale_ids(self) -> list[int]:
+        """Each statutory visit within 10 working days (local) of the last, or of the plan start.
+
+        Visits more than a month before the period are not needed: a gap that long is out of
+        timescale whichever visit came before it.
+        """
+        policy = LocalPolicy.current()
+        rows = (
+            Visit.objects.filter(
+                self.scope.children("child__"),
+                visit_type="statutory_cp",
+                child_seen=True,
+                visit_date__gte=self.start - timedelta(days=31),
+                visit_date__lte=self.end,
+            )
+            .annotate(
+                previous=Window(
+                    Lag("visit_date"), partition_by=[F("child_id")], order_by=F("visit_date").asc()
+                )
+            )
+            .values_list("pk", "child_id", "visit_date", "previous")
+        )
+        plan_starts: dict[int, list[date]] = {}
+        for child_id, started in (
+            ChildProtectionPlan.objects.filter(self.scope.children("child__"))
+            .filter(start_date__lte=self.end)
+            .order_by("start_date")
+            .values_list("child_id", "start_date")
+        ):
+            plan_starts.setdefault(child_id, []).append(started)
+        ids = []
+        for pk, child_id, visited, previous in rows:
+            if visited < self.start:
+                continue
+            starts = plan_starts.get(child_id, [])
+            started = starts[bisect.bisect_right(starts, visited) - 1] if starts else None
+            if started is not None and started > visited:
+                started = None
+            candidates = [d for d in (previous, started) if d]
+            if not candidates:
+                continue  # no plan and no earlier visit: no timescale to measure against
+            if visited <= timescales.next_statutory_visit_due(max(candidates), policy):
+                ids.append(pk)
+        return ids
+
+    @cached_property
+    def visits_seen_alone(self) -> QuerySet[Visit]:
+        return self.statutory_visits.filter(seen_alone=True)
+
+    @cached_property
+    def children_seen_alone(self) -> QuerySet[Child]:
+        return Child.objects.filter(pk__in=self.visits_seen_alone.values("child_id"))
+
+    @cached_property
+    def s47s_ended_without_icpc(self) -> QuerySet[Section47]:
+        return Section47.objects.filter(
+            self.scope.children("child__"),
+            outcome__in=[S47Outcome.ICPC_NOT_REQUIRED, S47Outcome.NOT_SUBSTANTIATED],
+            completion_date__gte=self.start,
+            completion_date__lte=self.end,
+        )
+
+    @cached_property
+    def referrals(self) -> QuerySet[Referral]:
+        return Referral.objects.filter(
+            self.scope.children("child__"),
+            received_at__date__gte=self.start,
+            received_at__date__lte=self.end,
+        )
+
+    @cached_property
+    def _re_referral_ids(self) -> tuple[list[int], list[int]]:
+        from django.utils import timezone
+
+        rows = list(self.referrals.values_list("pk", "child_id", "received_at"))
+        closures: dict[int, list[tuple[date, bool]]] = {}
+        for child_id, closed, stepped in Referral.objects.filter(
+            child_id__in=self.referrals.values("child_id"), closure_date__isnull=False
+        ).values_list("child_id", "closure_date", "stepped_down_to_early_help"):
+            closures.setdefault(child_id, []).append((closed, stepped))
+        any_ids, step_down_ids = [], []
+        for pk, child_id, received in rows:
+            received_on = timezone.localtime(received).date()
+            window = timescales.re_referral_window_start(received_on)
+            earlier = [c for c in closures.get(child_id, []) if window <= c[0] <= received_on]
+            if earlier:
+                any_ids.append(pk)
+                if any(stepped for _, stepped in earlier):
+                    step_down_ids.append(pk)
+        return any_ids, step_down_ids
+
+    @property
+    def re_referrals(self) -> QuerySet[Referral]:
+        return Referral.objects.filter(pk__in=self._re_referral_ids[0])
+
+    @property
+    def re_referrals_after_step_down(self) -> QuerySet[Referral]:
+        return Referral.objects.filter(pk__in=self._re_referral_ids[1])
+
+    @cached_property
+    def plans_fully_owned_and_timed(self) -> QuerySet[ChildProtectionPlan]:
+        """Open plans at the end of the period with at least one action, every one owned and
+        timed."""
+        untimed = PlanAction.objects.filter(outcome__plan=OuterRef("pk")).filter(
+            Q(owner="") | Q(timescale__isnull=True)
+        )
+        any_action = PlanAction.objects.filter(outcome__plan=OuterRef("pk"))
+        return self.plans_open_at_end.filter(Exists(any_action)).exclude(Exists(untimed))
+
+    @cached_property
+    def conferences_held(self) -> QuerySet[Conference]:
+        return Conference.objects.filter(
+            self.scope.conferences(),
+            status=ConferenceStatus.HELD,
+            held_on__gte=self.start,
+            held_on__lte=self.end,
+        )
+
+    @cached_property
+    def reports_shared_in_advance(self) -> QuerySet[Conference]:
+        return self.conferences_held.filter(reports_shared_on__lt=F("held_on"))
+
+    @cached_property
+    def feedback(self) -> QuerySet[FeedbackResponse]:
+        return FeedbackResponse.objects.filter(conference__in=self.conferences_held.values("pk"))
+
+    @cached_property
+    def open_alerts(self) -> QuerySet[Alert]:
+        qs = Alert.objects.active().filter(status__in=["open", "acknowledged"])
+        if self.scope.kind == "team":
+            return qs.filter(responsible_team_id__in=self.scope.team_ids)
+        if self.scope.kind == "iro":
+            return qs.filter(responsible_iro_id=self.scope.iro_id)
+        return qs
+
+    @cached_property
+    def service_referrals(self) -> QuerySet[ServiceReferral]:
+        return ServiceReferral.objects.filter(
+            self.scope.children("child__"),
+            date_referred__gte=self.start,
+            date_referred__lte=self.end,
+        )
+
+    # --- Figures ------------------------------------------------------------------------------
+
+    def plan_trend(self) -> list[dict]:
+        """Children on a plan at the end of each month in the period (and at its end)."""
+        points, day = [], self.start
+        while True:
+            month_end = (day.replace(day=1) + relativedelta(months=1)) - timedelta(days=1)
+            point = min(month_end, self.end)
+            points.append(point)
+            if point >= self.end:
+                break
+            day = month_end + timedelta(days=1)
+        base = ChildProtectionPlan.objects.filter(self.scope.children("child__"))
+        counts = base.aggregate(
+            **{
+                f"d{i}": Count(
+                    "child",
+                    filter=Q(start_date__lte=p) & (Q(end_date__isnull=True) | Q(end_date__gt=p)),
+                    distinct=True,
+                )
+                for i, p in enumerate(points)
+            }
+        )
+        return [{"date": p, "children": counts[f"d{i}"]} for i, p in enumerate(points)]
+
+    def waiting_times(self) -> list[dict]:
+        """Median and longest wait (calendar days) by service, for referrals in the period."""
+        by_service: dict[str, list[int]] = {}
+        labels = dict(ServiceReferral._meta.get_field("service").choices)
+        for service, referred, started, declined in self.service_referrals.values_list(
+            "service", "date_referred", "date_started", "date_declined"
+        ):
+            end = started or declined or self.as_of
+            by_service.setdefault(service, []).append((end - referred).days)
+        return [
+            {
+                "service": service,
+                "label": labels.get(service, service),
+                "referrals": len(waits),
+                "median_days": statistics.median(waits),
+                "longest_days": max(waits),
+            }
+            for service, waits in sorted(by_service.items())
+        ]
+
+    def feedback_scores(self) -> dict:
+        scores = self.feedback.aggregate(
+            responses=Count("pk"),
+            avg_listened_to=Avg("listened_to"),
+            avg_understood=Avg("understood"),
+            avg_prepared=Avg("prepared"),
+            parents=Count("pk", filter=Q(respondent_type__in=["parent", "family"])),
+            avg_parent_listened_to=Avg(
+                "listened_to", filter=Q(respondent_type__in=["parent", "family"])
+            ),
+            professionals=Count("pk", filter=Q(respondent_type="professional")),
+            avg_professional_listened_to=Avg(
+                "listened_to", filter=Q(respondent_type="professional")
+            ),
+        )
+        return {k: round(v, 2) if isinstance(v, float) else v for k, v in scores.items()}
+
+    def caseloads(self) -> dict:
+        workers = User.objects.filter(groups__name="Social worker", is_active=True)
+        if self.scope.kind == "team":
+            workers = workers.filter(team_id__in=self.scope.team_ids)
+        workers = workers.annotate(children=Count("allocated_children", distinct=True)).order_by(
+            "-children", "last_name"
+        )
+        iros = User.objects.filter(groups__name="IRO", is_active=True)
+        if self.scope.kind == "iro":
+            iros = iros.filter(pk=self.scope.iro_id)
+        iros = iros.annotate(
+            children=Count(
+                "chaired_conferences__child",
+                filter=Q(chaired_conferences__plan__end_date__isnull=True)
+                & (
+                    Q(chaired_conferences__plan__isnull=False)
+                    | Q(chaired_conferences__status__in=["requested", "scheduled"])
+                ),
+                distinct=True,
+            )
+        ).order_by("-children", "last_name")
+        return {
+            "social_workers": [
+                {"id": u.pk, "name": str(u), "children": u.children} for u in workers[:200]
+            ],
+            "iros": [{"id": u.pk, "name": str(u), "children": u.children} for u in iros[:200]],
+        }
+
+    def alerts_breakdown(self) -> dict:
+        by_rule = list(
+            self.open_alerts.values("rule").annotate(n=Count("pk")).order_by("-n", "rule")
+        )
+        by_team = list(
+            self.open_alerts.values("responsible_team_id", "responsible_team__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        )
+        by_worker = list(
+            self.open_alerts.values(
+                "responsible_worker_id",
+                "responsible_worker__first_name",
+                "responsible_worker__last_name",
+            )
+            .annotate(n=Count("pk"))
+            .order_by("-n")[:50]
+        )
+        return {"by_rule": by_rule, "by_team": by_team, "by_worker": by_worker}
+
+    def summary(self) -> dict:
+        """The headline figures, as the JSON endpoint and the management command return them."""
+        icpc_held = self.icpcs_held.count()
+        icpc_in = self.icpcs_in_timescale.count()
+        strategy = self.strategy_discussions.count()
+        reviews = self.reviews_held.count()
+        core_groups = self.core_groups.count()
+        visits = self.statutory_visits.count()
+        referrals = self.referrals.count()
+        conferences = self.conferences_held.count()
+        health_attendees = self.icpcs_with_health_attendee.count()
+        plans_at_end = self.plans_open_at_end.values("child").distinct().count()
+        return {
+            "scope": self.scope.label,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "icpc_held": icpc_held,
+            "icpc_in_timescale": icpc_in,
+            "icpc_in_timescale_pct": pct(icpc_in, icpc_held),
+            "icpc_late_by_day_18": self.count("icpcs_late_by_day_18"),
+            "children_on_plan_at_start": self.plans_open_at_start.values("child")
+            .distinct()
+            .count(),
+            "children_on_plan_at_end": plans_at_end,
+            "plans_started": self.plans_started.count(),
+            "plans_ended": self.plans_ended.count(),
+            "strategy_discussions": strategy,
+            "strategy_with_health_pct": pct(self.strategy_with_health.count(), strategy),
+            "strategy_with_police_pct": pct(self.strategy_with_police.count(), strategy),
+            "icpc_with_police_pct": pct(self.icpcs_with_police.count(), icpc_held),
+            "icpc_health_knew_child_pct": pct(
+                self.icpcs_health_knew_child.count(), health_attendees
+            ),
+            "reviews_held": reviews,
+            "reviews_in_timescale_pct": pct(self.reviews_in_timescale.count(), reviews),
+            "core_groups": core_groups,
+            "core_groups_in_timescale_pct": pct(
+                self.count("core_groups_in_timescale"), core_groups
+            ),
+            "statutory_visits": visits,
+            "visits_in_timescale_pct": pct(self.count("visits_in_timescale"), visits),
+            "visits_seen_alone_pct": pct(self.visits_seen_alone.count(), visits),
+            "s47_ended_without_icpc": self.s47s_ended_without_icpc.count(),
+            "referrals": referrals,
+            "re_referrals_12m": self.count("re_referrals"),
+            "re_referrals_12m_pct": pct(self.count("re_referrals"), referrals),
+            "re_referrals_after_step_down": self.count("re_referrals_after_step_down"),
+            "plans_fully_owned_and_timed_pct": pct(
+                self.plans_fully_owned_and_timed.count(), self.plans_open_at_end.count()
+            ),
+            "conferences_held": conferences,
+            "reports_shared_in_advance_pct": pct(
+                self.reports_shared_in_advance.count(), conferences
+            ),
+            "open_alerts": self.open_alerts.count(),
+        }
+
+
+# Drill-downs: the population behind each figure, and how to show its rows.
+DRILLS = {
+    "icpc_held": ("icpcs_held", "conference", "Initial conferences held"),
+    "icpc_in_timescale": ("icpcs_in_timescale", "conference", "ICPCs within 15 working days"),
+    "icpc_late": ("icpcs_late", "conference", "ICPCs after 15 working days"),
+    "icpc_late_by_day_18": ("icpcs_late_by_day_18", "conference", "Late ICPCs held by day 18"),
+    "children_on_plan_at_start": ("plans_open_at_start", "plan", "Children on a plan at the start"),
+    "children_on_plan_at_end": ("plans_open_at_end", "plan", "Children on a plan at the end"),
+    "plans_started": ("plans_started", "plan", "Plans started"),
+    "plans_ended": ("plans_ended", "plan", "Plans ended"),
+    "strategy_discussions": ("strategy_discussions", "strategy", "Strategy discussions"),
+    "strategy_with_health": (
+        "strategy_with_health",
+        "strategy",
+        "Strategy discussions with health",
+    ),
+    "strategy_with_police": (
+        "strategy_with_police",
+        "strategy",
+        "Strategy discussions with police",
+    ),
+    "icpc_with_police": ("icpcs_with_police", "conference", "ICPCs with police"),
+    "icpc_health_knew_child": (
+        "icpcs_health_knew_child",
+        "conference",
+        "ICPCs where the health attendee knew the child",
+    ),
+    "reviews_held": ("reviews_held", "conference", "Review conferences held"),
+    "reviews_in_timescale": ("reviews_in_timescale", "conference", "Reviews in timescale"),
+    "core_groups": ("core_groups", "core_group", "Core groups held"),
+    "core_groups_in_timescale": (
+        "core_groups_in_timescale",
+        "core_group",
+        "Core groups in timescale",
+    ),
+    "statutory_visits": ("statutory_visits", "visit", "Statutory visits (child seen)"),
+    "visits_in_timescale": ("visits_in_timescale", "visit", "Statutory visits in timescale"),
+    "visits_seen_alone": ("visits_seen_alone", "visit", "Statutory visits, child seen alone"),
+    "s47_ended_without_icpc": (
+        "s47s_ended_without_icpc",
+        "section47",
+        "Section 47 enquiries ended without an ICPC",
+    ),
+    "referrals": ("referrals", "referral", "Referrals received"),
+    "re_referrals_12m": ("re_referrals", "referral", "Re-referrals within 12 months"),
+    "re_referrals_after_step_down": (
+        "re_referrals_after_step_down",
+        "referral",
+        "Re-referrals after a step-down to early help",
+    ),
+    "plans_fully_owned_and_timed": (
+        "plans_fully_owned_and_timed",
+        "plan",
+        "Plans with every action owned and timed",
+    ),
+    "conferences_held": ("conferences_held", "conference", "Conferences held"),
+    "reports_shared_in_advance": (
+        "reports_shared_in_advance",
+        "conference",
+        "Conferences with reports shared in advance",
+    ),
+    "open_alerts": ("open_alerts", "alert", "Open alerts"),
+}
+
+
+def teams_side_by_side(start: date, end: date) -> list[dict]:
+    """Key figures for every team at once, in a few grouped queries (the service dashboard)."""
+    team_key = "child__allocated_team_id"
+    icpcs = dict(
+        (row[team_key], row)
+        for row in Conference.objects.filter(
+            conference_type__in=INITIAL_TYPES,
+            status=ConferenceStatus.HELD,
+            held_on__gte=start,
+            held_on__lte=end,
+        )
+        .values(team_key)
+        .annotate(held=Count("pk"), in_time=Count("pk", filter=Q(held_on__lte=F("target_date"))))
+    )
+    plans = dict(
+        ChildProtectionPlan.objects.open_on(end)
+        .values_list(team_key)
+        .annotate(n=Count("child", distinct=True))
+    )
+    strategy = dict(
+        (row[team_key], row)
+        for row in StrategyDiscussion.objects.with_participation()
+        .filter(held_at__date__gte=start, held_at__date__lte=end)
+        .values(team_key)
+        .annotate(
+            n=Count("pk"),
+            health=Count("pk", filter=Q(has_health=True)),
+            police=Count("pk", filter=Q(has_police=True)),
+        )
+    )
+    reviews = dict(
+        (row[team_key], row)
+        for row in Conference.objects.filter(
+            conference_type=ConferenceType.REVIEW,
+            status=ConferenceStatus.HELD,
+            held_on__gte=start,
+            held_on__lte=end,
+        )
+        .values(team_key)
+        .annotate(held=Count("pk"), in_time=Count("pk", filter=Q(held_on__lte=F("target_date"))))
+    )
+    alerts = dict(
+        Alert.objects.filter(status__in=["open", "acknowledged"])
+        .values_list("responsible_team_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = []
+    for team in Team.objects.order_by("name"):
+        i = icpcs.get(team.pk, {"held": 0, "in_time": 0})
+        st = strategy.get(team.pk, {"n": 0, "health": 0, "police": 0})
+        rv = reviews.get(team.pk, {"held": 0, "in_time": 0})
+        rows.append(
+            {
+                "team": team,
+                "icpc_held": i["held"],
+                "icpc_in_timescale_pct": pct(i["in_time"], i["held"]),
+                "children_on_plan_at_end": plans.get(team.pk, 0),
+                "strategy_discussions": st["n"],
+                "strategy_with_health_pct": pct(st["health"], st["n"]),
+                "strategy_with_police_pct": pct(st["police"], st["n"]),
+                "reviews_in_timescale_pct": pct(rv["in_time"], rv["held"]),
+                "open_alerts": alerts.get(team.pk, 0),
+            }
+        )
+    return rows

@@ -1,0 +1,165 @@
+import csv
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from accounts.models import Team
+
+from .measures import DRILLS, Measures, teams_side_by_side
+from .selectors import BadPeriod, period_from, scope_for
+
+ROW_COLUMNS = {
+    "conference": ["Child", "LA child ID", "Type", "Target date", "Held", "Chair"],
+    "plan": ["Child", "LA child ID", "Plan started", "Plan ended", "Latest category"],
+    "strategy": ["Child", "LA child ID", "Held", "Type"],
+    "core_group": ["Child", "LA child ID", "Core group date", "Plan started"],
+    "visit": ["Child", "LA child ID", "Visit date", "Seen alone"],
+    "section47": ["Child", "LA child ID", "Started", "Outcome", "Completed"],
+    "referral": ["Child", "LA child ID", "Received", "Source", "Decision"],
+    "alert": ["Child", "LA child ID", "Rule", "Due", "Working days overdue"],
+}
+
+
+def _rows(kind: str, qs) -> list[list]:
+    """The drill-down rows, in a fixed number of queries."""
+    child = ["child__first_name", "child__last_name", "child__la_child_id", "child_id"]
+    if kind == "core_group":
+        child = [f"plan__{c}" for c in child]
+    fields = {
+        "conference": ["conference_type", "target_date", "held_on", "chair__last_name"],
+        "plan": ["start_date", "end_date", "latest_category"],
+        "strategy": ["held_at", "discussion_type"],
+        "core_group": ["meeting_date", "plan__start_date"],
+        "visit": ["visit_date", "seen_alone"],
+        "section47": ["start_date", "outcome", "completion_date"],
+        "referral": ["received_at", "source", "decision"],
+        "alert": ["rule", "due_date", "days_overdue"],
+    }[kind]
+    rows = []
+    for values in qs.order_by("pk").values_list(*child, *fields):
+        first, last, la_id, child_id, *rest = values
+        rows.append([" ".join(filter(None, [first, last])) or "–", la_id or "", child_id, *rest])
+    return rows
+
+
+def _context(request: HttpRequest, *, default: str | None = None) -> dict:
+    try:
+        start, end, as_of = period_from(request.GET)
+    except BadPeriod as error:
+        messages.error(request, str(error))
+        start, end, as_of = period_from({})
+    scope = scope_for(request.user, request.GET, default=default)
+    measures = Measures(scope, start, end, as_of)
+    summary = measures.summary()
+    base_query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
+    trend = measures.plan_trend()
+    icpc_late = summary["icpc_held"] - summary["icpc_in_timescale"]
+    charts = {
+        "icpc": {
+            "labels": ["Within 15 working days", "Late"],
+            "values": [summary["icpc_in_timescale"], icpc_late],
+        },
+        "trend": {
+            "labels": [p["date"].strftime("%d %b %Y") for p in trend],
+            "values": [p["children"] for p in trend],
+        },
+        "agencies": {
+            "labels": ["Health in strategy", "Police in strategy", "Police at ICPC"],
+            "values": [
+                summary["strategy_with_health_pct"],
+                summary["strategy_with_police_pct"],
+                summary["icpc_with_police_pct"],
+            ],
+        },
+    }
+    return {
+        "scope": scope,
+        "summary": summary,
+        "start": start,
+        "end": end,
+        "as_of": as_of,
+        "query": urlencode(base_query),
+        "trend": trend,
+        "icpc_late": icpc_late,
+        "charts": charts,
+        "caseloads": measures.caseloads(),
+        "alerts": measures.alerts_breakdown(),
+        "waiting": measures.waiting_times(),
+        "feedback": measures.feedback_scores(),
+        "managed_teams": Team.objects.filter(pk__in=request.user.managed_team_ids)
+        if request.user.is_team_manager
+        else Team.objects.all()
+        if request.user.is_senior_manager
+        else Team.objects.none(),
+    }
+
+
+def team_dashboard(request: HttpRequest) -> HttpResponse:
+    context = _context(request, default="team" if not request.user.is_senior_manager else None)
+    context["title"] = "Team dashboard"
+    return render(request, "dashboards/dashboard.html", context)
+
+
+def iro_dashboard(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("iro") and not request.user.is_iro:
+        raise Http404("No IRO dashboard for this user")
+    context = _context(request, default="iro")
+    context["title"] = "IRO dashboard"
+    return render(request, "dashboards/dashboard.html", context)
+
+
+def service_dashboard(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_senior_manager:
+        raise Http404("No service dashboard for this user")
+    context = _context(request, default="authority")
+    context["title"] = "Service dashboard"
+    context["teams"] = teams_side_by_side(context["start"], context["end"])
+    return render(request, "dashboards/dashboard.html", context)
+
+
+def metrics_json(request: HttpRequest) -> JsonResponse:
+    try:
+        start, end, as_of = period_from(request.GET)
+    except BadPeriod as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    scope = scope_for(request.user, request.GET)
+    return JsonResponse(Measures(scope, start, end, as_of).summary())
+
+
+def drill(request: HttpRequest, key: str) -> HttpResponse:
+    """The records behind one figure; `?format=csv` downloads them."""
+    if key not in DRILLS:
+        raise Http404("No such measure")
+    try:
+        start, end, as_of = period_from(request.GET)
+    except BadPeriod as error:
+        raise Http404(str(error)) from error
+    scope = scope_for(request.user, request.GET)
+    attribute, kind, title = DRILLS[key]
+    qs = getattr(Measures(scope, start, end, as_of), attribute)
+    rows = _rows(kind, qs)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{key}_{start}_{end}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(ROW_COLUMNS[kind])
+        for name, la_id, _child_id, *rest in rows:
+            writer.writerow([name, la_id, *rest])
+        return response
+    query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
+    return render(
+        request,
+        "dashboards/drill.html",
+        {
+            "title": title,
+            "scope": scope,
+            "start": start,
+            "end": end,
+            "columns": ROW_COLUMNS[kind],
+            "rows": rows,
+            "csv_url": f"{reverse('dashboards:drill', args=[key])}?{urlencode(query)}&format=csv",
+        },
+    )

@@ -1,0 +1,73 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+PAGES = ["dashboards:team", "dashboards:iro", "dashboards:service", "dashboards:metrics-json"]
+EXPECTED = {
+    # persona: (team, iro, service, json)
+    "social_worker": (404, 404, 404, 404),
+    "same_team_worker": (404, 404, 404, 404),
+    "other_team_worker": (404, 404, 404, 404),
+    "team_manager": (200, 404, 404, 200),
+    "other_manager": (200, 404, 404, 200),
+    "iro": (404, 200, 404, 200),
+    "other_iro": (404, 200, 404, 200),
+    "business_support": (404, 404, 404, 404),
+    "senior_manager": (200, 404, 200, 200),
+    "administrator": (404, 404, 404, 404),
+    "anonymous": (302, 302, 302, 302),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+@pytest.mark.parametrize("index", range(len(PAGES)))
+def test_dashboard_permission_matrix(world, login, persona, index):
+    response = login(world.persona(persona)).get(reverse(PAGES[index]))
+    assert response.status_code == EXPECTED[persona][index]
+
+
+def test_team_manager_cannot_ask_for_another_team(world, login):
+    client = login(world.team_manager)
+    assert client.get(reverse("dashboards:team"), {"team": world.other_team.pk}).status_code == 404
+    assert client.get(reverse("dashboards:team"), {"team": world.team.pk}).status_code == 200
+    assert (
+        client.get(
+            reverse("dashboards:drill", args=["icpc_held"]), {"team": world.other_team.pk}
+        ).status_code
+        == 404
+    )
+
+
+def test_iro_sees_only_their_own(world, login):
+    client = login(world.iro)
+    assert client.get(reverse("dashboards:iro"), {"iro": world.other_iro.pk}).status_code == 404
+    assert client.get(reverse("dashboards:iro"), {"iro": world.iro.pk}).status_code == 200
+
+
+def test_bad_period_is_a_clear_message_not_an_error(world, login):
+    client = login(world.senior_manager)
+    response = client.get(reverse("dashboards:service"), {"from": "2026-12-01", "to": "2026-01-01"})
+    assert response.status_code == 200
+    assert "The end of the period must not be before its start." in response.content.decode()
+    assert client.get(reverse("dashboards:metrics-json"), {"from": "nonsense"}).status_code == 400
+
+
+def test_dashboard_query_count_does_not_grow(world, login, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.dashboards.test_measures import _icpc
+
+    client = login(world.senior_manager)
+    url = reverse("dashboards:service")
+    params = {"from": "2018-09-01", "to": "2018-09-30"}
+    _icpc(world.child, datetime.date(2018, 9, 13))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, params)
+    from tests.cases.factories import ChildFactory
+
+    for _ in range(15):
+        _icpc(ChildFactory(allocated_team=world.team), datetime.date(2018, 9, 18))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url, params)

@@ -1,0 +1,271 @@
+"""Each measure on a small data set whose answer is worked out by hand."""
+
+import datetime
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from conferences.models import ConferenceParticipant, CoreGroupMeeting
+from dashboards.measures import DRILLS, Measures, Scope
+from tests.accounts.factories import UserFactory
+from tests.cases.factories import ChildFactory, ReferralFactory, VisitFactory
+from tests.conferences.factories import ConferenceFactory, PlanFactory
+from tests.strategy.factories import (
+    Section47Factory,
+    StrategyDiscussionFactory,
+    full_participation,
+    london,
+)
+
+D = datetime.date
+AUTHORITY = Scope("authority", "Whole authority")
+
+
+def measures(start, end, scope=AUTHORITY):
+    return Measures(scope, start, end)
+
+
+def _icpc(child, held):
+    referral = ReferralFactory(child=child, received_at=london(2018, 8, 21))
+    discussion = StrategyDiscussionFactory(referral=referral, held_at=london(2018, 8, 22, 14))
+    enquiry = Section47Factory(strategy_discussion=discussion)
+    return ConferenceFactory(section47=enquiry, status="held", held_on=held)
+
+
+@pytest.fixture
+def icpcs(world):
+    # Strategy discussion Wed 22 Aug 2018; 27 Aug a bank holiday: target Thu 13 Sep, day 18 is
+    # Tue 18 Sep.
+    team_child = world.child
+    return [
+        _icpc(team_child, D(2018, 9, 13)),  # on the target date: in timescale
+        _icpc(ChildFactory(allocated_team=world.team), D(2018, 9, 18)),  # late, by day 18
+        _icpc(ChildFactory(allocated_team=world.other_team), D(2018, 9, 19)),  # late, after 18
+    ]
+
+
+def test_icpc_timeliness_by_hand(icpcs):
+    summary = measures(D(2018, 9, 1), D(2018, 9, 30)).summary()
+    assert summary["icpc_held"] == 3
+    assert summary["icpc_in_timescale"] == 1
+    assert summary["icpc_in_timescale_pct"] == 33.3
+    assert summary["icpc_late_by_day_18"] == 1
+
+
+def test_team_scope_counts_only_the_team(world, icpcs):
+    team = Scope("team", "Team A", (world.team.pk,))
+    summary = measures(D(2018, 9, 1), D(2018, 9, 30), team).summary()
+    assert summary["icpc_held"] == 2
+    assert summary["icpc_in_timescale_pct"] == 50.0
+
+
+def test_icpc_police_and_health_who_knew_the_child(icpcs):
+    first, second, third = icpcs
+    ConferenceParticipant.objects.create(
+        conference=first, kind="agency", agency="police", name="DC", status="sent_report"
+    )
+    ConferenceParticipant.objects.create(
+        conference=first,
+        kind="agency",
+        agency="health",
+        name="HV",
+        status="attended",
+        knows_child=True,
+    )
+    ConferenceParticipant.objects.create(
+        conference=second,
+        kind="agency",
+        agency="health",
+        name="GP",
+        status="attended",
+        knows_child=False,
+    )
+    summary = measures(D(2018, 9, 1), D(2018, 9, 30)).summary()
+    assert summary["icpc_with_police_pct"] == 33.3
+    assert summary["icpc_health_knew_child_pct"] == 50.0
+
+
+def test_children_on_plan_at_the_boundaries(db):
+    ends_on_start = PlanFactory(
+        start_date=D(2018, 1, 1), end_date=D(2018, 9, 1), end_next_step="cin_plan"
+    )
+    starts_on_end = PlanFactory(start_date=D(2018, 9, 30))
+    twice = ChildFactory()
+    PlanFactory(
+        child=twice, start_date=D(2018, 1, 1), end_date=D(2018, 6, 1), end_next_step="cin_plan"
+    )
+    PlanFactory(child=twice, start_date=D(2018, 6, 1))
+    m = measures(D(2018, 9, 1), D(2018, 9, 30))
+    summary = m.summary()
+    # Open on 1 Sep: not the plan that ended that day; the second plan of `twice`.
+    assert summary["children_on_plan_at_start"] == 1
+    # Open on 30 Sep: the plan that started that day, and `twice`'s second plan.
+    assert summary["children_on_plan_at_end"] == 2
+    assert summary["plans_started"] == 1
+    assert summary["plans_ended"] == 1
+    assert set(m.plans_open_at_end.values_list("child_id", flat=True)) == {
+        starts_on_end.child_id,
+        twice.pk,
+    }
+    assert ends_on_start.child_id not in set(
+        m.plans_open_at_start.values_list("child_id", flat=True)
+    )
+    trend = m.plan_trend()
+    assert trend[-1] == {"date": D(2018, 9, 30), "children": 2}
+
+
+def test_strategy_discussions_with_health_and_police(db):
+    for health, police in [
+        ("attended", "attended"),
+        ("information", None),
+        ("attended", "attended"),
+        (None, None),
+    ]:
+        discussion = StrategyDiscussionFactory(
+            referral=ReferralFactory(received_at=london(2026, 10, 5)),
+            held_at=london(2026, 10, 6),
+        )
+        full_participation(discussion, health=health, police=police)
+    summary = measures(D(2026, 10, 1), D(2026, 10, 31)).summary()
+    assert summary["strategy_discussions"] == 4
+    assert summary["strategy_with_health_pct"] == 75.0
+    assert summary["strategy_with_police_pct"] == 50.0
+
+
+def test_reviews_in_timescale(db):
+    plan = PlanFactory(start_date=D(2026, 3, 2))
+    for held in (D(2026, 6, 2), D(2026, 6, 3)):
+        ConferenceFactory(
+            child=plan.child,
+            section47=None,
+            plan=plan,
+            conference_type="review",
+            target_date=D(2026, 6, 2),
+            status="held",
+            held_on=held,
+        )
+    assert measures(D(2026, 6, 1), D(2026, 6, 30)).summary()["reviews_in_timescale_pct"] == 50.0
+
+
+def test_core_groups_in_timescale_across_christmas(db):
+    plan = PlanFactory(start_date=D(2026, 12, 17))  # first core group due Tue 5 Jan 2027
+    user = UserFactory()
+    for day in (D(2027, 1, 5), D(2027, 2, 20)):  # second is 4 days after the 6 weeks
+        CoreGroupMeeting.objects.create(
+            plan=plan, meeting_date=day, attendees="x", recorded_by=user
+        )
+    m = measures(D(2027, 1, 1), D(2027, 2, 28))
+    assert m.summary()["core_groups_in_timescale_pct"] == 50.0
+    assert list(m.core_groups_in_timescale.values_list("meeting_date", flat=True)) == [
+        D(2027, 1, 5)
+    ]
+
+
+def test_statutory_visits_in_timescale_and_seen_alone(db):
+    plan = PlanFactory(start_date=D(2026, 11, 2))
+    VisitFactory(child=plan.child, visit_date=D(2026, 11, 16))  # 10th working day: in time
+    VisitFactory(child=plan.child, visit_date=D(2026, 12, 4), seen_alone=False)  # late
+    VisitFactory(child=plan.child, visit_date=D(2026, 12, 10))  # 4 working days later: in time
+    summary = measures(D(2026, 11, 1), D(2026, 12, 31)).summary()
+    assert summary["statutory_visits"] == 3
+    assert summary["visits_in_timescale_pct"] == 66.7
+    assert summary["visits_seen_alone_pct"] == 66.7
+
+
+def test_re_referrals_within_12_months(db):
+    child = ChildFactory()
+    ReferralFactory(
+        child=child,
+        received_at=london(2025, 9, 1),
+        decision="assessment",
+        closure_date=D(2025, 11, 3),
+        closure_reason="RC9",
+        stepped_down_to_early_help=True,
+    )
+    ReferralFactory(child=child, received_at=london(2026, 10, 12))
+    ReferralFactory(received_at=london(2026, 10, 14))
+    summary = measures(D(2026, 10, 1), D(2026, 10, 31)).summary()
+    assert summary["referrals"] == 2
+    assert summary["re_referrals_12m"] == 1
+    assert summary["re_referrals_12m_pct"] == 50.0
+    assert summary["re_referrals_after_step_down"] == 1
+
+
+def test_a_percentage_with_nothing_to_count_is_null(db):
+    summary = measures(D(2026, 1, 1), D(2026, 1, 31)).summary()
+    for key in (
+        "icpc_in_timescale_pct",
+        "strategy_with_health_pct",
+        "icpc_with_police_pct",
+        "reviews_in_timescale_pct",
+        "core_groups_in_timescale_pct",
+        "visits_in_timescale_pct",
+        "re_referrals_12m_pct",
+    ):
+        assert summary[key] is None, key
+    assert summary["icpc_held"] == 0
+
+
+REQUIRED_KEYS = {
+    "icpc_held",
+    "icpc_in_timescale",
+    "icpc_in_timescale_pct",
+    "icpc_late_by_day_18",
+    "children_on_plan_at_start",
+    "children_on_plan_at_end",
+    "strategy_discussions",
+    "strategy_with_health_pct",
+    "icpc_with_police_pct",
+    "reviews_in_timescale_pct",
+    "core_groups_in_timescale_pct",
+    "visits_in_timescale_pct",
+    "re_referrals_12m_pct",
+    "open_alerts",
+}
+
+
+def test_json_command_and_dashboard_agree(world, icpcs, login):
+    out = StringIO()
+    call_command("cp_metrics", "--from", "2018-09-01", "--to", "2018-09-30", "--json", stdout=out)
+    from_command = json.loads(out.getvalue())
+    assert set(from_command) >= REQUIRED_KEYS
+    client = login(world.senior_manager)
+    from_endpoint = client.get(
+        reverse("dashboards:metrics-json"), {"from": "2018-09-01", "to": "2018-09-30"}
+    ).json()
+    assert from_endpoint == {**from_command, "scope": from_endpoint["scope"]}
+    page = client.get(
+        reverse("dashboards:service"), {"from": "2018-09-01", "to": "2018-09-30"}
+    ).content.decode()
+    assert "33.3%" in page
+    assert f'?from=2018-09-01&amp;to=2018-09-30">{from_command["icpc_held"]}</a>' in page
+
+
+@pytest.mark.parametrize("key", sorted(DRILLS))
+def test_every_drill_down_lists_exactly_the_records_counted(world, icpcs, login, key):
+    m = measures(D(2018, 9, 1), D(2018, 9, 30))
+    attribute = DRILLS[key][0]
+    expected = sorted(getattr(m, attribute).values_list("pk", flat=True))
+    response = login(world.senior_manager).get(
+        reverse("dashboards:drill", args=[key]),
+        {"from": "2018-09-01", "to": "2018-09-30", "format": "csv"},
+    )
+    assert response.status_code == 200
+    lines = response.content.decode().strip().splitlines()
+    assert len(lines) - 1 == len(expected) == m.count(attribute)
+
+
+def test_drill_down_names_the_children(world, icpcs, login):
+    content = (
+        login(world.senior_manager)
+        .get(
+            reverse("dashboards:drill", args=["icpc_in_timescale"]),
+            {"from": "2018-09-01", "to": "2018-09-30"},
+        )
+        .content.decode()
+    )
+    assert world.child.la_child_id in content
+    assert "1 record" in content
