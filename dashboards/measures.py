@@ -18,7 +18,9 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import (
     Avg,
     Count,
+    DateField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -90,19 +92,91 @@ class Measures:
         self.end = end
         self.as_of = as_of or end
 
-    # Populations picked out in Python (working-day rules) know their size without a query.
-    _ID_LISTS = {
-        "icpcs_late_by_day_18": lambda m: m._icpcs_late_by_day_18_ids,
-        "core_groups_in_timescale": lambda m: m._core_groups_in_timescale_ids,
-        "visits_in_timescale": lambda m: m._visits_in_timescale_ids,
-        "re_referrals": lambda m: m._re_referral_ids[0],
-        "re_referrals_after_step_down": lambda m: m._re_referral_ids[1],
+    # Populations decided partly in Python (working-day rules) are counted from their parts,
+    # without building a query over their ids.
+    _COUNTS = {
+        "icpcs_late_by_day_18": lambda m: len(m._icpcs_late_by_day_18_ids),
+        "core_groups_in_timescale": lambda m: (
+            m._core_group_timeliness[1] + len(m._core_groups_in_timescale_ids)
+        ),
+        "visits_in_timescale": lambda m: m._visit_timeliness[1] + len(m._visits_in_timescale_ids),
+        "re_referrals": lambda m: len(m._re_referral_ids[0]),
+        "re_referrals_after_step_down": lambda m: len(m._re_referral_ids[1]),
     }
 
     def count(self, name: str) -> int:
-        if name in self._ID_LISTS:
-            return len(self._ID_LISTS[name](self))
+        """The size of a population: from a grouped aggregate where one covers it (fewer
+        queries), from its parts where Python decides, else a COUNT of its queryset."""
+        if name in self._COUNTS:
+            return self._COUNTS[name](self)
+        for group in (
+            "_icpc_counts",
+            "_strategy_counts",
+            "_plan_counts",
+            "_conference_counts",
+            "_visit_counts",
+        ):
+            if name in GROUPED[group]:
+                return getattr(self, group)[name]
         return getattr(self, name).count()
+
+    @cached_property
+    def _icpc_counts(self) -> dict[str, int]:
+        police = ConferenceParticipant.objects.filter(
+            conference=OuterRef("pk"), agency="police", status__in=TOOK_PART
+        )
+        health = ConferenceParticipant.objects.filter(
+            conference=OuterRef("pk"), agency="health", status="attended"
+        )
+        return self.icpcs_held.aggregate(
+            icpcs_held=Count("pk"),
+            icpcs_in_timescale=Count("pk", filter=Q(held_on__lte=F("target_date"))),
+            icpcs_with_police=Count("pk", filter=Q(Exists(police))),
+            icpcs_with_health_attendee=Count("pk", filter=Q(Exists(health))),
+            icpcs_health_knew_child=Count("pk", filter=Q(Exists(health.filter(knows_child=True)))),
+        )
+
+    @cached_property
+    def _strategy_counts(self) -> dict[str, int]:
+        return self.strategy_discussions.aggregate(
+            strategy_discussions=Count("pk"),
+            strategy_with_health=Count("pk", filter=Q(has_health=True)),
+            strategy_with_police=Count("pk", filter=Q(has_police=True)),
+        )
+
+    @cached_property
+    def _plan_counts(self) -> dict[str, int]:
+        def open_on(day: date) -> Q:
+            return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+
+        return ChildProtectionPlan.objects.filter(self.scope.children("child__")).aggregate(
+            plans_open_at_start=Count("pk", filter=open_on(self.start)),
+            plans_open_at_end=Count("pk", filter=open_on(self.end)),
+            children_on_plan_at_start=Count("child", filter=open_on(self.start), distinct=True),
+            children_on_plan_at_end=Count("child", filter=open_on(self.end), distinct=True),
+            plans_started=Count(
+                "pk", filter=Q(start_date__gte=self.start, start_date__lte=self.end)
+            ),
+            plans_ended=Count("pk", filter=Q(end_date__gte=self.start, end_date__lte=self.end)),
+        )
+
+    @cached_property
+    def _conference_counts(self) -> dict[str, int]:
+        return self.conferences_held.aggregate(
+            conferences_held=Count("pk"),
+            reports_shared_in_advance=Count("pk", filter=Q(reports_shared_on__lt=F("held_on"))),
+            reviews_held=Count("pk", filter=Q(conference_type=ConferenceType.REVIEW)),
+            reviews_in_timescale=Count(
+                "pk",
+                filter=Q(conference_type=ConferenceType.REVIEW, held_on__lte=F("target_date")),
+            ),
+        )
+
+    @cached_property
+    def _visit_counts(self) -> dict[str, int]:
+        return self.statutory_visits.aggregate(
+            statutory_visits=Count("pk"), visits_seen_alone=Count("pk", filter=Q(seen_alone=True))
+        )
 
     # --- Populations ------------------------------------------------------------------------
 
@@ -220,13 +294,14 @@ class Measures:
 
     @property
     def core_groups_in_timescale(self) -> QuerySet[CoreGroupMeeting]:
-        return CoreGroupMeeting.objects.filter(pk__in=self._core_groups_in_timescale_ids)
+        sure, _ = self._core_group_timeliness
+        return CoreGroupMeeting.objects.filter(
+            Q(pk__in=sure.values("pk")) | Q(pk__in=self._core_groups_in_timescale_ids)
+        )
 
     @cached_property
-    def _core_groups_in_timescale_ids(self) -> list[int]:
-        """First within 10 working days of the plan start, then at most 6 weeks apart (local)."""
-        policy = LocalPolicy.current()
-        rows = (
+    def _core_group_lagged(self) -> QuerySet[CoreGroupMeeting]:
+        return (
             CoreGroupMeeting.objects.filter(self.scope.children("plan__child__"))
             .filter(meeting_date__lte=self.end)
             .annotate(
@@ -236,20 +311,36 @@ class Measures:
                     order_by=F("meeting_date").asc(),
                 )
             )
-            .values_list("pk", "meeting_date", "previous", "plan__start_date")
         )
-        ids = []
-        for pk, held, previous, plan_start in rows:
-            if held < self.start:
-                continue
-            due = (
-                timescales.next_core_group_due(previous, policy)
-                if previous
-                else timescales.first_core_group_due(plan_start, policy)
-            )
-            if held <= due:
-                ids.append(pk)
-        return ids
+
+    @cached_property
+    def _core_group_timeliness(self) -> tuple[QuerySet, int]:
+        """Later core groups are in timescale when within 6 weeks (local) of the last one:
+        calendar arithmetic the database can do. Returns them and their count."""
+        policy = LocalPolicy.current()
+        sure = self._core_group_lagged.filter(
+            meeting_date__gte=self.start,
+            previous__isnull=False,
+            meeting_date__lte=ExpressionWrapper(
+                F("previous") + timedelta(weeks=policy.core_group_interval_weeks),
+                output_field=DateField(),
+            ),
+        )
+        return sure, sure.count()
+
+    @cached_property
+    def _core_groups_in_timescale_ids(self) -> list[int]:
+        """First core groups: within 10 working days (local) of the plan start — the calendar
+        of bank holidays lives in Python, so these few rows are checked here."""
+        policy = LocalPolicy.current()
+        rows = self._core_group_lagged.filter(
+            meeting_date__gte=self.start, previous__isnull=True
+        ).values_list("pk", "meeting_date", "plan__start_date")
+        return [
+            pk
+            for pk, held, plan_start in rows
+            if held <= timescales.first_core_group_due(plan_start, policy)
+        ]
 
     @cached_property
     def statutory_visits(self) -> QuerySet[Visit]:
@@ -263,34 +354,62 @@ class Measures:
 
     @property
     def visits_in_timescale(self) -> QuerySet[Visit]:
-        return Visit.objects.filter(pk__in=self._visits_in_timescale_ids)
+        sure, _ = self._visit_timeliness
+        return Visit.objects.filter(
+            Q(pk__in=sure.values("pk")) | Q(pk__in=self._visits_in_timescale_ids)
+        )
+
+    @cached_property
+    def _visit_lagged(self) -> QuerySet[Visit]:
+        # Visits more than a month before the period are not needed: a gap that long is out of
+        # timescale whichever visit came before it.
+        return Visit.objects.filter(
+            self.scope.children("child__"),
+            visit_type="statutory_cp",
+            child_seen=True,
+            visit_date__gte=self.start - timedelta(days=31),
+            visit_date__lte=self.end,
+        ).annotate(
+            previous=Window(
+                Lag("visit_date"), partition_by=[F("child_id")], order_by=F("visit_date").asc()
+            )
+        )
+
+    @cached_property
+    def _visit_timeliness(self) -> tuple[QuerySet, int]:
+        """Statutory visits at most 10 working days (local) apart. A visit within 14 calendar
+        days of the last is always within 10 working days, so the database counts those; the
+        rest are checked against the working-day calendar in Python."""
+        sure = self._visit_lagged.filter(
+            visit_date__gte=self.start,
+            previous__isnull=False,
+            visit_date__lte=ExpressionWrapper(
+                F("previous") + timedelta(days=14), output_field=DateField()
+            ),
+        )
+        return sure, sure.count()
 
     @cached_property
     def _visits_in_timescale_ids(self) -> list[int]:
-        """Each statutory visit within 10 working days (local) of the last, or of the plan start.
-
-        Visits more than a month before the period are not needed: a gap that long is out of
-        timescale whichever visit came before it.
-        """
+        """The visits the database could not decide: measured from the later of the last visit
+        and the start of the plan the child was on."""
         policy = LocalPolicy.current()
         rows = (
-            Visit.objects.filter(
-                self.scope.children("child__"),
-                visit_type="statutory_cp",
-                child_seen=True,
-                visit_date__gte=self.start - timedelta(days=31),
-                visit_date__lte=self.end,
-            )
-            .annotate(
-                previous=Window(
-                    Lag("visit_date"), partition_by=[F("child_id")], order_by=F("visit_date").asc()
+            self._visit_lagged.filter(visit_date__gte=self.start)
+            .filter(
+                Q(previous__isnull=True)
+                | Q(
+                    visit_date__gt=ExpressionWrapper(
+                        F("previous") + timedelta(days=14), output_field=DateField()
+                    )
                 )
             )
             .values_list("pk", "child_id", "visit_date", "previous")
         )
+        rows = list(rows)
         plan_starts: dict[int, list[date]] = {}
         for child_id, started in (
-            ChildProtectionPlan.objects.filter(self.scope.children("child__"))
+            ChildProtectionPlan.objects.filter(child_id__in={r[1] for r in rows})
             .filter(start_date__lte=self.end)
             .order_by("start_date")
             .values_list("child_id", "start_date")
@@ -298,12 +417,9 @@ class Measures:
             plan_starts.setdefault(child_id, []).append(started)
         ids = []
         for pk, child_id, visited, previous in rows:
-            if visited < self.start:
-                continue
             starts = plan_starts.get(child_id, [])
-            started = starts[bisect.bisect_right(starts, visited) - 1] if starts else None
-            if started is not None and started > visited:
-                started = None
+            position = bisect.bisect_right(starts, visited)
+            started = starts[position - 1] if position else None
             candidates = [d for d in (previous, started) if d]
             if not candidates:
                 continue  # no plan and no earlier visit: no timescale to measure against
@@ -521,62 +637,81 @@ class Measures:
 
     def summary(self) -> dict:
         """The headline figures, as the JSON endpoint and the management command return them."""
-        icpc_held = self.icpcs_held.count()
-        icpc_in = self.icpcs_in_timescale.count()
-        strategy = self.strategy_discussions.count()
-        reviews = self.reviews_held.count()
-        core_groups = self.core_groups.count()
-        visits = self.statutory_visits.count()
-        referrals = self.referrals.count()
-        conferences = self.conferences_held.count()
-        health_attendees = self.icpcs_with_health_attendee.count()
-        plans_at_end = self.plans_open_at_end.values("child").distinct().count()
+        c = self.count
+        icpc_held = c("icpcs_held")
+        strategy = c("strategy_discussions")
+        reviews = c("reviews_held")
+        core_groups = c("core_groups")
+        visits = c("statutory_visits")
+        referrals = c("referrals")
+        conferences = c("conferences_held")
         return {
             "scope": self.scope.label,
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
             "as_of": self.as_of.isoformat(),
             "icpc_held": icpc_held,
-            "icpc_in_timescale": icpc_in,
-            "icpc_in_timescale_pct": pct(icpc_in, icpc_held),
-            "icpc_late_by_day_18": self.count("icpcs_late_by_day_18"),
-            "children_on_plan_at_start": self.plans_open_at_start.values("child")
-            .distinct()
-            .count(),
-            "children_on_plan_at_end": plans_at_end,
-            "plans_started": self.plans_started.count(),
-            "plans_ended": self.plans_ended.count(),
+            "icpc_in_timescale": c("icpcs_in_timescale"),
+            "icpc_in_timescale_pct": pct(c("icpcs_in_timescale"), icpc_held),
+            "icpc_late_by_day_18": c("icpcs_late_by_day_18"),
+            "children_on_plan_at_start": c("children_on_plan_at_start"),
+            "children_on_plan_at_end": c("children_on_plan_at_end"),
+            "plans_started": c("plans_started"),
+            "plans_ended": c("plans_ended"),
             "strategy_discussions": strategy,
-            "strategy_with_health_pct": pct(self.strategy_with_health.count(), strategy),
-            "strategy_with_police_pct": pct(self.strategy_with_police.count(), strategy),
-            "icpc_with_police_pct": pct(self.icpcs_with_police.count(), icpc_held),
+            "strategy_with_health_pct": pct(c("strategy_with_health"), strategy),
+            "strategy_with_police_pct": pct(c("strategy_with_police"), strategy),
+            "icpc_with_police_pct": pct(c("icpcs_with_police"), icpc_held),
             "icpc_health_knew_child_pct": pct(
-                self.icpcs_health_knew_child.count(), health_attendees
+                c("icpcs_health_knew_child"), c("icpcs_with_health_attendee")
             ),
             "reviews_held": reviews,
-            "reviews_in_timescale_pct": pct(self.reviews_in_timescale.count(), reviews),
+            "reviews_in_timescale_pct": pct(c("reviews_in_timescale"), reviews),
             "core_groups": core_groups,
-            "core_groups_in_timescale_pct": pct(
-                self.count("core_groups_in_timescale"), core_groups
-            ),
+            "core_groups_in_timescale_pct": pct(c("core_groups_in_timescale"), core_groups),
             "statutory_visits": visits,
-            "visits_in_timescale_pct": pct(self.count("visits_in_timescale"), visits),
-            "visits_seen_alone_pct": pct(self.visits_seen_alone.count(), visits),
-            "s47_ended_without_icpc": self.s47s_ended_without_icpc.count(),
+            "visits_in_timescale_pct": pct(c("visits_in_timescale"), visits),
+            "visits_seen_alone_pct": pct(c("visits_seen_alone"), visits),
+            "s47_ended_without_icpc": c("s47s_ended_without_icpc"),
             "referrals": referrals,
-            "re_referrals_12m": self.count("re_referrals"),
-            "re_referrals_12m_pct": pct(self.count("re_referrals"), referrals),
-            "re_referrals_after_step_down": self.count("re_referrals_after_step_down"),
+            "re_referrals_12m": c("re_referrals"),
+            "re_referrals_12m_pct": pct(c("re_referrals"), referrals),
+            "re_referrals_after_step_down": c("re_referrals_after_step_down"),
             "plans_fully_owned_and_timed_pct": pct(
-                self.plans_fully_owned_and_timed.count(), self.plans_open_at_end.count()
+                c("plans_fully_owned_and_timed"), c("plans_open_at_end")
             ),
             "conferences_held": conferences,
-            "reports_shared_in_advance_pct": pct(
-                self.reports_shared_in_advance.count(), conferences
-            ),
-            "open_alerts": self.open_alerts.count(),
+            "reports_shared_in_advance_pct": pct(c("reports_shared_in_advance"), conferences),
+            "open_alerts": c("open_alerts"),
         }
 
+
+# Which grouped aggregate counts which population (see Measures.count).
+GROUPED = {
+    "_icpc_counts": {
+        "icpcs_held",
+        "icpcs_in_timescale",
+        "icpcs_with_police",
+        "icpcs_with_health_attendee",
+        "icpcs_health_knew_child",
+    },
+    "_strategy_counts": {"strategy_discussions", "strategy_with_health", "strategy_with_police"},
+    "_plan_counts": {
+        "plans_open_at_start",
+        "plans_open_at_end",
+        "children_on_plan_at_start",
+        "children_on_plan_at_end",
+        "plans_started",
+        "plans_ended",
+    },
+    "_conference_counts": {
+        "conferences_held",
+        "reports_shared_in_advance",
+        "reviews_held",
+        "reviews_in_timescale",
+    },
+    "_visit_counts": {"statutory_visits", "visits_seen_alone"},
+}
 
 # Drill-downs: the population behind each figure, and how to show its rows.
 DRILLS = {

@@ -269,3 +269,27 @@ def test_drill_down_names_the_children(world, icpcs, login):
     )
     assert world.child.la_child_id in content
     assert "1 record" in content
+
+
+def test_every_count_agrees_with_its_population(world, icpcs):
+    """The grouped aggregates behind the headline figures count the same rows as the drill-downs."""
+    plan = PlanFactory(child=world.child, start_date=D(2018, 9, 14))
+    VisitFactory(child=world.child, visit_date=D(2018, 9, 20))
+    ConferenceFactory(
+        child=world.child,
+        section47=None,
+        plan=plan,
+        conference_type="review",
+        target_date=D(2018, 9, 20),
+        status="held",
+        held_on=D(2018, 9, 21),
+        reports_shared_on=D(2018, 9, 19),
+    )
+    m = measures(D(2018, 9, 1), D(2018, 9, 30))
+    names = {attribute for attribute, _, _ in DRILLS.values()} | {
+        "icpcs_with_health_attendee",
+        "plans_open_at_start",
+    }
+    for name in sorted(names):
+        fresh = measures(D(2018, 9, 1), D(2018, 9, 30))
+        assert m.count(name) == getattr(fresh, name).count(), name
