@@ -123,7 +123,34 @@ def child_summary(child: Child, user: User) -> dict:
             alerts.append(f"{item['what']} was due on {item['date']:%d %b %Y}.")
     if child.allocated_worker_id is None:
         alerts.append("The child has no allocated social worker.")
+    # Across apps, read here so the summary stays one place: plan, next conference, alerts.
+    from conferences.models import ChildProtectionPlan, Conference
+    from monitoring.models import Alert, AlertStatus
+
+    plan = ChildProtectionPlan.objects.filter(child=child, end_date__isnull=True).first()
+    next_conference = (
+        Conference.objects.filter(child=child, status__in=["requested", "scheduled"])
+        .select_related("chair")
+        .order_by("target_date")
+        .first()
+    )
+    if next_conference:
+        due.append(
+            {
+                "what": f"{next_conference.get_conference_type_display()} (target)",
+                "date": next_conference.target_date,
+                "overdue": next_conference.target_date < today,
+            }
+        )
+    open_alerts = list(
+        Alert.objects.filter(
+            child=child, status__in=[AlertStatus.OPEN, AlertStatus.DUE_SOON]
+        ).order_by("-days_overdue", "due_date")[:20]
+    )
     return {
+        "plan": plan,
+        "next_conference": next_conference,
+        "open_alerts": open_alerts,
         "open_referral": open_referral,
         "last_visit": last_visit,
         "last_seen_alone": last_seen_alone,

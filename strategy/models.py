@@ -155,7 +155,12 @@ class StrategyDiscussion(VersionedModel):
         indexes = [models.Index(fields=["held_at"])]
 
     def __str__(self) -> str:
-        return f"Strategy {self.get_discussion_type_display().lower()} on {self.held_date:%d %b %Y}"
+        kind = {
+            DiscussionType.PHONE: "Strategy discussion by telephone",
+            DiscussionType.ONLINE: "Strategy discussion online",
+            DiscussionType.MEETING: "Strategy meeting",
+        }.get(self.discussion_type, "Strategy discussion")
+        return f"{kind} on {self.held_date:%d %b %Y}"
 
     @property
     def held_date(self) -> date:

@@ -380,3 +380,25 @@ def test_chronology_query_count_does_not_grow_with_events(
         response = client.get(url)
     # 9 from the record fixture, and 30 of each kind (referrals give 3 events, assessments 2).
     assert len(response.context["events"]) == 9 + 30 * (3 + 2 + 1 + 1 + 1 + 1)
+
+
+def test_chronology_includes_strategy_s47_conference_and_plan(world, login):
+    import datetime
+
+    from tests.conferences.factories import ConferenceFactory, hold
+    from tests.strategy.factories import Section47Factory, StrategyDiscussionFactory, london
+
+    referral = ReferralFactory(child=world.child, received_at=london(2026, 8, 17, 9))
+    discussion = StrategyDiscussionFactory(referral=referral, held_at=london(2026, 8, 18, 11))
+    enquiry = Section47Factory(strategy_discussion=discussion)
+    conference = ConferenceFactory(section47=enquiry)
+    hold(conference, chair=world.iro, held_on=datetime.date(2026, 9, 8))
+    content = (
+        login(world.social_worker)
+        .get(reverse("cases:chronology", args=[world.child.pk]))
+        .content.decode()
+    )
+    assert "Strategy meeting on 18 Aug 2026" in content
+    assert "Section 47 enquiry started (ICPC due 09 Sep 2026)" in content
+    assert "Initial child protection conference held: Child protection plan (Neglect)" in content
+    assert "Child protection plan started (Neglect)" in content

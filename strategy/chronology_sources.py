@@ -1,0 +1,62 @@
+"""What strategy discussions and section 47 enquiries add to the child's chronology."""
+
+from django.urls import reverse
+
+from cases.chronology import ChronologyEvent, register
+from cases.models import Child
+
+from .models import Compliance, Section47, StrategyDiscussion
+
+
+@register
+def strategy_events(child: Child) -> list[ChronologyEvent]:
+    """Each strategy discussion, with who took part and what was decided."""
+    events = []
+    discussions = (
+        StrategyDiscussion.objects.filter(child=child)
+        .prefetch_related("participants")
+        .order_by("held_at")
+    )
+    for d in discussions:
+        compliance = Compliance.of(list(d.participants.all()))
+        agencies = (
+            "" if compliance.compliant else f" Not compliant: no {', '.join(compliance.missing)}."
+        )
+        events.append(
+            ChronologyEvent(
+                date=d.held_date,
+                source="Strategy discussion",
+                key=f"strategy:{d.pk}",
+                description=f"{d}: {d.get_s47_decision_display()}.{agencies}",
+                url=reverse("strategy:discussion-detail", args=[child.pk, d.pk]),
+            )
+        )
+    return events
+
+
+@register
+def section47_events(child: Child) -> list[ChronologyEvent]:
+    """Section 47 enquiries started and concluded."""
+    events = []
+    for e in Section47.objects.filter(child=child).order_by("start_date", "pk"):
+        url = reverse("strategy:section47-detail", args=[child.pk, e.pk])
+        events.append(
+            ChronologyEvent(
+                date=e.start_date,
+                source="Section 47",
+                key=f"section47:{e.pk}:started",
+                description=f"Section 47 enquiry started (ICPC due {e.icpc_target_date:%d %b %Y})",
+                url=url,
+            )
+        )
+        if e.completion_date:
+            events.append(
+                ChronologyEvent(
+                    date=e.completion_date,
+                    source="Section 47",
+                    key=f"section47:{e.pk}:completed",
+                    description=f"Section 47 enquiry concluded: {e.get_outcome_display()}",
+                    url=url,
+                )
+            )
+    return events
