@@ -31,8 +31,8 @@ from ..selectors import (
     get_child_for_manager,
     get_child_for_user,
 )
-from ..services import case_note_correct, chronology_describe, record_save
-from .common import child_form_page
+from ..services import case_note_correct, chronology_describe
+from .common import child_form_page, saving
 
 NOTES_PER_PAGE = 50
 
@@ -65,7 +65,7 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=lambda f: record_save(instance=f.save(commit=False), user=request.user),
+        save=saving(request.user),
         title="Record a visit",
         success_url=reverse("cases:visits", args=[child.pk]),
         success_message="The visit was recorded.",
@@ -83,9 +83,7 @@ def visit_edit(request: HttpRequest, pk: int, visit_id: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=lambda f: record_save(
-            instance=f.save(commit=False), user=request.user, expected_version=f.expected_version
-        ),
+        save=saving(request.user),
         title=f"Edit the visit of {date_format(visit.visit_date, 'j M Y')}",
         success_url=reverse("cases:visits", args=[child.pk]),
         success_message="The visit was saved.",
@@ -135,7 +133,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=lambda f: record_save(instance=f.save(commit=False), user=request.user),
+        save=saving(request.user),
         title="Write a case note",
         success_url=reverse("cases:notes", args=[child.pk]),
         success_message="The case note was saved.",
@@ -273,7 +271,7 @@ def oversight_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=lambda f: record_save(instance=f.save(commit=False), user=request.user),
+        save=saving(request.user),
         title="Record management oversight",
         success_url=reverse("cases:oversight", args=[child.pk]),
         success_message="The management oversight was recorded.",
@@ -317,7 +315,7 @@ def service_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=lambda f: record_save(instance=f.save(commit=False), user=request.user),
+        save=saving(request.user),
         title="Record a referral to a service",
         success_url=reverse("cases:services", args=[child.pk]),
         success_message="The service referral was recorded.",
@@ -334,9 +332,7 @@ def service_edit(request: HttpRequest, pk: int, service_id: int) -> HttpResponse
         request,
         child=child,
         form=form,
-        save=lambda f: record_save(
-            instance=f.save(commit=False), user=request.user, expected_version=f.expected_version
-        ),
+        save=saving(request.user),
         title=f"Update the referral to {service.get_service_display()}",
         success_url=reverse("cases:services", args=[child.pk]),
         success_message="The service referral was saved.",

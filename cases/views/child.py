@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms.child import ChildForm
 from ..selectors import child_summary, children_for_user, get_child_for_user
-from ..services import child_create, record_save
-from .common import add_service_errors, child_form_page
+from ..services import child_create
+from .common import add_service_errors, child_form_page, saving
 
 
 def child_list(request: HttpRequest) -> HttpResponse:
@@ -69,9 +69,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=lambda f: record_save(
-            instance=f.save(commit=False), user=request.user, expected_version=f.expected_version
-        ),
+        save=saving(request.user),
         title="Edit the child's details",
         success_url=reverse("cases:child-detail", args=[child.pk]),
         success_message="The child's details were saved.",

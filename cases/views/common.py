@@ -41,6 +41,18 @@ def child_form_page(
     return render(request, template, context)
 
 
+def saving(user):
+    """The usual `save` for child_form_page: validate and save the form's record through
+    services.record_save, refusing a save over someone else's newer version."""
+    from cases.services import record_save
+
+    return lambda form: record_save(
+        instance=form.save(commit=False),
+        user=user,
+        expected_version=getattr(form, "expected_version", None),
+    )
+
+
 def add_service_errors(form: BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():

@@ -37,9 +37,9 @@ from ..selectors_episodes import (
     referrals_for_child,
     team_caseloads,
 )
-from ..services import child_allocate, record_save, referral_decide
+from ..services import child_allocate, referral_decide
 from ..services_episodes import referral_create, referral_update
-from .common import add_service_errors, child_form_page
+from .common import add_service_errors, child_form_page, saving
 
 # A decision to assess, or to hold a strategy discussion, is what starts an assessment.
 ASSESSMENT_DECISIONS = {ThresholdDecision.ASSESSMENT, ThresholdDecision.STRATEGY}
@@ -224,7 +224,7 @@ def assessment_add(request: HttpRequest, pk: int, referral_id: int) -> HttpRespo
         request,
         child=child,
         form=form,
-        save=lambda f: record_save(instance=f.save(commit=False), user=request.user),
+        save=saving(request.user),
         title="Start an assessment",
         success_url=_referral_url(referral),
         success_message="The assessment was saved.",
@@ -249,9 +249,7 @@ def assessment_edit(request: HttpRequest, pk: int, assessment_id: int) -> HttpRe
         request,
         child=child,
         form=form,
-        save=lambda f: record_save(
-            instance=f.save(commit=False), user=request.user, expected_version=f.expected_version
-        ),
+        save=saving(request.user),
         title="Edit the assessment",
         success_url=_referral_url(assessment.referral),
         success_message="The assessment was saved.",

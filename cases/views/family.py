@@ -9,8 +9,7 @@ from ..forms.family import FamilyMemberForm, ProfessionalForm
 from ..genogram import RELATIONSHIP_ORDER, build_genogram, legend, partnerships
 from ..models import Child, FamilyMember, Relationship
 from ..selectors import child_is_writable_by, get_child_for_user
-from ..services import record_save
-from .common import child_form_page
+from .common import child_form_page, saving
 
 
 def _family_members(child: Child) -> list[FamilyMember]:
@@ -55,17 +54,6 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest):
-    def save(form):
-        return record_save(
-            instance=form.save(commit=False),
-            user=request.user,
-            expected_version=form.expected_version,
-        )
-
-    return save
-
-
 @require_http_methods(["GET", "POST"])
 def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
@@ -74,7 +62,7 @@ def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=_save(request),
+        save=saving(request.user),
         title="Add a family member or person in the network",
         success_url=reverse("cases:family", args=[child.pk]),
         success_message="The family member was added.",
@@ -92,7 +80,7 @@ def family_member_edit(request: HttpRequest, pk: int, member_id: int) -> HttpRes
         request,
         child=child,
         form=form,
-        save=_save(request),
+        save=saving(request.user),
         title=f"Edit {member}",
         success_url=reverse("cases:family", args=[child.pk]),
         success_message=f"The details of {member} were saved.",
@@ -109,7 +97,7 @@ def professional_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=_save(request),
+        save=saving(request.user),
         title="Add a professional",
         success_url=reverse("cases:family", args=[child.pk]) + "#professionals",
         success_message="The professional was added.",
@@ -127,7 +115,7 @@ def professional_edit(request: HttpRequest, pk: int, professional_id: int) -> Ht
         request,
         child=child,
         form=form,
-        save=_save(request),
+        save=saving(request.user),
         title=f"Edit {professional.name}",
         success_url=reverse("cases:family", args=[child.pk]) + "#professionals",
         success_message=f"The details of {professional.name} were saved.",
