@@ -10,6 +10,11 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "team", "is_active")
     list_filter = ("team", "groups", "is_active")
 
+    def has_delete_permission(self, request, obj=None):
+        # The audit log names users as actors and cannot be changed, so a user who has left is
+        # deactivated (untick "Active"), never deleted.
+        return False
+
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):

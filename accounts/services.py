@@ -1,9 +1,20 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from .models import Role
 
 ADMIN_MODELS = [("accounts", "user"), ("accounts", "team"), ("auth", "group")]
+# Security housekeeping for administrators: read the audit log, see and clear login lockouts
+# (django-axes), remove a lost authenticator app so its owner can set up a new one.
+ADMIN_EXTRA_PERMISSIONS = [
+    ("auditlog", "view_logentry"),
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accesslog"),
+    ("otp_totp", "view_totpdevice"),
+    ("otp_totp", "delete_totpdevice"),
+]
 
 
 @transaction.atomic
@@ -18,5 +29,8 @@ def roles_ensure() -> dict[str, Group]:
         content_type__app_label__in=[a for a, _ in ADMIN_MODELS],
         content_type__model__in=[m for _, m in ADMIN_MODELS],
     )
-    groups[Role.ADMINISTRATOR].permissions.set(perms)
+    extra = Q()
+    for app_label, codename in ADMIN_EXTRA_PERMISSIONS:
+        extra |= Q(content_type__app_label=app_label, codename=codename)
+    groups[Role.ADMINISTRATOR].permissions.set([*perms, *Permission.objects.filter(extra)])
     return groups

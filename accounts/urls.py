@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -10,7 +12,8 @@ urlpatterns = [
         login_not_required(auth_views.LoginView.as_view(template_name="accounts/login.html")),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Open to a session that has already expired, so the timeout sign-out lands on the login page.
+    path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
@@ -18,4 +21,7 @@ urlpatterns = [
         ),
         name="password-change",
     ),
+    path("two-factor/set-up/", views.otp_setup, name="otp-setup"),
+    path("two-factor/", views.otp_verify, name="otp-verify"),
+    path("keep-alive/", views.keepalive, name="keepalive"),
 ]

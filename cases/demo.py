@@ -107,7 +107,7 @@ def seed_demo() -> dict[str, int]:
                 "date_of_birth": dob,
                 "ethnicity": ethnicity,
                 "disabilities": ["NONE"],
-                "upn_unknown_reason": "UN1" if dob.year > 2020 else "",
+                "upn_unknown_reason": "UN1" if dob.year > 2020 else "UN5",
                 "allocated_team": teams[team_ix],
                 "allocated_worker": users[worker] if worker else None,
                 "address_line_1": "1 Example Street",

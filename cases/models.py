@@ -1,5 +1,5 @@
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -18,6 +18,7 @@ from .codes.ethnicity import Ethnicity
 from .codes.primary_need import PrimaryNeed
 from .codes.referral_source import ReferralSource
 from .codes.sex import Sex
+from .codes.upn_la import UPN_LA_CODES
 from .codes.upn_unknown import UPNUnknownReason
 from .validators import validate_nhs_number, validate_upn
 
@@ -164,6 +165,8 @@ class Child(VersionedModel):
         self.upn = self.upn.strip().upper()
         self.nhs_number = self.nhs_number.replace(" ", "")
         errors: dict[str, list[str]] = {}
+        # A census return may lack what this system asks for at entry; it is loaded as it is.
+        imported = self.source == RecordSource.CENSUS_IMPORT
         today = timezone.localdate()
         if self.date_of_birth and self.date_of_birth > today:
             errors.setdefault("date_of_birth", []).append(
@@ -203,6 +206,32 @@ class Child(VersionedModel):
         if self.upn and self.upn_unknown_reason:
             errors.setdefault("upn_unknown_reason", []).append(
                 "Give either the UPN or the reason it is not known, not both."
+            )
+        elif not self.upn and not self.upn_unknown_reason and not imported:
+            errors.setdefault("upn_unknown_reason", []).append(
+                "Give the child's unique pupil number (UPN), or choose the reason it is not "
+                "known (UN1 to UN7)."
+            )
+        if self.upn and len(self.upn) == 13 and self.upn[1:4] not in UPN_LA_CODES:
+            errors.setdefault("upn", []).append(
+                f"Characters 2 to 4 of a UPN are a local authority number; {self.upn[1:4]} is "
+                "not one. Check the UPN against the school's records."
+            )
+        age = self.age_on(today)
+        if (
+            self.upn_unknown_reason == UPNUnknownReason.UN1
+            and age is not None
+            and age >= 6
+            and not imported
+        ):
+            errors.setdefault("upn_unknown_reason", []).append(
+                "UN1 is for a child under 6 who is not yet at school; this child is "
+                f"{age}. Give the UPN or another reason."
+            )
+        if self.is_unborn and self.sex != Sex.UNKNOWN:
+            errors.setdefault("sex", []).append(
+                'For an unborn child, record sex as "Not known / not stated" until the child '
+                "is born (the census requires it)."
             )
         if errors:
             raise ValidationError(errors)
@@ -355,6 +384,10 @@ class ThresholdDecision(models.TextChoices):
     STRATEGY = "strategy", "Strategy discussion (reasonable cause to suspect significant harm)"
 
 
+# Census rule 8606: a referral at most 40 weeks before the child's (expected) birth.
+PRE_BIRTH_REFERRAL_DAYS = 280
+
+
 class ReferralQuerySet(models.QuerySet):
     def open(self) -> "ReferralQuerySet":
         return self.filter(closure_date__isnull=True)
@@ -461,16 +494,81 @@ class Referral(VersionedModel):
                 errors["closure_date"] = "The closure date cannot be in the future."
             if not self.closure_reason:
                 errors["closure_reason"] = "Give the reason for closure (RC1 to RC9)."
-            if not self.primary_need:
+            if not self.primary_need and not self.is_imported:
                 errors["primary_need"] = "Give the primary need code before closing."
         elif self.closure_reason:
             errors["closure_date"] = "Give the closure date, or clear the reason for closure."
+        if not self.primary_need and not self.is_imported and "primary_need" not in errors:
+            errors["primary_need"] = (
+                "Give the primary need: the main reason the child may need services "
+                '(choose "N0 Not stated" if it is not yet clear).'
+            )
         if self.stepped_down_to_early_help and not self.closure_date:
             errors["stepped_down_to_early_help"] = (
                 "A step-down to early help is recorded when the case closes: give the closure date."
             )
+        if self.received_at and self.child_id:
+            born = self.child.date_of_birth or self.child.expected_date_of_birth
+            if born and (born - self.referral_date).days > PRE_BIRTH_REFERRAL_DAYS:
+                errors["received_at"] = (
+                    "A referral cannot be more than 40 weeks before the child's (expected) date "
+                    f"of birth ({born:%d/%m/%Y}). Check the dates."
+                )
+        # An imported episode is checked against the rest of its census return instead.
+        if self.pk and self.closure_date and "closure_date" not in errors and not self.is_imported:
+            still_open = self.activity_open_on(self.closure_date)
+            if still_open:
+                errors["closure_date"] = still_open
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_imported(self) -> bool:
+        return self.source_system == RecordSource.CENSUS_IMPORT
+
+    def activity_open_on(self, closure: date) -> list[str]:
+        """What in this episode would still be open on `closure` (census rules 8565 and 8868:
+        no enquiry, plan or child in need plan outlives the episode)."""
+        from conferences.models import INITIAL_TYPES, ChildProtectionPlan, ConferenceStatus
+        from strategy.models import S47Outcome, Section47
+
+        problems = []
+        enquiries = Section47.objects.filter(referral_id=self.pk).prefetch_related("conferences")
+        for enquiry in enquiries:
+            held = [
+                c.held_on
+                for c in enquiry.conferences.all()
+                if c.conference_type in INITIAL_TYPES
+                and c.status == ConferenceStatus.HELD
+                and c.held_on
+            ]
+            ended_without_icpc = (
+                enquiry.outcome in (S47Outcome.ICPC_NOT_REQUIRED, S47Outcome.NOT_SUBSTANTIATED)
+                and enquiry.completion_date is not None
+                and enquiry.completion_date <= closure
+            )
+            if not ended_without_icpc and not (held and min(held) <= closure):
+                problems.append(
+                    f"The section 47 enquiry started {enquiry.start_date:%d/%m/%Y} is still open "
+                    "on this date: hold the initial conference or record the enquiry's outcome "
+                    "first."
+                )
+        plans = ChildProtectionPlan.objects.filter(
+            child_id=self.child_id, start_date__gte=self.referral_date, start_date__lte=closure
+        ).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gt=closure))
+        for plan in plans:
+            problems.append(
+                f"The child protection plan that started {plan.start_date:%d/%m/%Y} is still "
+                "open on this date: end the plan first."
+            )
+        for cin_plan in self.cin_plans.filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=closure)
+        ):
+            problems.append(
+                f"The child in need plan that started {cin_plan.start_date:%d/%m/%Y} is still "
+                "open on this date: end it first."
+            )
+        return problems
 
 
 class Assessment(VersionedModel):
@@ -511,6 +609,9 @@ class Assessment(VersionedModel):
             ("looked_after", "Became looked after"),
         ],
     )
+    source_system = models.CharField(
+        max_length=10, choices=RecordSource.choices, default=RecordSource.ENTERED
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -544,7 +645,7 @@ class Assessment(VersionedModel):
                 errors["authorised_date"] = "An assessment cannot be authorised before it started."
             elif self.authorised_date > today:
                 errors["authorised_date"] = "The authorisation date cannot be in the future."
-            if not codes:
+            if not codes and self.source_system != RecordSource.CENSUS_IMPORT:
                 errors["factors"] = (
                     "Record the factors identified before authorising "
                     '(choose "21 No factors identified" if there were none).'
@@ -562,6 +663,108 @@ class Assessment(VersionedModel):
             errors["referral"] = "The referral belongs to a different child."
         if errors:
             raise ValidationError(errors)
+
+
+def _span(start: date, end: date | None) -> tuple[date, date]:
+    """A plan's days as a half-open range; a plan that starts and ends on one day still
+    occupies that day."""
+    if end is None:
+        return start, date.max
+    return start, max(end, start + timedelta(days=1))
+
+
+def spans_overlap(a: tuple[date, date | None], b: tuple[date, date | None]) -> bool:
+    """Whether two plans run at the same time. One may start on the day the other ends (a step
+    down from a child protection plan to a child in need plan, census rules 4016 and 4017)."""
+    a_start, a_end = _span(*a)
+    b_start, b_end = _span(*b)
+    return a_start < b_end and b_start < a_end
+
+
+class CINPlan(VersionedModel):
+    """A child in need plan within an episode (census CINPlanDates). Never at the same time as a
+    child protection plan, nor as another child in need plan."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cin_plans")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="cin_plans")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    source_system = models.CharField(
+        max_length=10, choices=RecordSource.choices, default=RecordSource.ENTERED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = "child in need plan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(end_date__isnull=True),
+                name="one_open_cin_plan_per_child",
+                violation_error_message="This child already has an open child in need plan.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Child in need plan from {self.start_date:%d %b %Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        if self.start_date and self.start_date > today:
+            errors["start_date"] = "A child in need plan cannot start in the future."
+        if self.end_date:
+            if self.end_date > today:
+                errors["end_date"] = "The end date cannot be in the future."
+            elif self.start_date and self.end_date < self.start_date:
+                errors["end_date"] = "A plan cannot end before it started."
+        if self.referral_id and self.start_date and "start_date" not in errors:
+            referral = self.referral
+            if referral.child_id != self.child_id:
+                errors["referral"] = "The referral belongs to a different child."
+            elif self.start_date < referral.referral_date:
+                errors["start_date"] = (
+                    "A child in need plan cannot start before the referral was received "
+                    f"({referral.referral_date:%d/%m/%Y})."
+                )
+            elif referral.closure_date and (
+                self.start_date > referral.closure_date
+                or (self.end_date or date.max) > referral.closure_date
+            ):
+                errors["end_date"] = (
+                    "The plan must end by the time the episode closed "
+                    f"({referral.closure_date:%d/%m/%Y})."
+                )
+            elif referral.decision in (ThresholdDecision.NFA, ThresholdDecision.EARLY_HELP):
+                errors["referral"] = (
+                    "This referral was decided as no further action: it has no child in need plan."
+                )
+        if self.child_id and self.start_date and not errors:
+            errors.update(self._overlaps())
+        if errors:
+            raise ValidationError(errors)
+
+    def _overlaps(self) -> dict[str, str]:
+        from conferences.models import ChildProtectionPlan
+
+        mine = (self.start_date, self.end_date)
+        for other in CINPlan.objects.filter(child_id=self.child_id).exclude(pk=self.pk):
+            # Census rule 4014: another child in need plan may not start on the day one ends.
+            other_end = other.end_date or date.max
+            if self.start_date <= other_end and other.start_date <= (self.end_date or date.max):
+                return {
+                    "start_date": "This would overlap the child in need plan from "
+                    f"{other.start_date:%d/%m/%Y}: a child has one child in need plan at a time."
+                }
+        for plan in ChildProtectionPlan.objects.filter(child_id=self.child_id):
+            if spans_overlap(mine, (plan.start_date, plan.end_date)):
+                return {
+                    "start_date": "The child is on a child protection plan then (from "
+                    f"{plan.start_date:%d/%m/%Y}): a child in need plan starts when the child "
+                    "protection plan ends, never at the same time."
+                }
+        return {}
 
 
 # --- Allocation -------------------------------------------------------------------------------
@@ -840,6 +1043,7 @@ for _model in (
     Professional,
     Referral,
     Assessment,
+    CINPlan,
     Allocation,
     Visit,
     CaseNote,

@@ -210,6 +210,23 @@ class Conference(VersionedModel):
                 errors["held_on"] = "Give the date the conference was held."
             elif self.held_on > timezone.localdate():
                 errors["held_on"] = "A conference cannot be held in the future."
+        if self.held_on and self.is_initial and self.held_on.weekday() >= 5:
+            # Census rule 8875.
+            errors["held_on"] = (
+                "An initial child protection conference is held on a working day, not at a "
+                "weekend. Check the date."
+            )
+        if (
+            self.held_on
+            and not self.is_initial
+            and self.plan_id
+            and self.held_on <= self.plan.start_date
+        ):
+            # Census rule 8841.
+            errors["held_on"] = (
+                "A review conference is held after the plan started "
+                f"({self.plan.start_date:%d/%m/%Y}). Check the date."
+            )
         if self.reports_shared_on and self.reports_shared_on > timezone.localdate():
             errors["reports_shared_on"] = "This date cannot be in the future."
         if self.decision in (ConferenceDecision.PLAN, ConferenceDecision.CONTINUE):
@@ -217,7 +234,11 @@ class Conference(VersionedModel):
                 errors["category"] = "Choose the category of abuse (NEG, PHY, SAB, EMO, MUL)."
         elif self.category and self.decision:
             errors["category"] = "A category is recorded only when there is a plan."
-        if self.decision == ConferenceDecision.END and not self.end_next_step:
+        if (
+            self.decision == ConferenceDecision.END
+            and not self.end_next_step
+            and self.source_system != "census"
+        ):
             errors["end_next_step"] = "Say what happens next when the plan ends."
         if (
             self.decision
@@ -355,6 +376,12 @@ class ChildProtectionPlan(VersionedModel):
     initial_category = models.CharField(max_length=3, choices=AbuseCategory.choices)
     latest_category = models.CharField(max_length=3, choices=AbuseCategory.choices)
     end_next_step = models.CharField(max_length=16, choices=PlanEndNextStep.choices, blank=True)
+    number_of_previous_plans = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Plans the child had before this one, anywhere, as a census return gave it. "
+        "Empty: count this system's earlier plans.",
+    )
     source_system = models.CharField(max_length=10, default="entered")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -384,25 +411,47 @@ class ChildProtectionPlan(VersionedModel):
     def is_open(self) -> bool:
         return self.end_date is None
 
+    @property
+    def is_imported(self) -> bool:
+        return self.source_system == "census"
+
     def clean(self) -> None:
+        from cases.models import CINPlan, spans_overlap
+
         errors: dict[str, str] = {}
         if self.start_date and self.start_date > timezone.localdate():
             errors["start_date"] = "A plan cannot start in the future."
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = "A plan cannot end before it started."
-        if self.end_date and not self.end_next_step:
+        elif self.end_date and self.end_date == self.start_date:
+            # Census rule 8840.
+            errors["end_date"] = "A plan cannot start and end on the same day."
+        if self.end_date and not self.end_next_step and not self.is_imported:
             errors["end_next_step"] = "Say what happens next when the plan ends."
-        if self.child_id and self.start_date:
+        if self.child_id and self.start_date and "start_date" not in errors:
             others = ChildProtectionPlan.objects.filter(child_id=self.child_id).exclude(pk=self.pk)
             end = self.end_date or date.max
-            overlapping = others.filter(start_date__lt=end).filter(
-                models.Q(end_date__isnull=True) | models.Q(end_date__gt=self.start_date)
+            # Census rule 8940: a plan may not start on the day another ended either.
+            overlapping = others.filter(start_date__lte=end).filter(
+                models.Q(end_date__isnull=True) | models.Q(end_date__gte=self.start_date)
             )
             if overlapping.exists():
                 errors["start_date"] = (
                     "This plan would overlap another child protection plan for this child: "
-                    "a child has one plan at a time."
+                    "a child has one plan at a time (and a new plan cannot start on the day "
+                    "the last one ended)."
                 )
+            else:
+                for cin_plan in CINPlan.objects.filter(child_id=self.child_id):
+                    if spans_overlap(
+                        (self.start_date, self.end_date), (cin_plan.start_date, cin_plan.end_date)
+                    ):
+                        errors["start_date"] = (
+                            "The child is on a child in need plan then (from "
+                            f"{cin_plan.start_date:%d/%m/%Y}): end it on the day the child "
+                            "protection plan starts."
+                        )
+                        break
         if errors:
             raise ValidationError(errors)
 

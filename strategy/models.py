@@ -108,7 +108,8 @@ class StrategyDiscussion(VersionedModel):
         help_text="For a later strategy discussion on an enquiry already under way.",
     )
     held_at = models.DateTimeField("date and time held")
-    discussion_type = models.CharField(max_length=10, choices=DiscussionType.choices)
+    # Blank only on records imported from a census return, which does not say.
+    discussion_type = models.CharField(max_length=10, choices=DiscussionType.choices, blank=True)
     reason = models.TextField("reason for the strategy discussion")
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     missing_agency_reason = models.TextField(
@@ -146,6 +147,7 @@ class StrategyDiscussion(VersionedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    source_system = models.CharField(max_length=10, default="entered")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StrategyDiscussionQuerySet.as_manager()
@@ -180,7 +182,10 @@ class StrategyDiscussion(VersionedModel):
                 "The strategy discussion cannot be before the referral was received "
                 f"({self.referral.referral_date:%d/%m/%Y})."
             )
-        if self.s47_decision in (S47Decision.START, S47Decision.CONTINUE):
+        imported = self.source_system == "census"
+        if not self.discussion_type and not imported:
+            errors["discussion_type"] = "Say how the strategy discussion was held."
+        if self.s47_decision in (S47Decision.START, S47Decision.CONTINUE) and not imported:
             if not self.enquiry_type:
                 errors["enquiry_type"] = (
                     "Say whether the enquiry is joint with police or single-agency."
@@ -414,7 +419,13 @@ class Section47(VersionedModel):
 
     @property
     def awaiting_manager_agreement(self) -> bool:
-        return self.outcome == S47Outcome.ICPC_NOT_REQUIRED and self.manager_agreed_by_id is None
+        # A census return records the decision, not who agreed it: imported enquiries are not
+        # waiting for anyone here.
+        return (
+            self.outcome == S47Outcome.ICPC_NOT_REQUIRED
+            and self.manager_agreed_by_id is None
+            and self.source_system != "census"
+        )
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

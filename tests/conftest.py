@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import Role, Team, User
 from cases.models import Child
-from tests.accounts.factories import PASSWORD, TeamFactory, make_user
+from tests.accounts.factories import TeamFactory, make_user
 from tests.cases.factories import ChildFactory
 
 
@@ -91,10 +91,25 @@ def world(db) -> World:
 
 @pytest.fixture
 def login(client):
+    """A client signed in as `user` with both factors, as after the password and the TOTP code.
+
+    `client.login()` cannot pass django-axes a request, so the password step is force_login;
+    the second step stores a confirmed TOTP device in the session exactly as django_otp.login
+    does. Tests of the sign-in steps themselves are in tests/accounts/.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     def _login(user: User | None):
         client.logout()
         if user is not None:
-            assert client.login(username=user.username, password=PASSWORD)
+            client.force_login(user)
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, name="Test authenticator", defaults={"confirmed": True}
+            )
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     return _login

@@ -5,9 +5,11 @@ variables (see `.env.example`). The defaults run the demo on SQLite with eager C
 production refuses to start on insecure defaults.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,26 +44,40 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "auditlog",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "accounts",
+    "audit",
     "cases",
     "strategy",
     "conferences",
     "monitoring",
     "dashboards",
+    "reporting",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sets request.user.is_verified() from the session's second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Every view requires login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ... and, outside demo mode, a verified second factor (accounts/middleware.py).
+    "accounts.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # django-auditlog's actor and remote address, with the address read as the lockout reads it.
+    "audit.middleware.AuditlogMiddleware",
+    # Last, as django-axes asks: turns a lockout during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wirral_cp.urls"
@@ -109,6 +125,28 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is inactivity, not time since login
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# django-axes checks for a lockout before any other backend sees the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: a username from one address, after AXES_FAILURE_LIMIT wrong passwords in a row, for
+# AXES_COOLOFF_MINUTES (a new failure during the lockout restarts it). Administrators can lift
+# it early by deleting the user's access attempts in the admin site (or `axes_reset_username`).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "audit.client_ip.client_ip"
+# Reverse proxies in front of the application (each appends to X-Forwarded-For); 0 = none, so
+# the header is ignored. Used for the lockout and the audit log's remote address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Second factor (django-otp, TOTP), required outside DEMO_MODE by accounts.middleware.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Children's Services CP")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -155,6 +193,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Audit ----------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# The log table is append-only in the database (audit/migrations/0001_logentry_append_only.py).
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -162,6 +201,23 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content security policy (django-csp 4): no inline script or style anywhere, nothing from
+# another origin (Bootstrap is served from static/), no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 if not DEBUG and not DEMO_MODE:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("conferences.urls")),
     path("", include("monitoring.urls")),
     path("", include("dashboards.urls")),
+    path("", include("reporting.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,8 @@ def test_login_page_renders_with_csrf_token(client, db):
     assert b'for="id_username"' in response.content
 
 
-def test_login_and_logout(client, world):
+def test_login_and_logout_in_demo_mode(client, world, settings):
+    settings.DEMO_MODE = True  # no second factor: see test_otp.py for the full sign-in
     response = client.post(
         reverse("accounts:login"),
         {"username": world.social_worker.username, "password": PASSWORD},
@@ -27,6 +28,12 @@ def test_login_and_logout(client, world):
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_login_fixture_gives_a_session_verified_with_both_factors(world, login):
+    response = login(world.social_worker).get(reverse("home"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_verified()
 
 
 def test_wrong_password_shows_a_message(client, world):

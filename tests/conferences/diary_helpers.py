@@ -39,7 +39,10 @@ def today() -> datetime.date:
 
 
 def days_ago(n: int) -> datetime.date:
-    return today() - datetime.timedelta(days=n)
+    """The nth working day before today: conferences are not held at weekends (census 8875)."""
+    from wirral_cp.working_days import add_working_days
+
+    return add_working_days(today(), -n)
 
 
 def expected(persona: str, allowed, ok: int = 200) -> int:

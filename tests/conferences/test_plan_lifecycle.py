@@ -137,7 +137,11 @@ def test_plans_may_not_overlap_but_may_follow_each_other(db):
     )
     with pytest.raises(ValidationError, match="overlap"):
         earlier.full_clean()
-    following = PlanFactory.build(child=plan.child, start_date=datetime.date(2026, 8, 1))
+    # Census rule 8940: a new plan starts after the day the last one ended, not on it.
+    same_day = PlanFactory.build(child=plan.child, start_date=datetime.date(2026, 8, 1))
+    with pytest.raises(ValidationError):
+        same_day.full_clean()
+    following = PlanFactory.build(child=plan.child, start_date=datetime.date(2026, 8, 2))
     following.full_clean()
 
 

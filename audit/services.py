@@ -1,0 +1,48 @@
+"""Writes to the audit log that django-auditlog does not make by itself."""
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from .client_ip import client_ip
+
+
+def _child_of(obj: models.Model) -> models.Model | None:
+    from cases.models import Child
+
+    if isinstance(obj, Child):
+        return obj
+    return getattr(obj, "child", None) if hasattr(obj, "child_id") else None
+
+
+def record_access(*, request: HttpRequest, obj: models.Model, what: str) -> LogEntry:
+    """Record that the signed-in user was shown `obj` ("child record", "chronology", "export"...).
+
+    The entry says who, when, from which address and what they saw. When `obj` belongs to a child
+    (a case note, a visit...) the entry is filed against the child, with the record named in
+    `additional_data`, so the child's "who has looked at this record" page finds every look at
+    any part of the record with one indexed query.
+
+    Not atomic on purpose: it is one INSERT, and a view that shows a record must log the look
+    even when it goes on to fail.
+    """
+    child = _child_of(obj)
+    target = child if child is not None else obj
+    details: dict = {"what": what}
+    if target is not obj:
+        details["record"] = obj._meta.label_lower
+        details["record_pk"] = str(obj.pk)
+    user = request.user if request.user.is_authenticated else None
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(target),
+        object_pk=str(target.pk),
+        object_id=target.pk if isinstance(target.pk, int) else None,
+        object_repr=str(target)[:1000],
+        action=LogEntry.Action.ACCESS,
+        actor=user,
+        actor_email=getattr(user, "email", None) or None,
+        remote_addr=client_ip(request),
+        additional_data=details,
+        changes_text="",
+    )

@@ -1,0 +1,33 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cases.models import Child
+from cases.selectors import get_child_for_manager, get_child_for_user
+
+from .selectors import access_log_for_child
+from .services import record_access
+
+PAGE_SIZE = 50
+
+
+def _child_for_access_log(request: HttpRequest, pk: int) -> Child:
+    """Senior managers see any child's access log; team managers their teams'; others get 404."""
+    if request.user.is_senior_manager:
+        return get_child_for_user(request.user, pk)
+    return get_child_for_manager(request.user, pk)
+
+
+@require_GET
+def child_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has looked at this child's record: who, when, what and from where, newest first."""
+    child = _child_for_access_log(request, pk)
+    # Reading who looked is itself a look at the record, listed like any other.
+    record_access(request=request, obj=child, what="access log")
+    page = Paginator(access_log_for_child(child), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/child_access_log.html",
+        {"child": child, "page": page, "active_tab": "access-log"},
+    )

@@ -1,0 +1,519 @@
+"""Ofsted's Annex A lists (inspection of local authority children's services), as a workbook.
+
+One sheet per list this system holds data for, with Ofsted's column headings and Ofsted's coded
+answers ("a) Yes", "b) Female", "e) 2A: Schools" ...):
+
+- List 3 referrals received, List 4 assessments, List 5 section 47 enquiries and initial
+  conferences, in the six months before the as-of date;
+- List 6 children in need and List 7 children on a child protection plan, at any time in those
+  six months (so including those whose episode or plan ended in them);
+- counts "in the last 12 months" count the twelve months before the as-of date.
+
+Lists 1 (contacts), 2 (early help) and 8 (children looked after) are not produced: this system
+does not hold those records. List 7's emergency protection order / police protection column is
+left empty for the same reason.
+"""
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from cases.codes.closure_reason import ClosureReason
+from cases.codes.primary_need import PrimaryNeed
+from cases.models import Assessment, Child, CINPlan, Referral, Visit, VisitType
+from conferences.models import (
+    INITIAL_TYPES,
+    ChildProtectionPlan,
+    Conference,
+    ConferenceDecision,
+    ConferenceStatus,
+    ConferenceType,
+)
+from strategy.models import S47Outcome, Section47
+
+from .census import NFA_DECISIONS
+
+CHILD_COLUMNS = [
+    "Child Unique ID",
+    "Gender",
+    "Ethnicity",
+    "Date of Birth",
+    "Age of Child (Years)",
+]
+DISABILITY = "Does the Child have a Disability"
+ALLOCATION = ["Allocated Team", "Allocated Worker"]
+
+GENDER = {"M": "a) Male", "F": "b) Female", "U": "c) Not stated/recorded"}
+ETHNICITY_ORDER = [
+    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
+    "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+]  # fmt: skip
+ETHNICITY = {code: f"{chr(ord('a') + i)}) {code}" for i, code in enumerate(ETHNICITY_ORDER)}
+SOURCE = {
+    "1A": "a) 1A: Individual",
+    "1B": "b) 1B: Individual",
+    "1C": "c) 1C: Individual",
+    "1D": "d) 1D: Individual",
+    "2A": "e) 2A: Schools",
+    "2B": "f) 2B: Education services",
+    "3A": "g) 3A: Health services",
+    "3B": "h) 3B: Health services",
+    "3C": "i) 3C: Health services",
+    "3D": "j) 3D: Health services",
+    "3E": "k) 3E: Health services",
+    "3F": "l) 3F: Health services",
+    "4": "m) 4: Housing",
+    "5A": "n) 5A: LA services",
+    "5B": "o) 5B: LA services",
+    "5C": "p) 5C: LA services",
+    "5D": "p1) 5D: LA services",
+    "6": "q) 6: Police",
+    "7": "r) 7: Other legal agency",
+    "8": "s) 8: Other",
+    "9": "t) 9: Anonymous",
+    "10": "u) 10: Unknown",
+}
+CATEGORY = {
+    "NEG": "a) Neglect",
+    "PHY": "b) Physical abuse",
+    "SAB": "c) Sexual abuse",
+    "EMO": "d) Emotional abuse",
+    "MUL": "e) Multiple/not recommended",
+}
+YES, NO, UNKNOWN = "a) Yes", "b) No", "c) Unknown"
+SUPPORT_OUTCOMES = {"cin_plan", "strategy", "looked_after"}
+NO_SUPPORT_OUTCOMES = {"nfa", "early_help"}
+
+
+def _coded(label: str) -> str:
+    """ "N1 Abuse or neglect" as Ofsted writes it: "N1 - Abuse or neglect"."""
+    code, _, text = label.partition(" ")
+    return f"{code} - {text}"
+
+
+NEED = {value: _coded(label) for value, label in PrimaryNeed.choices}
+CLOSURE = {value: _coded(label) for value, label in ClosureReason.choices}
+
+
+@dataclass
+class AnnexList:
+    number: int
+    title: str
+    columns: list[str]
+    rows: list[list]
+
+    @property
+    def sheet_name(self) -> str:
+        return f"List {self.number}"
+
+
+@dataclass(frozen=True)
+class Window:
+    as_of: date
+
+    @property
+    def six_months(self) -> date:
+        """First day of the six months before the as-of date."""
+        return self.as_of - relativedelta(months=6) + timedelta(days=1)
+
+    @property
+    def twelve_months(self) -> date:
+        return self.as_of - relativedelta(months=12) + timedelta(days=1)
+
+    def day_start(self, d: date) -> datetime:
+        return timezone.make_aware(datetime.combine(d, time.min))
+
+    @property
+    def after_as_of(self) -> datetime:
+        return self.day_start(self.as_of + timedelta(days=1))
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else YES if value else NO
+
+
+def _disability(child: Child) -> str:
+    codes = child.disabilities or []
+    if not codes:
+        return UNKNOWN
+    return NO if codes == ["NONE"] else YES
+
+
+def _child_cells(child: Child, as_of: date) -> list:
+    return [
+        child.la_child_id,
+        GENDER.get(child.sex, GENDER["U"]),
+        ETHNICITY.get(child.ethnicity, ETHNICITY["NOBT"]),
+        child.date_of_birth,
+        child.age_on(as_of),
+    ]
+
+
+def _allocation(child: Child) -> list:
+    return [
+        str(child.allocated_team) if child.allocated_team_id else "",
+        str(child.allocated_worker) if child.allocated_worker_id else "",
+    ]
+
+
+def annex_a_build(*, as_of: date, children: QuerySet[Child] | None = None) -> list[AnnexList]:
+    """Lists 3 to 7 for the six months before `as_of`, for `children` (default: everyone)."""
+    scope = children if children is not None else Child.objects.all()
+    w = Window(as_of)
+    return [
+        _list_3(scope, w),
+        _list_4(scope, w),
+        _list_5(scope, w),
+        _list_6(scope, w),
+        _list_7(scope, w),
+    ]
+
+
+def _children_related(qs):
+    return qs.select_related("child__allocated_team", "child__allocated_worker")
+
+
+def _list_3(scope, w: Window) -> AnnexList:
+    referrals = list(
+        _children_related(
+            Referral.objects.filter(
+                child__in=scope,
+                received_at__gte=w.day_start(w.six_months),
+                received_at__lt=w.after_as_of,
+            )
+        ).order_by("received_at", "pk")
+    )
+    in_year = defaultdict(int)
+    for child_id in Referral.objects.filter(
+        child__in=scope,
+        received_at__gte=w.day_start(w.twelve_months),
+        received_at__lt=w.after_as_of,
+    ).values_list("child_id", flat=True):
+        in_year[child_id] += 1
+    rows = [
+        [
+            *_child_cells(r.child, w.as_of),
+            r.referral_date,
+            SOURCE.get(r.source, ""),
+            _yes_no(r.decision in NFA_DECISIONS),
+            in_year[r.child_id],
+            *_allocation(r.child),
+        ]
+        for r in referrals
+    ]
+    columns = [
+        *CHILD_COLUMNS,
+        "Date of referral",
+        "Referral Source",
+        "Referral NFA?",
+        "Number of Referrals in Last 12 Months",
+        *ALLOCATION,
+    ]
+    return AnnexList(3, "Referrals", columns, rows)
+
+
+def _seen_visits(scope, w: Window) -> dict[int, list[date]]:
+    seen = defaultdict(list)
+    for child_id, day in (
+        Visit.objects.filter(child__in=scope, child_seen=True, visit_date__lte=w.as_of)
+        .order_by("visit_date")
+        .values_list("child_id", "visit_date")
+    ):
+        seen[child_id].append(day)
+    return seen
+
+
+def _list_4(scope, w: Window) -> AnnexList:
+    assessments = list(
+        _children_related(
+            Assessment.objects.filter(child__in=scope, start_date__lte=w.as_of).filter(
+                Q(authorised_date__isnull=True) | Q(authorised_date__gte=w.six_months)
+            )
+        ).order_by("start_date", "pk")
+    )
+    seen = _seen_visits(scope, w)
+    rows = []
+    for a in assessments:
+        authorised = a.authorised_date
+        if authorised and authorised > w.as_of:
+            authorised = None
+        until = authorised or w.as_of
+        child_seen = any(a.start_date <= d <= until for d in seen.get(a.child_id, []))
+        if a.outcome in SUPPORT_OUTCOMES:
+            support = YES
+        elif a.outcome in NO_SUPPORT_OUTCOMES:
+            support = NO
+        else:
+            support = UNKNOWN if authorised else ""
+        rows.append(
+            [
+                *_child_cells(a.child, w.as_of),
+                _disability(a.child),
+                a.start_date,
+                _yes_no(child_seen),
+                authorised,
+                support,
+                *_allocation(a.child),
+            ]
+        )
+    columns = [
+        *CHILD_COLUMNS,
+        DISABILITY,
+        "Continuous Assessment Start Date",
+        "Child Seen During Continuous Assessment",
+        "Continuous Assessment Date of Authorisation",
+        "Was the child assessed as requiring LA children's social care support?",
+        *ALLOCATION,
+    ]
+    return AnnexList(4, "Assessments", columns, rows)
+
+
+def _held_icpcs(scope, w: Window):
+    return Conference.objects.filter(
+        child__in=scope,
+        conference_type__in=INITIAL_TYPES,
+        status=ConferenceStatus.HELD,
+        held_on__lte=w.as_of,
+    )
+
+
+def _list_5(scope, w: Window) -> AnnexList:
+    icpc_by_enquiry = {}
+    icpcs_in_year = defaultdict(int)
+    for s47_id, child_id, held, decision in (
+        _held_icpcs(scope, w)
+        .order_by("held_on")
+        .values_list("section47_id", "child_id", "held_on", "decision")
+    ):
+        if s47_id and s47_id not in icpc_by_enquiry:
+            icpc_by_enquiry[s47_id] = (held, decision)
+        if held >= w.twelve_months:
+            icpcs_in_year[child_id] += 1
+    in_window = [pk for pk, (held, _) in icpc_by_enquiry.items() if w.six_months <= held <= w.as_of]
+    enquiries = list(
+        _children_related(
+            Section47.objects.filter(child__in=scope, start_date__lte=w.as_of).filter(
+                Q(start_date__gte=w.six_months) | Q(pk__in=in_window)
+            )
+        ).order_by("start_date", "pk")
+    )
+    s47s_in_year = defaultdict(int)
+    for child_id in Section47.objects.filter(
+        child__in=scope, start_date__gte=w.twelve_months, start_date__lte=w.as_of
+    ).values_list("child_id", flat=True):
+        s47s_in_year[child_id] += 1
+    rows = []
+    for s in enquiries:
+        held, decision = icpc_by_enquiry.get(s.pk, (None, ""))
+        ended = s.completion_date and s.completion_date <= w.as_of
+        if held:
+            unnecessary = NO
+        elif ended and s.outcome in (S47Outcome.ICPC_NOT_REQUIRED, S47Outcome.NOT_SUBSTANTIATED):
+            unnecessary = YES
+        else:
+            unnecessary = ""
+        rows.append(
+            [
+                *_child_cells(s.child, w.as_of),
+                _disability(s.child),
+                s.start_date,
+                unnecessary,
+                held,
+                _yes_no(decision == ConferenceDecision.PLAN) if held else "",
+                s47s_in_year[s.child_id],
+                icpcs_in_year[s.child_id],
+                *_allocation(s.child),
+            ]
+        )
+    columns = [
+        *CHILD_COLUMNS,
+        DISABILITY,
+        "Strategy discussion initiating Section 47 Enquiry Start Date",
+        "Was an Initial Child Protection Conference deemed unnecessary?",
+        "Date of Initial Child Protection Conference",
+        "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+        "Number of Section 47 Enquiries in the last 12 months",
+        "Number of ICPCs in the last 12 months",
+        *ALLOCATION,
+    ]
+    return AnnexList(5, "Section 47 enquiries and ICPCs", columns, rows)
+
+
+def _open_on(start: date, end: date | None, day: date) -> bool:
+    return start <= day and (end is None or end > day)
+
+
+def _list_6(scope, w: Window) -> AnnexList:
+    episodes = list(
+        _children_related(
+            Referral.objects.filter(child__in=scope, received_at__lt=w.after_as_of).filter(
+                Q(closure_date__isnull=True) | Q(closure_date__gte=w.six_months)
+            )
+        ).order_by("received_at", "pk")
+    )
+    child_ids = {e.child_id for e in episodes}
+    plans = defaultdict(list)
+    for child_id, start, end in ChildProtectionPlan.objects.filter(
+        child_id__in=child_ids
+    ).values_list("child_id", "start_date", "end_date"):
+        plans[child_id].append((start, end))
+    cin_plans = defaultdict(list)
+    for referral_id, start, end in CINPlan.objects.filter(child_id__in=child_ids).values_list(
+        "referral_id", "start_date", "end_date"
+    ):
+        cin_plans[referral_id].append((start, end))
+    open_assessments = set(
+        Assessment.objects.filter(child_id__in=child_ids, start_date__lte=w.as_of)
+        .filter(Q(authorised_date__isnull=True) | Q(authorised_date__gt=w.as_of))
+        .values_list("referral_id", flat=True)
+    )
+    seen = _seen_visits(scope.filter(pk__in=child_ids), w)
+    rows = []
+    for e in episodes:
+        closed = e.closure_date if e.closure_date and e.closure_date <= w.as_of else None
+        if closed:
+            status = "e) Closed episode"
+        elif any(_open_on(s, end, w.as_of) for s, end in plans[e.child_id]):
+            status = "b) Child Protection plan"
+        elif any(_open_on(s, end, w.as_of) for s, end in cin_plans[e.pk]):
+            status = "c) Child in need plan"
+        elif e.pk in open_assessments:
+            status = "d) Open assessment"
+        else:
+            status = "c) Child in need plan"
+        last_seen = seen.get(e.child_id, [])
+        rows.append(
+            [
+                *_child_cells(e.child, w.as_of),
+                _disability(e.child),
+                e.referral_date,
+                NEED.get(e.primary_need, ""),
+                last_seen[-1] if last_seen else None,
+                closed,
+                CLOSURE.get(e.closure_reason, "") if closed else "",
+                status,
+                *_allocation(e.child),
+            ]
+        )
+    columns = [
+        *CHILD_COLUMNS,
+        DISABILITY,
+        "CIN Start Date",
+        "Primary Need Code",
+        "Date Child Was Last Seen",
+        "CIN Closure Date",
+        "Reason for Closure",
+        "Case Status",
+        *ALLOCATION,
+    ]
+    return AnnexList(6, "Children in need", columns, rows)
+
+
+def _list_7(scope, w: Window) -> AnnexList:
+    plans = list(
+        ChildProtectionPlan.objects.filter(child__in=scope, start_date__lte=w.as_of)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=w.six_months))
+        .select_related("child__allocated_team", "child__allocated_worker")
+        .order_by("start_date", "pk")
+    )
+    child_ids = {p.child_id for p in plans}
+    earlier = defaultdict(list)
+    for child_id, start in ChildProtectionPlan.objects.filter(child_id__in=child_ids).values_list(
+        "child_id", "start_date"
+    ):
+        earlier[child_id].append(start)
+    statutory = {}
+    for child_id, day, alone in (
+        Visit.objects.filter(
+            child_id__in=child_ids, visit_type=VisitType.STATUTORY_CP, visit_date__lte=w.as_of
+        )
+        .order_by("visit_date", "pk")
+        .values_list("child_id", "visit_date", "seen_alone")
+    ):
+        statutory[child_id] = (day, alone)
+    reviews = {}
+    for plan_id, held in (
+        Conference.objects.filter(
+            plan_id__in=[p.pk for p in plans],
+            conference_type=ConferenceType.REVIEW,
+            status=ConferenceStatus.HELD,
+            held_on__lte=w.as_of,
+        )
+        .order_by("held_on")
+        .values_list("plan_id", "held_on")
+    ):
+        reviews[plan_id] = held
+    rows = []
+    for p in plans:
+        visit = statutory.get(p.child_id)
+        previous = p.number_of_previous_plans
+        if previous is None:
+            previous = sum(1 for s in earlier[p.child_id] if s < p.start_date)
+        rows.append(
+            [
+                *_child_cells(p.child, w.as_of),
+                _disability(p.child),
+                p.start_date,
+                CATEGORY.get(p.initial_category, ""),
+                CATEGORY.get(p.latest_category, ""),
+                visit[0] if visit else None,
+                _yes_no(visit[1]) if visit else "",
+                reviews.get(p.pk),
+                p.end_date if p.end_date and p.end_date <= w.as_of else None,
+                "",  # emergency protection orders and police protection are not recorded here
+                previous,
+                *_allocation(p.child),
+            ]
+        )
+    columns = [
+        *CHILD_COLUMNS,
+        DISABILITY,
+        "Child Protection Plan Start Date",
+        "Initial Category of Abuse",
+        "Latest Category of Abuse",
+        "Date of the Last Statutory Visit",
+        "Was the Child Seen Alone?",
+        "Date of latest review conference",
+        "Child Protection Plan End Date",
+        "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six "
+        "Months (Y/N)",
+        "Number of Previous Child Protection Plans",
+        *ALLOCATION,
+    ]
+    return AnnexList(7, "Child protection plans", columns, rows)
+
+
+def annex_a_workbook(lists: list[AnnexList]) -> bytes:
+    """The lists as an .xlsx workbook, one sheet per list, headings in the first row."""
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for annex in lists:
+        sheet = book.create_sheet(annex.sheet_name)
+        sheet.append(annex.columns)
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in annex.rows:
+            sheet.append(row)
+        for column_cells in sheet.iter_cols(min_row=2):
+            for cell in column_cells:
+                if isinstance(cell.value, date):
+                    cell.number_format = "DD/MM/YYYY"
+        for index, heading in enumerate(annex.columns, start=1):
+            letter = sheet.cell(row=1, column=index).column_letter
+            sheet.column_dimensions[letter].width = min(max(12, len(heading) + 2), 45)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def annex_a_export(*, as_of: date, children: QuerySet[Child] | None = None) -> bytes:
+    return annex_a_workbook(annex_a_build(as_of=as_of, children=children))

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reporting.services import census_prepare
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the CIN census XML for the year ending 31 March YEAR, after running the DfE "
+        "validation rules on it. Errors stop the file being written (unless --force)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="e.g. 2026 for 2025-26")
+        parser.add_argument("--out", required=True, help="The XML file to write.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Write the file even if validation found errors or could not run.",
+        )
+
+    def handle(self, *args, **options):
+        package = census_prepare(year=options["year"])
+        census, validation = package.census, package.validation
+        self.stdout.write(f"CIN census {census.year} (rules {validation.ruleset})")
+        for name, value in census.counts().items():
+            self.stdout.write(f"  {name.replace('_', ' ')}: {value}")
+        if validation.problem:
+            self.stderr.write(validation.problem)
+        for issue in validation.issues:
+            who = f"child {issue.la_child_id}" if issue.la_child_id else "whole return"
+            self.stdout.write(f"  {issue.type.upper():<5} {issue.rule:<6} {who}: {issue.message}")
+        if validation.crashed_rules:
+            self.stderr.write(f"Rules that could not run: {', '.join(validation.crashed_rules)}")
+        if not package.releasable and not options["force"]:
+            raise CommandError(
+                f"Not written: {len(validation.errors)} errors"
+                if validation.errors
+                else "Not written: the file could not be validated (use --force to write it)."
+            )
+        Path(options["out"]).write_bytes(package.xml)
+        self.stdout.write(
+            f"Wrote {options['out']}: {len(validation.errors)} errors, "
+            f"{len(validation.queries)} queries."
+        )

@@ -1,0 +1,107 @@
+"""Statutory returns pages: for senior managers (performance) only; anyone else gets a 404."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cases.selectors import children_for_user
+
+from .annex_a import annex_a_build, annex_a_workbook
+from .census import CensusYear
+from .services import census_prepare
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_returns_access(request: HttpRequest) -> None:
+    if not request.user.is_senior_manager:
+        raise Http404("No such page")
+
+
+def _latest_census_year(today: date) -> int:
+    """The most recent census year that has ended."""
+    return today.year if today >= date(today.year, 3, 31) else today.year - 1
+
+
+def _year(request: HttpRequest) -> int:
+    latest = _latest_census_year(timezone.localdate())
+    try:
+        year = int(request.GET.get("year", latest))
+    except ValueError:
+        return latest
+    return year if 2010 <= year <= latest + 1 else latest
+
+
+def _as_of(request: HttpRequest) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@require_GET
+def census_page(request: HttpRequest) -> HttpResponse:
+    """The census for a year: the counts to check, and every validation error or query with a
+    link to the child's record to put it right."""
+    _require_returns_access(request)
+    year = _year(request)
+    package = None
+    if "year" in request.GET:
+        package = census_prepare(year=year, children=children_for_user(request.user))
+    latest = _latest_census_year(timezone.localdate())
+    return render(
+        request,
+        "reporting/census.html",
+        {
+            "year": year,
+            "years": list(range(latest + 1, latest - 5, -1)),
+            "period": CensusYear(year),
+            "package": package,
+            "counts": [
+                (name.replace("_", " ").capitalize(), value)
+                for name, value in (package.census.counts().items() if package else [])
+            ],
+        },
+    )
+
+
+@require_GET
+def census_download(request: HttpRequest) -> HttpResponse:
+    """The XML file, released only when the DfE rules found no error."""
+    _require_returns_access(request)
+    year = _year(request)
+    package = census_prepare(year=year, children=children_for_user(request.user))
+    if not package.releasable:
+        messages.error(
+            request,
+            "The census file has not been released: put right the errors listed below first."
+            if package.validation.errors
+            else package.validation.problem,
+        )
+        return redirect(f"{reverse('reporting:census')}?year={year}")
+    response = HttpResponse(package.xml, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="cin_census_{year}.xml"'
+    return response
+
+
+@require_GET
+def annex_a_page(request: HttpRequest) -> HttpResponse:
+    _require_returns_access(request)
+    as_of = _as_of(request)
+    lists = annex_a_build(as_of=as_of, children=children_for_user(request.user))
+    return render(request, "reporting/annex_a.html", {"as_of": as_of, "lists": lists})
+
+
+@require_GET
+def annex_a_download(request: HttpRequest) -> HttpResponse:
+    _require_returns_access(request)
+    as_of = _as_of(request)
+    lists = annex_a_build(as_of=as_of, children=children_for_user(request.user))
+    response = HttpResponse(annex_a_workbook(lists), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="annex_a_{as_of:%Y-%m-%d}.xlsx"'
+    return response

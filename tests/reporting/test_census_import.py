@@ -1,0 +1,247 @@
+"""Loading a CIN census file: round trip, idempotence, broken children, provenance."""
+
+import datetime
+
+import pytest
+from defusedxml import ElementTree as SafeET
+
+from accounts.models import User
+from cases.models import Assessment, Child, CINPlan, Referral
+from conferences.models import ChildProtectionPlan, Conference
+from monitoring.rules import RULES_BY_CODE
+from monitoring.services import timescales_scan
+from reporting.census_export import census_export
+from reporting.census_import import IMPORT_USERNAME, census_import
+from strategy.models import Section47, StrategyDiscussion
+from tests.reporting.casework import record_casework
+
+MODELS = (Child, Referral, Assessment, CINPlan, StrategyDiscussion, Section47)
+MODELS += (ChildProtectionPlan, Conference)
+
+HEADER = """<?xml version="1.0" encoding="utf-8"?>
+<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2026</Year>
+<ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails><Source><SourceLevel>L</SourceLevel>
+<LEA>344</LEA><SoftwareCode>Test</SoftwareCode><Release>1</Release><SerialNo>001</SerialNo>
+<DateTime>2026-04-20T10:00:00</DateTime></Source></Header><Children>
+"""
+FOOTER = "</Children></Message>\n"
+
+
+def child_xml(la_id, body="", *, dob="2015-06-01", sex="F", ethnicity="WBRI"):
+    return f"""<Child><ChildIdentifiers><LAchildID>{la_id}</LAchildID><UPNunknown>UN5</UPNunknown>
+<PersonBirthDate>{dob}</PersonBirthDate><Sex>{sex}</Sex></ChildIdentifiers>
+<ChildCharacteristics><Ethnicity>{ethnicity}</Ethnicity><Disabilities><Disability>NONE</Disability>
+</Disabilities></ChildCharacteristics>{body}</Child>
+"""
+
+
+EPISODE = """<CINdetails><CINreferralDate>2025-06-02</CINreferralDate>
+<ReferralSource>2A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>0</ReferralNFA>
+<Assessments><AssessmentActualStartDate>2025-06-03</AssessmentActualStartDate>
+<AssessmentAuthorisationDate>2025-07-10</AssessmentAuthorisationDate>
+<FactorsIdentifiedAtAssessment><AssessmentFactors>16A</AssessmentFactors>
+</FactorsIdentifiedAtAssessment></Assessments>
+<Section47><S47ActualStartDate>2025-06-04</S47ActualStartDate>
+<InitialCPCtarget>2025-06-25</InitialCPCtarget><DateOfInitialCPC>2025-06-20</DateOfInitialCPC>
+<ICPCnotRequired>0</ICPCnotRequired></Section47>
+<ChildProtectionPlans><CPPstartDate>2025-06-20</CPPstartDate>
+<InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse><LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse>
+<NumberOfPreviousCPP>2</NumberOfPreviousCPP><Reviews><CPPreviewDate>2025-09-18</CPPreviewDate>
+<CPPreviewDate>2026-03-12</CPPreviewDate></Reviews></ChildProtectionPlans></CINdetails>"""
+
+
+def census_file(*children: str) -> bytes:
+    return (HEADER + "".join(children) + FOOTER).encode()
+
+
+def snapshot():
+    return {m.__name__: m.objects.count() for m in MODELS}
+
+
+def structure(xml: bytes, prefix: str = "") -> dict:
+    """What the round trip must keep: children, and each episode with its dated records."""
+    result = {}
+    for child in SafeET.fromstring(xml).iter("Child"):
+        la_id = child.findtext("ChildIdentifiers/LAchildID").removeprefix(prefix)
+        ids = {e.tag: e.text for e in child.find("ChildIdentifiers") if e.tag != "LAchildID"}
+        episodes = []
+        for cin in child.findall("CINdetails"):
+            episodes.append(
+                {
+                    "fields": {e.tag: e.text for e in cin if len(e) == 0},
+                    "children": sorted(
+                        (e.tag, tuple((g.tag, g.text) for g in e.iter() if len(g) == 0))
+                        for e in cin
+                        if len(e)
+                    ),
+                }
+            )
+        result[la_id] = (ids, episodes)
+    return result
+
+
+def test_import_then_export_gives_the_same_return(world):
+    record_casework(world)
+    _, original = census_export(year=2026)
+    # The same return under new LA child IDs, so that it loads as new children.
+    renamed = original.replace(b"<LAchildID>", b"<LAchildID>RT")
+    report = census_import(data=renamed, source_name="roundtrip.xml")
+    assert report.problems == []
+    assert report.children_created == 5
+    imported = Child.objects.filter(la_child_id__startswith="RT")
+    _, again = census_export(year=2026, children=imported)
+    assert structure(again, prefix="RT") == structure(original)
+
+
+def test_importing_the_same_file_twice_changes_nothing(db):
+    data = census_file(child_xml("IDEM1", EPISODE), child_xml("IDEM2", EPISODE))
+    first = census_import(data=data)
+    assert first.children_created == 2 and first.problems == []
+    before = snapshot()
+    second = census_import(data=data)
+    assert second.children_unchanged == 2
+    assert not second.changed_anything
+    assert snapshot() == before
+
+
+def test_a_later_return_brings_imported_records_up_to_date(db):
+    census_import(data=census_file(child_xml("LATER1", EPISODE)))
+    closed = EPISODE.replace(
+        "<ReferralNFA>",
+        "<CINclosureDate>2026-03-20</CINclosureDate><ReasonForClosure>RC7</ReasonForClosure>"
+        "<ReferralNFA>",
+    ).replace(
+        "<LatestCategoryOfAbuse>", "<CPPendDate>2026-03-12</CPPendDate><LatestCategoryOfAbuse>"
+    )
+    report = census_import(data=census_file(child_xml("LATER1", closed)))
+    assert report.problems == []
+    assert report.children_updated == 1
+    referral = Referral.objects.get(child__la_child_id="LATER1")
+    assert referral.closure_date == datetime.date(2026, 3, 20)
+    plan = ChildProtectionPlan.objects.get(child__la_child_id="LATER1")
+    assert plan.end_date == datetime.date(2026, 3, 12)
+    assert Referral.objects.count() == 1  # matched, not duplicated
+
+
+def test_imported_records_are_marked_and_shaped_like_entered_ones(db):
+    report = census_import(data=census_file(child_xml("SHAPE1", EPISODE)))
+    assert report.problems == []
+    child = Child.objects.get(la_child_id="SHAPE1")
+    assert child.source == "census"
+    referral = child.referrals.get()
+    assert referral.source_system == "census" and referral.decision == "strategy"
+    assert child.assessments.get().source_system == "census"
+    enquiry = child.section47s.get()
+    assert enquiry.source_system == "census"
+    assert enquiry.outcome == "icpc" and enquiry.completion_date == datetime.date(2025, 6, 20)
+    discussion = enquiry.strategy_discussion
+    assert discussion.held_date == enquiry.start_date == datetime.date(2025, 6, 4)
+    assert discussion.source_system == "census"
+    chair = User.objects.get(username=IMPORT_USERNAME)
+    assert discussion.chair == chair and not chair.is_active and not chair.roles
+    plan = child.protection_plans.get()
+    assert (plan.initial_category, plan.latest_category) == ("NEG", "EMO")
+    assert plan.number_of_previous_plans == 2 and plan.source_system == "census"
+    icpc = Conference.objects.get(section47=enquiry)
+    assert icpc.status == "held" and icpc.plan == plan and icpc.decision == "plan"
+    reviews = plan.conferences.filter(conference_type="review").order_by("held_on")
+    assert [r.held_on for r in reviews] == [datetime.date(2025, 9, 18), datetime.date(2026, 3, 12)]
+    assert reviews[0].target_date == datetime.date(2025, 9, 20)  # three months after the ICPC
+    for model in MODELS:
+        for row in model.objects.all():
+            row.full_clean()
+
+
+def test_dashboard_measures_count_imported_data_as_entered_data(world):
+    """The timescale scan (which feeds the dashboards) finds the same late first review on a
+    child whose plan was imported as on one whose plan was entered."""
+    census_import(
+        data=census_file(
+            child_xml(
+                "MEASURE1",
+                EPISODE.replace(
+                    "<Reviews><CPPreviewDate>2025-09-18</CPPreviewDate>\n<CPPreviewDate>2026-03-12"
+                    "</CPPreviewDate></Reviews>",
+                    "",
+                ),
+            )
+        )
+    )
+    imported = ChildProtectionPlan.objects.get(child__la_child_id="MEASURE1")
+    result = timescales_scan(as_of=datetime.date(2026, 11, 20))
+    late_reviews = {c.finding.subject_key for c in result.found if c.finding.rule == "FIRST_REVIEW"}
+    assert f"plan:{imported.pk}" in late_reviews
+    assert "FIRST_REVIEW" in RULES_BY_CODE
+
+
+def test_broken_children_are_reported_and_the_good_ones_load(db):
+    bad_date = child_xml("BADDATE1", EPISODE.replace("2025-06-03", "2025-13-45"))
+    bad_code = child_xml("BADCODE1", EPISODE.replace("<ReferralSource>2A", "<ReferralSource>ZZ"))
+    malformed = child_xml("BROKEN1", EPISODE).replace("</Sex>", "</Sexx>")
+    second_open_episode = (
+        "<CINdetails><CINreferralDate>2025-08-01</CINreferralDate><ReferralSource>6"
+        "</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>0</ReferralNFA>"
+        "</CINdetails>"
+    )
+    overlap = child_xml("OVERLAP1", EPISODE + second_open_episode)
+    weekend_icpc = child_xml("WEEKEND1", EPISODE.replace("2025-06-20", "2025-06-21"))
+    data = census_file(
+        child_xml("GOOD1", EPISODE),
+        bad_date,
+        bad_code,
+        malformed,
+        overlap,
+        weekend_icpc,
+        child_xml("GOOD2", EPISODE),
+    )
+    report = census_import(data=data, source_name="broken.xml")
+    assert report.children_in_file == 7
+    assert report.children_created == 2
+    assert set(Child.objects.values_list("la_child_id", flat=True)) == {"GOOD1", "GOOD2"}
+    assert report.children_skipped == 5
+    by_child = {}
+    for problem in report.problems:
+        by_child.setdefault(problem.la_child_id, []).append(problem)
+    assert set(by_child) == {"BADDATE1", "BADCODE1", "BROKEN1", "OVERLAP1", "WEEKEND1"}
+    assert "AssessmentActualStartDate" in by_child["BADDATE1"][0].element
+    assert "2025-13-45" in by_child["BADDATE1"][0].message
+    assert "ReferralSource" in by_child["BADCODE1"][0].element
+    assert "malformed" in by_child["BROKEN1"][0].message
+    assert any("overlap" in p.message or "open" in p.message for p in by_child["OVERLAP1"])
+    assert any("weekend" in p.message for p in by_child["WEEKEND1"]), by_child["WEEKEND1"]
+    # Nothing partial: no record of a skipped child exists.
+    assert not Referral.objects.exclude(child__la_child_id__in=["GOOD1", "GOOD2"]).exists()
+
+
+def test_a_file_that_is_not_xml_reports_and_loads_nothing(db):
+    report = census_import(data=b"this is not a census file")
+    assert report.problems and report.children_created == 0
+    assert snapshot()["Child"] == 0
+
+
+def test_xml_entities_are_refused(db):
+    data = (
+        census_file(child_xml("ENTITY1", EPISODE))
+        .replace(b"<Message>", b'<!DOCTYPE m [<!ENTITY x "boom">]><Message>')
+        .replace(b"<Ethnicity>WBRI", b"<Ethnicity>&x;")
+    )
+    report = census_import(data=data)
+    assert report.children_created == 0
+    assert report.problems[0].la_child_id == "ENTITY1"
+
+
+@pytest.mark.parametrize("command", ["import_cin_census"])
+def test_import_command_reports_without_a_traceback(db, tmp_path, command):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "census.xml"
+    path.write_bytes(
+        census_file(child_xml("CMD1", EPISODE), child_xml("CMD2", EPISODE.replace("N1", "N99")))
+    )
+    out = StringIO()
+    call_command(command, str(path), stdout=out)
+    text = out.getvalue()
+    assert "1 new" in text and "1 not loaded" in text
+    assert "NOT LOADED child CMD2" in text and "PrimaryNeedCode" in text

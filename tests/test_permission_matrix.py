@@ -1,0 +1,307 @@
+"""Every URL in the project, for every role: generated from the URL configuration.
+
+Each named URL must have a rule below saying which personas may GET it. A new view without a
+rule fails `test_every_url_has_a_rule`, so nobody can add a page without deciding who may see it.
+A record the user may not see answers 404; anonymous users are sent to sign in (302), except on
+the few public pages. POST-only actions answer 405 to a GET from anyone signed in.
+"""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conferences.models import ConferenceParticipant, CoreGroupMeeting, FeedbackInvitation
+from monitoring.models import Alert
+from tests.cases.factories import (
+    AssessmentFactory,
+    CaseNoteFactory,
+    FamilyMemberFactory,
+    ProfessionalFactory,
+    ReferralFactory,
+    ServiceReferralFactory,
+    VisitFactory,
+)
+from tests.conferences.factories import ActionFactory, ConferenceFactory, hold
+from tests.conftest import PERSONAS
+from tests.strategy.factories import Section47Factory, StrategyDiscussionFactory, london
+
+# Who may GET, by rule. Personas: see tests/conftest.py; "iro" chairs the child's conferences.
+ALL_STAFF = set(PERSONAS) - {"anonymous"}
+CHILD_READERS = {"social_worker", "same_team_worker", "team_manager", "iro", "senior_manager"}
+CHILD_WRITERS = {"social_worker", "same_team_worker", "team_manager"}
+PLAN_WRITERS = CHILD_WRITERS | {"iro"}
+CONFERENCE_READERS = CHILD_READERS | {"business_support"}
+MANAGER = {"team_manager"}
+MANAGERS_AND_SENIOR = {"team_manager", "other_manager", "senior_manager"}
+
+RULES: dict[str, set[str] | str] = {
+    # Public pages.
+    "accounts:login": "public",
+    "conferences:feedback-public": "public",
+    # Any signed-in user: their own account, home, lists scoped to what they may see.
+    "home": ALL_STAFF,
+    "accounts:password-change": ALL_STAFF,
+    "accounts:keepalive": "keepalive",
+    "accounts:otp-setup": "otp",
+    "accounts:otp-verify": "otp",
+    "accounts:logout": "logout",
+    "cases:child-list": ALL_STAFF,
+    "strategy:discussion-list": ALL_STAFF,
+    "strategy:open-enquiries": ALL_STAFF,
+    "strategy:ended-without-icpc": ALL_STAFF,
+    "monitoring:my-tasks": ALL_STAFF,
+    "cases:child-create": "child-create",
+    # The child's record.
+    "cases:child-detail": CHILD_READERS,
+    "cases:family": CHILD_READERS,
+    "cases:genogram": CHILD_READERS,
+    "cases:referrals": CHILD_READERS,
+    "cases:referral-detail": CHILD_READERS,
+    "cases:allocation": CHILD_READERS,
+    "cases:visits": CHILD_READERS,
+    "cases:notes": CHILD_READERS,
+    "cases:note-detail": CHILD_READERS,
+    "cases:chronology": CHILD_READERS,
+    "cases:chronology-print": CHILD_READERS,
+    "cases:oversight": CHILD_READERS,
+    "cases:services": CHILD_READERS,
+    "strategy:child": CHILD_READERS,
+    "strategy:discussion-detail": CHILD_READERS,
+    "strategy:section47-detail": CHILD_READERS,
+    "conferences:child-plan": CHILD_READERS,
+    "conferences:plan-detail": CHILD_READERS,
+    "conferences:plan-versions": CHILD_READERS,
+    "conferences:family-plan": CHILD_READERS,
+    "conferences:family-plan-print": CHILD_READERS,
+    "conferences:family-plan-pdf": CHILD_READERS,
+    "conferences:core-groups": CHILD_READERS,
+    # Changing the child's record.
+    "cases:child-edit": CHILD_WRITERS,
+    "cases:family-add": CHILD_WRITERS,
+    "cases:family-edit": CHILD_WRITERS,
+    "cases:professional-add": CHILD_WRITERS,
+    "cases:professional-edit": CHILD_WRITERS,
+    "cases:referral-add": "redirect-writers",  # an episode is open: writers are sent to it
+    "cases:referral-edit": CHILD_WRITERS,
+    "cases:referral-close": CHILD_WRITERS,
+    "cases:assessment-add": CHILD_WRITERS,
+    "cases:assessment-edit": CHILD_WRITERS,
+    "cases:visit-add": CHILD_WRITERS,
+    "cases:visit-edit": CHILD_WRITERS,
+    "cases:note-add": CHILD_WRITERS,
+    "cases:note-correct": CHILD_WRITERS,
+    "cases:service-add": CHILD_WRITERS,
+    "cases:service-edit": CHILD_WRITERS,
+    "cases:chronology-describe": "post-only",
+    "strategy:discussion-add": CHILD_WRITERS,
+    "strategy:discussion-edit": CHILD_WRITERS,
+    "strategy:section47-edit": CHILD_WRITERS,
+    "strategy:section47-request-icpc": "post-only",
+    "conferences:outcome-add": PLAN_WRITERS,
+    "conferences:outcome-edit": PLAN_WRITERS,
+    "conferences:action-add": PLAN_WRITERS,
+    "conferences:action-edit": PLAN_WRITERS,
+    "conferences:core-group-add": PLAN_WRITERS,
+    # Manager decisions on the record.
+    "cases:referral-decide": "decided",  # already decided: the manager is sent to it
+    "cases:assessment-authorise": MANAGER,
+    "cases:oversight-add": MANAGER,
+    "strategy:section47-agree": "post-only",
+    "cases:caseloads": {"team_manager", "other_manager", "senior_manager"},
+    "audit:child-access-log": {"team_manager", "senior_manager"},
+    # Conferences.
+    "conferences:diary": CONFERENCE_READERS
+    | {"same_team_worker", "other_team_worker", "other_manager", "other_iro"},
+    "conferences:detail": CONFERENCE_READERS,
+    "conferences:schedule": {"business_support"},
+    "conferences:cancel": {"business_support"},
+    "conferences:reports-shared": {"business_support"},
+    "conferences:participants": {"business_support", "iro"},
+    "conferences:outcome": {"iro"},
+    "conferences:minutes-approve": "post-only",
+    "conferences:minutes-distribute": "post-only",
+    "conferences:feedback": {
+        "social_worker",
+        "same_team_worker",
+        "team_manager",
+        "business_support",
+        "iro",
+    },
+    "conferences:feedback-summary": MANAGERS_AND_SENIOR | {"iro", "other_iro"},
+    "conferences:iro-caseload": MANAGERS_AND_SENIOR | {"iro", "other_iro"},
+    # Monitoring and dashboards.
+    "monitoring:acknowledge": "post-only",
+    "dashboards:team": MANAGERS_AND_SENIOR,
+    "dashboards:iro": {"iro", "other_iro"},
+    "dashboards:service": {"senior_manager"},
+    "dashboards:metrics-json": MANAGERS_AND_SENIOR | {"iro", "other_iro"},
+    "dashboards:drill": MANAGERS_AND_SENIOR | {"iro", "other_iro"},
+    # Statutory returns.
+    "reporting:census": {"senior_manager"},
+    "reporting:census-download": {"senior_manager"},
+    "reporting:annex-a": {"senior_manager"},
+    "reporting:annex-a-download": {"senior_manager"},
+}
+
+
+def _named_urls(patterns=None, namespace=None, prefix=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue  # Django's admin has its own permissions (staff + model permissions)
+            yield from _named_urls(
+                p.url_patterns, p.namespace or namespace, prefix + str(p.pattern)
+            )
+        elif isinstance(p, URLPattern) and p.name:
+            name = f"{namespace}:{p.name}" if namespace else p.name
+            yield name, prefix + str(p.pattern)
+
+
+ROUTES = dict(_named_urls())
+URL_NAMES = sorted(ROUTES)
+
+
+def test_every_url_has_a_rule():
+    missing = [name for name in URL_NAMES if name not in RULES]
+    assert not missing, f"Add a permission rule for: {missing}"
+    stale = [name for name in RULES if name not in URL_NAMES]
+    assert not stale, f"Rules for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def scene(world):
+    """One child with a record of every kind; world.iro chairs its conferences."""
+    child = world.child
+    referral = ReferralFactory(
+        child=child,
+        received_at=london(2026, 8, 17, 9),
+        decision="strategy",
+        decided_at=london(2026, 8, 17, 12),
+    )
+    discussion = StrategyDiscussionFactory(referral=referral, held_at=london(2026, 8, 18, 11))
+    enquiry = Section47Factory(strategy_discussion=discussion)
+    conference = ConferenceFactory(section47=enquiry)
+    hold(conference, chair=world.iro, held_on=datetime.date(2026, 9, 8))
+    ConferenceParticipant.objects.create(
+        conference=conference, kind="agency", agency="social_care", name="SW", status="attended"
+    )
+    plan = conference.plan
+    action = ActionFactory(outcome__plan=plan, timescale=datetime.date(2026, 12, 1))
+    return {
+        "pk": child.pk,
+        "member_id": FamilyMemberFactory(child=child).pk,
+        "professional_id": ProfessionalFactory(child=child).pk,
+        "referral_id": referral.pk,
+        "assessment_id": AssessmentFactory(referral=referral, child=child).pk,
+        "visit_id": VisitFactory(child=child).pk,
+        "note_id": CaseNoteFactory(child=child, author=world.social_worker).pk,
+        "service_id": ServiceReferralFactory(child=child).pk,
+        "discussion_id": discussion.pk,
+        "enquiry_id": enquiry.pk,
+        "conference": conference,
+        "plan_id": plan.pk,
+        "outcome_id": action.outcome.pk,
+        "action_id": action.pk,
+        "core_group": CoreGroupMeeting.objects.create(
+            plan=plan,
+            meeting_date=datetime.date(2026, 9, 15),
+            attendees="x",
+            recorded_by=world.social_worker,
+        ),
+        "alert": Alert.objects.create(
+            rule="PLAN_ACTION",
+            subject_key=f"action:{action.pk}",
+            child=child,
+            status="open",
+            responsible_worker=world.social_worker,
+            responsible_team=world.team,
+            first_found_at=london(2026, 9, 9),
+            last_found_at=london(2026, 9, 9),
+        ),
+        "token": FeedbackInvitation.objects.create(
+            conference=conference, respondent_type="parent", created_by=world.social_worker
+        ).token,
+    }
+
+
+def _url(name: str, scene: dict) -> str:
+    from django.urls import NoReverseMatch
+
+    review = scene["conference"].plan.conferences.get(status="requested")
+    kwargs_for = {
+        "conferences:": {"pk": scene["conference"].pk},
+        # The initial conference has been held; these act on the review still to be arranged.
+        "conferences:schedule": {"pk": review.pk},
+        "conferences:cancel": {"pk": review.pk},
+        "monitoring:acknowledge": {"pk": scene["alert"].pk},
+        "dashboards:drill": {"key": "icpc_held"},
+        "conferences:feedback-public": {"token": scene["token"]},
+    }
+    candidates = [kwargs_for[name]] if name in kwargs_for else []
+    if ROUTES[name].startswith("conferences/") and name not in kwargs_for:
+        # /conferences/<pk>/...: the pk is the conference's (elsewhere it is the child's).
+        candidates.append(kwargs_for["conferences:"])
+    keys = [
+        "pk",
+        "member_id",
+        "professional_id",
+        "referral_id",
+        "assessment_id",
+        "visit_id",
+        "note_id",
+        "service_id",
+        "discussion_id",
+        "enquiry_id",
+        "plan_id",
+        "outcome_id",
+        "action_id",
+    ]
+    candidates += [{}, {"pk": scene["pk"]}]
+    candidates += [{"pk": scene["pk"], k: scene[k]} for k in keys[1:]]
+    candidates += [
+        {"pk": scene["pk"], "plan_id": scene["plan_id"], k: scene[k]}
+        for k in ("outcome_id", "action_id")
+    ]
+    for kwargs in candidates:
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"No way to build a URL for {name}")
+
+
+def expected_status(rule, persona: str) -> int | tuple[int, ...]:
+    if rule == "public":
+        return 200
+    if rule == "logout":
+        return 405  # sign-out is a POST, open to anyone
+    if persona == "anonymous":
+        return 302
+    if rule == "post-only":
+        return 405
+    if rule == "keepalive":
+        return 204
+    if rule == "otp":
+        return (200, 302)  # the set-up or verify step, or on to the page once verified
+    if rule == "child-create":
+        return 200 if persona in CHILD_WRITERS | {"other_team_worker", "other_manager"} else 302
+    if rule == "redirect-writers":
+        return 302 if persona in CHILD_WRITERS else 404
+    if rule == "decided":
+        return 302 if persona in MANAGER else 404
+    return 200 if persona in rule else 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(world, scene, login, persona):
+    client = login(world.persona(persona))
+    failures = []
+    for name in URL_NAMES:
+        url = _url(name, scene)
+        expected = expected_status(RULES[name], persona)
+        status = client.get(url).status_code
+        allowed = expected if isinstance(expected, tuple) else (expected,)
+        if status not in allowed:
+            failures.append(f"{name} ({url}): expected {expected}, got {status}")
+    assert not failures, f"{persona}:\n" + "\n".join(failures)
