@@ -46,3 +46,22 @@ def record_access(*, request: HttpRequest, obj: models.Model, what: str) -> LogE
         additional_data=details,
         changes_text="",
     )
+
+
+def record_child_access(*, request: HttpRequest, child_id: int, what: str) -> LogEntry:
+    """Like record_access for a child the view has just shown, without fetching it again."""
+    from cases.models import Child
+
+    user = request.user if request.user.is_authenticated else None
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Child),
+        object_pk=str(child_id),
+        object_id=int(child_id),
+        object_repr=f"Child {child_id}",
+        action=LogEntry.Action.ACCESS,
+        actor=user,
+        actor_email=getattr(user, "email", None) or None,
+        remote_addr=client_ip(request),
+        additional_data={"what": what},
+        changes_text="",
+    )

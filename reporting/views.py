@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.services import record_access
 from cases.selectors import children_for_user
 
 from .annex_a import annex_a_build, annex_a_workbook
@@ -84,6 +85,7 @@ def census_download(request: HttpRequest) -> HttpResponse:
             else package.validation.problem,
         )
         return redirect(f"{reverse('reporting:census')}?year={year}")
+    record_access(request=request, obj=request.user, what=f"CIN census export {year}")
     response = HttpResponse(package.xml, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="cin_census_{year}.xml"'
     return response
@@ -102,6 +104,7 @@ def annex_a_download(request: HttpRequest) -> HttpResponse:
     _require_returns_access(request)
     as_of = _as_of(request)
     lists = annex_a_build(as_of=as_of, children=children_for_user(request.user))
+    record_access(request=request, obj=request.user, what=f"Annex A export as of {as_of}")
     response = HttpResponse(annex_a_workbook(lists), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="annex_a_{as_of:%Y-%m-%d}.xlsx"'
     return response

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-auditlog's actor and remote address, with the address read as the lockout reads it.
     "audit.middleware.AuditlogMiddleware",
+    # Every page of a child's record shown to someone is an "accessed" audit entry.
+    "audit.middleware.RecordAccessMiddleware",
     # Last, as django-axes asks: turns a lockout during login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from audit.services import record_access
 from cases.models import PARENT_RELATIONSHIPS
 from cases.selectors import children_for_user
 from cases.services import record_save
@@ -226,6 +227,9 @@ def diary(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     conference = get_conference_for_user(user, pk)
+    if _can_open_child(user, conference.child_id):
+        # The decision, the child's views and the minutes are shown: a look at the record.
+        record_access(request=request, obj=conference, what="conference and minutes")
     participants = list(conference.participants.all())
     today = timezone.localdate()
     minutes_due = timescales.minutes_due(conference.held_on) if conference.held_on else None

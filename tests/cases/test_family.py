@@ -409,7 +409,7 @@ def test_family_page_runs_a_fixed_number_of_queries(world, login, django_assert_
     _family_of(world.child, 30)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("cases:family", args=[small.pk]))
-    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as many:
+    with django_assert_max_num_queries(13), CaptureQueriesContext(connection) as many:
         response = client.get(reverse("cases:family", args=[world.child.pk]))
     content = response.content.decode()
     for member in FamilyMember.objects.filter(child=world.child):

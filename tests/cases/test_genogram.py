@@ -453,7 +453,7 @@ def test_genogram_page_runs_a_fixed_number_of_queries(world, login, django_asser
         a.save()
     with CaptureQueriesContext(connection) as few:
         genogram_page(client, small)
-    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as many:
+    with django_assert_max_num_queries(13), CaptureQueriesContext(connection) as many:
         content = genogram_page(client, world.child)
     assert len(many) == len(few)
     svg = parse_svg(content)

@@ -550,6 +550,6 @@ def test_child_plan_with_30_actions_stays_within_its_query_budget(
 ):
     add_actions(plan, 30)
     client = login(world.social_worker)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         page = client.get(url_for("conferences:child-plan", plan)).content.decode()
     assert "Action 29" in page
