@@ -126,6 +126,12 @@ class Child(VersionedModel):
     is_restricted = models.BooleanField(
         default=False, help_text="Only named users may open a restricted record."
     )
+    restricted_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="restricted_children",
+        help_text="The only people who may open this record while it is restricted.",
+    )
     source = models.CharField(
         max_length=10, choices=RecordSource.choices, default=RecordSource.ENTERED
     )

@@ -4,7 +4,7 @@
 drill-down and export starts from it, and `get_child_for_user` is how a view fetches one child.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -12,8 +12,8 @@ from accounts.models import User
 from .models import Child
 
 
-def children_for_user(user: User) -> QuerySet[Child]:
-    """Children this user may open.
+def _children_by_role(user: User) -> QuerySet[Child]:
+    """Children this user's role reaches.
 
     - senior managers: every child;
     - social workers: children allocated to them or to their team;
@@ -40,6 +40,35 @@ def children_for_user(user: User) -> QuerySet[Child]:
     return qs.filter(condition)
 
 
+def _named_on_restriction(user: User) -> Exists:
+    return Exists(
+        Child.restricted_to.through.objects.filter(child_id=OuterRef("pk"), user_id=user.pk)
+    )
+
+
+def children_for_user(user: User) -> QuerySet[Child]:
+    """Children this user may open: their role's children (`_children_by_role`), except
+    restricted records, which only the people named on them may open — managers and senior
+    managers included."""
+    return _children_by_role(user).filter(Q(is_restricted=False) | _named_on_restriction(user))
+
+
+def restricted_children_hidden_from(user: User) -> QuerySet[Child]:
+    """Restricted records this user's role would otherwise reach: they may know these exist,
+    and whom to ask, but not what is in them."""
+    return _children_by_role(user).filter(is_restricted=True).exclude(_named_on_restriction(user))
+
+
+class RestrictedRecord(Http404):
+    """A restricted child's record asked for by someone who is not named on it."""
+
+    def __init__(self, child: Child):
+        names = ", ".join(str(u) for u in child.restricted_to.filter(is_active=True)) or (
+            "your team manager"
+        )
+        super().__init__(f"This record is restricted. To see it, ask: {names}.")
+
+
 def child_is_writable_by(user: User, child: Child) -> bool:
     """Who may change a child's record: the allocated worker, their team, their managers."""
     if not (user.is_social_worker or user.is_team_manager):
@@ -59,7 +88,12 @@ def get_child_for_user(user: User, pk: int, *, write: bool = False) -> Child:
         .filter(pk=pk)
         .first()
     )
-    if child is None or (write and not child_is_writable_by(user, child)):
+    if child is None:
+        hidden = restricted_children_hidden_from(user).filter(pk=pk).first()
+        if hidden is not None:
+            raise RestrictedRecord(hidden)
+        raise Http404("No such child")
+    if write and not child_is_writable_by(user, child):
         raise Http404("No such child")
     return child
 

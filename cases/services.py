@@ -159,3 +159,19 @@ def chronology_describe(
             defaults={"description": description, "edited_by": user},
         )
     return edit
+
+
+@transaction.atomic
+def child_restrict(*, child: Child, user: User, restricted: bool, people: list[User]) -> Child:
+    """Restrict a child's record to named people, or lift the restriction."""
+    from django.core.exceptions import ValidationError
+
+    if restricted and not people:
+        raise ValidationError(
+            {"restricted_to": "Name at least one person who may open the restricted record."}
+        )
+    with set_actor(user):
+        child.is_restricted = restricted
+        child.save(update_fields=["is_restricted", "updated_at"])
+        child.restricted_to.set(people if restricted else [])
+    return child

@@ -23,9 +23,16 @@ ROW_COLUMNS = {
 }
 
 
-def _rows(kind: str, qs) -> list[list]:
-    """The drill-down rows, in a fixed number of queries."""
-    child = ["child__first_name", "child__last_name", "child__la_child_id", "child_id"]
+def _rows(kind: str, qs, user) -> list[list]:
+    """The drill-down rows, in a fixed number of queries. A restricted record is counted but
+    not named unless this user is named on it."""
+    child = [
+        "child__first_name",
+        "child__last_name",
+        "child__la_child_id",
+        "child_id",
+        "child__is_restricted",
+    ]
     if kind == "core_group":
         child = [f"plan__{c}" for c in child]
     fields = {
@@ -38,9 +45,13 @@ def _rows(kind: str, qs) -> list[list]:
         "referral": ["received_at", "source", "decision"],
         "alert": ["rule", "due_date", "days_overdue"],
     }[kind]
+    named_on = set(user.restricted_children.values_list("pk", flat=True))
     rows = []
     for values in qs.order_by("pk").values_list(*child, *fields):
-        first, last, la_id, child_id, *rest = values
+        first, last, la_id, child_id, restricted, *rest = values
+        if restricted and child_id not in named_on:
+            rows.append(["Restricted record", "", None, *rest])
+            continue
         rows.append([" ".join(filter(None, [first, last])) or "–", la_id or "", child_id, *rest])
     return rows
 
@@ -140,7 +151,7 @@ def drill(request: HttpRequest, key: str) -> HttpResponse:
     scope = scope_for(request.user, request.GET)
     attribute, kind, title = DRILLS[key]
     qs = getattr(Measures(scope, start, end, as_of), attribute)
-    rows = _rows(kind, qs)
+    rows = _rows(kind, qs, request.user)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{key}_{start}_{end}.csv"'

@@ -34,11 +34,18 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         alerts = alerts.filter(responsible_worker=request.user)
     alerts = alerts.order_by("status", "-days_overdue", "due_date", "pk")
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    named_on = set(request.user.restricted_children.values_list("pk", flat=True))
+    masked = {
+        a.child_id
+        for a in page.object_list
+        if a.child_id and a.child.is_restricted and a.child_id not in named_on
+    }
     return render(
         request,
         "monitoring/my_tasks.html",
         {
             "page": page,
+            "masked": masked,
             "status": status,
             "rule": rule,
             "mine_only": mine_only,

@@ -107,6 +107,7 @@ RULES: dict[str, set[str] | str] = {
     "cases:referral-decide": "decided",  # already decided: the manager is sent to it
     "cases:assessment-authorise": MANAGER,
     "cases:oversight-add": MANAGER,
+    "cases:child-restriction": MANAGER,
     "strategy:section47-agree": "post-only",
     "cases:caseloads": {"team_manager", "other_manager", "senior_manager"},
     "audit:child-access-log": {"team_manager", "senior_manager"},

@@ -15,3 +15,5 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "wirral_cp.views.not_found"

@@ -16,3 +16,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "child_count": children.count() if user.is_senior_manager else None,
     }
     return render(request, "home.html", context)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for everything a user may not see; a restricted record says whom to ask."""
+    from cases.selectors import RestrictedRecord
+
+    message = str(exception) if isinstance(exception, RestrictedRecord) else ""
+    return render(request, "404.html", {"restricted_message": message}, status=404)

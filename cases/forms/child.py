@@ -56,3 +56,24 @@ class AllocationForm(forms.Form):
     )
     start_date = forms.DateField(widget=DateInput())
     reason = forms.CharField(max_length=300, required=False)
+
+
+class RestrictionForm(forms.Form):
+    is_restricted = forms.BooleanField(label="Restrict this record", required=False)
+    restricted_to = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
+        .order_by("last_name", "first_name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who may open it",
+        help_text="Only these people will be able to open the record. Include yourself if "
+        "you still need to.",
+    )
+
+    def __init__(self, *args, child: Child, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"is_restricted": child.is_restricted, "restricted_to": child.restricted_to.all()},
+        )
+        super().__init__(*args, **kwargs)

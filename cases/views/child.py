@@ -6,9 +6,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from ..forms.child import ChildForm
-from ..selectors import child_summary, children_for_user, get_child_for_user
-from ..services import child_create
+from ..forms.child import ChildForm, RestrictionForm
+from ..selectors import (
+    child_summary,
+    children_for_user,
+    get_child_for_manager,
+    get_child_for_user,
+    restricted_children_hidden_from,
+)
+from ..services import child_create, child_restrict
 from .common import add_service_errors, child_form_page, saving
 
 
@@ -24,11 +30,13 @@ def child_list(request: HttpRequest) -> HttpResponse:
         # From the caseloads page: still only the children this user may see.
         children = children.filter(allocated_worker_id=int(worker))
     page = Paginator(children, 50).get_page(request.GET.get("page"))
+    # Restricted records: their existence, never their content (names, dates, ids).
+    hidden = restricted_children_hidden_from(request.user).count()
     can_create = request.user.is_social_worker or request.user.is_team_manager
     return render(
         request,
         "cases/child_list.html",
-        {"page": page, "query": query, "can_create": can_create},
+        {"page": page, "query": query, "can_create": can_create, "restricted_hidden": hidden},
     )
 
 
@@ -74,3 +82,40 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
         success_url=reverse("cases:child-detail", args=[child.pk]),
         success_message="The child's details were saved.",
     )
+
+
+@require_http_methods(["GET", "POST"])
+def child_restriction(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager restricts a record (a staff member's relative, a high-profile case) to named
+    people; nobody else, managers included, can open it while it is restricted."""
+    child = get_child_for_manager(request.user, pk)
+    form = RestrictionForm(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child_restrict(
+                child=child,
+                user=request.user,
+                restricted=form.cleaned_data["is_restricted"],
+                people=list(form.cleaned_data["restricted_to"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The record's restriction was saved.")
+            if child_restricted_from(request.user, child):
+                return redirect("cases:child-list")
+            return redirect("cases:child-detail", child.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Restrict this record",
+            "cancel_url": reverse("cases:child-detail", args=[child.pk]),
+        },
+    )
+
+
+def child_restricted_from(user, child) -> bool:
+    return child.is_restricted and not child.restricted_to.filter(pk=user.pk).exists()
