@@ -448,7 +448,10 @@ class Referral(VersionedModel):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
-        indexes = [models.Index(fields=["child", "received_at"])]
+        indexes = [
+            models.Index(fields=["child", "received_at"]),
+            models.Index(fields=["received_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Referral received {timezone.localtime(self.received_at):%d %b %Y}"

@@ -11,7 +11,7 @@ A plan is open on day d when it started on or before d and has not ended on or b
 import bisect
 import statistics
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
@@ -28,6 +28,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Lag
+from django.utils import timezone
 
 from accounts.models import Team, User
 from cases.models import Child, Referral, ServiceReferral, Visit
@@ -178,6 +179,16 @@ class Measures:
             statutory_visits=Count("pk"), visits_seen_alone=Count("pk", filter=Q(seen_alone=True))
         )
 
+    @cached_property
+    def _start_at(self):
+        """The period as aware datetimes (local midnights), so date ranges on datetime columns
+        can use their indexes."""
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @cached_property
+    def _end_at(self):
+        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+
     # --- Populations ------------------------------------------------------------------------
 
     @cached_property
@@ -239,8 +250,8 @@ class Measures:
     def strategy_discussions(self) -> QuerySet[StrategyDiscussion]:
         return StrategyDiscussion.objects.with_participation().filter(
             self.scope.children("child__"),
-            held_at__date__gte=self.start,
-            held_at__date__lte=self.end,
+            held_at__gte=self._start_at,
+            held_at__lt=self._end_at,
         )
 
     @cached_property
@@ -409,7 +420,7 @@ class Measures:
         rows = list(rows)
         plan_starts: dict[int, list[date]] = {}
         for child_id, started in (
-            ChildProtectionPlan.objects.filter(child_id__in={r[1] for r in rows})
+            ChildProtectionPlan.objects.filter(self.scope.children("child__"))
             .filter(start_date__lte=self.end)
             .order_by("start_date")
             .values_list("child_id", "start_date")
@@ -448,14 +459,12 @@ class Measures:
     def referrals(self) -> QuerySet[Referral]:
         return Referral.objects.filter(
             self.scope.children("child__"),
-            received_at__date__gte=self.start,
-            received_at__date__lte=self.end,
+            received_at__gte=self._start_at,
+            received_at__lt=self._end_at,
         )
 
     @cached_property
     def _re_referral_ids(self) -> tuple[list[int], list[int]]:
-        from django.utils import timezone
-
         rows = list(self.referrals.values_list("pk", "child_id", "received_at"))
         closures: dict[int, list[tuple[date, bool]]] = {}
         for child_id, closed, stepped in Referral.objects.filter(
@@ -463,8 +472,9 @@ class Measures:
         ).values_list("child_id", "closure_date", "stepped_down_to_early_help"):
             closures.setdefault(child_id, []).append((closed, stepped))
         any_ids, step_down_ids = [], []
+        zone = timezone.get_current_timezone()
         for pk, child_id, received in rows:
-            received_on = timezone.localtime(received).date()
+            received_on = received.astimezone(zone).date()
             window = timescales.re_referral_window_start(received_on)
             earlier = [c for c in closures.get(child_id, []) if window <= c[0] <= received_on]
             if earlier:
@@ -591,28 +601,38 @@ class Measures:
         workers = User.objects.filter(groups__name="Social worker", is_active=True)
         if self.scope.kind == "team":
             workers = workers.filter(team_id__in=self.scope.team_ids)
-        workers = workers.annotate(children=Count("allocated_children", distinct=True)).order_by(
-            "-children", "last_name"
+        workers = (
+            workers.values("pk", "first_name", "last_name", "username")
+            .annotate(children=Count("allocated_children", distinct=True))
+            .order_by("-children", "last_name")[:200]
         )
         iros = User.objects.filter(groups__name="IRO", is_active=True)
         if self.scope.kind == "iro":
             iros = iros.filter(pk=self.scope.iro_id)
-        iros = iros.annotate(
-            children=Count(
-                "chaired_conferences__child",
-                filter=Q(chaired_conferences__plan__end_date__isnull=True)
-                & (
-                    Q(chaired_conferences__plan__isnull=False)
-                    | Q(chaired_conferences__status__in=["requested", "scheduled"])
-                ),
-                distinct=True,
+        iros = (
+            iros.values("pk", "first_name", "last_name", "username")
+            .annotate(
+                children=Count(
+                    "chaired_conferences__child",
+                    filter=Q(chaired_conferences__plan__end_date__isnull=True)
+                    & (
+                        Q(chaired_conferences__plan__isnull=False)
+                        | Q(chaired_conferences__status__in=["requested", "scheduled"])
+                    ),
+                    distinct=True,
+                )
             )
-        ).order_by("-children", "last_name")
+            .order_by("-children", "last_name")[:200]
+        )
+
+        def name(u: dict) -> str:
+            return f"{u['first_name']} {u['last_name']}".strip() or u["username"]
+
         return {
             "social_workers": [
-                {"id": u.pk, "name": str(u), "children": u.children} for u in workers[:200]
+                {"id": u["pk"], "name": name(u), "children": u["children"]} for u in workers
             ],
-            "iros": [{"id": u.pk, "name": str(u), "children": u.children} for u in iros[:200]],
+            "iros": [{"id": u["pk"], "name": name(u), "children": u["children"]} for u in iros],
         }
 
     def alerts_breakdown(self) -> dict:

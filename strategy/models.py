@@ -389,6 +389,7 @@ class Section47(VersionedModel):
     class Meta:
         ordering = ["-start_date", "-pk"]
         verbose_name = "section 47 enquiry"
+        indexes = [models.Index(fields=["completion_date"])]
         verbose_name_plural = "section 47 enquiries"
         constraints = [
             models.UniqueConstraint(
