@@ -451,6 +451,7 @@ class Referral(VersionedModel):
         indexes = [
             models.Index(fields=["child", "received_at"]),
             models.Index(fields=["received_at"]),
+            models.Index(fields=["closure_date"]),
         ]
 
     def __str__(self) -> str:

@@ -468,7 +468,9 @@ class Measures:
         rows = list(self.referrals.values_list("pk", "child_id", "received_at"))
         closures: dict[int, list[tuple[date, bool]]] = {}
         for child_id, closed, stepped in Referral.objects.filter(
-            child_id__in=self.referrals.values("child_id"), closure_date__isnull=False
+            child_id__in=self.referrals.values("child_id"),
+            closure_date__gte=timescales.re_referral_window_start(self.start),
+            closure_date__lte=self.end,
         ).values_list("child_id", "closure_date", "stepped_down_to_early_help"):
             closures.setdefault(child_id, []).append((closed, stepped))
         any_ids, step_down_ids = [], []
@@ -598,62 +600,86 @@ class Measures:
         return {k: round(v, 2) if isinstance(v, float) else v for k, v in scores.items()}
 
     def caseloads(self) -> dict:
+        """Children per social worker (allocated) and per IRO (open plans and upcoming
+        conferences they chair), counted from the children's side: one grouped scan each."""
         workers = User.objects.filter(groups__name="Social worker", is_active=True)
         if self.scope.kind == "team":
             workers = workers.filter(team_id__in=self.scope.team_ids)
-        workers = (
-            workers.values("pk", "first_name", "last_name", "username")
-            .annotate(children=Count("allocated_children", distinct=True))
-            .order_by("-children", "last_name")[:200]
-        )
         iros = User.objects.filter(groups__name="IRO", is_active=True)
         if self.scope.kind == "iro":
             iros = iros.filter(pk=self.scope.iro_id)
-        iros = (
-            iros.values("pk", "first_name", "last_name", "username")
-            .annotate(
-                children=Count(
-                    "chaired_conferences__child",
-                    filter=Q(chaired_conferences__plan__end_date__isnull=True)
-                    & (
-                        Q(chaired_conferences__plan__isnull=False)
-                        | Q(chaired_conferences__status__in=["requested", "scheduled"])
-                    ),
-                    distinct=True,
-                )
+        allocated = dict(
+            Child.objects.filter(allocated_worker__isnull=False)
+            .values_list("allocated_worker_id")
+            .annotate(n=Count("pk"))
+        )
+        chaired = dict(
+            Conference.objects.filter(chair__isnull=False)
+            .filter(
+                Q(plan__end_date__isnull=True)
+                & (Q(plan__isnull=False) | Q(status__in=["requested", "scheduled"]))
             )
-            .order_by("-children", "last_name")[:200]
+            .values_list("chair_id")
+            .annotate(n=Count("child", distinct=True))
         )
 
-        def name(u: dict) -> str:
-            return f"{u['first_name']} {u['last_name']}".strip() or u["username"]
+        def rows(users, counts) -> list[dict]:
+            found = [
+                {
+                    "id": pk,
+                    "name": f"{first} {last}".strip() or username,
+                    "children": counts.get(pk, 0),
+                }
+                for pk, first, last, username in users.values_list(
+                    "pk", "first_name", "last_name", "username"
+                ).distinct()
+            ]
+            return sorted(found, key=lambda r: (-r["children"], r["name"]))[:200]
 
-        return {
-            "social_workers": [
-                {"id": u["pk"], "name": name(u), "children": u["children"]} for u in workers
-            ],
-            "iros": [{"id": u["pk"], "name": name(u), "children": u["children"]} for u in iros],
-        }
+        return {"social_workers": rows(workers, allocated), "iros": rows(iros, chaired)}
 
     def alerts_breakdown(self) -> dict:
-        by_rule = list(
-            self.open_alerts.values("rule").annotate(n=Count("pk")).order_by("-n", "rule")
-        )
-        by_team = list(
-            self.open_alerts.values("responsible_team_id", "responsible_team__name")
+        """Open alerts by rule, by team and by worker, from one grouped query."""
+        by_rule: dict[str, int] = {}
+        by_team: dict[int | None, int] = {}
+        by_worker: dict[int | None, int] = {}
+        for rule, team, worker, n in (
+            self.open_alerts.values_list("rule", "responsible_team_id", "responsible_worker_id")
             .annotate(n=Count("pk"))
-            .order_by("-n")
+            .order_by()
+        ):
+            by_rule[rule] = by_rule.get(rule, 0) + n
+            by_team[team] = by_team.get(team, 0) + n
+            by_worker[worker] = by_worker.get(worker, 0) + n
+        teams = dict(
+            Team.objects.filter(pk__in=[t for t in by_team if t]).values_list("pk", "name")
         )
-        by_worker = list(
-            self.open_alerts.values(
-                "responsible_worker_id",
-                "responsible_worker__first_name",
-                "responsible_worker__last_name",
-            )
-            .annotate(n=Count("pk"))
-            .order_by("-n")[:50]
-        )
-        return {"by_rule": by_rule, "by_team": by_team, "by_worker": by_worker}
+        top_workers = sorted(by_worker.items(), key=lambda kv: -kv[1])[:50]
+        names = {
+            pk: (first, last)
+            for pk, first, last in User.objects.filter(
+                pk__in=[w for w, _ in top_workers if w]
+            ).values_list("pk", "first_name", "last_name")
+        }
+        return {
+            "by_rule": [
+                {"rule": r, "n": n}
+                for r, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            "by_team": [
+                {"responsible_team_id": t, "responsible_team__name": teams.get(t), "n": n}
+                for t, n in sorted(by_team.items(), key=lambda kv: -kv[1])
+            ],
+            "by_worker": [
+                {
+                    "responsible_worker_id": w,
+                    "responsible_worker__first_name": names.get(w, ("", ""))[0],
+                    "responsible_worker__last_name": names.get(w, ("", ""))[1],
+                    "n": n,
+                }
+                for w, n in top_workers
+            ],
+        }
 
     def summary(self) -> dict:
         """The headline figures, as the JSON endpoint and the management command return them."""

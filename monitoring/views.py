@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -32,7 +33,13 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         alerts = alerts.filter(rule=rule)
     if mine_only:
         alerts = alerts.filter(responsible_worker=request.user)
-    alerts = alerts.order_by("status", "-days_overdue", "due_date", "pk")
+    # Overdue first, then due soon, then acknowledged; the most overdue at the top.
+    urgency = Case(
+        When(status=AlertStatus.OPEN, then=Value(0)),
+        When(status=AlertStatus.DUE_SOON, then=Value(1)),
+        default=Value(2),
+    )
+    alerts = alerts.order_by(urgency, "-days_overdue", "due_date", "pk")
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
     named_on = set(request.user.restricted_children.values_list("pk", flat=True))
     masked = {

@@ -178,3 +178,14 @@ def test_scan_task_through_real_redis(world):
         app.conf.task_always_eager = True
     assert result["found"] >= 1
     assert Alert.objects.filter(rule="REFERRAL_DECISION", child=world.child).exists()
+
+
+def test_my_tasks_lists_overdue_before_due_soon(world, login):
+    ReferralFactory(child=world.child, received_at=london(2026, 11, 2, 9))  # overdue by the 10th
+    from tests.cases.factories import ChildFactory
+
+    other = ChildFactory(allocated_team=world.team, allocated_worker=world.social_worker)
+    ReferralFactory(child=other, received_at=london(2026, 11, 9, 9))  # due on the 10th
+    timescales_scan(as_of=D(2026, 11, 10))
+    page = login(world.social_worker).get(reverse("monitoring:my-tasks")).content.decode()
+    assert page.index('status-overdue">Overdue by') < page.index('status-due-soon">Due soon')
