@@ -245,3 +245,23 @@ def test_import_command_reports_without_a_traceback(db, tmp_path, command):
     text = out.getvalue()
     assert "1 new" in text and "1 not loaded" in text
     assert "NOT LOADED child CMD2" in text and "PrimaryNeedCode" in text
+
+
+def test_dashboard_figures_on_imported_data(db):
+    """The dashboard measures count an imported ICPC, plan and reviews like entered ones."""
+    from dashboards.measures import Measures, Scope
+
+    census_import(data=census_file(child_xml("DASH1", EPISODE)))
+    summary = Measures(
+        Scope("authority", "Whole authority"), datetime.date(2025, 6, 1), datetime.date(2025, 9, 30)
+    ).summary()
+    # ICPC on Fri 20 Jun 2025, target Wed 25 Jun: one held, in timescale.
+    assert summary["icpc_held"] == 1
+    assert summary["icpc_in_timescale_pct"] == 100.0
+    # The plan started on the ICPC date and is open at the end of the period.
+    assert summary["children_on_plan_at_start"] == 0
+    assert summary["children_on_plan_at_end"] == 1
+    assert summary["plans_started"] == 1
+    # The first review (18 Sep 2025) is held within 3 months of the ICPC.
+    assert summary["reviews_held"] == 1
+    assert summary["reviews_in_timescale_pct"] == 100.0
