@@ -126,3 +126,14 @@ def test_manager_restricts_and_must_name_someone(world, login):
         .status_code
         == 404
     )
+
+
+def test_conference_diary_does_not_name_a_restricted_child(world, icpc, login):
+    for persona in ("business_support", "senior_manager"):
+        content = (
+            login(world.persona(persona))
+            .get(reverse("conferences:diary"), {"status": "held"})
+            .content.decode()
+        )
+        assert "Restricted record" in content, persona
+        assert world.child.last_name not in content, persona
