@@ -95,6 +95,8 @@ def _context(request: HttpRequest, *, default: str | None = None) -> dict:
         "query": urlencode(base_query),
         "trend": trend,
         "icpc_late": icpc_late,
+        "icpc_in_note": f"{summary['icpc_in_timescale']} conference"
+        f"{'' if summary['icpc_in_timescale'] == 1 else 's'}",
         "charts": charts,
         "caseloads": measures.caseloads(),
         "alerts": measures.alerts_breakdown(),
