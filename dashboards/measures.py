@@ -46,7 +46,7 @@ from conferences.models import (
 from monitoring import timescales
 from monitoring.models import Alert, LocalPolicy
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
-from wirral_cp.working_days import add_working_days
+from wirral_cp.working_days import add_working_days, longest_span, shortest_span
 
 TOOK_PART = ["attended", "sent_report"]
 
@@ -87,27 +87,68 @@ def pct(numerator: int, denominator: int) -> float | None:
 
 
 class Measures:
-    def __init__(self, scope: Scope, start: date, end: date, as_of: date | None = None):
+    def __init__(
+        self,
+        scope: Scope,
+        start: date,
+        end: date,
+        as_of: date | None = None,
+        *,
+        by_team: bool = False,
+    ):
         self.scope = scope
         self.start = start
         self.end = end
         self.as_of = as_of or end
+        # With by_team, each grouped aggregate runs once grouped by the child's allocated team
+        # and the scope's figure is the sum of the groups: the service dashboard's teams side
+        # by side come from the same queries as the authority's figures, not extra ones.
+        self.by_team = by_team
+        self.team_counts: dict[int | None, dict[str, int]] = {}
+        self._counted: dict[str, int] = {}
+
+    def _aggregate(self, qs: QuerySet, team_key: str, **aggregates) -> dict[str, int]:
+        """qs.aggregate(**aggregates), or with by_team the same aggregates grouped by team
+        (kept in team_counts) and summed. Every counted row belongs to exactly one group (a
+        child has one allocated team or none), so the sums are the scope's counts, distinct
+        counts of children included."""
+        if not self.by_team:
+            return qs.aggregate(**aggregates)
+        totals = dict.fromkeys(aggregates, 0)
+        for row in qs.values(team_key).annotate(**aggregates).order_by():
+            team = row.pop(team_key)
+            self.team_counts.setdefault(team, {}).update(row)
+            for name, value in row.items():
+                totals[name] += value
+        return totals
 
     # Populations decided partly in Python (working-day rules) are counted from their parts,
     # without building a query over their ids.
     _COUNTS = {
         "icpcs_late_by_day_18": lambda m: len(m._icpcs_late_by_day_18_ids),
+        # Rows the database decides are in timescale are every row of the period but those it
+        # left undecided; of those, the ones Python finds in timescale are added back.
         "core_groups_in_timescale": lambda m: (
-            m._core_group_timeliness[1] + len(m._core_groups_in_timescale_ids)
+            m.count("core_groups")
+            - len(m._core_group_undecided)
+            + len(m._core_groups_in_timescale_ids)
         ),
-        "visits_in_timescale": lambda m: m._visit_timeliness[1] + len(m._visits_in_timescale_ids),
+        "visits_in_timescale": lambda m: (
+            m.count("statutory_visits") - len(m._visit_undecided) + len(m._visits_in_timescale_ids)
+        ),
         "re_referrals": lambda m: len(m._re_referral_ids[0]),
         "re_referrals_after_step_down": lambda m: len(m._re_referral_ids[1]),
     }
 
     def count(self, name: str) -> int:
         """The size of a population: from a grouped aggregate where one covers it (fewer
-        queries), from its parts where Python decides, else a COUNT of its queryset."""
+        queries), from its parts where Python decides, else a COUNT of its queryset. Each
+        is counted once."""
+        if name not in self._counted:
+            self._counted[name] = self._count(name)
+        return self._counted[name]
+
+    def _count(self, name: str) -> int:
         if name in self._COUNTS:
             return self._COUNTS[name](self)
         for group in (
@@ -129,7 +170,9 @@ class Measures:
         health = ConferenceParticipant.objects.filter(
             conference=OuterRef("pk"), agency="health", status="attended"
         )
-        return self.icpcs_held.aggregate(
+        return self._aggregate(
+            self.icpcs_held,
+            "child__allocated_team_id",
             icpcs_held=Count("pk"),
             icpcs_in_timescale=Count("pk", filter=Q(held_on__lte=F("target_date"))),
             icpcs_with_police=Count("pk", filter=Q(Exists(police))),
@@ -139,7 +182,9 @@ class Measures:
 
     @cached_property
     def _strategy_counts(self) -> dict[str, int]:
-        return self.strategy_discussions.aggregate(
+        return self._aggregate(
+            self.strategy_discussions,
+            "child__allocated_team_id",
             strategy_discussions=Count("pk"),
             strategy_with_health=Count("pk", filter=Q(has_health=True)),
             strategy_with_police=Count("pk", filter=Q(has_police=True)),
@@ -150,7 +195,9 @@ class Measures:
         def open_on(day: date) -> Q:
             return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
 
-        return ChildProtectionPlan.objects.filter(self.scope.children("child__")).aggregate(
+        return self._aggregate(
+            ChildProtectionPlan.objects.filter(self.scope.children("child__")),
+            "child__allocated_team_id",
             plans_open_at_start=Count("pk", filter=open_on(self.start)),
             plans_open_at_end=Count("pk", filter=open_on(self.end)),
             children_on_plan_at_start=Count("child", filter=open_on(self.start), distinct=True),
@@ -163,7 +210,9 @@ class Measures:
 
     @cached_property
     def _conference_counts(self) -> dict[str, int]:
-        return self.conferences_held.aggregate(
+        return self._aggregate(
+            self.conferences_held,
+            "child__allocated_team_id",
             conferences_held=Count("pk"),
             reports_shared_in_advance=Count("pk", filter=Q(reports_shared_on__lt=F("held_on"))),
             reviews_held=Count("pk", filter=Q(conference_type=ConferenceType.REVIEW)),
@@ -305,52 +354,73 @@ class Measures:
 
     @property
     def core_groups_in_timescale(self) -> QuerySet[CoreGroupMeeting]:
-        sure, _ = self._core_group_timeliness
         return CoreGroupMeeting.objects.filter(
-            Q(pk__in=sure.values("pk")) | Q(pk__in=self._core_groups_in_timescale_ids)
+            Q(pk__in=self._core_groups_in_timescale_sure.values("pk"))
+            | Q(pk__in=self._core_groups_in_timescale_ids)
         )
 
     @cached_property
     def _core_group_lagged(self) -> QuerySet[CoreGroupMeeting]:
-        return (
-            CoreGroupMeeting.objects.filter(self.scope.children("plan__child__"))
-            .filter(meeting_date__lte=self.end)
-            .annotate(
-                previous=Window(
-                    Lag("meeting_date"),
-                    partition_by=[F("plan_id")],
-                    order_by=F("meeting_date").asc(),
-                )
+        """Core groups up to the end of the period, and enough before it, each with the date of
+        the one before it under the same plan. Filters on plain columns run before a window,
+        so the period's own rows are picked out afterwards (by id, or in Python), never by a
+        filter on this queryset: that would hide the meeting before the period. A meeting
+        further back than the interval (or than a first core group can take) would make the
+        next one late whichever it was, so older ones are not read."""
+        policy = LocalPolicy.current()
+        reach = max(
+            7 * policy.core_group_interval_weeks,
+            longest_span(policy.first_core_group_working_days),
+        )
+        return CoreGroupMeeting.objects.filter(
+            self.scope.children("plan__child__"),
+            meeting_date__gte=self.start - timedelta(days=reach + 1),
+            meeting_date__lte=self.end,
+        ).annotate(
+            previous=Window(
+                Lag("meeting_date"),
+                partition_by=[F("plan_id")],
+                order_by=[F("meeting_date").asc(), F("pk").asc()],
             )
         )
 
     @cached_property
-    def _core_group_timeliness(self) -> tuple[QuerySet, int]:
+    def _core_group_next_due(self) -> ExpressionWrapper:
+        weeks = LocalPolicy.current().core_group_interval_weeks
+        return ExpressionWrapper(F("previous") + timedelta(weeks=weeks), output_field=DateField())
+
+    @property
+    def _core_groups_in_timescale_sure(self) -> QuerySet[CoreGroupMeeting]:
         """Later core groups are in timescale when within 6 weeks (local) of the last one:
-        calendar arithmetic the database can do. Returns them and their count."""
-        policy = LocalPolicy.current()
-        sure = self._core_group_lagged.filter(
-            meeting_date__gte=self.start,
-            previous__isnull=False,
-            meeting_date__lte=ExpressionWrapper(
-                F("previous") + timedelta(weeks=policy.core_group_interval_weeks),
-                output_field=DateField(),
-            ),
+        calendar arithmetic the database can do."""
+        return self.core_groups.filter(
+            pk__in=self._core_group_lagged.filter(
+                previous__isnull=False, meeting_date__lte=self._core_group_next_due
+            ).values("pk")
         )
-        return sure, sure.count()
+
+    @cached_property
+    def _core_group_undecided(self) -> list[tuple[int, date, date, date | None]]:
+        """Core groups of the period not counted in timescale by the database: first ones
+        (their timescale is in working days) and later ones after the interval (late)."""
+        rows = (
+            self._core_group_lagged.filter(
+                Q(previous__isnull=True) | Q(meeting_date__gt=self._core_group_next_due)
+            )
+            .values_list("pk", "meeting_date", "plan__start_date", "previous")
+            .order_by()
+        )
+        return [row for row in rows if row[1] >= self.start]
 
     @cached_property
     def _core_groups_in_timescale_ids(self) -> list[int]:
         """First core groups: within 10 working days (local) of the plan start — the calendar
         of bank holidays lives in Python, so these few rows are checked here."""
         policy = LocalPolicy.current()
-        rows = self._core_group_lagged.filter(
-            meeting_date__gte=self.start, previous__isnull=True
-        ).values_list("pk", "meeting_date", "plan__start_date")
         return [
             pk
-            for pk, held, plan_start in rows
-            if held <= timescales.first_core_group_due(plan_start, policy)
+            for pk, held, plan_start, previous in self._core_group_undecided
+            if previous is None and held <= timescales.first_core_group_due(plan_start, policy)
         ]
 
     @cached_property
@@ -365,59 +435,67 @@ class Measures:
 
     @property
     def visits_in_timescale(self) -> QuerySet[Visit]:
-        sure, _ = self._visit_timeliness
         return Visit.objects.filter(
-            Q(pk__in=sure.values("pk")) | Q(pk__in=self._visits_in_timescale_ids)
+            Q(pk__in=self._visits_in_timescale_sure.values("pk"))
+            | Q(pk__in=self._visits_in_timescale_ids)
         )
 
     @cached_property
     def _visit_lagged(self) -> QuerySet[Visit]:
-        # Visits more than a month before the period are not needed: a gap that long is out of
-        # timescale whichever visit came before it.
+        """Statutory visits up to the end of the period, and enough before it, each with the
+        date of the child's visit before it. As with core groups, the period's own rows are
+        picked out afterwards. A visit further back than the local timescale can ever stretch
+        would make the next one late whichever it was, so older ones are not read."""
+        reach = longest_span(LocalPolicy.current().statutory_visit_working_days)
         return Visit.objects.filter(
             self.scope.children("child__"),
             visit_type="statutory_cp",
             child_seen=True,
-            visit_date__gte=self.start - timedelta(days=31),
+            visit_date__gte=self.start - timedelta(days=reach + 1),
             visit_date__lte=self.end,
         ).annotate(
             previous=Window(
-                Lag("visit_date"), partition_by=[F("child_id")], order_by=F("visit_date").asc()
+                Lag("visit_date"),
+                partition_by=[F("child_id")],
+                order_by=[F("visit_date").asc(), F("pk").asc()],
             )
         )
 
     @cached_property
-    def _visit_timeliness(self) -> tuple[QuerySet, int]:
-        """Statutory visits at most 10 working days (local) apart. A visit within 14 calendar
-        days of the last is always within 10 working days, so the database counts those; the
-        rest are checked against the working-day calendar in Python."""
-        sure = self._visit_lagged.filter(
-            visit_date__gte=self.start,
-            previous__isnull=False,
-            visit_date__lte=ExpressionWrapper(
-                F("previous") + timedelta(days=14), output_field=DateField()
-            ),
+    def _visit_sure_gap(self) -> ExpressionWrapper:
+        """A visit this few calendar days after the last is in timescale on any calendar."""
+        days = shortest_span(LocalPolicy.current().statutory_visit_working_days)
+        return ExpressionWrapper(F("previous") + timedelta(days=days), output_field=DateField())
+
+    @property
+    def _visits_in_timescale_sure(self) -> QuerySet[Visit]:
+        """Statutory visits at most 10 working days (local) apart: those within the fewest
+        calendar days that can take are decided by the database."""
+        return self.statutory_visits.filter(
+            pk__in=self._visit_lagged.filter(
+                previous__isnull=False, visit_date__lte=self._visit_sure_gap
+            ).values("pk")
         )
-        return sure, sure.count()
+
+    @cached_property
+    def _visit_undecided(self) -> list[tuple[int, int, date, date | None]]:
+        """The visits of the period the database could not decide: first visits and those
+        further after the last, checked against the working-day calendar in Python."""
+        rows = (
+            self._visit_lagged.filter(
+                Q(previous__isnull=True) | Q(visit_date__gt=self._visit_sure_gap)
+            )
+            .values_list("pk", "child_id", "visit_date", "previous")
+            .order_by()
+        )
+        return [row for row in rows if row[2] >= self.start]
 
     @cached_property
     def _visits_in_timescale_ids(self) -> list[int]:
-        """The visits the database could not decide: measured from the later of the last visit
-        and the start of the plan the child was on."""
+        """Of the undecided visits, those in timescale: measured from the later of the last
+        visit and the start of the plan the child was on."""
         policy = LocalPolicy.current()
-        rows = (
-            self._visit_lagged.filter(visit_date__gte=self.start)
-            .filter(
-                Q(previous__isnull=True)
-                | Q(
-                    visit_date__gt=ExpressionWrapper(
-                        F("previous") + timedelta(days=14), output_field=DateField()
-                    )
-                )
-            )
-            .values_list("pk", "child_id", "visit_date", "previous")
-        )
-        rows = list(rows)
+        rows = self._visit_undecided
         plan_starts: dict[int, list[date]] = {}
         for child_id, started in (
             ChildProtectionPlan.objects.filter(self.scope.children("child__"))
@@ -639,6 +717,10 @@ class Measures:
         return {"social_workers": rows(workers, allocated), "iros": rows(iros, chaired)}
 
     def alerts_breakdown(self) -> dict:
+        return self._alerts_breakdown
+
+    @cached_property
+    def _alerts_breakdown(self) -> dict:
         """Open alerts by rule, by team and by worker, from one grouped query."""
         by_rule: dict[str, int] = {}
         by_team: dict[int | None, int] = {}
@@ -824,67 +906,36 @@ DRILLS = {
 }
 
 
-def teams_side_by_side(start: date, end: date) -> list[dict]:
-    """Key figures for every team at once, in a few grouped queries (the service dashboard)."""
-    team_key = "child__allocated_team_id"
-    icpcs = dict(
-        (row[team_key], row)
-        for row in Conference.objects.filter(
-            conference_type__in=INITIAL_TYPES,
-            status=ConferenceStatus.HELD,
-            held_on__gte=start,
-            held_on__lte=end,
-        )
-        .values(team_key)
-        .annotate(held=Count("pk"), in_time=Count("pk", filter=Q(held_on__lte=F("target_date"))))
-    )
-    plans = dict(
-        ChildProtectionPlan.objects.open_on(end)
-        .values_list(team_key)
-        .annotate(n=Count("child", distinct=True))
-    )
-    strategy = dict(
-        (row[team_key], row)
-        for row in StrategyDiscussion.objects.with_participation()
-        .filter(held_at__date__gte=start, held_at__date__lte=end)
-        .values(team_key)
-        .annotate(
-            n=Count("pk"),
-            health=Count("pk", filter=Q(has_health=True)),
-            police=Count("pk", filter=Q(has_police=True)),
-        )
-    )
-    reviews = dict(
-        (row[team_key], row)
-        for row in Conference.objects.filter(
-            conference_type=ConferenceType.REVIEW,
-            status=ConferenceStatus.HELD,
-            held_on__gte=start,
-            held_on__lte=end,
-        )
-        .values(team_key)
-        .annotate(held=Count("pk"), in_time=Count("pk", filter=Q(held_on__lte=F("target_date"))))
-    )
-    alerts = dict(
-        Alert.objects.filter(status__in=["open", "acknowledged"])
-        .values_list("responsible_team_id")
-        .annotate(n=Count("pk"))
-    )
+def teams_side_by_side(measures: Measures) -> list[dict]:
+    """Key figures for every team, from the groups of an authority's by-team measures (the
+    service dashboard): no queries of their own but the list of teams."""
+    assert measures.by_team, "teams side by side needs Measures(..., by_team=True)"
+    measures.summary()  # runs the grouped aggregates
+    alerts = {
+        row["responsible_team_id"]: row["n"] for row in measures.alerts_breakdown()["by_team"]
+    }
+    teams = Team.objects.order_by("name")
+    if measures.scope.kind == "team":
+        teams = teams.filter(pk__in=measures.scope.team_ids)
+    elif measures.scope.kind != "authority":
+        teams = teams.filter(pk__in=[*measures.team_counts, *alerts])
     rows = []
-    for team in Team.objects.order_by("name"):
-        i = icpcs.get(team.pk, {"held": 0, "in_time": 0})
-        st = strategy.get(team.pk, {"n": 0, "health": 0, "police": 0})
-        rv = reviews.get(team.pk, {"held": 0, "in_time": 0})
+    for team in teams:
+        n = measures.team_counts.get(team.pk, {}).get
         rows.append(
             {
                 "team": team,
-                "icpc_held": i["held"],
-                "icpc_in_timescale_pct": pct(i["in_time"], i["held"]),
-                "children_on_plan_at_end": plans.get(team.pk, 0),
-                "strategy_discussions": st["n"],
-                "strategy_with_health_pct": pct(st["health"], st["n"]),
-                "strategy_with_police_pct": pct(st["police"], st["n"]),
-                "reviews_in_timescale_pct": pct(rv["in_time"], rv["held"]),
+                "icpc_held": n("icpcs_held", 0),
+                "icpc_in_timescale_pct": pct(n("icpcs_in_timescale", 0), n("icpcs_held", 0)),
+                "children_on_plan_at_end": n("children_on_plan_at_end", 0),
+                "strategy_discussions": n("strategy_discussions", 0),
+                "strategy_with_health_pct": pct(
+                    n("strategy_with_health", 0), n("strategy_discussions", 0)
+                ),
+                "strategy_with_police_pct": pct(
+                    n("strategy_with_police", 0), n("strategy_discussions", 0)
+                ),
+                "reviews_in_timescale_pct": pct(n("reviews_in_timescale", 0), n("reviews_held", 0)),
                 "open_alerts": alerts.get(team.pk, 0),
             }
         )

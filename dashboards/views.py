@@ -56,14 +56,14 @@ def _rows(kind: str, qs, user) -> list[list]:
     return rows
 
 
-def _context(request: HttpRequest, *, default: str | None = None) -> dict:
+def _context(request: HttpRequest, *, default: str | None = None, by_team: bool = False) -> dict:
     try:
         start, end, as_of = period_from(request.GET)
     except BadPeriod as error:
         messages.error(request, str(error))
         start, end, as_of = period_from({})
     scope = scope_for(request.user, request.GET, default=default)
-    measures = Measures(scope, start, end, as_of)
+    measures = Measures(scope, start, end, as_of, by_team=by_team)
     summary = measures.summary()
     base_query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
     trend = measures.plan_trend()
@@ -87,6 +87,7 @@ def _context(request: HttpRequest, *, default: str | None = None) -> dict:
         },
     }
     return {
+        "measures": measures,
         "scope": scope,
         "summary": summary,
         "start": start,
@@ -127,9 +128,9 @@ def iro_dashboard(request: HttpRequest) -> HttpResponse:
 def service_dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.is_senior_manager:
         raise Http404("No service dashboard for this user")
-    context = _context(request, default="authority")
+    context = _context(request, default="authority", by_team=True)
     context["title"] = "Service dashboard"
-    context["teams"] = teams_side_by_side(context["start"], context["end"])
+    context["teams"] = teams_side_by_side(context["measures"])
     return render(request, "dashboards/dashboard.html", context)
 
 

@@ -37,6 +37,29 @@ def add_working_days(start: date, n: int) -> date:
     return d
 
 
+@lru_cache(maxsize=64)
+def shortest_span(n: int) -> int:
+    """The fewest calendar days that n working days can take (from a Sunday, with no bank
+    holiday). A date at most this many days after `start` is always on or before
+    `add_working_days(start, n)`, whatever the calendar."""
+    spans = []
+    for weekday in range(7):
+        days, remaining = 0, n
+        while remaining > 0:
+            days += 1
+            if (weekday + days) % 7 < 5:
+                remaining -= 1
+        spans.append(days)
+    return min(spans)
+
+
+def longest_span(n: int) -> int:
+    """More calendar days than n working days can ever take, bank holidays included (at most
+    four fall in any fortnight): a date further than this after `start` is always after
+    `add_working_days(start, n)`."""
+    return 2 * n + 14
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end`; negative if `end` < `start`.
 

@@ -175,6 +175,55 @@ def test_statutory_visits_in_timescale_and_seen_alone(db):
     assert summary["visits_seen_alone_pct"] == 66.7
 
 
+def test_a_fortnight_after_a_weekend_visit_is_late(db):
+    """From Sunday 1 Nov 2026, the 10th working day is Friday 13 Nov: a visit on Sunday 15 Nov,
+    a fortnight later, is out of timescale."""
+    plan = PlanFactory(start_date=D(2026, 10, 1))
+    VisitFactory(child=plan.child, visit_date=D(2026, 11, 1))
+    VisitFactory(child=plan.child, visit_date=D(2026, 11, 15))
+    m = measures(D(2026, 11, 2), D(2026, 11, 30))
+    assert m.summary()["visits_in_timescale_pct"] == 0.0
+    assert not m.visits_in_timescale.exists()
+
+
+def test_visit_timeliness_follows_a_local_policy_of_five_working_days(db):
+    from monitoring.models import LocalPolicy
+
+    policy = LocalPolicy.current()
+    policy.statutory_visit_working_days = 5
+    policy.save()
+    plan = PlanFactory(start_date=D(2026, 10, 1))
+    for day in (D(2026, 11, 2), D(2026, 11, 9), D(2026, 11, 18)):  # Mon, Mon (5th), Wed (7th)
+        VisitFactory(child=plan.child, visit_date=day)
+    m = measures(D(2026, 11, 3), D(2026, 11, 30))
+    assert m.summary()["visits_in_timescale_pct"] == 50.0
+    assert list(m.visits_in_timescale.values_list("visit_date", flat=True)) == [D(2026, 11, 9)]
+
+
+def test_timeliness_at_the_start_of_the_period_counts_from_the_visit_before_it(db):
+    """The first visit and core group of a period are measured from the last one before the
+    period began, not from the start of the plan."""
+    plan = PlanFactory(start_date=D(2026, 6, 1))
+    VisitFactory(child=plan.child, visit_date=D(2026, 10, 26))  # before the period
+    VisitFactory(child=plan.child, visit_date=D(2026, 11, 3))  # 6 working days later: in time
+    VisitFactory(child=plan.child, visit_date=D(2026, 11, 30))  # 19 working days later: late
+    user = UserFactory()
+    for day in (D(2026, 10, 1), D(2026, 11, 5), D(2026, 12, 31)):  # 5 weeks, then 8 weeks
+        CoreGroupMeeting.objects.create(
+            plan=plan, meeting_date=day, attendees="x", recorded_by=user
+        )
+    m = measures(D(2026, 11, 1), D(2026, 12, 31))
+    summary = m.summary()
+    assert summary["statutory_visits"] == 2
+    assert summary["visits_in_timescale_pct"] == 50.0
+    assert list(m.visits_in_timescale.values_list("visit_date", flat=True)) == [D(2026, 11, 3)]
+    assert summary["core_groups"] == 2
+    assert summary["core_groups_in_timescale_pct"] == 50.0
+    assert list(m.core_groups_in_timescale.values_list("meeting_date", flat=True)) == [
+        D(2026, 11, 5)
+    ]
+
+
 def test_re_referrals_within_12_months(db):
     child = ChildFactory()
     ReferralFactory(
@@ -293,3 +342,54 @@ def test_every_count_agrees_with_its_population(world, icpcs):
     for name in sorted(names):
         fresh = measures(D(2018, 9, 1), D(2018, 9, 30))
         assert m.count(name) == getattr(fresh, name).count(), name
+
+
+def test_teams_side_by_side_agree_with_each_team_and_sum_to_the_authority(world, icpcs, login):
+    """The service dashboard's team rows come from the authority's queries grouped by team:
+    each row is what that team's own dashboard says, and the groups (with children allocated
+    to no team) add up to the authority's figures."""
+    from dashboards.measures import teams_side_by_side
+
+    unallocated = ChildFactory(allocated_team=None)
+    _icpc(unallocated, D(2018, 9, 12))
+    plan = PlanFactory(child=world.child, start_date=D(2018, 9, 14))
+    PlanFactory(child=unallocated, start_date=D(2018, 9, 14))
+    ConferenceFactory(
+        child=world.child,
+        section47=None,
+        plan=plan,
+        conference_type="review",
+        target_date=D(2018, 9, 20),
+        status="held",
+        held_on=D(2018, 9, 21),
+    )
+    period = (D(2018, 9, 1), D(2018, 9, 30))
+    plain = Measures(AUTHORITY, *period).summary()
+    grouped = Measures(AUTHORITY, *period, by_team=True)
+    assert grouped.summary() == plain
+    assert plain["icpc_held"] == 4  # three in the fixture (two teams) and the unallocated one
+    rows = {row["team"].pk: row for row in teams_side_by_side(grouped)}
+    assert rows[world.team.pk]["icpc_held"] == 2
+    assert rows[world.team.pk]["icpc_in_timescale_pct"] == 50.0
+    assert rows[world.other_team.pk]["icpc_held"] == 1
+    assert rows[world.other_team.pk]["icpc_in_timescale_pct"] == 0.0
+    assert rows[world.team.pk]["children_on_plan_at_end"] == 1
+    assert rows[world.team.pk]["reviews_in_timescale_pct"] == 0.0
+    for team_id, row in rows.items():
+        team = Measures(Scope("team", "", (team_id,)), *period).summary()
+        for key in (
+            "icpc_held",
+            "icpc_in_timescale_pct",
+            "children_on_plan_at_end",
+            "strategy_discussions",
+            "strategy_with_health_pct",
+            "strategy_with_police_pct",
+            "reviews_in_timescale_pct",
+            "open_alerts",
+        ):
+            assert row[key] == team[key], (team_id, key)
+    assert sum(row["icpc_held"] for row in rows.values()) == plain["icpc_held"] - 1
+    page = login(world.senior_manager).get(
+        reverse("dashboards:service"), {"from": "2018-09-01", "to": "2018-09-30"}
+    )
+    assert page.context["summary"] == plain

@@ -104,3 +104,21 @@ def test_random_dates_against_naive_reference():
         assert add_working_days(start, n) == _naive_add(start, n), (start, n)
         assert working_days_between(start, end) == _naive_between(start, end), (start, end)
         assert working_days_between(start, add_working_days(start, n)) == n
+
+
+def test_spans_bound_every_real_stretch_of_working_days():
+    """shortest_span and longest_span bound add_working_days on every start date over three
+    years of real bank holidays (Christmas and Easter included), and shortest_span is tight."""
+    from datetime import date, timedelta
+
+    from wirral_cp.working_days import add_working_days, longest_span, shortest_span
+
+    assert shortest_span(10) == 12  # from a Sunday: Mon-Fri twice
+    assert shortest_span(5) == 5
+    for n in (1, 3, 5, 10, 15, 20):
+        spans = set()
+        for offset in range(3 * 366):
+            start = date(2024, 1, 1) + timedelta(days=offset)
+            spans.add((add_working_days(start, n) - start).days)
+        assert min(spans) == shortest_span(n), n
+        assert max(spans) < longest_span(n), n
