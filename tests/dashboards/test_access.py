@@ -53,21 +53,52 @@ def test_bad_period_is_a_clear_message_not_an_error(world, login):
     assert client.get(reverse("dashboards:metrics-json"), {"from": "nonsense"}).status_code == 400
 
 
-def test_dashboard_query_count_does_not_grow(world, login, django_assert_max_num_queries):
+def _grow(world, n: int) -> None:
+    """n more children of the team, each with an ICPC chaired by the IRO, a plan, two visits
+    and a core group in September 2018."""
+    from conferences.models import Conference, CoreGroupMeeting
+    from tests.cases.factories import ChildFactory, VisitFactory
+    from tests.conferences.factories import PlanFactory
+    from tests.dashboards.test_measures import _icpc
+
+    day = datetime.date
+    for _ in range(n):
+        child = ChildFactory(allocated_team=world.team)
+        conference = _icpc(child, day(2018, 9, 18))
+        Conference.objects.filter(pk=conference.pk).update(chair=world.iro)
+        plan = PlanFactory(child=child, start_date=day(2018, 9, 18))
+        VisitFactory(child=child, visit_date=day(2018, 9, 20))
+        VisitFactory(child=child, visit_date=day(2018, 9, 27))
+        CoreGroupMeeting.objects.create(
+            plan=plan, meeting_date=day(2018, 9, 25), attendees="x", recorded_by=world.iro
+        )
+
+
+@pytest.mark.parametrize(
+    "persona,page",
+    [
+        ("team_manager", "dashboards:team"),
+        ("iro", "dashboards:iro"),
+        ("senior_manager", "dashboards:service"),
+        ("senior_manager", "dashboards:metrics-json"),
+    ],
+)
+def test_dashboard_query_count_does_not_grow(
+    world, login, django_assert_max_num_queries, persona, page
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.dashboards.test_measures import _icpc
-
-    client = login(world.senior_manager)
-    url = reverse("dashboards:service")
+    client = login(world.persona(persona))
+    url = reverse(page)
     params = {"from": "2018-09-01", "to": "2018-09-30"}
-    _icpc(world.child, datetime.date(2018, 9, 13))
+    _grow(world, 1)
     with CaptureQueriesContext(connection) as few:
-        client.get(url, params)
-    from tests.cases.factories import ChildFactory
-
-    for _ in range(15):
-        _icpc(ChildFactory(allocated_team=world.team), datetime.date(2018, 9, 18))
+        assert client.get(url, params).status_code == 200
+    _grow(world, 12)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(url, params)
+        response = client.get(url, params)
+    assert response.status_code == 200
+    summary = response.json() if page.endswith("json") else response.context["summary"]
+    assert summary["icpc_held"] == 13  # the growth is on the page being counted
+    assert summary["statutory_visits"] == 26
