@@ -41,4 +41,7 @@ def setup_django(children: int, *, fresh: bool) -> str:
         generate_authority(children=children)
     else:
         django.setup()
+    # Planner statistics, as autovacuum would keep them on a live database (it may not have
+    # run yet on a freshly filled one, and stale estimates pick nested loops over thousands).
+    subprocess.run([*psql, "-d", name, "-c", "VACUUM ANALYZE"], check=True)
     return name

@@ -405,12 +405,15 @@ class Measures:
         (their timescale is in working days) and later ones after the interval (late)."""
         rows = (
             self._core_group_lagged.filter(
-                Q(previous__isnull=True) | Q(meeting_date__gt=self._core_group_next_due)
+                # As for visits: the period's first day in both branches keeps it after the
+                # window.
+                Q(previous__isnull=True, meeting_date__gte=self.start)
+                | Q(meeting_date__gt=self._core_group_next_due, meeting_date__gte=self.start)
             )
             .values_list("pk", "meeting_date", "plan__start_date", "previous")
             .order_by()
         )
-        return [row for row in rows if row[1] >= self.start]
+        return list(rows)
 
     @cached_property
     def _core_groups_in_timescale_ids(self) -> list[int]:
@@ -483,12 +486,16 @@ class Measures:
         further after the last, checked against the working-day calendar in Python."""
         rows = (
             self._visit_lagged.filter(
-                Q(previous__isnull=True) | Q(visit_date__gt=self._visit_sure_gap)
+                # Both branches name the period's first day, so the whole condition refers to
+                # the window and Django applies it after the window is computed (QUALIFY):
+                # `Q(visit_date__gte=...) & (...)` would put the date in WHERE, before it.
+                Q(previous__isnull=True, visit_date__gte=self.start)
+                | Q(visit_date__gt=self._visit_sure_gap, visit_date__gte=self.start)
             )
             .values_list("pk", "child_id", "visit_date", "previous")
             .order_by()
         )
-        return [row for row in rows if row[2] >= self.start]
+        return list(rows)
 
     @cached_property
     def _visits_in_timescale_ids(self) -> list[int]:
@@ -504,15 +511,21 @@ class Measures:
             .values_list("child_id", "start_date")
         ):
             plan_starts.setdefault(child_id, []).append(started)
+        due_after: dict[date, date] = {}  # the calendar walk, once per distinct date
         ids = []
         for pk, child_id, visited, previous in rows:
-            starts = plan_starts.get(child_id, [])
-            position = bisect.bisect_right(starts, visited)
-            started = starts[position - 1] if position else None
-            candidates = [d for d in (previous, started) if d]
-            if not candidates:
+            base = previous
+            starts = plan_starts.get(child_id)
+            if starts:
+                position = bisect.bisect_right(starts, visited)
+                if position and (base is None or starts[position - 1] > base):
+                    base = starts[position - 1]
+            if base is None:
                 continue  # no plan and no earlier visit: no timescale to measure against
-            if visited <= timescales.next_statutory_visit_due(max(candidates), policy):
+            due = due_after.get(base)
+            if due is None:
+                due = due_after[base] = timescales.next_statutory_visit_due(base, policy)
+            if visited <= due:
                 ids.append(pk)
         return ids
 
