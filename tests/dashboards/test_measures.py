@@ -393,3 +393,13 @@ def test_teams_side_by_side_agree_with_each_team_and_sum_to_the_authority(world,
         reverse("dashboards:service"), {"from": "2018-09-01", "to": "2018-09-30"}
     )
     assert page.context["summary"] == plain
+
+
+def test_service_dashboard_filtered_to_a_team_shows_that_team_alone(world, icpcs, login):
+    page = login(world.senior_manager).get(
+        reverse("dashboards:service"),
+        {"from": "2018-09-01", "to": "2018-09-30", "team": world.other_team.pk},
+    )
+    rows = page.context["teams"]
+    assert [row["team"].pk for row in rows] == [world.other_team.pk]
+    assert rows[0]["icpc_held"] == 1 == page.context["summary"]["icpc_held"]
