@@ -45,6 +45,7 @@ from conferences.models import (
 )
 from monitoring import timescales
 from monitoring.models import Alert, LocalPolicy
+from monitoring.rules import RULES_BY_CODE
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
 from wirral_cp.working_days import add_working_days, longest_span, shortest_span
 
@@ -79,6 +80,12 @@ class Scope:
         if self.kind == "iro":
             return {"iro": str(self.iro_id)}
         return {}
+
+
+def rule_title(code: str) -> str:
+    """A timescale rule's name as the alerts pages give it ("Statutory visit"), not its code."""
+    rule = RULES_BY_CODE.get(code)
+    return rule.title if rule else code
 
 
 def pct(numerator: int, denominator: int) -> float | None:
@@ -758,7 +765,7 @@ class Measures:
         }
         return {
             "by_rule": [
-                {"rule": r, "n": n}
+                {"rule": r, "title": rule_title(r), "n": n}
                 for r, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
             ],
             "by_team": [

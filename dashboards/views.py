@@ -6,9 +6,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts.models import Team
+from accounts.models import Team, User
+from monitoring.rules import RULES_BY_CODE
 
-from .measures import DRILLS, Measures, teams_side_by_side
+from .measures import DRILLS, Measures, rule_title, teams_side_by_side
 from .selectors import BadPeriod, period_from, scope_for
 
 ROW_COLUMNS = {
@@ -49,6 +50,8 @@ def _rows(kind: str, qs, user) -> list[list]:
     rows = []
     for values in qs.order_by("pk").values_list(*child, *fields):
         first, last, la_id, child_id, restricted, *rest = values
+        if kind == "alert":
+            rest[0] = rule_title(rest[0])
         if restricted and child_id not in named_on:
             rows.append(["Restricted record", "", None, *rest])
             continue
@@ -131,6 +134,10 @@ def service_dashboard(request: HttpRequest) -> HttpResponse:
     context = _context(request, default="authority", by_team=True)
     context["title"] = "Service dashboard"
     context["teams"] = teams_side_by_side(context["measures"])
+    for row in context["teams"]:
+        row["query"] = urlencode(
+            {"from": context["start"], "to": context["end"], "team": row["team"].pk}
+        )
     return render(request, "dashboards/dashboard.html", context)
 
 
@@ -141,6 +148,33 @@ def metrics_json(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": str(error)}, status=400)
     scope = scope_for(request.user, request.GET)
     return JsonResponse(Measures(scope, start, end, as_of).summary())
+
+
+def _alerts_narrowed(request: HttpRequest, qs, title: str):
+    """Open alerts for one rule (`rule=CODE`) and/or one worker (`worker=ID`, or `none` for
+    alerts on no one's list), as the dashboard's breakdowns link to them. Anything else: 404."""
+    narrowed = {}
+    code = request.GET.get("rule")
+    if code:
+        if code not in RULES_BY_CODE:
+            raise Http404("No such rule")
+        qs = qs.filter(rule=code)
+        title = f"{title}: {rule_title(code)}"
+        narrowed["rule"] = code
+    worker = request.GET.get("worker")
+    if worker:
+        if worker == "none":
+            qs = qs.filter(responsible_worker__isnull=True)
+            title = f"{title}, no allocated worker"
+        else:
+            try:
+                user = User.objects.get(pk=int(worker))
+            except (ValueError, User.DoesNotExist) as error:
+                raise Http404("No such worker") from error
+            qs = qs.filter(responsible_worker=user)
+            title = f"{title}, {user.get_full_name() or user.username}"
+        narrowed["worker"] = worker
+    return qs, title, narrowed
 
 
 def drill(request: HttpRequest, key: str) -> HttpResponse:
@@ -154,6 +188,10 @@ def drill(request: HttpRequest, key: str) -> HttpResponse:
     scope = scope_for(request.user, request.GET)
     attribute, kind, title = DRILLS[key]
     qs = getattr(Measures(scope, start, end, as_of), attribute)
+    query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
+    if key == "open_alerts":
+        qs, title, narrowed = _alerts_narrowed(request, qs, title)
+        query.update(narrowed)
     rows = _rows(kind, qs, request.user)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv")
@@ -163,7 +201,6 @@ def drill(request: HttpRequest, key: str) -> HttpResponse:
         for name, la_id, _child_id, *rest in rows:
             writer.writerow([name, la_id, *rest])
         return response
-    query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
     return render(
         request,
         "dashboards/drill.html",

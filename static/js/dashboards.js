@@ -6,23 +6,26 @@
   if (!node || typeof Chart === "undefined") { return; }
   var data = JSON.parse(node.textContent);
   var colours = ["#1d5c2e", "#8a1c1c", "#0b4f8a"];
-  function bar(id, chart, label) {
+  // Counts start at zero in whole numbers; percentages run from 0 to 100.
+  var counts = { y: { beginAtZero: true, ticks: { precision: 0 } } };
+  var percentages = { y: { min: 0, max: 100 } };
+  function bar(id, chart, label, scales) {
     var el = document.getElementById(id);
     if (!el) { return; }
     new Chart(el, {
       type: "bar",
       data: { labels: chart.labels, datasets: [{ label: label, data: chart.values, backgroundColor: colours }] },
-      options: { plugins: { legend: { display: false } }, animation: false }
+      options: { plugins: { legend: { display: false } }, animation: false, scales: scales }
     });
   }
-  bar("chart-icpc", data.icpc, "ICPCs");
-  bar("chart-agencies", data.agencies, "Percentage");
+  bar("chart-icpc", data.icpc, "ICPCs", counts);
+  bar("chart-agencies", data.agencies, "Percentage", percentages);
   var trend = document.getElementById("chart-trend");
   if (trend) {
     new Chart(trend, {
       type: "line",
       data: { labels: data.trend.labels, datasets: [{ label: "Children on a plan", data: data.trend.values, borderColor: "#0b4f8a" }] },
-      options: { animation: false }
+      options: { animation: false, scales: counts }
     });
   }
 })();

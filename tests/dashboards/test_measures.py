@@ -403,3 +403,67 @@ def test_service_dashboard_filtered_to_a_team_shows_that_team_alone(world, icpcs
     rows = page.context["teams"]
     assert [row["team"].pk for row in rows] == [world.other_team.pk]
     assert rows[0]["icpc_held"] == 1 == page.context["summary"]["icpc_held"]
+
+
+def _alert(child, rule, worker, team, n):
+    from monitoring.models import Alert
+
+    return Alert.objects.create(
+        rule=rule,
+        subject_key=f"test:{rule}:{n}",
+        child=child,
+        status="open",
+        responsible_worker=worker,
+        responsible_team=team,
+        first_found_at=london(2026, 11, 2),
+        last_found_at=london(2026, 11, 2),
+    )
+
+
+def test_alert_breakdowns_name_the_rule_and_link_to_exactly_their_alerts(world, login):
+    """By rule and by worker, each count links to the open alerts it counts; the rule is named
+    as social workers know it, not by its code."""
+    from monitoring.rules import RULES_BY_CODE
+
+    for n in range(3):
+        _alert(world.child, "STATUTORY_VISIT", world.social_worker, world.team, n)
+    _alert(world.child, "PLAN_ACTION", None, world.team, 9)
+    client = login(world.senior_manager)
+    period = {"from": "2026-11-01", "to": "2026-11-30"}
+    page = client.get(reverse("dashboards:service"), period).content.decode()
+    title = RULES_BY_CODE["STATUTORY_VISIT"].title
+    assert f'<th scope="row">{title}</th>' in page
+    assert "STATUTORY_VISIT</th>" not in page
+    assert "rule=STATUTORY_VISIT" in page and "worker=none" in page
+    drill = reverse("dashboards:drill", args=["open_alerts"])
+
+    def listed(**extra):
+        response = client.get(drill, {**period, **extra, "format": "csv"})
+        assert response.status_code == 200
+        return response.content.decode().strip().splitlines()[1:]
+
+    by_rule = listed(rule="STATUTORY_VISIT")
+    assert len(by_rule) == 3 and all(title in line for line in by_rule)
+    assert len(listed(worker=world.social_worker.pk)) == 3
+    assert len(listed(worker="none")) == 1
+    assert len(listed(rule="PLAN_ACTION", worker=world.social_worker.pk)) == 0
+    assert len(listed(team=world.team.pk)) == 4
+    assert len(listed(team=world.other_team.pk)) == 0
+    html = client.get(drill, {**period, "rule": "STATUTORY_VISIT"}).content.decode()
+    assert f"Open alerts: {title}" in html
+    assert "rule=STATUTORY_VISIT" in html  # the CSV link keeps the narrowing
+    assert client.get(drill, {**period, "rule": "NO_SUCH_RULE"}).status_code == 404
+    assert client.get(drill, {**period, "worker": "someone"}).status_code == 404
+
+
+def test_team_rows_link_to_the_records_they_count(world, icpcs, login):
+    client = login(world.senior_manager)
+    period = {"from": "2018-09-01", "to": "2018-09-30"}
+    page = client.get(reverse("dashboards:service"), period)
+    for row in page.context["teams"]:
+        link = row["query"].replace("&", "&amp;")
+        assert f'?{link}">{row["icpc_held"]}</a>' in page.content.decode()
+        response = client.get(
+            reverse("dashboards:drill", args=["icpc_held"]), {**period, "team": row["team"].pk}
+        )
+        assert len(response.context["rows"]) == row["icpc_held"]
