@@ -1,4 +1,4 @@
-"""Reads for referrals (CIN episodes), assessments, allocation and caseloads.
+"""Reads for referrals (CIN episodes), assessments, child in need plans, allocation and caseloads.
 
 Every function takes a child already fetched through `get_child_for_user` (or a user, for
 caseloads) and runs a fixed number of queries whatever the size of the record.
@@ -14,7 +14,7 @@ from accounts.models import Role, Team, User
 from monitoring.timescales import re_referral_window_start
 
 from .codes.assessment_factor import AssessmentFactor
-from .models import Allocation, Assessment, Child, Referral
+from .models import Allocation, Assessment, Child, CINPlan, Referral
 
 
 def rereferral_window_start(referral_date: date) -> date:
@@ -73,12 +73,12 @@ def referrals_for_child(child: Child) -> list[Referral]:
 
 
 def referral_for_child(child: Child, referral_id: int) -> Referral:
-    """One episode of this child (404 if it belongs to another), with its assessments and
-    `rereferral_of` worked out from one query of the child's earlier closed episodes."""
+    """One episode of this child (404 if it belongs to another), with its assessments, its child
+    in need plans and `rereferral_of` (worked out from one query of the earlier closed episodes)."""
     referral = get_object_or_404(
         Referral.objects.filter(child=child)
         .select_related("decided_by", "created_by")
-        .prefetch_related(_assessments_prefetch()),
+        .prefetch_related(_assessments_prefetch(), "cin_plans"),
         pk=referral_id,
     )
     earlier = list(
@@ -108,6 +108,22 @@ def assessment_for_child(child: Child, assessment_id: int) -> Assessment:
     )
     _label_factors([assessment])
     return assessment
+
+
+def cin_plans_for_child(child: Child) -> list[CINPlan]:
+    """The child's child in need plans, newest first, each with its episode: one query."""
+    return list(
+        CINPlan.objects.filter(child=child)
+        .select_related("referral")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def cin_plan_for_child(child: Child, plan_id: int) -> CINPlan:
+    """One child in need plan of this child (404 if it belongs to another), with its episode."""
+    return get_object_or_404(
+        CINPlan.objects.filter(child=child).select_related("referral"), pk=plan_id
+    )
 
 
 def allocation_history(child: Child) -> QuerySet[Allocation]:

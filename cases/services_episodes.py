@@ -1,4 +1,5 @@
-"""Writes to referrals (CIN episodes) and assessments that need more than `record_save`.
+"""Writes to referrals (CIN episodes), assessments and child in need plans that need more than
+`record_save`.
 
 Each is atomic and goes through `record_save` (full_clean, optimistic lock, audit actor).
 """
@@ -12,7 +13,7 @@ from django.utils.formats import date_format
 from accounts.models import User
 
 from .codes.closure_reason import ClosureReason
-from .models import Assessment, Child, Referral
+from .models import Assessment, Child, CINPlan, Referral
 from .services import record_save
 
 
@@ -117,3 +118,15 @@ def assessment_authorise(
     assessment.authorised_date = authorised_date
     assessment.authorised_by = user
     return record_save(instance=assessment, user=user, expected_version=expected_version)
+
+
+@transaction.atomic
+def cin_plan_save(*, plan: CINPlan, user: User, expected_version: int | None = None) -> CINPlan:
+    """Start, change or end a child in need plan.
+
+    The plan's own validation (CINPlan.clean) keeps it inside its episode and clear of the
+    child's other plans; the child is locked first so that two people starting or changing the
+    same child's plans at the same moment are checked one after the other.
+    """
+    Child.objects.select_for_update().filter(pk=plan.child_id).exists()
+    return record_save(instance=plan, user=user, expected_version=expected_version)

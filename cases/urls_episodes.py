@@ -1,8 +1,8 @@
-"""Referrals (CIN episodes), assessments, allocation and caseloads."""
+"""Referrals (CIN episodes), assessments, child in need plans, allocation and caseloads."""
 
 from django.urls import path
 
-from .views import episodes
+from .views import cin_plans, episodes
 
 urlpatterns = [
     path("<int:pk>/referrals/", episodes.referrals, name="referrals"),
@@ -35,6 +35,18 @@ urlpatterns = [
         "<int:pk>/assessments/<int:assessment_id>/authorise/",
         episodes.assessment_authorise,
         name="assessment-authorise",
+    ),
+    path("<int:pk>/cin-plans/", cin_plans.cin_plans, name="cin-plans"),
+    path("<int:pk>/cin-plans/add/", cin_plans.cin_plan_add, name="cin-plan-add"),
+    path(
+        "<int:pk>/cin-plans/<int:cin_plan_id>/edit/",
+        cin_plans.cin_plan_edit,
+        name="cin-plan-edit",
+    ),
+    path(
+        "<int:pk>/cin-plans/<int:cin_plan_id>/end/",
+        cin_plans.cin_plan_end,
+        name="cin-plan-end",
     ),
     path("<int:pk>/allocation/", episodes.allocation, name="allocation"),
     path("caseloads/", episodes.caseloads, name="caseloads"),

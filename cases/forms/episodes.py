@@ -1,14 +1,15 @@
-"""Forms for referrals (CIN episodes), assessments and allocation."""
+"""Forms for referrals (CIN episodes), assessments, child in need plans and allocation."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from wirral_cp.forms import DateInput, DateTimeInput, VersionedModelForm
 
 from ..codes.assessment_factor import AssessmentFactor
-from ..models import Assessment, Referral, ThresholdDecision
+from ..models import Assessment, Child, CINPlan, Referral, ThresholdDecision
 from .child import AllocationForm as BaseAllocationForm
 
 
@@ -105,6 +106,69 @@ class AssessmentAuthoriseForm(RecordForm):
         self.fields["authorised_date"].required = True
         if not self.initial.get("authorised_date"):
             self.initial["authorised_date"] = timezone.localdate()
+
+
+class EpisodeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Referral) -> str:
+        decision = f" ({obj.get_decision_display()})" if obj.decision else ""
+        return f"Referral received {date_format(obj.referral_date, 'j M Y')}{decision}"
+
+
+CIN_PLAN_HELP = (
+    "A child in need plan cannot start in the future, before the referral was received, or while "
+    "the child is on a child protection plan or another child in need plan."
+)
+
+
+class CINPlanStartForm(RecordForm):
+    """Start a child in need plan in one of the child's open episodes."""
+
+    referral = EpisodeChoiceField(
+        label="Episode", queryset=Referral.objects.none(), empty_label=None
+    )
+
+    class Meta:
+        model = CINPlan
+        fields = ["referral", "start_date"]
+        widgets = {"start_date": DateInput()}
+        help_texts = {"start_date": CIN_PLAN_HELP}
+
+    def __init__(self, *args, child: Child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = (
+            Referral.objects.filter(child=child).open().order_by("-received_at", "-pk")
+        )
+        if not self.initial.get("start_date"):
+            self.initial["start_date"] = timezone.localdate()
+
+
+class CINPlanForm(RecordForm):
+    """Correct the start date of a child in need plan."""
+
+    class Meta:
+        model = CINPlan
+        fields = ["start_date"]
+        widgets = {"start_date": DateInput()}
+        help_texts = {"start_date": CIN_PLAN_HELP}
+
+
+class CINPlanEndForm(RecordForm):
+    """End a child in need plan, or change the date it ended."""
+
+    class Meta:
+        model = CINPlan
+        fields = ["end_date"]
+        widgets = {"end_date": DateInput()}
+        help_texts = {
+            "end_date": "The plan must end by the time its episode closes, and cannot end in "
+            "the future."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].required = True
+        if not self.initial.get("end_date"):
+            self.initial["end_date"] = timezone.localdate()
 
 
 class WorkerChoiceField(forms.ModelChoiceField):

@@ -108,3 +108,14 @@ class ServiceReferralFactory(factory.django.DjangoModelFactory):
     child = factory.SubFactory(ChildFactory)
     service = "camhs"
     date_referred = datetime.date(2026, 9, 1)
+
+
+class CINPlanFactory(factory.django.DjangoModelFactory):
+    """A child in need plan, saved without validation: build valid ones through the service."""
+
+    class Meta:
+        model = "cases.CINPlan"
+
+    referral = factory.SubFactory(ReferralFactory)
+    child = factory.LazyAttribute(lambda p: p.referral.child)
+    start_date = datetime.date(2026, 10, 5)
