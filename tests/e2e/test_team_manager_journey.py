@@ -78,6 +78,12 @@ def test_team_manager_sees_timeliness_acknowledges_a_breach_and_records_oversigh
     expect(tm.get_by_role("table")).to_contain_text(ruby.full_name)
     expect(tm.get_by_role("table")).not_to_contain_text(leo.full_name)
     app.check(tm, "Dashboard: ICPCs in timescale")
+    tm.go_back()
+    by_rule = tm.get_by_role("table", name="By rule")
+    by_rule.get_by_role("row", name=re.compile("^Referral decision")).get_by_role("link").click()
+    expect(tm.get_by_role("heading", level=1)).to_contain_text("Open alerts: Referral decision")
+    expect(tm.get_by_role("table")).to_contain_text(amara.full_name)
+    app.check(tm, "Dashboard: open alerts for one rule")
 
     # --- My tasks: the late referral decision, acknowledged with a note ---------------------
     tm.get_by_role("navigation", name="Main").get_by_role(
