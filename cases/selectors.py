@@ -115,7 +115,7 @@ def child_summary(child: Child, user: User) -> dict:
     """What a manager needs to read in a minute, in a fixed number of queries."""
     from django.utils import timezone
 
-    from .models import ManagementOversight, Referral, ServiceReferral, Visit
+    from .models import CINPlan, ManagementOversight, Referral, ServiceReferral, Visit
 
     today = timezone.localdate()
     open_referral = (
@@ -162,6 +162,7 @@ def child_summary(child: Child, user: User) -> dict:
     from monitoring.models import Alert, AlertStatus
 
     plan = ChildProtectionPlan.objects.filter(child=child, end_date__isnull=True).first()
+    cin_plan = CINPlan.objects.filter(child=child, end_date__isnull=True).first()
     next_conference = (
         Conference.objects.filter(child=child, status__in=["requested", "scheduled"])
         .select_related("chair")
@@ -183,6 +184,7 @@ def child_summary(child: Child, user: User) -> dict:
     )
     return {
         "plan": plan,
+        "cin_plan": cin_plan,
         "next_conference": next_conference,
         "open_alerts": open_alerts,
         "open_referral": open_referral,

@@ -357,6 +357,17 @@ def test_start_and_end_are_audited_with_the_worker(world, login, episode):
 # --- Elsewhere on the record ------------------------------------------------------------------
 
 
+def test_summary_shows_the_current_plan(world, login, plan):
+    client = login(world.social_worker)
+    summary = client.get(reverse("cases:child-detail", args=[world.child.pk])).content.decode()
+    assert f"Since {days_ago(30).strftime('%-d %b %Y')}" in summary
+    assert list_url(world.child) in summary
+    plan.end_date = days_ago(1)
+    cin_plan_save(plan=plan, user=world.social_worker)
+    summary = client.get(reverse("cases:child-detail", args=[world.child.pk])).content.decode()
+    assert "Not on a child in need plan" in summary
+
+
 def test_episode_page_lists_its_plans(world, login, plan):
     url = reverse("cases:referral-detail", args=[world.child.pk, plan.referral_id])
     page = login(world.social_worker).get(url).content.decode()
