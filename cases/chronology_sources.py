@@ -9,7 +9,16 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from .chronology import ChronologyEvent, register
-from .models import Allocation, Assessment, CaseNote, Child, ManagementOversight, Referral, Visit
+from .models import (
+    Allocation,
+    Assessment,
+    CaseNote,
+    Child,
+    CINPlan,
+    ManagementOversight,
+    Referral,
+    Visit,
+)
 
 
 def _short(text: str, length: int = 120) -> str:
@@ -99,6 +108,35 @@ def assessment_events(child: Child) -> list[ChronologyEvent]:
                     key=f"{key}:authorised",
                     description=f"Assessment authorised{by}{outcome}",
                     url=url,
+                )
+            )
+    return events
+
+
+@register
+def cin_plan_events(child: Child) -> list[ChronologyEvent]:
+    """Child in need plans starting and ending."""
+    url = reverse("cases:cin-plans", args=[child.pk])
+    events = []
+    for plan in CINPlan.objects.filter(child=child).order_by("start_date", "pk"):
+        key = f"cin_plan:{plan.pk}"
+        events.append(
+            ChronologyEvent(
+                date=plan.start_date,
+                source="Child in need plan",
+                key=f"{key}:started",
+                description="Child in need plan started",
+                url=f"{url}#cin-plan-{plan.pk}",
+            )
+        )
+        if plan.end_date:
+            events.append(
+                ChronologyEvent(
+                    date=plan.end_date,
+                    source="Child in need plan",
+                    key=f"{key}:ended",
+                    description="Child in need plan ended",
+                    url=f"{url}#cin-plan-{plan.pk}",
                 )
             )
     return events

@@ -375,6 +375,15 @@ def test_episode_page_lists_its_plans(world, login, plan):
     assert f"#cin-plan-{plan.pk}" in page
 
 
+def test_chronology_lists_plan_start_and_end(world, login, plan):
+    plan.end_date = days_ago(1)
+    cin_plan_save(plan=plan, user=world.social_worker)
+    page = login(world.social_worker).get(reverse("cases:chronology", args=[world.child.pk]))
+    content = page.content.decode()
+    assert "Child in need plan started" in content
+    assert "Child in need plan ended" in content
+
+
 # --- Query count ------------------------------------------------------------------------------
 
 
