@@ -17,6 +17,7 @@ from .models import (
     Assessment,
     CaseNote,
     Child,
+    CINPlan,
     FamilyMember,
     ManagementOversight,
     Professional,
@@ -361,6 +362,9 @@ def _demo_records(children: dict[str, Child], users: dict[str, User], today: dat
         start_date=received + timedelta(days=1),
         family_history="Mother was known to children's services as a teenager.",
     )
+    # Not on a child protection plan: a child in need plan agreed while the assessment is
+    # completed, so the demo shows one.
+    _make(CINPlan, child=amara, referral=referral, start_date=today - timedelta(days=3))
     _make(
         Visit,
         child=amara,

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -382,6 +383,16 @@ def test_chronology_lists_plan_start_and_end(world, login, plan):
     content = page.content.decode()
     assert "Child in need plan started" in content
     assert "Child in need plan ended" in content
+
+
+def test_seed_demo_gives_a_child_not_on_a_protection_plan_a_cin_plan(db, settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    plans = CINPlan.objects.select_related("child")
+    assert plans.exists()
+    for plan in plans:
+        plan.full_clean()
+        assert not plan.child.protection_plans.exists()
 
 
 # --- Query count ------------------------------------------------------------------------------
