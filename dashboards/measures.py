@@ -17,17 +17,22 @@ from functools import cached_property
 from dateutil.relativedelta import relativedelta
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DateField,
+    DurationField,
     Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
+    Value,
+    When,
     Window,
 )
-from django.db.models.functions import Lag
+from django.db.models.functions import ExtractIsoWeekDay, Lag
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -47,7 +52,7 @@ from monitoring import timescales
 from monitoring.models import Alert, LocalPolicy
 from monitoring.rules import RULES_BY_CODE
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
-from wirral_cp.working_days import add_working_days, longest_span, shortest_span
+from wirral_cp.working_days import add_working_days, longest_span, weekday_span
 
 TOOK_PART = ["attended", "sent_report"]
 
@@ -473,14 +478,24 @@ class Measures:
 
     @cached_property
     def _visit_sure_gap(self) -> ExpressionWrapper:
-        """A visit this few calendar days after the last is in timescale on any calendar."""
-        days = shortest_span(LocalPolicy.current().statutory_visit_working_days)
-        return ExpressionWrapper(F("previous") + timedelta(days=days), output_field=DateField())
+        """The last visit's date plus the calendar days the local timescale takes from that
+        weekday with no bank holiday between: a visit on or before it is in timescale on any
+        calendar (bank holidays only give more time)."""
+        n = LocalPolicy.current().statutory_visit_working_days
+        weekday = ExtractIsoWeekDay("previous")
+        days = Case(
+            *[
+                When(Exact(weekday, iso), then=Value(timedelta(days=weekday_span(n, iso - 1))))
+                for iso in range(1, 8)
+            ],
+            output_field=DurationField(),
+        )
+        return ExpressionWrapper(F("previous") + days, output_field=DateField())
 
     @property
     def _visits_in_timescale_sure(self) -> QuerySet[Visit]:
-        """Statutory visits at most 10 working days (local) apart: those within the fewest
-        calendar days that can take are decided by the database."""
+        """Statutory visits at most 10 working days (local) apart: those the database can
+        decide from the weekday alone (see _visit_sure_gap)."""
         return self.statutory_visits.filter(
             pk__in=self._visit_lagged.filter(
                 previous__isnull=False, visit_date__lte=self._visit_sure_gap
@@ -489,8 +504,9 @@ class Measures:
 
     @cached_property
     def _visit_undecided(self) -> list[tuple[int, int, date, date | None]]:
-        """The visits of the period the database could not decide: first visits and those
-        further after the last, checked against the working-day calendar in Python."""
+        """The visits of the period the database could not decide: first visits, and later
+        ones past the weekday-only due date (in timescale only if bank holidays or a new plan
+        gave more time), checked against the working-day calendar in Python."""
         rows = (
             self._visit_lagged.filter(
                 # Both branches name the period's first day, so the whole condition refers to

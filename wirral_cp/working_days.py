@@ -37,20 +37,25 @@ def add_working_days(start: date, n: int) -> date:
     return d
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
+def weekday_span(n: int, weekday: int) -> int:
+    """Calendar days from a day with this weekday (Monday 0 ... Sunday 6) to the nth working
+    day after it when no bank holiday falls in between. Bank holidays only push the nth
+    working day later, so a date at most this far after such a day is always on or before
+    `add_working_days(day, n)`."""
+    days, remaining = 0, n
+    while remaining > 0:
+        days += 1
+        if (weekday + days) % 7 < 5:
+            remaining -= 1
+    return days
+
+
 def shortest_span(n: int) -> int:
     """The fewest calendar days that n working days can take (from a Sunday, with no bank
     holiday). A date at most this many days after `start` is always on or before
     `add_working_days(start, n)`, whatever the calendar."""
-    spans = []
-    for weekday in range(7):
-        days, remaining = 0, n
-        while remaining > 0:
-            days += 1
-            if (weekday + days) % 7 < 5:
-                remaining -= 1
-        spans.append(days)
-    return min(spans)
+    return min(weekday_span(n, weekday) for weekday in range(7))
 
 
 def longest_span(n: int) -> int:

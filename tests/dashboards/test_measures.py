@@ -186,6 +186,18 @@ def test_a_fortnight_after_a_weekend_visit_is_late(db):
     assert not m.visits_in_timescale.exists()
 
 
+def test_visits_over_christmas_get_the_bank_holidays(db):
+    """From Friday 22 Dec 2023 (25 and 26 Dec, 1 Jan bank holidays) the 10th working day is
+    Wednesday 10 Jan 2024: a visit on Tuesday 9 Jan is in time, one on Thursday 11 Jan is not."""
+    for later in (D(2024, 1, 9), D(2024, 1, 11)):
+        plan = PlanFactory(start_date=D(2023, 12, 1))
+        VisitFactory(child=plan.child, visit_date=D(2023, 12, 22))
+        VisitFactory(child=plan.child, visit_date=later)
+    m = measures(D(2024, 1, 1), D(2024, 1, 31))
+    assert m.summary()["visits_in_timescale_pct"] == 50.0
+    assert list(m.visits_in_timescale.values_list("visit_date", flat=True)) == [D(2024, 1, 9)]
+
+
 def test_visit_timeliness_follows_a_local_policy_of_five_working_days(db):
     from monitoring.models import LocalPolicy
 
