@@ -270,6 +270,17 @@ class Relationship(models.TextChoices):
 
 
 PARENT_RELATIONSHIPS = {Relationship.MOTHER, Relationship.FATHER}
+# Relatives for whom it matters which of the child's parents they are related through: the
+# parent a half-sibling shares, the parent whose parent a grandparent is, whose brother or
+# sister an aunt or uncle is, and whose brother's or sister's child a cousin is.
+RELATED_THROUGH_A_PARENT = {
+    Relationship.HALF_SIBLING,
+    Relationship.GRANDMOTHER,
+    Relationship.GRANDFATHER,
+    Relationship.AUNT,
+    Relationship.UNCLE,
+    Relationship.COUSIN,
+}
 # Generation relative to the child, for the genogram: grandparents -2, parents -1, siblings 0.
 RELATIONSHIP_GENERATION = {
     Relationship.GRANDMOTHER: -2,
@@ -309,6 +320,18 @@ class FamilyMember(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="Their partner or spouse, if also recorded here.",
+    )
+    through_parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="related through",
+        help_text=(
+            "Which of the child's parents they are related through: the parent a half-sibling "
+            "shares, or whose parent, brother, sister or nephew or niece they are."
+        ),
     )
     partnership_status = models.CharField(
         max_length=12,
@@ -355,8 +378,38 @@ class FamilyMember(VersionedModel):
             errors["partner"] = "The partner must be someone recorded for this child."
         if self.partner_id and not self.partnership_status:
             errors["partnership_status"] = "Say what kind of partnership this is."
+        errors.update(self._through_parent_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _through_parent_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        parent = self.through_parent
+        if parent is not None:
+            if self.relationship not in RELATED_THROUGH_A_PARENT:
+                errors["through_parent"] = (
+                    "Only say which parent someone is related through for a half-sibling, "
+                    "grandparent, aunt, uncle or cousin. Leave it empty for a "
+                    f"{self.get_relationship_display().lower()}."
+                )
+            elif self.pk is not None and parent.pk == self.pk:
+                errors["through_parent"] = "A person cannot be related through themselves."
+            elif (
+                parent.child_id != self.child_id or parent.relationship not in PARENT_RELATIONSHIPS
+            ):
+                errors["through_parent"] = (
+                    "Choose the child's mother or father, as recorded for this child."
+                )
+        if (
+            self.pk is not None
+            and self.relationship not in PARENT_RELATIONSHIPS
+            and FamilyMember.objects.filter(through_parent=self).exclude(pk=self.pk).exists()
+        ):
+            errors["relationship"] = (
+                "Other family members are recorded as related to the child through this person "
+                "as a parent. Change them first, or keep this person as the mother or father."
+            )
+        return errors
 
 
 class Professional(VersionedModel):

@@ -2,7 +2,7 @@ from django import forms
 
 from wirral_cp.forms import DateInput, VersionedModelForm
 
-from ..models import Child, FamilyMember, Professional
+from ..models import PARENT_RELATIONSHIPS, Child, FamilyMember, Professional
 
 
 class PartnerChoiceField(forms.ModelChoiceField):
@@ -11,7 +11,11 @@ class PartnerChoiceField(forms.ModelChoiceField):
 
 
 class FamilyMemberForm(VersionedModelForm):
-    """A person in the child's family or network. The partner is one of this child's family."""
+    """A person in the child's family or network.
+
+    The partner is one of this child's family; the parent they are related through is one of
+    this child's recorded mothers and fathers.
+    """
 
     class Meta:
         model = FamilyMember
@@ -19,6 +23,7 @@ class FamilyMemberForm(VersionedModelForm):
             "first_name",
             "last_name",
             "relationship",
+            "through_parent",
             "sex",
             "date_of_birth",
             "lives_with_child",
@@ -32,14 +37,20 @@ class FamilyMemberForm(VersionedModelForm):
             "phone",
             "notes",
         ]
-        field_classes = {"partner": PartnerChoiceField}
+        field_classes = {"partner": PartnerChoiceField, "through_parent": PartnerChoiceField}
         labels = {
+            "through_parent": "Which parent they are related through",
             "lives_with_child": "Lives in the child's household",
             "involved_in_safety_plan": "Involved in the safety plan",
             "partnership_status": "Partnership",
             "is_deceased": "Deceased",
         }
         help_texts = {
+            "through_parent": (
+                "For a half-sibling, the parent they share with the child; for a grandparent, "
+                "the parent whose mother or father they are; for an aunt, uncle or cousin, the "
+                "parent on whose side they are. Leave empty if not known."
+            ),
             "partner": "Their partner or spouse, if also recorded for this child.",
             "partnership_status": "Needed when a partner is chosen.",
             "is_deceased": "Tick if they have died, even if the date is not known.",
@@ -58,6 +69,10 @@ class FamilyMemberForm(VersionedModelForm):
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["partner"].queryset = others
+        self.fields["through_parent"].queryset = others.filter(
+            relationship__in=PARENT_RELATIONSHIPS
+        )
+        self.fields["through_parent"].empty_label = "Not known or not applicable"
 
 
 class ProfessionalForm(VersionedModelForm):

@@ -3,10 +3,12 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases.forms.family import FamilyMemberForm
 from cases.genogram import build_genogram, children_without_genogram, genogram_missing
 from cases.models import Child
 from tests.cases.factories import ChildFactory, FamilyMemberFactory
@@ -458,3 +460,81 @@ def test_genogram_page_runs_a_fixed_number_of_queries(world, login, django_asser
     assert len(many) == len(few)
     svg = parse_svg(content)
     assert sum(1 for g in svg.iter(f"{SVG}g") if "person" in (g.get("class") or "")) == 31
+
+
+def link_grandparents(family, parent) -> None:
+    for name in ["grandfather", "grandmother"]:
+        family[name].through_parent = family[parent]
+        family[name].save()
+
+
+# --- recording the parent someone is related through -------------------------------------------
+
+
+def test_the_parent_related_through_must_be_a_parent_of_this_child(world, family):
+    other_mother = FamilyMemberFactory(child=ChildFactory(), relationship="mother")
+    half_brother = family["half_brother"]
+    for wrong in [other_mother, family["stepfather"], family["sister"]]:
+        half_brother.through_parent = wrong
+        with pytest.raises(ValidationError) as error:
+            half_brother.full_clean()
+        assert error.value.message_dict["through_parent"] == [
+            "Choose the child's mother or father, as recorded for this child."
+        ]
+    half_brother.through_parent = family["father"]
+    half_brother.full_clean()
+
+
+def test_the_parent_related_through_means_nothing_for_a_full_sibling(world, family):
+    sister = family["sister"]
+    sister.through_parent = family["mother"]
+    with pytest.raises(ValidationError) as error:
+        sister.full_clean()
+    assert error.value.message_dict["through_parent"] == [
+        "Only say which parent someone is related through for a half-sibling, grandparent, "
+        "aunt, uncle or cousin. Leave it empty for a sibling (full)."
+    ]
+
+
+def test_a_parent_others_are_related_through_cannot_stop_being_a_parent(world, family):
+    link_grandparents(family, "father")
+    father = family["father"]
+    father.relationship = "uncle"
+    with pytest.raises(ValidationError) as error:
+        father.full_clean()
+    assert "Change them first" in error.value.message_dict["relationship"][0]
+    father.relationship = "mother"  # still a parent: the grandparents still make sense
+    father.full_clean()
+
+
+def test_the_family_form_offers_only_this_childs_parents(world, login, family):
+    FamilyMemberFactory(child=ChildFactory(), relationship="father", first_name="Elsewhere")
+    form = FamilyMemberForm(child=world.child)
+    offered = set(form.fields["through_parent"].queryset)
+    assert offered == {family["mother"], family["father"]}
+    page = login(world.social_worker).get(reverse("cases:family-add", args=[world.child.pk]))
+    content = page.content.decode()
+    select = re.search(r'<select name="through_parent".*?</select>', content, re.DOTALL)
+    assert select, "no related-through field on the form"
+    assert "Which parent they are related through" in content
+    options = re.findall(r'<option value="(\d*)"', select.group(0))
+    assert sorted(options) == sorted(["", str(family["mother"].pk), str(family["father"].pk)])
+
+
+def test_the_family_form_records_the_parent_and_refuses_anyone_else(world, login, family):
+    client = login(world.social_worker)
+    url = reverse("cases:family-edit", args=[world.child.pk, family["half_brother"].pk])
+    data = {
+        "first_name": "Dan",
+        "last_name": "Away",
+        "relationship": "half_sibling",
+        "sex": "M",
+        "version": family["half_brother"].version,
+    }
+    refused = client.post(url, {**data, "through_parent": family["sister"].pk})
+    assert refused.status_code == 200
+    assert "Select a valid choice" in refused.content.decode()
+    response = client.post(url, {**data, "through_parent": family["mother"].pk})
+    assert response.status_code == 302
+    family["half_brother"].refresh_from_db()
+    assert family["half_brother"].through_parent == family["mother"]
