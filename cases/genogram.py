@@ -6,10 +6,16 @@ means the person has died. Partners are joined by a solid line (one slash: separ
 divorced); children hang from their parents' line; a dashed line encloses the child's household.
 
 People are laid out in rows by generation (`RELATIONSHIP_GENERATION`); people with no generation
-(carers, family friends, others) go in a separate row at the bottom. The record does not say
-which parent a half-sibling shares, nor whose parents the grandparents are: half-siblings hang
-from the parent whose surname they share (the mother when that does not decide it), and
-grandparents are placed above the parents without lines. The text list says so for each person.
+(carers, family friends, others) go in a separate row at the bottom.
+
+Which of the child's parents a relative is related through is recorded on the relative
+(`FamilyMember.through_parent`). A half-sibling hangs from the parent recorded as shared; when
+it is not recorded, from the parent whose surname they share (the mother when that does not
+decide it), and the text list says the line is a guess ("drawn as the child of ..."). Grandparents
+recorded as a parent's parents are drawn above that parent, as a couple (joined by a dotted line
+when their relationship is not recorded), with a line down to the parent; grandparents not
+recorded as anyone's parents are placed above the child's parents without lines. For aunts,
+uncles and cousins the text list names the parent they are related through.
 
 Every piece of user text goes through `format_html`, and the output depends only on the data
 (and today's date, for ages), so the same record always draws the same diagram.
@@ -28,6 +34,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .codes.sex import Sex
 from .models import (
     PARENT_RELATIONSHIPS,
+    RELATED_THROUGH_A_PARENT,
     RELATIONSHIP_GENERATION,
     Child,
     FamilyMember,
@@ -55,6 +62,9 @@ ROW_WORDS = {
 }
 PARTNERSHIP_LABELS = dict(FamilyMember._meta.get_field("partnership_status").choices)
 RELATIONSHIP_ORDER = {value: index for index, value in enumerate(Relationship.values)}
+# Relatives on one parent's side whom the drawing does not join to that parent: the text list
+# names the parent.
+SIDE_RELATIONSHIPS = frozenset({Relationship.AUNT, Relationship.UNCLE, Relationship.COUSIN})
 SEX_WORDS = {Sex.MALE: "male", Sex.FEMALE: "female", Sex.UNKNOWN: "sex not known"}
 
 # Geometry, in SVG user units. People sit on a grid of half-slots so that a couple's
@@ -264,6 +274,9 @@ class _Layout:
         self.rows: dict[int, list[Person]] = {}
         self.descents: list[_Descent] = []
         self.couple: tuple[Person, ...] = ()
+        # Every pair drawn as someone's two parents, with whose parents they are: the text
+        # list and the dotted line for those whose own relationship is not recorded.
+        self.parent_pairs: list[tuple[tuple[Person, Person], str]] = []
         self.ordered: list[Person] = []
 
     def row(self, generation: int) -> list[Person]:
@@ -293,6 +306,8 @@ class _Layout:
         parents_row = self.row(-1)
         parents = [p for p in parents_row if p.member.relationship in PARENT_RELATIONSHIPS]
         self.couple = self._couple(parents)
+        if len(self.couple) == 2:
+            self.parent_pairs.append((self.couple, "the child"))
         couple_keys = {p.key for p in self.couple}
         rest = [p for p in parents_row if p.key not in couple_keys]
         left_partners: list[Person] = []
@@ -325,10 +340,13 @@ class _Layout:
         for person in same_row:
             if person.is_subject or person.member.relationship != Relationship.HALF_SIBLING:
                 continue
-            parent = self._shared_parent(person)
-            if parent is not None:
+            parent, recorded = self._shared_parent(person)
+            if parent is None:
+                continue
+            name = parent.name or "unnamed"
+            person.notes.append(f"child of {name}" if recorded else f"drawn as the child of {name}")
+            if parent.key in halves:  # a recorded parent who is not one of the couple: no line
                 halves[parent.key].append(person)
-                person.notes.append(f"drawn as the child of {parent.name or 'unnamed'}")
         left = halves[self.couple[0].key] if len(self.couple) == 2 else []
         right = halves[self.couple[-1].key] if self.couple else []
         grouped = {p.key for p in full + left + right}
@@ -346,8 +364,15 @@ class _Layout:
         elif len(full) > 1:
             self.descents.append(_Descent(parents=(), children=full))
 
-        grandparents = self.chain(self.row(-2))
-        _set_cols(grandparents, anchor - (len(grandparents) - 1))
+        grandparents = self._grandparents(row_parents, anchor)
+        for person in self.people:
+            if person.member and person.member.relationship in SIDE_RELATIONSHIPS:
+                parent = self._through(person)
+                if parent is not None:
+                    person.notes.append(
+                        f"related through {parent.name or 'unnamed'} "
+                        f"({parent.relationship.lower()})"
+                    )
         own_children = sorted(self.row(1), key=_birth_order_key)
         _set_cols(own_children, self.subject.col - (len(own_children) - 1))
         if own_children:
@@ -371,8 +396,17 @@ class _Layout:
         for person in self.ordered:
             person.col -= low
 
-    def _couple(self, parents: list[Person]) -> tuple[Person, ...]:
-        """The child's two parents (or one): partners if recorded, else a father and a mother."""
+    def _couple(
+        self,
+        parents: list[Person],
+        man: str = Relationship.FATHER,
+        woman: str = Relationship.MOTHER,
+    ) -> tuple[Person, ...]:
+        """The child's two parents (or one): partners if recorded, else a father and a mother.
+
+        With `man` and `woman` set to grandfather and grandmother, the same for a parent's
+        parents.
+        """
         pair: list[Person] = []
         for person in parents:
             partner = next((k for k in self.adjacent[person.key] if k in _keys(parents)), None)
@@ -380,25 +414,102 @@ class _Layout:
                 pair = [person, self.by_key[partner]]
                 break
         if not pair:
-            fathers = [p for p in parents if p.member.relationship == Relationship.FATHER]
-            mothers = [p for p in parents if p.member.relationship == Relationship.MOTHER]
+            fathers = [p for p in parents if p.member.relationship == man]
+            mothers = [p for p in parents if p.member.relationship == woman]
             pair = fathers[:1] + mothers[:1] if fathers and mothers else parents[:2]
         # Men on the left, as is usual.
         return tuple(sorted(pair, key=lambda p: (p.sex != Sex.MALE, parents.index(p))))
 
-    def _shared_parent(self, half_sibling: Person) -> Person | None:
-        if not self.couple:
+    def _through(self, person: Person) -> Person | None:
+        """The child's parent `person` is recorded as related through, if any."""
+        member = person.member
+        if member is None or member.relationship not in RELATED_THROUGH_A_PARENT:
             return None
+        parent = self.by_key.get(f"m{member.through_parent_id}")
+        if parent is None or parent.member.relationship not in PARENT_RELATIONSHIPS:
+            return None
+        return parent
+
+    def _shared_parent(self, half_sibling: Person) -> tuple[Person | None, bool]:
+        """The parent a half-sibling hangs from, and whether the record says so (else a guess)."""
+        recorded = self._through(half_sibling)
+        if recorded is not None:
+            return recorded, True
+        if not self.couple:
+            return None, False
         surname = half_sibling.last_name.casefold()
         same_name = [p for p in self.couple if p.last_name.casefold() == surname]
         if len(same_name) == 1:
-            return same_name[0]
+            return same_name[0], False
         mothers = [p for p in self.couple if p.sex == Sex.FEMALE]
-        return mothers[0] if mothers else self.couple[-1]
+        return (mothers[0] if mothers else self.couple[-1]), False
+
+    def _grandparents(self, row_parents: list[Person], anchor: int) -> list[Person]:
+        """The grandparents' row: each parent's parents above them, with a line down to them.
+
+        Grandparents not recorded as anyone's parents are centred above the child's parents.
+        Each group sits as near its place as the others allow (see `_spread`).
+        """
+        linked: dict[str, list[Person]] = {}
+        unlinked: list[Person] = []
+        for person in self.row(-2):
+            parent = self._through(person)
+            if parent is None:
+                unlinked.append(person)
+                continue
+            linked.setdefault(parent.key, []).append(person)
+            word = "mother" if person.member.relationship == Relationship.GRANDMOTHER else "father"
+            person.notes.append(f"{word} of {parent.name or 'unnamed'}")
+        # (the column each group is centred on, where its first person would go, its people)
+        blocks: list[tuple[int, int, list[Person]]] = []
+        for parent in row_parents:
+            group = linked.get(parent.key)
+            if not group:
+                continue
+            pair = self._couple(group, Relationship.GRANDFATHER, Relationship.GRANDMOTHER)
+            rest = self.chain([p for p in group if p.key not in _keys(pair)])
+            blocks.append((parent.col, parent.col - (len(pair) - 1), list(pair) + rest))
+            self.descents.append(_Descent(parents=pair, children=[parent]))
+            if len(pair) == 2:
+                self.parent_pairs.append((pair, parent.name or "unnamed"))
+        if unlinked:
+            chained = self.chain(unlinked)
+            # Centred above the child's parents, as grandparents without lines always were.
+            blocks.append((anchor, anchor - (len(chained) - 1), chained))
+        blocks.sort(key=lambda block: block[0])
+        return _spread([(start, people) for _, start, people in blocks])
 
 
 def _keys(people: Iterable[Person]) -> set[str]:
     return {p.key for p in people}
+
+
+def _spread(blocks: list[tuple[int, list[Person]]]) -> list[Person]:
+    """Lay out blocks of people in one row, in order, each as near its wanted start as it fits.
+
+    Pushing each block right of the one before gives one layout, pushing each left of the one
+    after another; both keep every person two half-slots from the next, and so does their mean
+    (rounded down), which shares the displacement out evenly.
+    """
+    sizes = [2 * len(people) for _, people in blocks]
+    from_left: list[int] = []
+    edge = None
+    for (start, _), size in zip(blocks, sizes, strict=True):
+        start = start if edge is None else max(start, edge)
+        from_left.append(start)
+        edge = start + size
+    from_right: list[int] = []
+    edge = None
+    for (start, _), size in zip(reversed(blocks), reversed(sizes), strict=True):
+        start = start if edge is None else min(start, edge - size)
+        from_right.append(start)
+        edge = start
+    from_right.reverse()
+    placed: list[Person] = []
+    for (_, people), left, right in zip(blocks, from_left, from_right, strict=True):
+        _set_cols(people, (left + right) // 2)
+        placed += people
+    return placed
 
 
 def _set_cols(people: list[Person], start: int) -> None:
@@ -604,9 +715,9 @@ def _partnership_lines(
         a, b = layout.by_key[_key(link.a)], layout.by_key[_key(link.b)]
         drawn.append({a.key, b.key})
         parts.append(_partnership(canvas, a, b, link.status))
-    couple = layout.couple
-    if len(couple) == 2 and {couple[0].key, couple[1].key} not in drawn:
-        parts.append(_partnership(canvas, couple[0], couple[1], ""))
+    for (a, b), _ in layout.parent_pairs:
+        if {a.key, b.key} not in drawn:
+            parts.append(_partnership(canvas, a, b, ""))
     return parts
 
 
@@ -757,13 +868,13 @@ def _describe(layout: _Layout, links: list[Partnership]) -> list[dict]:
         for me, other in ((link.a, link.b), (link.b, link.a)):
             name = _full_name(other.first_name, other.last_name) or "unnamed"
             partners.setdefault(_key(me), []).append(f"partner of {name} ({link.label.lower()})")
-    couple = layout.couple
-    if len(couple) == 2 and not any(
-        {_key(link.a), _key(link.b)} == {couple[0].key, couple[1].key} for link in links
-    ):
-        for me, other in (couple, couple[::-1]):
+    linked = [{_key(link.a), _key(link.b)} for link in links]
+    for pair, whose in layout.parent_pairs:
+        if {pair[0].key, pair[1].key} in linked:
+            continue
+        for me, other in (pair, pair[::-1]):
             partners.setdefault(me.key, []).append(
-                f"parent of the child with {other.name or 'unnamed'} "
+                f"parent of {whose} with {other.name or 'unnamed'} "
                 "(their relationship is not recorded)"
             )
     rows = []
@@ -836,7 +947,7 @@ def legend() -> list[dict]:
         {"icon": icon(line(4, 16, 52, 16), *_slashes(28, 16, 2)), "meaning": "Divorced"},
         {
             "icon": icon(line(4, 16, 52, 16, "2 4")),
-            "meaning": "The child's parents: their relationship is not recorded",
+            "meaning": "Two parents whose relationship with each other is not recorded",
         },
         {
             "icon": icon(line(28, 2, 28, 14), line(12, 14, 44, 14), line(12, 14, 12, 30)),
