@@ -33,7 +33,11 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
     for link in partnerships(members):
         partners.setdefault(link.a.pk, []).append({"person": link.b, "status": link.label})
         partners.setdefault(link.b.pk, []).append({"person": link.a, "status": link.label})
-    rows = [{"member": m, "partners": partners.get(m.pk, [])} for m in members]
+    by_pk = {m.pk: m for m in members}
+    rows = [
+        {"member": m, "partners": partners.get(m.pk, []), "through": by_pk.get(m.through_parent_id)}
+        for m in members
+    ]
     fathers = [m for m in members if m.relationship == Relationship.FATHER]
     professionals = sorted(
         child.professionals.all(), key=lambda p: (not p.is_current, p.agency, p.name, p.pk)

@@ -402,6 +402,23 @@ def _family_of(child, size):
     ProfessionalFactory.create_batch(size, child=child)
 
 
+def test_family_page_says_which_parent_a_relative_is_related_through(world, login):
+    father = FamilyMemberFactory(
+        child=world.child, first_name="Rob", last_name="Away", relationship="father", sex="M"
+    )
+    FamilyMemberFactory(
+        child=world.child,
+        first_name="Nan",
+        last_name="Elder",
+        relationship="grandmother",
+        sex="F",
+        through_parent=father,
+    )
+    FamilyMemberFactory(child=world.child, first_name="Sis", relationship="sibling")
+    content = family_page(login(world.social_worker), world.child)
+    assert content.count("through Rob Away (father)") == 1
+
+
 def test_family_page_runs_a_fixed_number_of_queries(world, login, django_assert_max_num_queries):
     client = login(world.social_worker)
     small = ChildFactory(allocated_team=world.team)
