@@ -17,7 +17,7 @@ venv: $(STAMP)
 # The demo: SQLite, eager Celery tasks, synthetic data, on http://127.0.0.1:8000
 run: venv
 	DEBUG=true DEMO_MODE=true $(PY) manage.py migrate --noinput
-	DEBUG=true DEMO_MODE=true $(PY) manage.py seed_demo
+	DEBUG=true DEMO_MODE=true $(PY) manage.py seed_demo --authority 300
 	DEBUG=true DEMO_MODE=true $(PY) manage.py runserver 127.0.0.1:8000
 
 # Tests run against whatever DATABASE_URL says (SQLite by default; PostgreSQL in CI).

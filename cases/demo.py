@@ -74,8 +74,12 @@ DEMO_CHILDREN = [
 
 
 @transaction.atomic
-def seed_demo() -> dict[str, int]:
-    """Create the demo teams, users and children. Safe to run again: nothing is duplicated."""
+def seed_demo(*, authority_children: int = 0) -> dict[str, int]:
+    """Create the demo teams, users and children. Safe to run again: nothing is duplicated.
+
+    With `authority_children`, also (once) a synthetic authority of that many children with
+    their referrals, conferences, plans and visits, and a timescale scan, so the dashboards
+    and alert lists of the demo have figures to show."""
     groups = roles_ensure()
     teams = [Team.objects.get_or_create(name=name)[0] for name in DEMO_TEAMS]
     users: dict[str, User] = {}
@@ -127,6 +131,12 @@ def seed_demo() -> dict[str, int]:
             )
     with set_actor(users["sw.north"]):
         _demo_records(children, users, timezone.localdate())
+    if authority_children and not Child.objects.filter(la_child_id__startswith="SYN").exists():
+        from monitoring.services import timescales_scan
+        from wirral_cp.synthetic import generate_authority
+
+        generate_authority(children=authority_children)
+        timescales_scan()
     return {
         "teams": Team.objects.count(),
         "users": User.objects.count(),
@@ -197,6 +207,7 @@ def _demo_records(children: dict[str, Child], users: dict[str, User], today: dat
             sex="F",
             date_of_birth=date(1960, 8, 3),
             relationship="grandmother",
+            through_parent=mother,
             involved_in_safety_plan=True,
         )
         other = leo if child is ruby else ruby

@@ -45,3 +45,35 @@ def test_seed_demo_refused_outside_demo_mode(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_seed_demo_can_add_a_synthetic_authority_once(db, settings):
+    """`make run` asks for a synthetic authority too, so the demo's dashboards and alert lists
+    have figures; a second run adds nothing."""
+    from dashboards.measures import Measures, Scope
+    from monitoring.models import Alert
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo", "--authority", "40")
+    synthetic = Child.objects.filter(la_child_id__startswith="SYN").count()
+    alerts = Alert.objects.count()
+    assert synthetic == 40
+    assert alerts > 0
+    call_command("seed_demo", "--authority", "40")
+    assert Child.objects.filter(la_child_id__startswith="SYN").count() == synthetic
+    assert Alert.objects.count() == alerts
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    year_ago = today - datetime.timedelta(days=365)
+    summary = Measures(Scope("authority", ""), year_ago, today).summary()
+    assert summary["icpc_held"] > 0 and summary["statutory_visits"] > 0
+
+
+def test_seed_demo_links_the_grandmother_to_the_mother(db, settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    irene = Child.objects.get(la_child_id="DEMO0001").family.get(first_name="Irene")
+    assert irene.through_parent.relationship == "mother"

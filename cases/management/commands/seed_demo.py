@@ -6,12 +6,22 @@ from cases.demo import DEMO_PASSWORD, demo_allowed, seed_demo
 class Command(BaseCommand):
     help = "Create clearly synthetic demo teams, users (one per role) and children. Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--authority",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also create a synthetic authority of N children (once), so that dashboards "
+            "and alerts have figures to show; `make run` asks for 300.",
+        )
+
     def handle(self, *args, **options):
         if not demo_allowed():
             raise CommandError(
                 "Demo data (with its published passwords) is only allowed with DEMO_MODE=true."
             )
-        counts = seed_demo()
+        counts = seed_demo(authority_children=options["authority"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {counts['teams']} teams, {counts['users']} users, "
