@@ -3,12 +3,12 @@
 
 from datetime import date
 
-from auditlog.context import set_actor
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Team, User
+from audit.context import acting_as
 from wirral_cp.concurrency import VersionedModel, save_with_version
 
 from .models import (
@@ -24,7 +24,7 @@ from .models import (
 @transaction.atomic
 def record_save(*, instance: Model, user: User, expected_version: int | None = None) -> Model:
     """Validate and save one record, refusing a save over someone else's newer version."""
-    with set_actor(user):
+    with acting_as(user):
         instance.full_clean()
         if isinstance(instance, VersionedModel):
             save_with_version(instance, expected_version=expected_version)
@@ -43,7 +43,7 @@ def child_create(
         worker = user
     child.allocated_team = team
     child.allocated_worker = worker
-    with set_actor(user):
+    with acting_as(user):
         child.full_clean()
         child.save()
         if team:
@@ -77,7 +77,7 @@ def child_allocate(
     if start_date > timezone.localdate():
         raise ValidationError({"start_date": "An allocation cannot start in the future."})
     current = Allocation.objects.select_for_update().filter(child=child, end_date__isnull=True)
-    with set_actor(user):
+    with acting_as(user):
         for allocation in current:
             if start_date < allocation.start_date:
                 raise ValidationError(
@@ -128,7 +128,7 @@ def case_note_correct(
     """
     previous = CaseNote.objects.select_for_update().get(pk=note.pk)
     number = previous.versions.count() + 1
-    with set_actor(user):
+    with acting_as(user):
         note.full_clean()
         save_with_version(note, expected_version=expected_version)
         CaseNoteVersion.objects.create(
@@ -152,7 +152,7 @@ def chronology_describe(
     *, child: Child, user: User, source_key: str, description: str
 ) -> ChronologyEdit:
     """Give a chronology entry the worker's own short description."""
-    with set_actor(user):
+    with acting_as(user):
         edit, _ = ChronologyEdit.objects.update_or_create(
             child=child,
             source_key=source_key,
@@ -170,7 +170,7 @@ def child_restrict(*, child: Child, user: User, restricted: bool, people: list[U
         raise ValidationError(
             {"restricted_to": "Name at least one person who may open the restricted record."}
         )
-    with set_actor(user):
+    with acting_as(user):
         child.is_restricted = restricted
         child.save(update_fields=["is_restricted", "updated_at"])
         child.restricted_to.set(people if restricted else [])

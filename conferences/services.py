@@ -8,12 +8,12 @@ outcomes and actions is kept as a numbered version.
 
 from collections.abc import Sequence
 
-from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit.context import acting_as
 from monitoring import timescales
 from wirral_cp.concurrency import save_with_version
 
@@ -36,7 +36,7 @@ from .models import (
 
 
 def _save(obj, *, user: User, expected_version: int | None = None) -> None:
-    with set_actor(user):
+    with acting_as(user):
         obj.full_clean()
         if hasattr(obj, "version"):
             save_with_version(obj, expected_version=expected_version)
@@ -82,7 +82,7 @@ def conference_participants_save(
     *, conference: Conference, rows: Sequence[dict], user: User
 ) -> list[ConferenceParticipant]:
     """Replace the invitation and attendance list with `rows` (from the form)."""
-    with set_actor(user):
+    with acting_as(user):
         conference.participants.all().delete()
         saved = []
         for row in rows:
@@ -110,7 +110,7 @@ def conference_record_outcome(
     _save(conference, user=user, expected_version=expected_version)
     held = conference.held_on
     child = conference.child
-    with set_actor(user):
+    with acting_as(user):
         if conference.decision == ConferenceDecision.PLAN and conference.plan_id is None:
             plan = ChildProtectionPlan(
                 child=child,
@@ -213,7 +213,7 @@ def plan_snapshot(*, plan: ChildProtectionPlan, user: User, reason: str) -> Plan
         ],
     }
     number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    with set_actor(user):
+    with acting_as(user):
         return PlanVersion.objects.create(
             plan=plan, number=number, snapshot=snapshot, reason=reason, created_by=user
         )
@@ -245,7 +245,7 @@ def core_group_record(
         raise ValidationError("The plan has ended: core groups are no longer held.")
     meeting.recorded_by = user
     _save(meeting, user=user)
-    with set_actor(user):
+    with acting_as(user):
         for row in updates:
             action: PlanAction = row["action"]
             if action.outcome.plan_id != meeting.plan_id:

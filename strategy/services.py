@@ -2,12 +2,12 @@
 
 from collections.abc import Sequence
 
-from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit.context import acting_as
 from cases.models import Child
 from conferences.models import Conference, ConferenceStatus, ConferenceType
 from wirral_cp.concurrency import save_with_version
@@ -37,7 +37,7 @@ def strategy_discussion_record(
     by a shared sibling_group. A decision to start a section 47 enquiry starts one per child.
     """
     records = []
-    with set_actor(user):
+    with acting_as(user):
         for child in [discussion.child, *siblings]:
             if child.pk == discussion.child_id:
                 record = discussion
@@ -84,7 +84,7 @@ def strategy_discussion_update(
     user: User,
     expected_version: int | None,
 ) -> StrategyDiscussion:
-    with set_actor(user):
+    with acting_as(user):
         discussion.full_clean()
         save_with_version(discussion, expected_version=expected_version)
         _replace_children(discussion, participants, safety_actions)
@@ -125,7 +125,7 @@ def section47_start(*, discussion: StrategyDiscussion, user: User) -> Section47:
         strategy_discussion=discussion,
         start_date=discussion.held_date,
     )
-    with set_actor(user):
+    with acting_as(user):
         enquiry.full_clean()
         try:
             with transaction.atomic():
@@ -145,7 +145,7 @@ def section47_update(*, enquiry: Section47, user: User, expected_version: int | 
     if previous.outcome != enquiry.outcome:
         enquiry.manager_agreed_by = None
         enquiry.manager_agreed_at = None
-    with set_actor(user):
+    with acting_as(user):
         enquiry.full_clean()
         save_with_version(enquiry, expected_version=expected_version)
     return enquiry
@@ -160,7 +160,7 @@ def section47_agree_no_icpc(*, enquiry: Section47, manager: User) -> Section47:
         raise ValidationError("The rationale must be recorded before a manager can agree it.")
     enquiry.manager_agreed_by = manager
     enquiry.manager_agreed_at = timezone.now()
-    with set_actor(manager):
+    with acting_as(manager):
         enquiry.full_clean()
         save_with_version(enquiry, expected_version=enquiry.version)
     return enquiry
@@ -177,7 +177,7 @@ def icpc_request(*, enquiry: Section47, user: User) -> Conference:
         raise ValidationError(
             "The enquiry's outcome says no conference is needed: change the outcome first."
         )
-    with set_actor(user):
+    with acting_as(user):
         enquiry.outcome = S47Outcome.ICPC_REQUIRED
         enquiry.icpc_requested_at = timezone.now()
         enquiry.icpc_requested_by = user

@@ -4,6 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
+from django.urls import reverse
 
 from accounts.models import Team
 from audit.services import record_access
@@ -77,3 +78,18 @@ def test_request_through_the_middleware_keeps_the_address(world, login):
     client.get(f"/audit/children/{world.child.pk}/views/", REMOTE_ADDR="192.0.2.77")
     entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).latest("pk")
     assert (entry.actor, entry.remote_addr) == (world.team_manager, "192.0.2.77")
+
+
+def test_changes_made_through_a_page_are_logged_with_the_address(world, login):
+    """A service names the actor for its writes; the address the request came from is kept."""
+    from cases.models import Visit
+    from tests.cases.test_visits import visit_data
+
+    client = login(world.social_worker)
+    response = client.post(
+        reverse("cases:visit-add", args=[world.child.pk]), visit_data(), REMOTE_ADDR="192.0.2.91"
+    )
+    assert response.status_code == 302
+    visit = Visit.objects.get(child=world.child)
+    entry = LogEntry.objects.get_for_object(visit).get(action=LogEntry.Action.CREATE)
+    assert (entry.actor, entry.remote_addr) == (world.social_worker, "192.0.2.91")
