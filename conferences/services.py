@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.context import acting_as
+from cases.models import Child
 from monitoring import timescales
 from wirral_cp.concurrency import save_with_version
 
@@ -112,6 +113,9 @@ def conference_record_outcome(
     child = conference.child
     with acting_as(user):
         if conference.decision == ConferenceDecision.PLAN and conference.plan_id is None:
+            # The child is locked, as when a child in need plan starts or changes, so that the
+            # two plans' checks against each other run one after the other.
+            Child.objects.select_for_update().filter(pk=child.pk).exists()
             plan = ChildProtectionPlan(
                 child=child,
                 start_date=held,

@@ -236,3 +236,17 @@ class _P:
 )
 def test_quorum_is_social_care_and_two_other_agencies(participants, quorate):
     assert Quorum(participants).quorate is quorate
+
+
+def test_starting_a_plan_locks_the_child_against_a_child_in_need_plan_starting(icpc):
+    """The child protection plan's check against child in need plans (and theirs against it)
+    runs with the child's row locked, as cin_plan_save does, so the two cannot both pass."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("this database has no row locks (SQLite locks the whole file)")
+    with CaptureQueriesContext(connection) as queries:
+        hold(icpc, chair=UserFactory(), held_on=datetime.date(2026, 9, 8))
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert any('FROM "cases_child"' in sql for sql in locks), locks
