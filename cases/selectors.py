@@ -163,6 +163,30 @@ def child_summary(child: Child, user: User) -> dict:
 
     plan = ChildProtectionPlan.objects.filter(child=child, end_date__isnull=True).first()
     cin_plan = CINPlan.objects.filter(child=child, end_date__isnull=True).first()
+    # A child protection plan that ended with a step down to a child in need plan which has
+    # not started yet: the summary says so and offers to start it.
+    step_down = None
+    if plan is None and cin_plan is None:
+        from django.db.models import Exists, OuterRef
+
+        from conferences.models import PlanEndNextStep
+
+        last = (
+            ChildProtectionPlan.objects.filter(child=child, end_date__isnull=False)
+            .annotate(
+                cin_started=Exists(
+                    CINPlan.objects.filter(child=child, start_date__gte=OuterRef("end_date"))
+                )
+            )
+            .order_by("-end_date")
+            .first()
+        )
+        if last and last.end_next_step == PlanEndNextStep.CIN_PLAN and not last.cin_started:
+            step_down = last
+            alerts.append(
+                f"The child protection plan ended on {last.end_date:%d %b %Y} with a step down "
+                "to a child in need plan, which has not started."
+            )
     next_conference = (
         Conference.objects.filter(child=child, status__in=["requested", "scheduled"])
         .select_related("chair")
@@ -185,6 +209,7 @@ def child_summary(child: Child, user: User) -> dict:
     return {
         "plan": plan,
         "cin_plan": cin_plan,
+        "step_down": step_down,
         "next_conference": next_conference,
         "open_alerts": open_alerts,
         "open_referral": open_referral,

@@ -421,3 +421,42 @@ def test_cin_plan_list_query_count_does_not_grow_with_plans(
     with django_assert_max_num_queries(len(one)):
         response = client.get(url)
     assert response.content.decode().count('id="cin-plan-') == 16
+
+
+def test_summary_prompts_for_the_cin_plan_a_protection_plan_stepped_down_to(world, login, episode):
+    """A child protection plan that ended with 'child in need plan' next: until that plan
+    starts, the summary says so and offers (to those who may write) to start it."""
+    PlanFactory(
+        child=world.child,
+        start_date=days_ago(200),
+        end_date=days_ago(10),
+        end_next_step="cin_plan",
+    )
+    detail = reverse("cases:child-detail", args=[world.child.pk])
+    page = login(world.social_worker).get(detail).content.decode()
+    ended = days_ago(10).strftime("%d %b %Y")
+    assert f"ended on {ended} with a step down to a child in need plan" in page
+    assert add_url(world.child) in page
+    reader = login(world.senior_manager).get(detail)
+    assert reader.status_code == 200
+    assert "with a step down to a child in need plan" in reader.content.decode()
+    assert add_url(world.child) not in reader.content.decode()
+    cin_plan_save(
+        plan=CINPlan(child=world.child, referral=episode, start_date=days_ago(9)),
+        user=world.social_worker,
+    )
+    page = login(world.social_worker).get(detail).content.decode()
+    assert "with a step down to a child in need plan" not in page
+    assert f"Since {days_ago(9).strftime('%-d %b %Y')}" in page
+
+
+def test_summary_does_not_prompt_after_a_step_down_to_early_help(world, login, episode):
+    PlanFactory(
+        child=world.child,
+        start_date=days_ago(200),
+        end_date=days_ago(10),
+        end_next_step="early_help",
+    )
+    page = login(world.social_worker).get(reverse("cases:child-detail", args=[world.child.pk]))
+    assert "step down to a child in need plan" not in page.content.decode()
+    assert "Not on a child in need plan" in page.content.decode()
