@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.context import acting_as
-from cases.models import Child
+from cases.models import Child, CINPlan
+from cases.services import record_save
 from monitoring import timescales
 from wirral_cp.concurrency import save_with_version
 
@@ -116,6 +117,14 @@ def conference_record_outcome(
             # The child is locked, as when a child in need plan starts or changes, so that the
             # two plans' checks against each other run one after the other.
             Child.objects.select_for_update().filter(pk=child.pk).exists()
+            # A child in need plan running when the conference decides on a protection plan
+            # ends that day (the plans may meet on a day, never overlap: census 4016, 4017).
+            stepping_up = CINPlan.objects.filter(
+                child=child, end_date__isnull=True, start_date__lte=held
+            ).first()
+            if stepping_up is not None:
+                stepping_up.end_date = held
+                record_save(instance=stepping_up, user=user)
             plan = ChildProtectionPlan(
                 child=child,
                 start_date=held,

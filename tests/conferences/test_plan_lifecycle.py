@@ -250,3 +250,22 @@ def test_starting_a_plan_locks_the_child_against_a_child_in_need_plan_starting(i
         hold(icpc, chair=UserFactory(), held_on=datetime.date(2026, 9, 8))
     locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
     assert any('FROM "cases_child"' in sql for sql in locks), locks
+
+
+def test_a_child_in_need_plan_ends_the_day_a_protection_plan_starts(icpc):
+    """The chair need not ask a social worker to end the child in need plan first: it ends on
+    the conference day, audited as the chair's change, and the protection plan starts."""
+    from auditlog.models import LogEntry
+
+    from cases.models import CINPlan
+    from tests.cases.factories import CINPlanFactory
+
+    referral = icpc.section47.strategy_discussion.referral
+    cin = CINPlanFactory(child=icpc.child, referral=referral, start_date=datetime.date(2026, 8, 20))
+    chair = UserFactory()
+    conference = hold(icpc, chair=chair, held_on=datetime.date(2026, 9, 8))
+    cin = CINPlan.objects.get(pk=cin.pk)
+    assert cin.end_date == datetime.date(2026, 9, 8)
+    assert conference.plan.start_date == datetime.date(2026, 9, 8)
+    change = LogEntry.objects.get_for_object(cin).get(action=LogEntry.Action.UPDATE)
+    assert change.actor == chair and "end_date" in change.changes_dict
