@@ -58,12 +58,13 @@ def _label_factors(assessments) -> None:
 
 
 def referrals_for_child(child: Child) -> list[Referral]:
-    """The child's episodes, newest first, each with its assessments and `rereferral_of` (the
-    earlier episode when this is a re-referral within 12 months). Two queries in all."""
+    """The child's episodes, newest first, each with its assessments, its child in need plans
+    and `rereferral_of` (the earlier episode when this is a re-referral within 12 months).
+    Three queries in all."""
     episodes = list(
         Referral.objects.filter(child=child)
         .select_related("decided_by")
-        .prefetch_related(_assessments_prefetch())
+        .prefetch_related(_assessments_prefetch(), "cin_plans")
         .order_by("-received_at", "-pk")
     )
     for episode in episodes:

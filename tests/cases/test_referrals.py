@@ -657,14 +657,25 @@ def test_referral_list_query_count_does_not_grow_with_episodes(
 ):
     client = login(world.social_worker)
     url = reverse("cases:referrals", args=[world.child.pk])
+    from tests.cases.factories import CINPlanFactory
+
+    def with_cin_plans():
+        for referral in world.child.referrals.filter(cin_plans__isnull=True):
+            start = referral.received_at.date() + datetime.timedelta(days=2)
+            end = start + datetime.timedelta(days=5)
+            CINPlanFactory(referral=referral, start_date=start, end_date=end)
+
     _many_episodes(world.child, world.team_manager, 1, start=london(2010, 1, 4, 10, 0))
+    with_cin_plans()
     one = _count_queries(client, url)
     _many_episodes(world.child, world.same_team_worker, 29, start=london(2011, 1, 3, 10, 0))
+    with_cin_plans()
     assert world.child.referrals.count() == 30
     with django_assert_max_num_queries(one):
         response = client.get(url)
     page = text(response)
     assert page.count('<h3 class="h5 card-title"') == 30
+    assert page.count("Child in need plan from") == 30
     assert page.count("<caption>Assessments in the episode") == 30
     assert f"Decided by {world.same_team_worker}" in page
     assert "Re-referral within 12 months" in page
