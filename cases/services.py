@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from audit.context import acting_as
-from wirral_cp.concurrency import VersionedModel, save_with_version
+from wirral_cp.concurrency import StaleEditError, VersionedModel, save_with_version
 
 from .models import (
     Allocation,
@@ -149,10 +149,24 @@ def case_note_correct(
 
 @transaction.atomic
 def chronology_describe(
-    *, child: Child, user: User, source_key: str, description: str
-) -> ChronologyEdit:
-    """Give a chronology entry the worker's own short description."""
+    *, child: Child, user: User, source_key: str, description: str, was: str | None = None
+) -> ChronologyEdit | None:
+    """Give a chronology entry the worker's own short description, or (an empty description)
+    go back to the system's wording.
+
+    `was` is the description the worker changed ("" for the system's wording): if someone else
+    has changed it since, nothing is saved (StaleEditError). The child is locked so that two
+    first descriptions of the same entry are checked one after the other.
+    """
+    Child.objects.select_for_update().filter(pk=child.pk).exists()
+    current = ChronologyEdit.objects.filter(child=child, source_key=source_key).first()
+    if was is not None and (current.description if current else "") != was:
+        raise StaleEditError()
     with acting_as(user):
+        if not description:
+            if current is not None:
+                current.delete()  # the audit log keeps the wording that was removed
+            return None
         edit, _ = ChronologyEdit.objects.update_or_create(
             child=child,
             source_key=source_key,

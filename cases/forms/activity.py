@@ -86,8 +86,19 @@ class NoteFilterForm(forms.Form):
 
 
 class ChronologyDescribeForm(forms.Form):
+    """A worker's wording for one entry; `restore` goes back to the system's. `was` carries the
+    wording the worker saw, so that a change someone else made meanwhile is not overwritten."""
+
     source_key = forms.CharField(max_length=60, widget=forms.HiddenInput)
-    description = forms.CharField(label="Short description", max_length=300)
+    description = forms.CharField(label="Short description", max_length=300, required=False)
+    was = forms.CharField(max_length=300, required=False, strip=False, widget=forms.HiddenInput)
+    restore = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("restore") and not data.get("description"):
+            raise forms.ValidationError("empty")
+        return data
 
 
 class ManagementOversightForm(VersionedModelForm):

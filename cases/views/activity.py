@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wirral_cp.concurrency import StaleEditError
+
 from ..chronology import chronology_for
 from ..forms.activity import (
     CaseNoteCorrectionForm,
@@ -229,13 +231,29 @@ def chronology_describe_view(request: HttpRequest, pk: int) -> HttpResponse:
             request, "Give the entry a short description (at most 300 characters); not saved."
         )
         return redirect(f"{url}#{event.anchor}")
-    chronology_describe(
-        child=child,
-        user=request.user,
-        source_key=event.key,
-        description=form.cleaned_data["description"],
+    restore = form.cleaned_data["restore"]
+    try:
+        chronology_describe(
+            child=child,
+            user=request.user,
+            source_key=event.key,
+            description="" if restore else form.cleaned_data["description"],
+            # Forms from before this check carry no `was`: they are not checked.
+            was=form.cleaned_data["was"] if "was" in request.POST else None,
+        )
+    except StaleEditError:
+        messages.error(
+            request,
+            "Someone else changed this entry's description after you opened the chronology. "
+            "Yours has not been saved: the entry shows theirs now; change it again if needed.",
+        )
+        return redirect(f"{url}#{event.anchor}")
+    messages.success(
+        request,
+        "The entry has the system's wording again."
+        if restore
+        else "The chronology entry's description was saved.",
     )
-    messages.success(request, "The chronology entry's description was saved.")
     return redirect(f"{url}#{event.anchor}")
 
 

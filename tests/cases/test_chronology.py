@@ -265,6 +265,50 @@ def test_describing_again_replaces_the_description(world, login, record):
     assert list(ChronologyEdit.objects.values_list("description", flat=True)) == ["Second wording"]
 
 
+def test_a_description_changed_meanwhile_is_not_overwritten(world, login, record):
+    """Two workers open the chronology; the second to save is told, and nothing of theirs is
+    saved over the first's wording."""
+    url = reverse("cases:chronology-describe", args=[world.child.pk])
+    key = f"note:{record['note'].pk}"
+    first, second = login(world.social_worker), login(world.team_manager)
+    first.post(url, {"source_key": key, "description": "Mine", "was": ""})
+    response = second.post(
+        url, {"source_key": key, "description": "Theirs", "was": ""}, follow=True
+    )
+    assert "Someone else changed this entry" in response.content.decode()
+    assert list(ChronologyEdit.objects.values_list("description", flat=True)) == ["Mine"]
+    second.post(url, {"source_key": key, "description": "Theirs", "was": "Mine"})
+    assert list(ChronologyEdit.objects.values_list("description", flat=True)) == ["Theirs"]
+
+
+def test_an_entry_can_go_back_to_the_system_wording(world, login, record):
+    from auditlog.models import LogEntry
+
+    client = login(world.social_worker)
+    url = reverse("cases:chronology-describe", args=[world.child.pk])
+    chronology_url = reverse("cases:chronology", args=[world.child.pk])
+    key = f"visit:{record['visit'].pk}:not-seen"
+    client.post(url, {"source_key": key, "description": "No access visit", "was": ""})
+    page = client.get(chronology_url).content.decode()
+    assert 'name="was" value="No access visit"' in page
+    assert "Use the system's wording" in page
+    stale = client.post(
+        url, {"source_key": key, "restore": "1", "was": "Something older"}, follow=True
+    )
+    assert "Someone else changed" in stale.content.decode()
+    assert ChronologyEdit.objects.filter(source_key=key).exists()
+    response = client.post(
+        url, {"source_key": key, "restore": "1", "was": "No access visit"}, follow=True
+    )
+    assert "The entry has the system&#x27;s wording again." in response.content.decode()
+    assert not ChronologyEdit.objects.filter(source_key=key).exists()
+    event = next(e for e in response.context["events"] if e.key == key)
+    assert event.description.startswith("Child not seen") and not event.edited
+    removed = LogEntry.objects.filter(action=LogEntry.Action.DELETE).get()
+    assert removed.actor == world.social_worker
+    assert "Use the system's wording" not in response.content.decode()
+
+
 def test_describe_refuses_an_empty_description(world, login, record):
     response = login(world.social_worker).post(
         reverse("cases:chronology-describe", args=[world.child.pk]),

@@ -173,3 +173,14 @@ def test_social_worker_takes_a_referral_to_an_icpc_request(app, world):
     expect(chronology).to_contain_text(subject)
     expect(chronology).to_contain_text("Referral received")
     app.check(sw, "Chronology", readme="chronology")
+    row = chronology.get_by_role("row").filter(has_text=subject)
+    row.get_by_role("textbox").fill("Father arrested; bail keeps him away")
+    row.get_by_role("button", name=re.compile("^Save")).click()
+    row = sw.get_by_role("row").filter(has_text="Father arrested; bail keeps him away")
+    expect(row).to_contain_text("Edited")
+    app.check(sw, "Chronology (an entry described)")
+    row.get_by_role("button", name=re.compile("^Use the system's wording")).click()
+    expect(status_message(sw)).to_contain_text("wording again")
+    expect(sw.get_by_role("table", name=re.compile("^Chronology of"))).not_to_contain_text(
+        "Father arrested; bail keeps him away"
+    )
