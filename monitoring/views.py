@@ -4,8 +4,10 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from .forms import AcknowledgeForm
 from .models import Alert, AlertStatus
 from .rules import RULES
 from .services import alert_acknowledge
@@ -65,10 +67,19 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(_my_alerts(request.user), pk=pk)
+    form = AcknowledgeForm(request.POST)
     try:
-        alert_acknowledge(alert=alert, user=request.user, note=request.POST.get("note", ""))
+        if not form.is_valid():
+            raise ValidationError(form.errors["note"])
+        alert_acknowledge(alert=alert, user=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Alert acknowledged.")
-    return redirect(request.POST.get("next") or "monitoring:my-tasks")
+    # Back to the filtered list the form was on; never to another site or a bad address.
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "monitoring:my-tasks"
+    return redirect(back)

@@ -116,6 +116,45 @@ def test_acknowledge_needs_a_note_and_access(world, late_referral, login):
     assert alert.acknowledged_by == world.team_manager
 
 
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/tasks/?status=open", "/tasks/?status=open"),
+        ("not-a-page", "/tasks/"),
+        ("https://elsewhere.example/", "/tasks/"),
+        ("//elsewhere.example/", "/tasks/"),
+    ],
+)
+def test_acknowledge_goes_back_only_to_a_page_of_this_site(
+    world, late_referral, login, next_url, lands_on
+):
+    timescales_scan(as_of=D(2026, 11, 10))
+    alert = Alert.objects.get(rule="REFERRAL_DECISION")
+    url = reverse("monitoring:acknowledge", args=[alert.pk])
+    response = login(world.team_manager).post(url, {"note": "Deciding today.", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+
+
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [
+        ("x" * 501, "Ensure this value has at most 500 characters (it has 501)."),
+        ("Deciding\x00 today", "Null characters are not allowed."),
+    ],
+)
+def test_acknowledge_refuses_a_note_the_box_would_not_allow(
+    world, late_referral, login, note, message
+):
+    timescales_scan(as_of=D(2026, 11, 10))
+    alert = Alert.objects.get(rule="REFERRAL_DECISION")
+    url = reverse("monitoring:acknowledge", args=[alert.pk])
+    response = login(world.team_manager).post(url, {"note": note}, follow=True)
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.OPEN
+    assert message in response.content.decode()
+
+
 def test_badge_counts_open_items(world, late_referral, login):
     timescales_scan(as_of=D(2026, 11, 10))
     page = login(world.social_worker).get(reverse("home")).content.decode()
