@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 
 class TOTPCodeForm(forms.Form):
@@ -19,3 +21,17 @@ class TOTPCodeForm(forms.Form):
         if not (token.isdigit() and len(token) == 6):
             raise ValidationError("Enter the six digits shown in your authenticator app.")
         return token
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any account's.
+
+    Django sets the length on the field after it is built, so without the validator an overlong
+    name reaches authenticate(), and django-axes fails to record the failed attempt in its
+    255-character column (a 500 on PostgreSQL instead of "wrong username or password").
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

@@ -3,13 +3,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from . import views
+from .forms import LoginForm
 
 app_name = "accounts"
 
 urlpatterns = [
     path(
         "login/",
-        login_not_required(auth_views.LoginView.as_view(template_name="accounts/login.html")),
+        login_not_required(
+            auth_views.LoginView.as_view(
+                template_name="accounts/login.html", authentication_form=LoginForm
+            )
+        ),
         name="login",
     ),
     # Open to a session that has already expired, so the timeout sign-out lands on the login page.

@@ -76,3 +76,12 @@ def test_password_validators_reject_weak_password(world, login):
     )
     assert response.status_code == 200
     assert b"too short" in response.content or b"too common" in response.content
+
+
+def test_overlong_username_is_refused_on_the_form_without_recording_an_attempt(client, db):
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("accounts:login"), {"username": "x" * 10_000, "password": "p"})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
