@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
 
 from accounts.models import Team, User
 from monitoring.rules import RULES_BY_CODE
@@ -114,12 +115,14 @@ def _context(request: HttpRequest, *, default: str | None = None, by_team: bool 
     }
 
 
+@require_safe
 def team_dashboard(request: HttpRequest) -> HttpResponse:
     context = _context(request, default="team" if not request.user.is_senior_manager else None)
     context["title"] = "Team dashboard"
     return render(request, "dashboards/dashboard.html", context)
 
 
+@require_safe
 def iro_dashboard(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("iro") and not request.user.is_iro:
         raise Http404("No IRO dashboard for this user")
@@ -128,6 +131,7 @@ def iro_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/dashboard.html", context)
 
 
+@require_safe
 def service_dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.is_senior_manager:
         raise Http404("No service dashboard for this user")
@@ -141,6 +145,7 @@ def service_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/dashboard.html", context)
 
 
+@require_safe
 def metrics_json(request: HttpRequest) -> JsonResponse:
     try:
         start, end, as_of = period_from(request.GET)
@@ -177,6 +182,7 @@ def _alerts_narrowed(request: HttpRequest, qs, title: str):
     return qs, title, narrowed
 
 
+@require_safe
 def drill(request: HttpRequest, key: str) -> HttpResponse:
     """The records behind one figure; `?format=csv` downloads them."""
     if key not in DRILLS:

@@ -5,7 +5,7 @@ from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .forms import AcknowledgeForm
 from .models import Alert, AlertStatus
@@ -19,6 +19,7 @@ def _my_alerts(user):
     )
 
 
+@require_safe
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """What is due or overdue for me and my team, most overdue first."""
     status = request.GET.get("status", "active")

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role, User
 from cases.selectors import (
@@ -43,6 +43,7 @@ def _chairs():
     ).distinct()
 
 
+@require_safe
 def child_strategy(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     discussions = (
@@ -182,6 +183,7 @@ def discussion_edit(request: HttpRequest, pk: int, discussion_id: int) -> HttpRe
     )
 
 
+@require_safe
 def discussion_detail(request: HttpRequest, pk: int, discussion_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     discussion = get_discussion(child, discussion_id)
@@ -208,6 +210,7 @@ def discussion_detail(request: HttpRequest, pk: int, discussion_id: int) -> Http
     )
 
 
+@require_safe
 def section47_detail(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     enquiry = get_section47(child, enquiry_id)
@@ -299,6 +302,7 @@ def section47_request_icpc(request: HttpRequest, pk: int, enquiry_id: int) -> Ht
     return redirect("strategy:section47-detail", child.pk, enquiry.pk)
 
 
+@require_safe
 def discussion_list(request: HttpRequest) -> HttpResponse:
     """Strategy discussions in a period, with multi-agency compliance."""
     period = PeriodForm(request.GET)
@@ -334,6 +338,7 @@ def discussion_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def open_enquiries(request: HttpRequest) -> HttpResponse:
     """Open section 47 enquiries, soonest ICPC target first, with working days remaining."""
     today = timezone.localdate()
@@ -342,6 +347,7 @@ def open_enquiries(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/open_enquiries.html", {"rows": rows, "today": today})
 
 
+@require_safe
 def ended_without_icpc(request: HttpRequest) -> HttpResponse:
     """Enquiries that ended without a conference, with the rationale a manager must see."""
     enquiries = (

@@ -1,9 +1,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from cases.selectors import children_for_user
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """A landing page that shows each role what it is there to do."""
     user = request.user

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..forms.child import ChildForm, RestrictionForm
 from ..selectors import (
@@ -18,6 +18,7 @@ from ..services import child_create, child_restrict
 from .common import add_service_errors, child_form_page, saving
 
 
+@require_safe
 def child_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     children = (
@@ -40,6 +41,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     return render(
