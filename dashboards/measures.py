@@ -32,7 +32,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import ExtractIsoWeekDay, Lag
-from django.db.models.lookups import Exact
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -483,11 +483,18 @@ class Measures:
         calendar (bank holidays only give more time)."""
         n = LocalPolicy.current().statutory_visit_working_days
         weekday = ExtractIsoWeekDay("previous")
+        # One branch per distinct span (weekdays share one: the commonest is the default).
+        by_span: dict[int, list[int]] = {}
+        for iso in range(1, 8):
+            by_span.setdefault(weekday_span(n, iso - 1), []).append(iso)
+        usual = max(by_span, key=lambda span: len(by_span[span]))
         days = Case(
             *[
-                When(Exact(weekday, iso), then=Value(timedelta(days=weekday_span(n, iso - 1))))
-                for iso in range(1, 8)
+                When(In(weekday, isos), then=Value(timedelta(days=span)))
+                for span, isos in sorted(by_span.items())
+                if span != usual
             ],
+            default=Value(timedelta(days=usual)),
             output_field=DurationField(),
         )
         return ExpressionWrapper(F("previous") + days, output_field=DateField())
