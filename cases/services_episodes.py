@@ -75,7 +75,10 @@ def referral_close(
 ) -> Referral:
     """Close the episode. RC9 (closed after assessment, referred to early help) is a step-down
     to early help by definition. Census rules 8867 and 8565: every assessment in the episode
-    is authorised, and none started or was authorised after the closure date."""
+    is authorised, and none started or was authorised after the closure date. The child is
+    locked, as when a child in need plan starts, so that a plan cannot start in an episode
+    while it closes (each check would miss the other's change)."""
+    Child.objects.select_for_update().filter(pk=referral.child_id).exists()
     if referral.closure_reason == ClosureReason.RC9:
         referral.stepped_down_to_early_help = True
     errors: list[str] = []

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..forms.episodes import CINPlanEndForm, CINPlanForm, CINPlanStartForm
 from ..models import CINPlan
@@ -32,7 +32,7 @@ def _saving(user):
     )
 
 
-@require_GET
+@require_safe
 def cin_plans(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     plans = cin_plans_for_child(child)

@@ -460,3 +460,26 @@ def test_summary_does_not_prompt_after_a_step_down_to_early_help(world, login, e
     page = login(world.social_worker).get(reverse("cases:child-detail", args=[world.child.pk]))
     assert "step down to a child in need plan" not in page.content.decode()
     assert "Not on a child in need plan" in page.content.decode()
+
+
+def test_closing_an_episode_locks_the_child_as_starting_a_plan_does(world, episode):
+    """Closing checks there is no open plan; starting a plan checks the episode is open. Both
+    lock the child, so the checks run one after the other (a plan cannot be left open in a
+    closed episode)."""
+    from cases.services_episodes import referral_close
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("this database has no row locks (SQLite locks the whole file)")
+    for service in ("start", "close"):
+        with CaptureQueriesContext(connection) as queries:
+            if service == "start":
+                plan = CINPlan(child=world.child, referral=episode, start_date=days_ago(5))
+                cin_plan_save(plan=plan, user=world.social_worker)
+                plan.end_date = days_ago(2)
+                cin_plan_save(plan=plan, user=world.social_worker)
+            else:
+                episode.closure_date = days_ago(1)
+                episode.closure_reason = "RC8"
+                referral_close(referral=episode, user=world.team_manager)
+        locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+        assert any('FROM "cases_child"' in sql for sql in locks), (service, locks)
