@@ -119,10 +119,14 @@ def conference_record_outcome(
             Child.objects.select_for_update().filter(pk=child.pk).exists()
             # A child in need plan running when the conference decides on a protection plan
             # ends that day (the plans may meet on a day, never overlap: census 4016, 4017).
+            # One that only began that day never ran: the protection plan replaces it (the
+            # audit log keeps it, with the chair as the one who removed it).
             stepping_up = CINPlan.objects.filter(
                 child=child, end_date__isnull=True, start_date__lte=held
             ).first()
-            if stepping_up is not None:
+            if stepping_up is not None and stepping_up.start_date == held:
+                stepping_up.delete()
+            elif stepping_up is not None:
                 stepping_up.end_date = held
                 record_save(instance=stepping_up, user=user)
             plan = ChildProtectionPlan(

@@ -269,3 +269,21 @@ def test_a_child_in_need_plan_ends_the_day_a_protection_plan_starts(icpc):
     assert conference.plan.start_date == datetime.date(2026, 9, 8)
     change = LogEntry.objects.get_for_object(cin).get(action=LogEntry.Action.UPDATE)
     assert change.actor == chair and "end_date" in change.changes_dict
+
+
+def test_a_child_in_need_plan_begun_on_the_conference_day_gives_way(icpc):
+    """A plan that starts and ends on one day would still occupy it; one begun the day the
+    conference decides on a protection plan never ran, and is removed (audited)."""
+    from auditlog.models import LogEntry
+
+    from cases.models import CINPlan
+    from tests.cases.factories import CINPlanFactory
+
+    referral = icpc.section47.strategy_discussion.referral
+    cin = CINPlanFactory(child=icpc.child, referral=referral, start_date=datetime.date(2026, 9, 8))
+    chair = UserFactory()
+    conference = hold(icpc, chair=chair, held_on=datetime.date(2026, 9, 8))
+    assert conference.plan.start_date == datetime.date(2026, 9, 8)
+    assert not CINPlan.objects.filter(pk=cin.pk).exists()
+    removed = LogEntry.objects.get_for_object(cin).get(action=LogEntry.Action.DELETE)
+    assert removed.actor == chair
