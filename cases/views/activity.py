@@ -238,8 +238,9 @@ def chronology_describe_view(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             source_key=event.key,
             description="" if restore else form.cleaned_data["description"],
-            # Forms from before this check carry no `was`: they are not checked.
-            was=form.cleaned_data["was"] if "was" in request.POST else None,
+            # No `was` counts as the system's wording: a form that does not say what it
+            # changed cannot replace anyone's description.
+            was=form.cleaned_data["was"],
         )
     except StaleEditError:
         messages.error(

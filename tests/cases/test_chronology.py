@@ -261,7 +261,9 @@ def test_describing_again_replaces_the_description(world, login, record):
     url = reverse("cases:chronology-describe", args=[world.child.pk])
     key = f"note:{record['note'].pk}"
     client.post(url, {"source_key": key, "description": "First wording"})
-    client.post(url, {"source_key": key, "description": "Second wording"})
+    client.post(url, {"source_key": key, "description": "Second wording", "was": "First wording"})
+    # A post that does not say what it replaces cannot replace anyone's wording.
+    client.post(url, {"source_key": key, "description": "Third wording"})
     assert list(ChronologyEdit.objects.values_list("description", flat=True)) == ["Second wording"]
 
 
