@@ -950,21 +950,25 @@ DRILLS = {
 
 
 def teams_side_by_side(measures: Measures) -> list[dict]:
-    """Key figures for every team, from the groups of an authority's by-team measures (the
-    service dashboard): no queries of their own but the list of teams."""
+    """Key figures for every team, from the groups of an authority's (or some teams') by-team
+    measures (the service dashboard): no queries of their own but the list of teams. Children
+    allocated to no team have a row of their own when there are any, so that the rows add up
+    to the scope's figures."""
     assert measures.by_team, "teams side by side needs Measures(..., by_team=True)"
+    assert measures.scope.kind in ("authority", "team"), "teams side by side is by team"
     measures.summary()  # runs the grouped aggregates
     alerts = {
         row["responsible_team_id"]: row["n"] for row in measures.alerts_breakdown()["by_team"]
     }
-    teams = Team.objects.order_by("name")
+    teams: list[Team | None] = list(Team.objects.order_by("name"))
     if measures.scope.kind == "team":
-        teams = teams.filter(pk__in=measures.scope.team_ids)
-    elif measures.scope.kind != "authority":
-        teams = teams.filter(pk__in=[*measures.team_counts, *alerts])
+        teams = [t for t in teams if t.pk in measures.scope.team_ids]
+    elif None in measures.team_counts or None in alerts:
+        teams.append(None)
     rows = []
     for team in teams:
-        n = measures.team_counts.get(team.pk, {}).get
+        key = team.pk if team else None
+        n = measures.team_counts.get(key, {}).get
         rows.append(
             {
                 "team": team,
@@ -979,7 +983,7 @@ def teams_side_by_side(measures: Measures) -> list[dict]:
                     n("strategy_with_police", 0), n("strategy_discussions", 0)
                 ),
                 "reviews_in_timescale_pct": pct(n("reviews_in_timescale", 0), n("reviews_held", 0)),
-                "open_alerts": alerts.get(team.pk, 0),
+                "open_alerts": alerts.get(key, 0),
             }
         )
     return rows

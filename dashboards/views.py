@@ -137,11 +137,14 @@ def service_dashboard(request: HttpRequest) -> HttpResponse:
         raise Http404("No service dashboard for this user")
     context = _context(request, default="authority", by_team=True)
     context["title"] = "Service dashboard"
-    context["teams"] = teams_side_by_side(context["measures"])
-    for row in context["teams"]:
-        row["query"] = urlencode(
-            {"from": context["start"], "to": context["end"], "team": row["team"].pk}
-        )
+    # Teams side by side for the authority or chosen teams; an IRO's figures are not by team.
+    if context["scope"].kind in ("authority", "team"):
+        context["teams"] = teams_side_by_side(context["measures"])
+        for row in context["teams"]:
+            if row["team"] is not None:
+                row["query"] = urlencode(
+                    {"from": context["start"], "to": context["end"], "team": row["team"].pk}
+                )
     return render(request, "dashboards/dashboard.html", context)
 
 

@@ -77,3 +77,10 @@ def test_seed_demo_links_the_grandmother_to_the_mother(db, settings):
     call_command("seed_demo")
     irene = Child.objects.get(la_child_id="DEMO0001").family.get(first_name="Irene")
     assert irene.through_parent.relationship == "mother"
+
+
+def test_seed_demo_refuses_a_negative_authority(db, settings):
+    settings.DEMO_MODE = True
+    with pytest.raises(CommandError, match="0 or more"):
+        call_command("seed_demo", "--authority", "-5")
+    assert not Child.objects.exists()

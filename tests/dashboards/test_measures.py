@@ -380,7 +380,8 @@ def test_teams_side_by_side_agree_with_each_team_and_sum_to_the_authority(world,
     grouped = Measures(AUTHORITY, *period, by_team=True)
     assert grouped.summary() == plain
     assert plain["icpc_held"] == 4  # three in the fixture (two teams) and the unallocated one
-    rows = {row["team"].pk: row for row in teams_side_by_side(grouped)}
+    rows = {row["team"].pk if row["team"] else None: row for row in teams_side_by_side(grouped)}
+    assert rows.pop(None)["icpc_held"] == 1  # the unallocated child's row
     assert rows[world.team.pk]["icpc_held"] == 2
     assert rows[world.team.pk]["icpc_in_timescale_pct"] == 50.0
     assert rows[world.other_team.pk]["icpc_held"] == 1
@@ -400,11 +401,17 @@ def test_teams_side_by_side_agree_with_each_team_and_sum_to_the_authority(world,
             "open_alerts",
         ):
             assert row[key] == team[key], (team_id, key)
-    assert sum(row["icpc_held"] for row in rows.values()) == plain["icpc_held"] - 1
+    assert sum(row["icpc_held"] for row in rows.values()) + 1 == plain["icpc_held"]
     page = login(world.senior_manager).get(
         reverse("dashboards:service"), {"from": "2018-09-01", "to": "2018-09-30"}
     )
     assert page.context["summary"] == plain
+    assert '<th scope="row">No allocated team</th>' in page.content.decode()
+    by_iro = login(world.senior_manager).get(
+        reverse("dashboards:service"),
+        {"from": "2018-09-01", "to": "2018-09-30", "iro": world.iro.pk},
+    )
+    assert by_iro.status_code == 200 and "teams" not in by_iro.context  # not by team
 
 
 def test_service_dashboard_filtered_to_a_team_shows_that_team_alone(world, icpcs, login):

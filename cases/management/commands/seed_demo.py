@@ -21,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demo data (with its published passwords) is only allowed with DEMO_MODE=true."
             )
+        if options["authority"] < 0:
+            raise CommandError("--authority is a number of children: 0 or more.")
         counts = seed_demo(authority_children=options["authority"])
         self.stdout.write(
             self.style.SUCCESS(
