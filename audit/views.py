@@ -3,8 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cases.access import get_child_for_manager, get_child_for_user
 from cases.models import Child
-from cases.selectors import get_child_for_manager, get_child_for_user
 
 from .selectors import access_log_for_child
 from .services import record_access

@@ -7,4 +7,10 @@ class ConferencesConfig(AppConfig):
 
     def ready(self) -> None:
         # Adds this app's events to the child's chronology.
+        from cases.access import register_reach
+
         from . import chronology_sources  # noqa: F401
+        from .selectors import iro_reach
+
+        # An IRO reaches the children whose conferences they chair.
+        register_reach(iro_reach)

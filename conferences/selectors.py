@@ -6,31 +6,60 @@
   reports shared, minutes distributed), but never the child's case record.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from cases.access import (
+    check_not_restricted_from,
+    child_is_writable_by,
+    children_in_reach,
+)
 from cases.models import Child
-from cases.selectors import child_is_writable_by, children_for_user
 
 from .models import ChildProtectionPlan, Conference, ConferenceStatus
 
 
-def conferences_for_user(user: User) -> QuerySet[Conference]:
+def iro_reach(user: User) -> Q | None:
+    """Registered with `cases.access`: an IRO reaches the children whose conferences they
+    chair."""
+    if not user.is_iro:
+        return None
+    return Q(pk__in=Conference.objects.filter(chair=user).values("child_id"))
+
+
+def conferences_in_reach(user: User) -> QuerySet[Conference]:
+    """Conferences this user's role reaches, restricted records included (the diary lists them
+    masked). Business support arrange every conference; senior managers see every one."""
     qs = Conference.objects.select_related("child", "chair", "plan", "section47")
     if not user.is_authenticated:
         return qs.none()
     if user.is_senior_manager or user.is_business_support:
         return qs
-    condition = Q(child__in=children_for_user(user))
+    condition = Q(child__in=children_in_reach(user))
     if user.is_iro:
         condition |= Q(chair=user)
     return qs.filter(condition)
 
 
+def conferences_for_user(user: User) -> QuerySet[Conference]:
+    """Conferences this user may open: their reach less restricted records they are not named
+    on (the chair and business support included)."""
+    named = Child.restricted_to.through.objects.filter(
+        child_id=OuterRef("child_id"), user_id=user.pk
+    )
+    return conferences_in_reach(user).filter(Q(child__is_restricted=False) | Exists(named))
+
+
 def get_conference_for_user(user: User, pk: int) -> Conference:
-    return get_object_or_404(conferences_for_user(user), pk=pk)
+    """The conference if this user may open it; a restricted child's conference says whom to
+    ask; anything else is a 404."""
+    conference = conferences_in_reach(user).filter(pk=pk).first()
+    if conference is None:
+        raise Http404("No such conference")
+    check_not_restricted_from(user, conference.child)
+    return conference
 
 
 def get_conference_to_schedule(user: User, pk: int) -> Conference:

@@ -36,7 +36,8 @@ def scope_for(user: User, params: QueryDict, *, default: str | None = None) -> S
     """The scope asked for, if this user may see it; otherwise 404.
 
     Senior managers: the authority, any team or any IRO. Team managers: the teams they manage
-    (one or all of them), and the IROs' dashboards for context. IROs: their own conferences.
+    (one or all of them). IROs: their own conferences. Whatever the scope, the rows a
+    drill-down lists still pass through `cases.access` (`in_reach`, `Mask`).
     """
     if params.get("team"):
         try:
@@ -55,7 +56,9 @@ def scope_for(user: User, params: QueryDict, *, default: str | None = None) -> S
             iro = User.objects.get(pk=int(params["iro"]), groups__name="IRO")
         except (ValueError, User.DoesNotExist) as error:
             raise Http404("No such IRO") from error
-        if not (user.is_senior_manager or user.is_team_manager or user.pk == iro.pk):
+        # An IRO's figures are about the children they chair for, across teams: a team
+        # manager's reach is their teams, so only the IRO and senior managers see them.
+        if not (user.is_senior_manager or user.pk == iro.pk):
             raise Http404("No such IRO")
         return Scope("iro", f"Conferences chaired by {iro}", iro_id=iro.pk)
     kind = default or (

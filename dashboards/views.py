@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from accounts.models import Team, User
+from cases.access import Mask, in_reach
 from monitoring.rules import RULES_BY_CODE
 
 from .measures import DRILLS, Measures, rule_title, teams_side_by_side
@@ -26,8 +27,9 @@ ROW_COLUMNS = {
 
 
 def _rows(kind: str, qs, user) -> list[list]:
-    """The drill-down rows, in a fixed number of queries. A restricted record is counted but
-    not named unless this user is named on it."""
+    """The drill-down rows, in a fixed number of queries, through the one door: only children
+    in this user's reach, and a restricted record counted but not named unless this user is
+    named on it."""
     child = [
         "child__first_name",
         "child__last_name",
@@ -47,14 +49,15 @@ def _rows(kind: str, qs, user) -> list[list]:
         "referral": ["received_at", "source", "decision"],
         "alert": ["rule", "due_date", "days_overdue"],
     }[kind]
-    named_on = set(user.restricted_children.values_list("pk", flat=True))
+    mask = Mask(user)
+    qs = in_reach(qs, user, child="plan__child" if kind == "core_group" else "child")
     rows = []
     for values in qs.order_by("pk").values_list(*child, *fields):
         first, last, la_id, child_id, restricted, *rest = values
         if kind == "alert":
             rest[0] = rule_title(rest[0])
-        if restricted and child_id not in named_on:
-            rows.append(["Restricted record", "", None, *rest])
+        if mask.hides_values(child_id, restricted):
+            rows.append([Mask.LABEL, "", None, *rest])
             continue
         rows.append([" ".join(filter(None, [first, last])) or "–", la_id or "", child_id, *rest])
     return rows

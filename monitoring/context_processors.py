@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from .models import Alert, AlertStatus
+from .selectors import pending_alerts_for_user
 
 
 def task_badge(request: HttpRequest) -> dict:
@@ -10,10 +10,6 @@ def task_badge(request: HttpRequest) -> dict:
         return {}
 
     def count() -> int:
-        return (
-            Alert.objects.for_user(user)
-            .filter(status__in=[AlertStatus.OPEN, AlertStatus.DUE_SOON])
-            .count()
-        )
+        return pending_alerts_for_user(user).count()
 
     return {"task_count": count}

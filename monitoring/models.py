@@ -83,19 +83,6 @@ class AlertQuerySet(models.QuerySet):
     def active(self) -> "AlertQuerySet":
         return self.filter(status__in=ACTIVE_STATUSES)
 
-    def for_user(self, user) -> "AlertQuerySet":
-        """Alerts this user should act on: their own children's, their teams', their IRO work."""
-        if not user.is_authenticated:
-            return self.none()
-        condition = models.Q(responsible_worker=user)
-        if user.is_team_manager and user.managed_team_ids:
-            condition |= models.Q(responsible_team_id__in=user.managed_team_ids)
-        if user.is_social_worker and user.team_id:
-            condition |= models.Q(responsible_team_id=user.team_id)
-        if user.is_iro:
-            condition |= models.Q(responsible_iro=user)
-        return self.filter(condition)
-
 
 class Alert(models.Model):
     """One finding of one rule about one thing (a referral, an enquiry, a plan...).

@@ -9,16 +9,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from cases.access import Mask
 
-from .models import Alert, AlertStatus, DigestLog
+from .models import DigestLog
+from .selectors import pending_alerts_for_user
 
 
 def alerts_for(user: User):
-    return (
-        Alert.objects.for_user(user)
-        .filter(status__in=[AlertStatus.OPEN, AlertStatus.DUE_SOON])
-        .select_related("child", "responsible_worker")
-    )
+    return pending_alerts_for_user(user).select_related("child", "responsible_worker")
 
 
 def digests_send(*, day: date | None = None) -> int:
@@ -37,8 +35,10 @@ def digests_send(*, day: date | None = None) -> int:
         try:
             with transaction.atomic():
                 DigestLog.objects.create(user=user, day=day, alert_count=len(alerts))
+                masked = Mask(user).hidden_ids(a.child for a in alerts)
                 body = render_to_string(
-                    "monitoring/digest_email.txt", {"user": user, "alerts": alerts, "day": day}
+                    "monitoring/digest_email.txt",
+                    {"user": user, "alerts": alerts, "day": day, "masked": masked},
                 )
                 send_mail(
                     subject=f"{len(alerts)} item(s) due or overdue – {day:%d %b %Y}",

@@ -7,14 +7,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from cases.access import Mask
+
 from .forms import AcknowledgeForm
-from .models import Alert, AlertStatus
+from .models import AlertStatus
 from .rules import RULES
+from .selectors import alerts_for_user
 from .services import alert_acknowledge
 
 
 def _my_alerts(user):
-    return Alert.objects.for_user(user).select_related(
+    return alerts_for_user(user).select_related(
         "child", "responsible_worker", "responsible_team", "acknowledged_by"
     )
 
@@ -44,12 +47,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     )
     alerts = alerts.order_by(urgency, "-days_overdue", "due_date", "pk")
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
-    named_on = set(request.user.restricted_children.values_list("pk", flat=True))
-    masked = {
-        a.child_id
-        for a in page.object_list
-        if a.child_id and a.child.is_restricted and a.child_id not in named_on
-    }
+    masked = Mask(request.user).hidden_ids(a.child for a in page.object_list)
     return render(
         request,
         "monitoring/my_tasks.html",

@@ -1,4 +1,5 @@
-"""Statutory returns pages: for senior managers (performance) only; anyone else gets a 404."""
+"""Statutory returns pages: for those who may produce returns (`cases.access`); anyone else
+gets a 404. A return counts every child, restricted records included."""
 
 from datetime import date
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.services import record_access
-from cases.selectors import children_for_user
+from cases.access import children_for_returns, may_produce_returns
 
 from .annex_a import annex_a_build, annex_a_workbook
 from .census import CensusYear
@@ -20,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_returns_access(request: HttpRequest) -> None:
-    if not request.user.is_senior_manager:
+    if not may_produce_returns(request.user):
         raise Http404("No such page")
 
 
@@ -53,7 +54,7 @@ def census_page(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     package = None
     if "year" in request.GET:
-        package = census_prepare(year=year, children=children_for_user(request.user))
+        package = census_prepare(year=year, children=children_for_returns(request.user))
     latest = _latest_census_year(timezone.localdate())
     return render(
         request,
@@ -76,7 +77,7 @@ def census_download(request: HttpRequest) -> HttpResponse:
     """The XML file, released only when the DfE rules found no error."""
     _require_returns_access(request)
     year = _year(request)
-    package = census_prepare(year=year, children=children_for_user(request.user))
+    package = census_prepare(year=year, children=children_for_returns(request.user))
     if not package.releasable:
         messages.error(
             request,
@@ -95,7 +96,7 @@ def census_download(request: HttpRequest) -> HttpResponse:
 def annex_a_page(request: HttpRequest) -> HttpResponse:
     _require_returns_access(request)
     as_of = _as_of(request)
-    lists = annex_a_build(as_of=as_of, children=children_for_user(request.user))
+    lists = annex_a_build(as_of=as_of, children=children_for_returns(request.user))
     return render(request, "reporting/annex_a.html", {"as_of": as_of, "lists": lists})
 
 
@@ -103,7 +104,7 @@ def annex_a_page(request: HttpRequest) -> HttpResponse:
 def annex_a_download(request: HttpRequest) -> HttpResponse:
     _require_returns_access(request)
     as_of = _as_of(request)
-    lists = annex_a_build(as_of=as_of, children=children_for_user(request.user))
+    lists = annex_a_build(as_of=as_of, children=children_for_returns(request.user))
     record_access(request=request, obj=request.user, what=f"Annex A export as of {as_of}")
     response = HttpResponse(annex_a_workbook(lists), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="annex_a_{as_of:%Y-%m-%d}.xlsx"'

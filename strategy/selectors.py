@@ -6,8 +6,8 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from cases.access import child_is_writable_by, children_for_user
 from cases.models import Child
-from cases.selectors import child_is_writable_by, children_for_user
 
 from .models import Compliance, Section47, StrategyDiscussion
 

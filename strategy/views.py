@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role, User
-from cases.selectors import (
+from cases.access import (
     child_is_managed_by,
     child_is_writable_by,
     get_child_for_manager,

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from cases.selectors import children_for_user
+from cases.access import children_for_user
 
 
 @require_safe
@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404 for everything a user may not see; a restricted record says whom to ask."""
-    from cases.selectors import RestrictedRecord
+    from cases.access import RestrictedRecord
 
     message = str(exception) if isinstance(exception, RestrictedRecord) else ""
     return render(request, "404.html", {"restricted_message": message}, status=404)

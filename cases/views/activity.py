@@ -16,6 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wirral_cp.concurrency import StaleEditError
 
+from ..access import (
+    child_is_managed_by,
+    child_is_writable_by,
+    get_child_for_manager,
+    get_child_for_user,
+)
 from ..chronology import chronology_for
 from ..forms.activity import (
     CaseNoteCorrectionForm,
@@ -27,12 +33,6 @@ from ..forms.activity import (
     VisitForm,
 )
 from ..models import CaseNote, ManagementOversight, ServiceReferral, Visit
-from ..selectors import (
-    child_is_managed_by,
-    child_is_writable_by,
-    get_child_for_manager,
-    get_child_for_user,
-)
 from ..services import case_note_correct, chronology_describe
 from .common import child_form_page, saving
 

@@ -6,14 +6,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ..forms.child import ChildForm, RestrictionForm
-from ..selectors import (
-    child_summary,
+from ..access import (
     children_for_user,
     get_child_for_manager,
     get_child_for_user,
+    is_restricted_from,
     restricted_children_hidden_from,
 )
+from ..forms.child import ChildForm, RestrictionForm
+from ..selectors import child_summary
 from ..services import child_create, child_restrict
 from .common import add_service_errors, child_form_page, saving
 
@@ -104,7 +105,7 @@ def child_restriction(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "The record's restriction was saved.")
-            if child_restricted_from(request.user, child):
+            if is_restricted_from(request.user, child):
                 return redirect("cases:child-list")
             return redirect("cases:child-detail", child.pk)
     return render(
@@ -117,7 +118,3 @@ def child_restriction(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_url": reverse("cases:child-detail", args=[child.pk]),
         },
     )
-
-
-def child_restricted_from(user, child) -> bool:
-    return child.is_restricted and not child.restricted_to.filter(pk=user.pk).exists()

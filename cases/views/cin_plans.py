@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ..access import child_is_writable_by, get_child_for_user
 from ..forms.episodes import CINPlanEndForm, CINPlanForm, CINPlanStartForm
 from ..models import CINPlan
-from ..selectors import child_is_writable_by, get_child_for_user
 from ..selectors_episodes import cin_plan_for_child, cin_plans_for_child, open_referral
 from ..services_episodes import cin_plan_save
 from .common import child_form_page

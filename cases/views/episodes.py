@@ -12,6 +12,13 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import services_episodes
+from ..access import (
+    child_is_managed_by,
+    child_is_writable_by,
+    children_for_user,
+    get_child_for_manager,
+    get_child_for_user,
+)
 from ..forms.episodes import (
     AllocationForm,
     AssessmentAuthoriseForm,
@@ -21,13 +28,6 @@ from ..forms.episodes import (
     ReferralForm,
 )
 from ..models import Assessment, Referral, ThresholdDecision
-from ..selectors import (
-    child_is_managed_by,
-    child_is_writable_by,
-    children_for_user,
-    get_child_for_manager,
-    get_child_for_user,
-)
 from ..selectors_episodes import (
     allocation_history,
     assessment_for_child,

@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ..access import child_is_writable_by, get_child_for_user
 from ..forms.family import FamilyMemberForm, ProfessionalForm
 from ..genogram import RELATIONSHIP_ORDER, build_genogram, legend, partnerships
 from ..models import Child, FamilyMember, Relationship
-from ..selectors import child_is_writable_by, get_child_for_user
 from .common import child_form_page, saving
 
 

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from audit.services import record_access
+from cases.access import Mask, children_for_user
 from cases.models import PARENT_RELATIONSHIPS
-from cases.selectors import children_for_user
 from cases.services import record_save
 from cases.views.common import add_service_errors
 from monitoring import timescales
@@ -60,7 +60,7 @@ from ..models import (
     RespondentType,
 )
 from ..selectors import (
-    conferences_for_user,
+    conferences_in_reach,
     get_conference_for_user,
     get_conference_to_chair,
     get_conference_to_schedule,
@@ -178,7 +178,8 @@ def diary(request: HttpRequest) -> HttpResponse:
     if not _uses_diary(user):
         raise Http404("No conference diary for this role")
     form = DiaryFilterForm(request.GET or None, user=user)
-    conferences = conferences_for_user(user)
+    # Restricted records are listed (masked: the diary must show the room is booked).
+    conferences = conferences_in_reach(user)
     status, kind = form.value("status"), form.value("conference_type")
     mine = user.is_iro and form.value("show") == DiaryFilterForm.MINE
     if kind:
@@ -206,10 +207,14 @@ def diary(request: HttpRequest) -> HttpResponse:
     child_ids = {c.child_id for _, rows in sections for c in rows}
     openable = set(children_for_user(user).filter(pk__in=child_ids).values_list("pk", flat=True))
     due_soon = LocalPolicy.current().due_soon_working_days
+    mask = Mask(user)
     tables = [
         {
             "caption": caption,
-            "rows": [(c, timeliness(c, today, due_soon), c.child_id in openable) for c in rows],
+            "rows": [
+                (c, timeliness(c, today, due_soon), c.child_id in openable, mask.hides(c.child))
+                for c in rows
+            ],
         }
         for caption, rows in sections
     ]
@@ -833,7 +838,9 @@ def iro_caseload_page(request: HttpRequest) -> HttpResponse:
             .order_by("target_date", "pk")
         )
         due_soon = policy.due_soon_working_days
+        mask = Mask(user)
         context.update(
+            masked=mask.hidden_ids([*children, *(c.child for c in [*upcoming, *reviews])]),
             children=children,
             over_limit=len(children) > limit,
             upcoming=[(c, timeliness(c, today, due_soon)) for c in upcoming],

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.access import get_child_for_user
 from cases.models import Child
-from cases.selectors import get_child_for_user
 from cases.views.common import add_service_errors, child_form_page
 from monitoring import timescales
 from monitoring.models import LocalPolicy

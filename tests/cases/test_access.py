@@ -2,7 +2,7 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
-from cases.selectors import children_for_user, get_child_for_user
+from cases.access import children_for_user, get_child_for_user
 
 # (persona, may see the child, may change it)
 ACCESS = [
