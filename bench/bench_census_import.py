@@ -117,8 +117,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--children", type=int, default=10000)
     parser.add_argument("--year", type=int, default=2026)
+    parser.add_argument(
+        "--database",
+        default="wirral_bench_census_import",
+        help="the PostgreSQL database to (re)create for the run",
+    )
     args = parser.parse_args()
-    fresh_database("wirral_bench_census_import")
+    fresh_database(args.database)
 
     from reporting.census_export import census_xml
     from reporting.census_import import census_import
