@@ -97,10 +97,13 @@ def read_header(data: bytes) -> CensusHeader:
 def read_children(data: bytes):
     """Yield a ChildBlock for every <Child> in the file, in order."""
     starts = [m.start() for m in CHILD_OPEN.finditer(data)]
+    line, counted_to = 1, 0
     for index, start in enumerate(starts):
         stop = starts[index + 1] if index + 1 < len(starts) else len(data)
         chunk = data[start:stop]
-        line = data.count(b"\n", 0, start) + 1
+        # A running count: counting from the top for every child made big files quadratic.
+        line += data.count(b"\n", counted_to, start)
+        counted_to = start
         found = LA_CHILD_ID.search(chunk)
         la_id = found.group(1).decode("utf-8", "replace") if found else None
         closes = list(CHILD_CLOSE.finditer(chunk))
