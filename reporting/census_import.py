@@ -53,7 +53,7 @@ from wirral_cp.concurrency import save_with_version
 from wirral_cp.working_days import add_working_days
 
 from .census import ChildRecord, EpisodeRecord, PlanRecord
-from .census_reader import ChildBlock, Problem, read_children, read_header
+from .census_reader import ChildBlock, Problem, as_utf8, read_children, read_header
 
 IMPORT_USERNAME = "census-import"
 CENSUS = RecordSource.CENSUS_IMPORT.value
@@ -120,6 +120,10 @@ def census_import_user() -> User:
 def census_import(*, data: bytes, source_name: str = "", batch_size: int = BATCH_SIZE):
     """Load a census file (bytes). Returns an ImportReport; never raises for bad content."""
     report = ImportReport(source_name=source_name)
+    data, problem = as_utf8(data)
+    if problem:
+        report.problems.append(problem)
+        return report
     header = read_header(data)
     report.year = header.year
     report.problems.extend(header.problems)

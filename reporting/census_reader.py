@@ -5,6 +5,7 @@ entities), so a child whose XML is broken is reported and the children around it
 Codes and dates are checked here; how the records fit together is checked by the import.
 """
 
+import codecs
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -75,6 +76,27 @@ class CensusHeader:
     problems: list[Problem]
 
 
+def as_utf8(data: bytes) -> tuple[bytes, Problem | None]:
+    """The file's bytes as UTF-8, which the reading below (by byte patterns) needs.
+
+    Census files are UTF-8, but some case systems write UTF-16; XML tells the two apart by a
+    byte order mark or, without one, by how the opening "<?" is spelt. Line breaks survive the
+    conversion, so line numbers still point into the file as sent.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif data.startswith(b"<\x00?\x00"):
+        encoding = "utf-16-le"
+    elif data.startswith(b"\x00<\x00?"):
+        encoding = "utf-16-be"
+    else:
+        return data, None
+    try:
+        return data.decode(encoding).encode("utf-8"), None
+    except UnicodeDecodeError as error:
+        return b"", Problem(f"The file looks like UTF-16 but is not ({error}).")
+
+
 def read_header(data: bytes) -> CensusHeader:
     match = HEADER.search(data)
     if not match:
@@ -95,7 +117,7 @@ def read_header(data: bytes) -> CensusHeader:
 
 
 def read_children(data: bytes):
-    """Yield a ChildBlock for every <Child> in the file, in order."""
+    """Yield a ChildBlock for every <Child> in the file (UTF-8: see as_utf8), in order."""
     starts = [m.start() for m in CHILD_OPEN.finditer(data)]
     line, counted_to = 1, 0
     for index, start in enumerate(starts):

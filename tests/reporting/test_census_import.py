@@ -265,3 +265,20 @@ def test_dashboard_figures_on_imported_data(db):
     # The first review (18 Sep 2025) is held within 3 months of the ICPC.
     assert summary["reviews_held"] == 1
     assert summary["reviews_in_timescale_pct"] == 100.0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "utf-8"])
+def test_a_file_in_utf16_or_utf8_loads(db, encoding):
+    text = census_file(child_xml("ENC1", EPISODE), child_xml("ENC2", EPISODE)).decode()
+    if encoding.startswith("utf-16"):
+        text = text.replace('encoding="utf-8"', 'encoding="UTF-16"')
+        if encoding != "utf-16":
+            text = "\ufeff" + text  # the byte order mark the plain codec writes itself
+    data = text.encode(encoding)
+
+    report = census_import(data=data, source_name="encoded.xml")
+
+    assert report.problems == []
+    assert report.year == 2026
+    assert report.children_in_file == 2 and report.children_created == 2
+    assert Referral.objects.filter(child__la_child_id="ENC2").count() == 1

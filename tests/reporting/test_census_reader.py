@@ -1,6 +1,6 @@
 """Reading a CIN census file: where each child starts, and the work that takes."""
 
-from reporting.census_reader import read_children
+from reporting.census_reader import as_utf8, read_children
 from tests.reporting.test_census_import import EPISODE, census_file, child_xml
 
 
@@ -54,3 +54,10 @@ def test_reading_looks_through_the_file_once_not_once_per_child():
     assert len(blocks) == 200
     assert ScanCountingBytes.scanned <= len(data)
     assert blocks[-1].line == child_lines(bytes(data))["SCAN199"]
+
+
+def test_a_utf16_file_that_is_not_utf16_is_reported():
+    data, problem = as_utf8(b"\xff\xfe<\x00?\x00x")
+
+    assert data == b""
+    assert "UTF-16" in problem.message
