@@ -25,7 +25,6 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import User
@@ -170,28 +169,44 @@ class _Writes:
     is_new_child: bool = False
 
 
-def _existing_children(ids: list[str]) -> dict[str, Child]:
-    conferences = Prefetch("conferences", queryset=Conference.objects.order_by("held_on", "pk"))
-    return {
-        c.la_child_id: c
-        for c in Child.objects.filter(la_child_id__in=ids).prefetch_related(
-            Prefetch(
-                "referrals",
-                queryset=Referral.objects.prefetch_related("assessments", "cin_plans"),
-            ),
-            Prefetch(
-                "section47s",
-                queryset=Section47.objects.select_related("strategy_discussion").prefetch_related(
-                    conferences
-                ),
-            ),
-            Prefetch(
-                "protection_plans",
-                queryset=ChildProtectionPlan.objects.prefetch_related(conferences),
-            ),
-            Prefetch("conferences", queryset=Conference.objects.order_by("held_on", "pk")),
-        )
-    }
+@dataclass
+class _Held:
+    """What this system already holds for one child, read for a whole batch in a few queries
+    (prefetch_related's per-object bookkeeping cost more than the queries themselves)."""
+
+    referrals: list[Referral] = field(default_factory=list)
+    section47s: list[Section47] = field(default_factory=list)
+    plans: list[ChildProtectionPlan] = field(default_factory=list)
+    conferences: list[Conference] = field(default_factory=list)  # by held_on, then pk
+    assessments: dict[int, list[Assessment]] = field(default_factory=dict)  # by referral
+    cin_plans: dict[int, list[CINPlan]] = field(default_factory=dict)  # by referral
+    s47_conferences: dict[int, list[Conference]] = field(default_factory=dict)
+    plan_conferences: dict[int, list[Conference]] = field(default_factory=dict)
+
+
+def _existing_children(ids: list[str]) -> dict[str, tuple[Child, _Held]]:
+    children = {c.pk: c for c in Child.objects.filter(la_child_id__in=ids)}
+    held = {pk: _Held() for pk in children}
+    if children:
+        mine = {"child_id__in": list(children)}
+        for r in Referral.objects.filter(**mine):
+            held[r.child_id].referrals.append(r)
+        for a in Assessment.objects.filter(**mine):
+            held[a.child_id].assessments.setdefault(a.referral_id, []).append(a)
+        for p in CINPlan.objects.filter(**mine):
+            held[p.child_id].cin_plans.setdefault(p.referral_id, []).append(p)
+        for s in Section47.objects.filter(**mine):
+            held[s.child_id].section47s.append(s)
+        for p in ChildProtectionPlan.objects.filter(**mine):
+            held[p.child_id].plans.append(p)
+        for c in Conference.objects.filter(**mine).order_by("held_on", "pk"):
+            h = held[c.child_id]
+            h.conferences.append(c)
+            if c.section47_id:
+                h.s47_conferences.setdefault(c.section47_id, []).append(c)
+            if c.plan_id:
+                h.plan_conferences.setdefault(c.plan_id, []).append(c)
+    return {c.la_child_id: (c, held[pk]) for pk, c in children.items()}
 
 
 def _load_batch(blocks: list[ChildBlock], user: User, report: ImportReport) -> None:
@@ -199,7 +214,8 @@ def _load_batch(blocks: list[ChildBlock], user: User, report: ImportReport) -> N
     planned: list[_Writes] = []
     for block in blocks:
         try:
-            writes = _ChildPlanner(block, existing.get(block.record.la_child_id), user).plan()
+            child, held = existing.get(block.record.la_child_id, (None, None))
+            writes = _ChildPlanner(block, child, held, user).plan()
         except _ChildInvalid as invalid:
             _skip(report, invalid.problems)
             continue
@@ -309,10 +325,13 @@ class _ChildPlanner:
     """Works out what loading one child means: the records to make and those to bring up to
     date, all checked before anything is written."""
 
-    def __init__(self, block: ChildBlock, child: Child | None, user: User) -> None:
+    def __init__(
+        self, block: ChildBlock, child: Child | None, held: _Held | None, user: User
+    ) -> None:
         self.block = block
         self.record: ChildRecord = block.record
         self.child = child
+        self.held = held or _Held()
         self.user = user
         self.writes = _Writes(block=block)
         self.problems: list[Problem] = []
@@ -334,12 +353,12 @@ class _ChildPlanner:
             loose_icpcs = []
         else:
             self._update_child()
-            existing_referrals = list(self.child.referrals.all())
-            existing_s47s = list(self.child.section47s.all())
-            existing_plans = list(self.child.protection_plans.all())
+            existing_referrals = list(self.held.referrals)
+            existing_s47s = list(self.held.section47s)
+            existing_plans = list(self.held.plans)
             loose_icpcs = [
                 c
-                for c in self.child.conferences.all()
+                for c in self.held.conferences
                 if c.section47_id is None and c.conference_type in INITIAL_TYPES
             ]
         self.referrals = {r.referral_date: r for r in existing_referrals}
@@ -349,7 +368,9 @@ class _ChildPlanner:
         self.all_referrals = list(existing_referrals)
         self.all_plans = list(existing_plans)
         self.all_s47s = list(existing_s47s)
-        self.all_cin_plans = [p for r in existing_referrals for p in r.cin_plans.all()]
+        self.all_cin_plans = [
+            p for r in existing_referrals for p in self.held.cin_plans.get(r.pk, [])
+        ]
         for n, episode in enumerate(self.record.episodes, start=1):
             self._episode(episode, f"CINdetails[{n}]")
         self.fail_if_problems()
@@ -572,8 +593,8 @@ class _ChildPlanner:
                     },
                     path,
                 )
-            assessments = {a.start_date: a for a in referral.assessments.all()}
-            cin_plans = {p.start_date: p for p in referral.cin_plans.all()}
+            assessments = {a.start_date: a for a in self.held.assessments.get(referral.pk, [])}
+            cin_plans = {p.start_date: p for p in self.held.cin_plans.get(referral.pk, [])}
         for n, a in enumerate(e.assessments, start=1):
             self._assessment(referral, assessments, a, f"{path}/Assessments[{n}]")
         for n, p in enumerate(e.cin_plans, start=1):
@@ -657,7 +678,7 @@ class _ChildPlanner:
                 )
             held_reviews = {
                 c.held_on: c
-                for c in plan.conferences.all()
+                for c in self.held.plan_conferences.get(plan.pk, [])
                 if c.conference_type == ConferenceType.REVIEW and c.held_on
             }
         previous = max([d for d in held_reviews if d < (p.reviews or [date.max])[0]], default=None)
@@ -726,7 +747,7 @@ class _ChildPlanner:
             held = next(
                 (
                     c
-                    for c in enquiry.conferences.all()
+                    for c in self.held.s47_conferences.get(enquiry.pk, [])
                     if c.conference_type in INITIAL_TYPES and c.status == ConferenceStatus.HELD
                 ),
                 None,

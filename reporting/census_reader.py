@@ -9,6 +9,7 @@ import codecs
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
@@ -39,6 +40,13 @@ LA_CHILD_ID = re.compile(rb"<LAchildID>\s*([^<]*?)\s*</LAchildID>")
 HEADER = re.compile(rb"<Header(?=[\s>]).*?</Header\s*>", re.DOTALL)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TRUE_FALSE = {"true": True, "1": True, "false": False, "0": False}
+
+
+@cache
+def _codes(choices: type) -> frozenset[str]:
+    # TextChoices.values builds a fresh list on every call; a big file asks hundreds of
+    # thousands of times.
+    return frozenset(choices.values)
 
 
 @dataclass
@@ -186,7 +194,7 @@ class _ChildReader:
             if required:
                 self.problem(f"{path}/{tag}", f"The {what} is missing.")
             return ""
-        if raw not in choices.values:
+        if raw not in _codes(choices):
             self.problem(f"{path}/{tag}", f'"{raw}" is not a valid {what}.')
             return ""
         return raw
@@ -221,7 +229,7 @@ class _ChildReader:
         disabilities = []
         for d in chars.findall("Disabilities/Disability"):
             code = (d.text or "").strip()
-            if code not in Disability.values:
+            if code not in _codes(Disability):
                 self.problem(
                     "ChildCharacteristics/Disabilities/Disability",
                     f'"{code}" is not a valid disability code.',
@@ -268,7 +276,7 @@ class _ChildReader:
             factors = []
             for f in a.findall("FactorsIdentifiedAtAssessment/AssessmentFactors"):
                 code = (f.text or "").strip()
-                if code not in AssessmentFactor.values:
+                if code not in _codes(AssessmentFactor):
                     self.problem(
                         f"{where}/FactorsIdentifiedAtAssessment/AssessmentFactors",
                         f'"{code}" is not a valid assessment factor.',
