@@ -282,3 +282,29 @@ def test_a_file_in_utf16_or_utf8_loads(db, encoding):
     assert report.year == 2026
     assert report.children_in_file == 2 and report.children_created == 2
     assert Referral.objects.filter(child__la_child_id="ENC2").count() == 1
+
+
+def test_every_record_made_or_changed_is_audited_as_the_import_user(db):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    census_import(data=census_file(child_xml("AUDIT1", EPISODE)), source_name="first.xml")
+    user = User.objects.get(username=IMPORT_USERNAME)
+    made = [row for model in MODELS for row in model.objects.all()]
+    entries = LogEntry.objects.filter(actor=user)
+    assert entries.count() == len(made) == 9
+    for row in made:
+        entry = entries.get(content_type=ContentType.objects.get_for_model(row), object_id=row.pk)
+        assert entry.action == LogEntry.Action.CREATE
+        assert entry.object_pk == str(row.pk) and entry.object_repr == str(row)[:200]
+        assert entry.additional_data == {"source": "CIN census import", "file": "first.xml"}
+        assert entry.timestamp is not None and entry.changes in ({}, None, "{}")
+
+    closed = EPISODE.replace(
+        "<LatestCategoryOfAbuse>", "<CPPendDate>2026-03-12</CPPendDate><LatestCategoryOfAbuse>"
+    )
+    census_import(data=census_file(child_xml("AUDIT1", closed)), source_name="later.xml")
+    plan = ChildProtectionPlan.objects.get()
+    update = LogEntry.objects.get(actor=user, action=LogEntry.Action.UPDATE)
+    assert update.object_id == plan.pk
+    assert update.additional_data["file"] == "later.xml"
