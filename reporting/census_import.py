@@ -427,6 +427,7 @@ class _ChildPlanner:
         if not r.birth_date and not r.expected_birth_date:
             self.problem("ChildIdentifiers", "Neither a date of birth nor an expected one.")
         episodes = sorted(r.episodes, key=lambda e: e.referral_date)
+        self._check_twice(r)
         for n, e in enumerate(r.episodes, start=1):
             path = f"CINdetails[{n}]"
             if e.closure_date and e.closure_date < e.referral_date:
@@ -490,6 +491,35 @@ class _ChildPlanner:
                     f"The referral on {e.referral_date:%d/%m/%Y} is more than 40 weeks before "
                     "the child's (expected) birth.",
                 )
+
+    def _check_twice(self, r: ChildRecord) -> None:
+        """Records are matched by their dates (episodes by referral, the rest by start), so one
+        date twice would be two records where the system can hold only one."""
+        seen = {"episode": set(), "enquiry": set(), "plan": set()}
+
+        def once(kind: str, day: date, where: str, what: str, place: str = "file") -> bool:
+            if day in seen[kind]:
+                self.problem(where, f"The {what} {day:%d/%m/%Y} is in the {place} twice.")
+                return False
+            seen[kind].add(day)
+            return True
+
+        for n, e in enumerate(r.episodes, start=1):
+            path = f"CINdetails[{n}]"
+            if not once("episode", e.referral_date, path, "episode referred on"):
+                continue  # its records would only be reported twice as well
+            seen["assessment"], seen["cin plan"] = set(), set()
+            for m, a in enumerate(e.assessments, start=1):
+                where = f"{path}/Assessments[{m}]"
+                once("assessment", a.start, where, "assessment started on", "episode")
+            for m, p in enumerate(e.cin_plans, start=1):
+                where = f"{path}/CINPlanDates[{m}]"
+                once("cin plan", p.start, where, "child in need plan started on", "episode")
+            for m, s in enumerate(e.section47s, start=1):
+                once("enquiry", s.start, f"{path}/Section47[{m}]", "enquiry started on")
+            for m, p in enumerate(e.plans, start=1):
+                where = f"{path}/ChildProtectionPlans[{m}]"
+                once("plan", p.start, where, "child protection plan started on")
 
     def _check_merged(self) -> None:
         """What must hold over the child's whole record once loaded: one open episode, enquiry,

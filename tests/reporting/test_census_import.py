@@ -308,3 +308,46 @@ def test_every_record_made_or_changed_is_audited_as_the_import_user(db):
     update = LogEntry.objects.get(actor=user, action=LogEntry.Action.UPDATE)
     assert update.object_id == plan.pk
     assert update.additional_data["file"] == "later.xml"
+
+
+CIN_PLAN = (
+    "<CINPlanDates><CINPlanStartDate>2025-07-11</CINPlanStartDate>"
+    "<CINPlanEndDate>2025-08-01</CINPlanEndDate></CINPlanDates>"
+)
+SECTION47 = EPISODE[EPISODE.index("<Section47>") : EPISODE.index("</Section47>") + 12]
+PLAN = EPISODE[EPISODE.index("<ChildProtectionPlans>") : EPISODE.index("</CINdetails>")]
+ASSESSMENT = EPISODE[EPISODE.index("<Assessments>") : EPISODE.index("<Section47>")]
+NO_PLAN_EPISODE = EPISODE.replace(PLAN, "")
+
+
+@pytest.mark.parametrize(
+    ("body", "element", "wording"),
+    [
+        (EPISODE + EPISODE, "CINdetails[2]", "episode referred on 02/06/2025"),
+        (EPISODE.replace(ASSESSMENT, ASSESSMENT * 2), "Assessments[2]", "assessment started"),
+        (EPISODE.replace(SECTION47, SECTION47 * 2), "Section47[2]", "enquiry started"),
+        (EPISODE.replace(PLAN, PLAN * 2), "ChildProtectionPlans[2]", "plan started"),
+        (
+            NO_PLAN_EPISODE.replace("</CINdetails>", CIN_PLAN * 2 + "</CINdetails>"),
+            "CINPlanDates[2]",
+            "child in need plan started",
+        ),
+    ],
+)
+def test_a_record_in_the_file_twice_skips_that_child_and_the_others_load(
+    db, body, element, wording
+):
+    data = census_file(
+        child_xml("BEFORE1", EPISODE), child_xml("TWICE1", body), child_xml("AFTER1", EPISODE)
+    )
+
+    report = census_import(data=data, source_name="twice.xml")
+
+    assert set(Child.objects.values_list("la_child_id", flat=True)) == {"BEFORE1", "AFTER1"}
+    assert report.children_created == 2 and report.children_skipped == 1
+    assert [p.la_child_id for p in report.problems] == ["TWICE1"]
+    problem = report.problems[0]
+    assert element in problem.element
+    assert wording in problem.message and "twice" in problem.message
+    text = data.decode()
+    assert problem.line == text[: text.index("<LAchildID>TWICE1")].count("\n") + 1
