@@ -20,6 +20,7 @@ under two minutes.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -357,8 +358,9 @@ def _noon(d: date) -> datetime:
     return timezone.make_aware(datetime.combine(d, time(12, 0)))
 
 
-def _fk_names(obj: models.Model) -> list[str]:
-    return [f.name for f in obj._meta.concrete_fields if f.is_relation]
+@cache
+def _fk_names(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.is_relation]
 
 
 class _ChildPlanner:
@@ -565,7 +567,7 @@ class _ChildPlanner:
     def _validate(self, obj: models.Model, element: str) -> None:
         try:
             obj.full_clean(
-                exclude=_fk_names(obj), validate_unique=False, validate_constraints=False
+                exclude=_fk_names(type(obj)), validate_unique=False, validate_constraints=False
             )
         except ValidationError as error:
             for field_name, messages in error.message_dict.items():
