@@ -13,8 +13,9 @@ protection plans with their categories and review conferences, and closures.
   made by the inactive "census-import" user.
 
 Records are validated in memory (the models' own `clean()` plus the census rules on how records
-fit together) and written in batches with bulk_create, so a 10,000-child file loads in well
-under two minutes.
+fit together) and written in batches with bulk_create, their audit entries as plain multi-row
+inserts; what a batch of children already holds is read in one query per table. A 10,000-child
+file loads in seconds, not minutes.
 """
 
 from collections import Counter
@@ -305,14 +306,15 @@ def _audit(created, updated, user: User, source_name: str) -> None:
     that are the same for every row are prepared for the database once, by their own fields.
     """
     fields = [LogEntry._meta.get_field(name) for name in AUDIT_COLUMNS]
-    prepared = {
-        f.name: f.get_db_prep_save(value, connection)
-        for f, value in (
-            (fields[5], {}),
-            (fields[8], timezone.now()),
-            (fields[9], {"source": "CIN census import", "file": source_name[:200]}),
-        )
-    }
+
+    def prepared(name: str, value):
+        return LogEntry._meta.get_field(name).get_db_prep_save(value, connection)
+
+    changes = prepared("changes", {})
+    timestamp = prepared("timestamp", timezone.now())
+    details = prepared(
+        "additional_data", {"source": "CIN census import", "file": source_name[:200]}
+    )
     types = {}
     rows = []
     for action, objs in ((LogEntry.Action.CREATE, created), (LogEntry.Action.UPDATE, updated)):
@@ -327,11 +329,11 @@ def _audit(created, updated, user: User, source_name: str) -> None:
                     obj.pk,
                     str(obj)[:200],
                     int(action),
-                    prepared["changes"],
+                    changes,
                     "",
                     user.pk,
-                    prepared["timestamp"],
-                    prepared["additional_data"],
+                    timestamp,
+                    details,
                 )
             )
     if not rows:
