@@ -5,9 +5,11 @@ entities), so a child whose XML is broken is reported and the children around it
 Codes and dates are checked here; how the records fit together is checked by the import.
 """
 
+import codecs
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
@@ -38,6 +40,13 @@ LA_CHILD_ID = re.compile(rb"<LAchildID>\s*([^<]*?)\s*</LAchildID>")
 HEADER = re.compile(rb"<Header(?=[\s>]).*?</Header\s*>", re.DOTALL)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TRUE_FALSE = {"true": True, "1": True, "false": False, "0": False}
+
+
+@cache
+def _codes(choices: type) -> frozenset[str]:
+    # TextChoices.values builds a fresh list on every call; a big file asks hundreds of
+    # thousands of times.
+    return frozenset(choices.values)
 
 
 @dataclass
@@ -75,6 +84,27 @@ class CensusHeader:
     problems: list[Problem]
 
 
+def as_utf8(data: bytes) -> tuple[bytes, Problem | None]:
+    """The file's bytes as UTF-8, which the reading below (by byte patterns) needs.
+
+    Census files are UTF-8, but some case systems write UTF-16; XML tells the two apart by a
+    byte order mark or, without one, by how the opening "<?" is spelt. Line breaks survive the
+    conversion, so line numbers still point into the file as sent.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif data.startswith(b"<\x00?\x00"):
+        encoding = "utf-16-le"
+    elif data.startswith(b"\x00<\x00?"):
+        encoding = "utf-16-be"
+    else:
+        return data, None
+    try:
+        return data.decode(encoding).encode("utf-8"), None
+    except UnicodeDecodeError as error:
+        return b"", Problem(f"The file looks like UTF-16 but is not ({error}).")
+
+
 def read_header(data: bytes) -> CensusHeader:
     match = HEADER.search(data)
     if not match:
@@ -95,12 +125,15 @@ def read_header(data: bytes) -> CensusHeader:
 
 
 def read_children(data: bytes):
-    """Yield a ChildBlock for every <Child> in the file, in order."""
+    """Yield a ChildBlock for every <Child> in the file (UTF-8: see as_utf8), in order."""
     starts = [m.start() for m in CHILD_OPEN.finditer(data)]
+    line, counted_to = 1, 0
     for index, start in enumerate(starts):
         stop = starts[index + 1] if index + 1 < len(starts) else len(data)
         chunk = data[start:stop]
-        line = data.count(b"\n", 0, start) + 1
+        # A running count: counting from the top for every child made big files quadratic.
+        line += data.count(b"\n", counted_to, start)
+        counted_to = start
         found = LA_CHILD_ID.search(chunk)
         la_id = found.group(1).decode("utf-8", "replace") if found else None
         closes = list(CHILD_CLOSE.finditer(chunk))
@@ -161,7 +194,7 @@ class _ChildReader:
             if required:
                 self.problem(f"{path}/{tag}", f"The {what} is missing.")
             return ""
-        if raw not in choices.values:
+        if raw not in _codes(choices):
             self.problem(f"{path}/{tag}", f'"{raw}" is not a valid {what}.')
             return ""
         return raw
@@ -196,7 +229,7 @@ class _ChildReader:
         disabilities = []
         for d in chars.findall("Disabilities/Disability"):
             code = (d.text or "").strip()
-            if code not in Disability.values:
+            if code not in _codes(Disability):
                 self.problem(
                     "ChildCharacteristics/Disabilities/Disability",
                     f'"{code}" is not a valid disability code.',
@@ -243,7 +276,7 @@ class _ChildReader:
             factors = []
             for f in a.findall("FactorsIdentifiedAtAssessment/AssessmentFactors"):
                 code = (f.text or "").strip()
-                if code not in AssessmentFactor.values:
+                if code not in _codes(AssessmentFactor):
                     self.problem(
                         f"{where}/FactorsIdentifiedAtAssessment/AssessmentFactors",
                         f'"{code}" is not a valid assessment factor.',

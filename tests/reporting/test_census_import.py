@@ -265,3 +265,89 @@ def test_dashboard_figures_on_imported_data(db):
     # The first review (18 Sep 2025) is held within 3 months of the ICPC.
     assert summary["reviews_held"] == 1
     assert summary["reviews_in_timescale_pct"] == 100.0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "utf-8"])
+def test_a_file_in_utf16_or_utf8_loads(db, encoding):
+    text = census_file(child_xml("ENC1", EPISODE), child_xml("ENC2", EPISODE)).decode()
+    if encoding.startswith("utf-16"):
+        text = text.replace('encoding="utf-8"', 'encoding="UTF-16"')
+        if encoding != "utf-16":
+            text = "\ufeff" + text  # the byte order mark the plain codec writes itself
+    data = text.encode(encoding)
+
+    report = census_import(data=data, source_name="encoded.xml")
+
+    assert report.problems == []
+    assert report.year == 2026
+    assert report.children_in_file == 2 and report.children_created == 2
+    assert Referral.objects.filter(child__la_child_id="ENC2").count() == 1
+
+
+def test_every_record_made_or_changed_is_audited_as_the_import_user(db):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    census_import(data=census_file(child_xml("AUDIT1", EPISODE)), source_name="first.xml")
+    user = User.objects.get(username=IMPORT_USERNAME)
+    made = [row for model in MODELS for row in model.objects.all()]
+    entries = LogEntry.objects.filter(actor=user)
+    assert entries.count() == len(made) == 9
+    for row in made:
+        entry = entries.get(content_type=ContentType.objects.get_for_model(row), object_id=row.pk)
+        assert entry.action == LogEntry.Action.CREATE
+        assert entry.object_pk == str(row.pk) and entry.object_repr == str(row)[:200]
+        assert entry.additional_data == {"source": "CIN census import", "file": "first.xml"}
+        assert entry.timestamp is not None and entry.changes in ({}, None, "{}")
+
+    closed = EPISODE.replace(
+        "<LatestCategoryOfAbuse>", "<CPPendDate>2026-03-12</CPPendDate><LatestCategoryOfAbuse>"
+    )
+    census_import(data=census_file(child_xml("AUDIT1", closed)), source_name="later.xml")
+    plan = ChildProtectionPlan.objects.get()
+    update = LogEntry.objects.get(actor=user, action=LogEntry.Action.UPDATE)
+    assert update.object_id == plan.pk
+    assert update.additional_data["file"] == "later.xml"
+
+
+CIN_PLAN = (
+    "<CINPlanDates><CINPlanStartDate>2025-07-11</CINPlanStartDate>"
+    "<CINPlanEndDate>2025-08-01</CINPlanEndDate></CINPlanDates>"
+)
+SECTION47 = EPISODE[EPISODE.index("<Section47>") : EPISODE.index("</Section47>") + 12]
+PLAN = EPISODE[EPISODE.index("<ChildProtectionPlans>") : EPISODE.index("</CINdetails>")]
+ASSESSMENT = EPISODE[EPISODE.index("<Assessments>") : EPISODE.index("<Section47>")]
+NO_PLAN_EPISODE = EPISODE.replace(PLAN, "")
+
+
+@pytest.mark.parametrize(
+    ("body", "element", "wording"),
+    [
+        (EPISODE + EPISODE, "CINdetails[2]", "episode referred on 02/06/2025"),
+        (EPISODE.replace(ASSESSMENT, ASSESSMENT * 2), "Assessments[2]", "assessment started"),
+        (EPISODE.replace(SECTION47, SECTION47 * 2), "Section47[2]", "enquiry started"),
+        (EPISODE.replace(PLAN, PLAN * 2), "ChildProtectionPlans[2]", "plan started"),
+        (
+            NO_PLAN_EPISODE.replace("</CINdetails>", CIN_PLAN * 2 + "</CINdetails>"),
+            "CINPlanDates[2]",
+            "child in need plan started",
+        ),
+    ],
+)
+def test_a_record_in_the_file_twice_skips_that_child_and_the_others_load(
+    db, body, element, wording
+):
+    data = census_file(
+        child_xml("BEFORE1", EPISODE), child_xml("TWICE1", body), child_xml("AFTER1", EPISODE)
+    )
+
+    report = census_import(data=data, source_name="twice.xml")
+
+    assert set(Child.objects.values_list("la_child_id", flat=True)) == {"BEFORE1", "AFTER1"}
+    assert report.children_created == 2 and report.children_skipped == 1
+    assert [p.la_child_id for p in report.problems] == ["TWICE1"]
+    problem = report.problems[0]
+    assert element in problem.element
+    assert wording in problem.message and "twice" in problem.message
+    text = data.decode()
+    assert problem.line == text[: text.index("<LAchildID>TWICE1")].count("\n") + 1
