@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .forms import AdminLoginForm
 from .models import Team, User
+
+# The admin site's own sign-in page, like ours, answers an overlong username with a message.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

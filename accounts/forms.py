@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -23,8 +24,8 @@ class TOTPCodeForm(forms.Form):
         return token
 
 
-class LoginForm(AuthenticationForm):
-    """Django's sign-in form, refusing a username longer than any account's.
+class UsernameLengthMixin:
+    """Refuses a username longer than any account's, on a Django sign-in form.
 
     Django sets the length on the field after it is built, so without the validator an overlong
     name reaches authenticate(), and django-axes fails to record the failed attempt in its
@@ -35,3 +36,11 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class LoginForm(UsernameLengthMixin, AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any account's."""
+
+
+class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
+    """The admin site's sign-in form, refusing a username longer than any account's."""

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from accounts.models import Team, User
 from cases.access import Mask, in_reach
 from monitoring.rules import RULES_BY_CODE
+from wirral_cp.spreadsheets import safe_row
 
 from .measures import DRILLS, Measures, rule_title, teams_side_by_side
 from .selectors import BadPeriod, period_from, scope_for
@@ -209,9 +210,9 @@ def drill(request: HttpRequest, key: str) -> HttpResponse:
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{key}_{start}_{end}.csv"'
         writer = csv.writer(response)
-        writer.writerow(ROW_COLUMNS[kind])
+        writer.writerow(safe_row(ROW_COLUMNS[kind]))
         for name, la_id, _child_id, *rest in rows:
-            writer.writerow([name, la_id, *rest])
+            writer.writerow(safe_row([name, la_id, *rest]))
         return response
     return render(
         request,

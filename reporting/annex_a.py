@@ -37,6 +37,7 @@ from conferences.models import (
     ConferenceType,
 )
 from strategy.models import S47Outcome, Section47
+from wirral_cp.spreadsheets import safe_row
 
 from .census import NFA_DECISIONS
 
@@ -497,11 +498,11 @@ def annex_a_workbook(lists: list[AnnexList]) -> bytes:
     bold = Font(bold=True)
     for annex in lists:
         sheet = book.create_sheet(annex.sheet_name)
-        sheet.append(annex.columns)
+        sheet.append(safe_row(annex.columns))
         for cell in sheet[1]:
             cell.font = bold
         for row in annex.rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
         for column_cells in sheet.iter_cols(min_row=2):
             for cell in column_cells:
                 if isinstance(cell.value, date):

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -78,8 +78,10 @@ def discussion_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("strategy:child", child.pk)
     follows = None
-    if request.GET.get("enquiry"):
-        follows = get_section47(child, int(request.GET["enquiry"]))
+    if enquiry := request.GET.get("enquiry"):
+        if not enquiry.isdecimal():
+            raise BadRequest("The enquiry to follow is not a number.")
+        follows = get_section47(child, int(enquiry))
     data = request.POST if request.method == "POST" else None
     form = StrategyDiscussionForm(
         data,

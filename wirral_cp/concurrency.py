@@ -23,6 +23,19 @@ class StaleEditError(ValidationError):
         )
 
 
+class MissingVersionError(ValidationError):
+    """An edit that does not say which version it started from: saving it could silently
+    overwrite someone else's newer edit, so it is refused like a stale one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This page did not say which version of the record you started from, so your "
+            "changes have not been saved: they could overwrite someone else's. Reload the page "
+            "and make your changes again.",
+            code="no_version",
+        )
+
+
 class VersionedModel(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -31,7 +44,11 @@ class VersionedModel(models.Model):
 
 
 def save_with_version(obj: VersionedModel, *, expected_version: int | None) -> None:
-    """Save `obj` if nobody else saved it since `expected_version`; bump its version."""
+    """Save `obj` if nobody else saved it since `expected_version`; bump its version.
+
+    `None` means "the version `obj` holds", for services that read the row themselves; an edit
+    form never passes it (the forms refuse an edit without a version, MissingVersionError).
+    """
     model = type(obj)
     if obj.pk is None:
         obj.save()

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .concurrency import VersionedModel
+from .concurrency import MissingVersionError, VersionedModel
 
 
 class DateInput(forms.DateInput):
@@ -21,6 +21,19 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(**kwargs)
 
 
+class VersionedForm(forms.Form):
+    """A form that changes an existing versioned record: it must send back the version the
+    user started from, or the edit lock could be skipped by leaving it out."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is None and "version" not in self.errors:
+            raise MissingVersionError()
+        return cleaned
+
+
 class VersionedModelForm(forms.ModelForm):
     """Carries the version of the record the user started from, for optimistic locking."""
 
@@ -30,6 +43,13 @@ class VersionedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if isinstance(self.instance, VersionedModel) and self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        is_edit = isinstance(self.instance, VersionedModel) and self.instance.pk
+        if is_edit and cleaned.get("version") is None and "version" not in self.errors:
+            raise MissingVersionError()
+        return cleaned
 
     @property
     def expected_version(self) -> int | None:

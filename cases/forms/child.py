@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.models import Team, User
-from wirral_cp.forms import DateInput, VersionedModelForm
+from wirral_cp.forms import DateInput, VersionedForm, VersionedModelForm
 
 from ..codes.disability import Disability
 from ..models import Child
@@ -46,8 +46,7 @@ class ChildForm(VersionedModelForm):
         }
 
 
-class AllocationForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class AllocationForm(VersionedForm):
     team = forms.ModelChoiceField(queryset=Team.objects.all())
     worker = forms.ModelChoiceField(
         queryset=User.objects.filter(groups__name="Social worker", is_active=True).distinct(),

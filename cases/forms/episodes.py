@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
-from wirral_cp.forms import DateInput, DateTimeInput, VersionedModelForm
+from wirral_cp.forms import DateInput, DateTimeInput, VersionedForm, VersionedModelForm
 
 from ..codes.assessment_factor import AssessmentFactor
 from ..models import Assessment, Child, CINPlan, Referral, ThresholdDecision
@@ -41,8 +41,7 @@ class ReferralForm(RecordForm):
         }
 
 
-class ReferralDecisionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ReferralDecisionForm(VersionedForm):
     decision = forms.ChoiceField(
         label="Threshold decision",
         choices=ThresholdDecision.choices,

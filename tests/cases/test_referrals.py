@@ -559,7 +559,12 @@ def test_closing_with_rc9_records_a_step_down_to_early_help(world, login):
     )
     response = login(world.social_worker).post(
         reverse("cases:referral-close", args=[world.child.pk, referral.pk]),
-        {"closure_date": "2026-10-21", "closure_reason": "RC9", "primary_need": "N4"},
+        {
+            "closure_date": "2026-10-21",
+            "closure_reason": "RC9",
+            "primary_need": "N4",
+            "version": referral.version,
+        },
         follow=True,
     )
     referral.refresh_from_db()
@@ -589,7 +594,12 @@ def test_closing_refused_while_an_assessment_is_not_authorised(world, login):
     AssessmentFactory(referral=referral, start_date=datetime.date(2026, 10, 2), factors=["4B"])
     response = login(world.social_worker).post(
         reverse("cases:referral-close", args=[world.child.pk, referral.pk]),
-        {"closure_date": "2026-10-21", "closure_reason": "RC8", "primary_need": "N1"},
+        {
+            "closure_date": "2026-10-21",
+            "closure_reason": "RC8",
+            "primary_need": "N1",
+            "version": referral.version,
+        },
     )
     assert "The assessment started 2 Oct 2026 has not been authorised" in text(response)
     referral.refresh_from_db()
@@ -606,7 +616,12 @@ def test_closing_before_an_assessment_was_authorised_is_refused(world, login):
     )
     response = login(world.social_worker).post(
         reverse("cases:referral-close", args=[world.child.pk, referral.pk]),
-        {"closure_date": "2026-10-19", "closure_reason": "RC8", "primary_need": "N1"},
+        {
+            "closure_date": "2026-10-19",
+            "closure_reason": "RC8",
+            "primary_need": "N1",
+            "version": referral.version,
+        },
     )
     assert "was authorised after this closure date" in text(response)
     referral.refresh_from_db()

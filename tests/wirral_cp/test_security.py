@@ -147,3 +147,17 @@ def test_templates_need_no_inline_script_or_style(template):
     text = re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", " ", template.read_text())
     found = [name for name, pattern in INLINE_PATTERNS.items() if pattern.search(text)]
     assert not found, f"{template.relative_to(ROOT)}: {', '.join(found)}"
+
+
+@pytest.mark.parametrize(
+    "proxies, expected",
+    [("0", None), ("1", ["HTTP_X_FORWARDED_PROTO", "https"])],
+)
+def test_forwarded_proto_is_trusted_only_behind_a_trusted_proxy(proxies, expected):
+    code = (
+        "import json; from django.conf import settings as s;"
+        " print(json.dumps(s.SECURE_PROXY_SSL_HEADER))"
+    )
+    result = _manage("shell", "-c", code, env=_production_env(TRUSTED_PROXY_COUNT=proxies))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
