@@ -127,3 +127,47 @@ def iro_caseloads() -> QuerySet[User]:
         )
         .order_by("last_name", "first_name")
     )
+
+
+def child_summary_section(child: Child, user: User, today) -> dict:
+    """The conferences app's part of the child's summary: the current plan, a step down to a
+    child in need plan that has not started, and the next conference."""
+    from cases.models import CINPlan
+
+    from .models import PlanEndNextStep
+
+    plan = ChildProtectionPlan.objects.filter(child=child, end_date__isnull=True).first()
+    alerts: list[str] = []
+    step_down = None
+    has_cin_plan = CINPlan.objects.filter(child=child, end_date__isnull=True).exists()
+    if plan is None and not has_cin_plan:
+        last = (
+            ChildProtectionPlan.objects.filter(child=child, end_date__isnull=False)
+            .annotate(
+                cin_started=Exists(
+                    CINPlan.objects.filter(child=child, start_date__gte=OuterRef("end_date"))
+                )
+            )
+            .order_by("-end_date")
+            .first()
+        )
+        if last and last.end_next_step == PlanEndNextStep.CIN_PLAN and not last.cin_started:
+            step_down = last
+            alerts.append(
+                f"The child protection plan ended on {last.end_date:%d %b %Y} with a step down "
+                "to a child in need plan, which has not started."
+            )
+    next_conference = (
+        Conference.objects.filter(
+            child=child, status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED]
+        )
+        .select_related("chair")
+        .order_by("target_date")
+        .first()
+    )
+    return {
+        "plan": plan,
+        "step_down": step_down,
+        "next_conference": next_conference,
+        "alerts": alerts,
+    }

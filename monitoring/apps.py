@@ -46,6 +46,13 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
+        from cases.selectors import register_summary_section
+
+        from .selectors import child_summary_section
+
+        # What is due and the open alerts on the child's summary.
+        register_summary_section(child_summary_section)
+
         for label in CHILD_PATHS:
             model = apps.get_model(label)
             post_save.connect(_record_changed, sender=model, dispatch_uid=f"monitor-{label}")

@@ -70,13 +70,19 @@ class LocalPolicy(models.Model):
 
 
 class AlertStatus(models.TextChoices):
+    # A timescale that is not yet due: stored like the others so that every page reads what is
+    # due from the one place the rules write it (the child's "Next due"), never recomputing it.
+    UPCOMING = "upcoming", "Not yet due"
     DUE_SOON = "due_soon", "Due soon"
     OPEN = "open", "Overdue / not compliant"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     RESOLVED = "resolved", "Resolved"
 
 
+# An alert someone should see: due soon, overdue or a gap, or acknowledged.
 ACTIVE_STATUSES = (AlertStatus.DUE_SOON, AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+# Everything the scan keeps up to date: the alerts and the timescales not yet due.
+PENDING_STATUSES = (AlertStatus.UPCOMING, *ACTIVE_STATUSES)
 
 
 class AlertQuerySet(models.QuerySet):

@@ -5,7 +5,8 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from cases.access import children_in_reach, reaches_everyone
 
-from .models import Alert, AlertStatus
+from .models import PENDING_STATUSES, Alert, AlertStatus
+from .rules import RULES_BY_CODE
 
 
 def alerts_for_user(user: User) -> QuerySet[Alert]:
@@ -30,3 +31,27 @@ def alerts_for_user(user: User) -> QuerySet[Alert]:
 def pending_alerts_for_user(user: User) -> QuerySet[Alert]:
     """Overdue and due-soon alerts for this user: the badge, the digest."""
     return alerts_for_user(user).filter(status__in=[AlertStatus.OPEN, AlertStatus.DUE_SOON])
+
+
+def child_summary_section(child, user: User, today) -> dict:
+    """Monitoring's part of the child's summary: what is due (from the stored timescales, the
+    same rows My tasks and the digest show) and the open alerts."""
+    pending = list(
+        Alert.objects.filter(child=child, status__in=PENDING_STATUSES).order_by("due_date", "pk")
+    )
+    due_rules = {code for code, rule in RULES_BY_CODE.items() if not rule.immediate}
+    due = [
+        {
+            "what": alert.definition.title,
+            "date": alert.due_date,
+            "overdue": alert.due_date < today,
+            "evidence": alert.evidence,
+        }
+        for alert in pending
+        if alert.rule in due_rules and alert.due_date
+    ]
+    open_alerts = sorted(
+        (a for a in pending if a.status in (AlertStatus.OPEN, AlertStatus.DUE_SOON)),
+        key=lambda a: (-a.days_overdue, a.due_date or today),
+    )[:20]
+    return {"due": due, "open_alerts": open_alerts}

@@ -11,7 +11,7 @@ from accounts.models import User
 from cases.models import Child
 from wirral_cp.working_days import working_days_between
 
-from .models import ACTIVE_STATUSES, Alert, AlertStatus, LocalPolicy
+from .models import PENDING_STATUSES, Alert, AlertStatus, LocalPolicy
 from .rules import RULES, Finding, Rule, ScanContext
 
 
@@ -22,8 +22,9 @@ class Classified:
     days_overdue: int
 
 
-def classify(finding: Finding, rule: Rule, as_of: date, policy: LocalPolicy) -> Classified | None:
-    """Overdue, due soon, or (None) not yet worth a warning."""
+def classify(finding: Finding, rule: Rule, as_of: date, policy: LocalPolicy) -> Classified:
+    """Overdue, due soon, or not yet due (stored all the same: it is what the child's record
+    shows as next due)."""
     if rule.immediate:
         return Classified(finding, AlertStatus.OPEN, 0)
     overdue = working_days_between(finding.due_date, as_of)
@@ -31,7 +32,7 @@ def classify(finding: Finding, rule: Rule, as_of: date, policy: LocalPolicy) -> 
         return Classified(finding, AlertStatus.OPEN, max(overdue, 1))
     if -overdue <= policy.due_soon_working_days:
         return Classified(finding, AlertStatus.DUE_SOON, overdue)
-    return None
+    return Classified(finding, AlertStatus.UPCOMING, overdue)
 
 
 def findings(
@@ -48,9 +49,7 @@ def findings(
         if ctx.child_ids is not None and not rule.per_child:
             continue
         for finding in rule.find(ctx):
-            classified = classify(finding, rule, as_of, policy)
-            if classified is not None:
-                results.append(classified)
+            results.append(classify(finding, rule, as_of, policy))
     return results
 
 
@@ -76,7 +75,7 @@ def timescales_scan(
     child_ids = list(child_ids) if child_ids is not None else None
     found = findings(as_of=as_of, child_ids=child_ids)
 
-    existing_qs = Alert.objects.select_for_update().filter(status__in=ACTIVE_STATUSES)
+    existing_qs = Alert.objects.select_for_update().filter(status__in=PENDING_STATUSES)
     if child_ids is not None:
         existing_qs = existing_qs.filter(child_id__in=child_ids)
     existing = {(a.rule, a.subject_key): a for a in existing_qs}
@@ -128,8 +127,10 @@ def timescales_scan(
             alert.responsible_iro_id,
         )
         status = c.status
-        if alert.status == AlertStatus.ACKNOWLEDGED and not (
-            c.status == AlertStatus.OPEN and alert.days_overdue <= 0
+        if (
+            alert.status == AlertStatus.ACKNOWLEDGED
+            and c.status != AlertStatus.UPCOMING
+            and not (c.status == AlertStatus.OPEN and alert.days_overdue <= 0)
         ):
             # Acknowledged stays acknowledged, unless a due-soon warning has now become overdue.
             status = AlertStatus.ACKNOWLEDGED

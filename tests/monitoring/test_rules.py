@@ -61,7 +61,7 @@ def test_assessment_45_working_days(policy):
     referral = ReferralFactory(received_at=london(2026, 9, 1, 9), decision="assessment")
     key = f"referral:{referral.pk}"
     # 1 Sep 2026 + 45 working days = 3 Nov 2026 (no bank holidays in between).
-    assert status_on("ASSESSMENT_45", D(2026, 10, 1), key) is None
+    assert status_on("ASSESSMENT_45", D(2026, 10, 1), key) == ("upcoming", -23)
     assert status_on("ASSESSMENT_45", D(2026, 10, 29), key)[0] == "due_soon"
     assert status_on("ASSESSMENT_45", D(2026, 11, 4), key) == ("open", 1)
     AssessmentFactory(
@@ -212,13 +212,14 @@ def test_statutory_visits_and_oversight(policy):
     )
     assert status_on("STATUTORY_VISIT", D(2026, 11, 17), key) == ("open", 1)
     VisitFactory(child=plan.child, visit_date=D(2026, 11, 17))
-    assert status_on("STATUTORY_VISIT", D(2026, 11, 17), key) is None
+    # Seen: the next visit is due in 10 working days, stored as not yet due.
+    assert status_on("STATUTORY_VISIT", D(2026, 11, 17), key) == ("upcoming", -10)
     # Oversight every 4 weeks from the plan start: due 30 Nov 2026.
     assert status_on("MANAGEMENT_OVERSIGHT", D(2026, 12, 1), key) == ("open", 1)
     ManagementOversightFactory(
         child=plan.child, oversight_date=D(2026, 12, 1), next_review_date=D(2026, 12, 29)
     )
-    assert status_on("MANAGEMENT_OVERSIGHT", D(2026, 12, 1), key) is None
+    assert status_on("MANAGEMENT_OVERSIGHT", D(2026, 12, 1), key)[0] == "upcoming"
 
 
 def test_plan_action_past_its_timescale(policy):
@@ -287,7 +288,7 @@ def test_iro_caseload_above_threshold(policy):
 def test_due_soon_window_is_configurable(policy):
     action = ActionFactory(timescale=D(2026, 7, 10))
     key = f"action:{action.pk}"
-    assert status_on("PLAN_ACTION", D(2026, 7, 3), key) is None  # 5 working days left
+    assert status_on("PLAN_ACTION", D(2026, 7, 3), key) == ("upcoming", -5)  # 5 days left
     policy.due_soon_working_days = 5
     policy.save()
     assert status_on("PLAN_ACTION", D(2026, 7, 3), key) == ("due_soon", -5)

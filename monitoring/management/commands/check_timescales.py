@@ -4,6 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Child
+from monitoring.models import AlertStatus
 from monitoring.rules import RULES_BY_CODE
 from monitoring.services import timescales_scan
 
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError("--as-of must be a date like 2026-11-26") from error
         result = timescales_scan(as_of=as_of)
-        ids = {c.finding.child_id for c in result.found if c.finding.child_id}
+        # Timescales not yet due are stored too (the child's "Next due"); only alerts print.
+        found = [c for c in result.found if c.status != AlertStatus.UPCOMING]
+        ids = {c.finding.child_id for c in found if c.finding.child_id}
         la_ids = dict(Child.objects.filter(pk__in=ids).values_list("pk", "la_child_id"))
         rows = [
             {
@@ -38,7 +41,7 @@ class Command(BaseCommand):
                 "status": c.status,
                 "evidence": c.finding.evidence,
             }
-            for c in sorted(result.found, key=lambda c: (c.finding.rule, c.finding.subject_key))
+            for c in sorted(found, key=lambda c: (c.finding.rule, c.finding.subject_key))
         ]
         if options["json"]:
             self.stdout.write(json.dumps(rows, indent=2))
