@@ -50,9 +50,7 @@ def test_next_due_lists_visits_core_groups_and_reviews_of_a_child_on_a_plan(worl
 
 def test_assessment_due_and_its_alert_are_about_the_same_referral(world):
     """The rule counts a referral that went to a strategy discussion; the summary did not."""
-    ReferralFactory(
-        child=world.child, received_at=london(2026, 8, 3, 9), decision="strategy"
-    )
+    ReferralFactory(child=world.child, received_at=london(2026, 8, 3, 9), decision="strategy")
     timescales_scan(as_of=D(2026, 11, 10))
     alert = Alert.objects.get(child=world.child, rule="ASSESSMENT_45")
     summary = child_summary(world.child, world.social_worker)
