@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from timescales.calendar import add_working_days
 from wirral_cp.concurrency import VersionedModel
-from wirral_cp.working_days import add_working_days
 
 from .codes.agency import Agency
 from .codes.assessment_factor import NO_FACTORS, AssessmentFactor

@@ -52,7 +52,7 @@ from monitoring import timescales
 from monitoring.models import Alert, LocalPolicy
 from monitoring.rules import RULES_BY_CODE
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
-from wirral_cp.working_days import add_working_days, longest_span, weekday_span
+from timescales.calendar import add_working_days, longest_span, weekday_span
 
 TOOK_PART = ["attended", "sent_report"]
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Child
-from wirral_cp.working_days import working_days_between
+from timescales.calendar import working_days_between
 
 from .models import ACTIVE_STATUSES, Alert, AlertStatus, LocalPolicy
 from .rules import RULES, Finding, Rule, ScanContext

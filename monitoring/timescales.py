@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from wirral_cp.working_days import add_working_days
+from timescales.calendar import add_working_days
 
 from .models import LocalPolicy
 

@@ -33,7 +33,7 @@ from conferences.models import (
     ConferenceType,
 )
 from strategy.models import S47Outcome, Section47
-from wirral_cp.working_days import add_working_days
+from timescales.calendar import add_working_days
 
 from .census import (
     COLLECTION,

@@ -49,8 +49,8 @@ from conferences.models import (
 )
 from monitoring import timescales
 from strategy.models import S47Decision, S47Outcome, Section47, StrategyDiscussion
+from timescales.calendar import add_working_days
 from wirral_cp.concurrency import save_with_version
-from wirral_cp.working_days import add_working_days
 
 from .census import ChildRecord, EpisodeRecord, PlanRecord
 from .census_reader import ChildBlock, Problem, read_children, read_header

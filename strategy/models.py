@@ -15,8 +15,8 @@ from django.db import models
 from django.utils import timezone
 
 from cases.codes.agency import Agency
+from timescales.calendar import add_working_days, working_days_between
 from wirral_cp.concurrency import VersionedModel
-from wirral_cp.working_days import add_working_days, working_days_between
 
 ICPC_TIMESCALE_WORKING_DAYS = 15
 REQUIRED_AGENCIES = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH)

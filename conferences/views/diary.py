@@ -30,7 +30,7 @@ from cases.services import record_save
 from cases.views.common import add_service_errors
 from monitoring import timescales
 from monitoring.models import LocalPolicy
-from wirral_cp.working_days import working_days_between
+from timescales.calendar import working_days_between
 
 from .. import services
 from ..forms.diary import (

@@ -23,7 +23,7 @@ from tests.conferences.diary_helpers import (
 )
 from tests.conferences.factories import ConferenceFactory, hold
 from tests.strategy.factories import london
-from wirral_cp.working_days import add_working_days, working_days_between
+from timescales.calendar import add_working_days, working_days_between
 
 ARRANGER = {"business_support"}
 ATTENDANCE = {"business_support", "iro"}
