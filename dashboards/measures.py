@@ -49,10 +49,11 @@ from conferences.models import (
     PlanAction,
 )
 from monitoring import timescales
-from monitoring.models import Alert, LocalPolicy
+from monitoring.models import Alert
 from monitoring.rules import RULES_BY_CODE
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
 from timescales.calendar import add_working_days, longest_span, weekday_span
+from timescales.models import LocalPolicy
 
 TOOK_PART = ["attended", "sent_report"]
 

@@ -29,9 +29,9 @@ from conferences.models import (
     PlanAction,
 )
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
+from timescales.models import LocalPolicy
 
 from . import timescales
-from .models import LocalPolicy
 
 
 @dataclass(frozen=True)

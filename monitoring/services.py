@@ -10,8 +10,9 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Child
 from timescales.calendar import working_days_between
+from timescales.models import LocalPolicy
 
-from .models import ACTIVE_STATUSES, Alert, AlertStatus, LocalPolicy
+from .models import ACTIVE_STATUSES, Alert, AlertStatus
 from .rules import RULES, Finding, Rule, ScanContext
 
 

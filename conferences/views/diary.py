@@ -29,8 +29,8 @@ from cases.selectors import children_for_user
 from cases.services import record_save
 from cases.views.common import add_service_errors
 from monitoring import timescales
-from monitoring.models import LocalPolicy
 from timescales.calendar import working_days_between
+from timescales.models import LocalPolicy
 
 from .. import services
 from ..forms.diary import (

@@ -26,7 +26,7 @@ from cases.models import Child
 from cases.selectors import get_child_for_user
 from cases.views.common import add_service_errors, child_form_page
 from monitoring import timescales
-from monitoring.models import LocalPolicy
+from timescales.models import LocalPolicy
 from wirral_cp.concurrency import StaleEditError
 
 from ..forms.plan import (

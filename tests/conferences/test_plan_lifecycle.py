@@ -207,7 +207,7 @@ def test_review_due_dates(db):
 
 
 def test_local_timescale_is_configurable(db):
-    from monitoring.models import LocalPolicy
+    from timescales.models import LocalPolicy
 
     policy = LocalPolicy.current()
     policy.first_core_group_working_days = 5
