@@ -48,10 +48,10 @@ from conferences.models import (
     FeedbackResponse,
     PlanAction,
 )
-from monitoring import timescales
 from monitoring.models import Alert
 from monitoring.rules import RULES_BY_CODE
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
+from timescales import rules as timescales
 from timescales.calendar import add_working_days, longest_span, weekday_span
 from timescales.models import LocalPolicy
 

@@ -29,9 +29,8 @@ from conferences.models import (
     PlanAction,
 )
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
+from timescales import rules as timescales
 from timescales.models import LocalPolicy
-
-from . import timescales
 
 
 @dataclass(frozen=True)

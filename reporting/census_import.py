@@ -47,8 +47,8 @@ from conferences.models import (
     ConferenceStatus,
     ConferenceType,
 )
-from monitoring import timescales
 from strategy.models import S47Decision, S47Outcome, Section47, StrategyDiscussion
+from timescales import rules as timescales
 from timescales.calendar import add_working_days
 from wirral_cp.concurrency import save_with_version
 

@@ -28,7 +28,7 @@ from cases.models import PARENT_RELATIONSHIPS
 from cases.selectors import children_for_user
 from cases.services import record_save
 from cases.views.common import add_service_errors
-from monitoring import timescales
+from timescales import rules as timescales
 from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
 

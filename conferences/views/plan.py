@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.models import Child
 from cases.selectors import get_child_for_user
 from cases.views.common import add_service_errors, child_form_page
-from monitoring import timescales
+from timescales import rules as timescales
 from timescales.models import LocalPolicy
 from wirral_cp.concurrency import StaleEditError
 

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from timescales.calendar import add_working_days
-from timescales.models import LocalPolicy
+from .calendar import add_working_days
+from .models import LocalPolicy
 
 # National (Working Together and the CIN census): not configurable.
 REFERRAL_DECISION_WORKING_DAYS = 1
