@@ -49,7 +49,6 @@ from conferences.models import (
 )
 from strategy.models import S47Decision, S47Outcome, Section47, StrategyDiscussion
 from timescales import rules as timescales
-from timescales.calendar import add_working_days
 from wirral_cp.concurrency import save_with_version
 
 from .census import ChildRecord, EpisodeRecord, PlanRecord
@@ -749,7 +748,7 @@ class _ChildPlanner:
             self._initial_conference(
                 enquiry,
                 s.icpc_date,
-                s.target or add_working_days(s.start, 15),
+                s.target or timescales.icpc_due(s.start),
                 plans_by_start.get(s.icpc_date),
                 self._plan_record(plan_records, s.icpc_date),
                 path,

@@ -15,9 +15,16 @@ from .models import LocalPolicy
 REFERRAL_DECISION_WORKING_DAYS = 1
 ASSESSMENT_WORKING_DAYS = 45
 ICPC_WORKING_DAYS = 15
+# Ofsted counts late initial conferences that were held by "day 18": three working days late.
+ICPC_DAY_18_WORKING_DAYS = 18
 FIRST_REVIEW_MONTHS = 3
 LATER_REVIEW_MONTHS = 6
 RE_REFERRAL_MONTHS = 12
+
+
+def quantity(n: int, unit: str) -> str:
+    """A timescale in words for a sentence: `quantity(1, "working day")` is "1 working day"."""
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
 def referral_decision_due(received: date) -> date:
@@ -34,6 +41,11 @@ def icpc_due(strategy_date: date) -> date:
     """The initial conference within 15 working days of the strategy discussion that started
     the section 47 enquiry."""
     return add_working_days(strategy_date, ICPC_WORKING_DAYS)
+
+
+def icpc_day_18(target: date) -> date:
+    """Day 18 after the strategy discussion, from its day-15 target: three working days on."""
+    return add_working_days(target, ICPC_DAY_18_WORKING_DAYS - ICPC_WORKING_DAYS)
 
 
 def first_review_due(icpc_date: date) -> date:
