@@ -27,6 +27,26 @@ def quantity(n: int, unit: str) -> str:
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
+def in_words(policy: LocalPolicy | None = None) -> dict[str, str]:
+    """Every timescale in words, the local ones as the policy in force says: the sentences that
+    explain the rules are filled in from these when they are read, so they never go stale."""
+    policy = policy or LocalPolicy.current()
+    return {
+        "referral_decision": quantity(REFERRAL_DECISION_WORKING_DAYS, "working day"),
+        "assessment": quantity(ASSESSMENT_WORKING_DAYS, "working day"),
+        "icpc": quantity(ICPC_WORKING_DAYS, "working day"),
+        "first_review": quantity(FIRST_REVIEW_MONTHS, "month"),
+        "later_review": quantity(LATER_REVIEW_MONTHS, "month"),
+        "re_referral": quantity(RE_REFERRAL_MONTHS, "month"),
+        "first_core_group": quantity(policy.first_core_group_working_days, "working day"),
+        "core_group_interval": quantity(policy.core_group_interval_weeks, "week"),
+        "statutory_visit": quantity(policy.statutory_visit_working_days, "working day"),
+        "oversight": quantity(policy.oversight_weeks, "week"),
+        "minutes": quantity(policy.minutes_working_days, "working day"),
+        "iro_caseload": str(policy.iro_caseload_warning),
+    }
+
+
 def referral_decision_due(received: date) -> date:
     """A decision on a referral within 1 working day of receiving it."""
     return add_working_days(received, REFERRAL_DECISION_WORKING_DAYS)
