@@ -147,3 +147,31 @@ def test_the_search_leaves_explanations_and_other_periods_alone(tmp_path):
     )
 
     assert timescales_outside_home(tmp_path) == []
+
+
+# The apps above timescales/ in the layers; timescales/ imports none of them, not even inside a
+# function, so every domain app can use it.
+HIGHER_APPS = {
+    "accounts",
+    "audit",
+    "cases",
+    "strategy",
+    "conferences",
+    "monitoring",
+    "dashboards",
+    "reporting",
+    "demo",
+    "bench",
+}
+
+
+def test_timescales_imports_no_domain_app():
+    imported = set()
+    for path in (ROOT / "timescales").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {(path.name, alias.name.split(".")[0]) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add((path.name, node.module.split(".")[0]))
+    assert imported, "the search found no imports at all"
+    assert sorted((name, module) for name, module in imported if module in HIGHER_APPS) == []
