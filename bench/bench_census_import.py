@@ -53,7 +53,7 @@ def synthetic_census(children: int, year: int, seed: int = 2026):
         Section47Record,
     )
     from reporting.census_export import CensusReturn
-    from wirral_cp.working_days import add_working_days
+    from timescales.calendar import add_working_days
 
     rng = random.Random(seed)
     y = CensusYear(year)

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from timescales import rules as timescales
 from wirral_cp.concurrency import VersionedModel
-from wirral_cp.working_days import add_working_days
 
 from .codes.agency import Agency
 from .codes.assessment_factor import NO_FACTORS, AssessmentFactor
@@ -517,7 +517,7 @@ class Referral(VersionedModel):
     @property
     def decision_due(self) -> date:
         """Working Together: a decision within 1 working day of receipt."""
-        return add_working_days(self.referral_date, 1)
+        return timescales.referral_decision_due(self.referral_date)
 
     @property
     def decision_date(self) -> date | None:
@@ -530,7 +530,7 @@ class Referral(VersionedModel):
 
     @property
     def assessment_due(self) -> date:
-        return add_working_days(self.referral_date, 45)
+        return timescales.assessment_due(self.referral_date)
 
     @property
     def is_nfa(self) -> bool:

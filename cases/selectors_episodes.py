@@ -11,14 +11,14 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, Team, User
-from monitoring.timescales import re_referral_window_start
+from timescales.rules import re_referral_window_start
 
 from .codes.assessment_factor import AssessmentFactor
 from .models import Allocation, Assessment, Child, CINPlan, Referral
 
 
 def rereferral_window_start(referral_date: date) -> date:
-    """Re-referral rule: one place for it, monitoring.timescales (used by alerts and dashboards)."""
+    """Re-referral rule: one place for it, timescales.rules (used by alerts and dashboards)."""
     return re_referral_window_start(referral_date)
 
 

@@ -16,7 +16,7 @@ from accounts.models import User
 from audit.context import acting_as
 from cases.models import Child, CINPlan
 from cases.services import record_save
-from monitoring import timescales
+from timescales import rules as timescales
 from wirral_cp.concurrency import save_with_version
 
 from .models import (

@@ -48,11 +48,12 @@ from conferences.models import (
     FeedbackResponse,
     PlanAction,
 )
-from monitoring import timescales
-from monitoring.models import Alert, LocalPolicy
+from monitoring.models import Alert
 from monitoring.rules import RULES_BY_CODE
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
-from wirral_cp.working_days import add_working_days, longest_span, weekday_span
+from timescales import rules as timescales
+from timescales.calendar import longest_span, weekday_span
+from timescales.models import LocalPolicy
 
 TOOK_PART = ["attended", "sent_report"]
 
@@ -276,11 +277,10 @@ class Measures:
 
     @cached_property
     def _icpcs_late_by_day_18_ids(self) -> list[int]:
-        # Day 18 is three working days after the day-15 target.
         ids = [
             pk
             for pk, held, target in self.icpcs_late.values_list("pk", "held_on", "target_date")
-            if held <= add_working_days(target, 3)
+            if held <= timescales.icpc_day_18(target)
         ]
         return ids
 

@@ -1,6 +1,7 @@
 """The timescale and compliance rules, each a small named unit in one place.
 
-Every rule has a code, a sentence that explains it to a social worker or manager, whether it is
+Every rule has a code, a sentence that explains it to a social worker or manager (its timescale
+filled in when it is read, from timescales.rules and the LocalPolicy in force), whether it is
 national (fixed) or local (LocalPolicy), and a `find` function that looks at the records in a
 handful of queries (never one per child) and yields Findings with the due date and evidence.
 
@@ -29,9 +30,8 @@ from conferences.models import (
     PlanAction,
 )
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
-
-from . import timescales
-from .models import LocalPolicy
+from timescales import rules as timescales
+from timescales.models import LocalPolicy
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,17 @@ class ScanContext:
 class Rule:
     code: str
     title: str
-    sentence: str
+    wording: str  # the sentence, with {icpc}-style places for timescales.rules.in_words()
     national: bool
     find: Callable[[ScanContext], Iterable[Finding]] = field(repr=False)
     immediate: bool = False
     per_child: bool = True
+
+    @property
+    def sentence(self) -> str:
+        """The rule in words with the timescales in force as it is read: an administrator may
+        have changed a local one since the rule was declared."""
+        return self.wording.format(**timescales.in_words())
 
 
 def _local(dt) -> date:
@@ -317,6 +323,7 @@ def _reviews(ctx: ScanContext) -> Iterable[Finding]:
         )
     )
     chairs = _plan_chairs(ctx)
+    first_review = timescales.in_words(ctx.policy)["first_review"]
     for pk, child_id, start, last in plans.values_list(
         "pk", "child_id", "start_date", "last_review"
     ):
@@ -326,7 +333,7 @@ def _reviews(ctx: ScanContext) -> Iterable[Finding]:
                 f"plan:{pk}",
                 child_id,
                 timescales.first_review_due(start),
-                f"First review conference due 3 months after the ICPC of {_d(start)}.",
+                f"First review conference due {first_review} after the ICPC of {_d(start)}.",
                 iro_id=chairs.get(pk),
             )
         else:
@@ -439,6 +446,7 @@ def _re_referrals(ctx: ScanContext) -> Iterable[Finding]:
         "child_id", "closure_date", "stepped_down_to_early_help"
     ):
         closures.setdefault(child_id, []).append((closed_on, stepped))
+    within = timescales.in_words(ctx.policy)["re_referral"]
     for pk, child_id, received in open_refs:
         received_on = _local(received)
         window = timescales.re_referral_window_start(received_on)
@@ -451,7 +459,7 @@ def _re_referrals(ctx: ScanContext) -> Iterable[Finding]:
                 f"referral:{pk}",
                 child_id,
                 received_on,
-                f"Re-referral: the previous episode {how} on {_d(closed_on)}, within 12 months.",
+                f"Re-referral: the previous episode {how} on {_d(closed_on)}, within {within}.",
             )
 
 
@@ -476,21 +484,21 @@ RULES: list[Rule] = [
     Rule(
         "REFERRAL_DECISION",
         "Referral decision",
-        "A decision on a referral is due within 1 working day of receiving it.",
+        "A decision on a referral is due within {referral_decision} of receiving it.",
         True,
         _referral_decision,
     ),
     Rule(
         "ASSESSMENT_45",
         "Assessment",
-        "An assessment must be completed and authorised within 45 working days of the referral.",
+        "An assessment must be completed and authorised within {assessment} of the referral.",
         True,
         _assessment,
     ),
     Rule(
         "ICPC_15",
         "Initial child protection conference",
-        "The ICPC must be held within 15 working days of the strategy discussion that started "
+        "The ICPC must be held within {icpc} of the strategy discussion that started "
         "the section 47 enquiry.",
         True,
         _icpc,
@@ -506,49 +514,49 @@ RULES: list[Rule] = [
     Rule(
         "FIRST_CORE_GROUP",
         "First core group",
-        "The first core group meets within 10 working days of the ICPC (local).",
+        "The first core group meets within {first_core_group} of the ICPC (local).",
         False,
         lambda ctx: (f for f in _core_groups(ctx) if f.rule == "FIRST_CORE_GROUP"),
     ),
     Rule(
         "CORE_GROUP_INTERVAL",
         "Core group",
-        "Core groups meet at most 6 weeks apart (local).",
+        "Core groups meet at most {core_group_interval} apart (local).",
         False,
         lambda ctx: (f for f in _core_groups(ctx) if f.rule == "CORE_GROUP_INTERVAL"),
     ),
     Rule(
         "FIRST_REVIEW",
         "First review conference",
-        "The first review conference is held within 3 months of the ICPC.",
+        "The first review conference is held within {first_review} of the ICPC.",
         True,
         lambda ctx: (f for f in _reviews(ctx) if f.rule == "FIRST_REVIEW"),
     ),
     Rule(
         "LATER_REVIEW",
         "Review conference",
-        "Later review conferences are held at most 6 months apart.",
+        "Later review conferences are held at most {later_review} apart.",
         True,
         lambda ctx: (f for f in _reviews(ctx) if f.rule == "LATER_REVIEW"),
     ),
     Rule(
         "STATUTORY_VISIT",
         "Statutory visit",
-        "A child on a plan is seen on a statutory visit at least every 10 working days (local).",
+        "A child on a plan is seen on a statutory visit at least every {statutory_visit} (local).",
         False,
         _statutory_visits,
     ),
     Rule(
         "MANAGEMENT_OVERSIGHT",
         "Management oversight",
-        "A manager records oversight of a child on a plan at least every 4 weeks (local).",
+        "A manager records oversight of a child on a plan at least every {oversight} (local).",
         False,
         _oversight,
     ),
     Rule(
         "MINUTES_15",
         "Conference minutes",
-        "Conference minutes are distributed within 15 working days (local).",
+        "Conference minutes are distributed within {minutes} (local).",
         False,
         _minutes,
     ),
@@ -594,7 +602,8 @@ RULES: list[Rule] = [
     Rule(
         "IRO_CASELOAD",
         "IRO caseload",
-        "An IRO's caseload should stay within the configured threshold (IRO Handbook 50-70).",
+        "An IRO's caseload should stay at or below {iro_caseload} children (local; the IRO "
+        "Handbook's 50-70 is for looked-after children).",
         False,
         _iro_caseload,
         immediate=True,
@@ -603,7 +612,7 @@ RULES: list[Rule] = [
     Rule(
         "RE_REFERRAL_12M",
         "Re-referral within 12 months",
-        "A re-referral within 12 months of a closure or step-down is reviewed by a manager.",
+        "A re-referral within {re_referral} of a closure or step-down is reviewed by a manager.",
         True,
         _re_referrals,
         immediate=True,

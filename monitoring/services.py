@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Child
-from wirral_cp.working_days import working_days_between
+from timescales.calendar import working_days_between
+from timescales.models import LocalPolicy
 
-from .models import PENDING_STATUSES, Alert, AlertStatus, LocalPolicy
+from .models import PENDING_STATUSES, Alert, AlertStatus
 from .rules import RULES, Finding, Rule, ScanContext
 
 

@@ -33,7 +33,8 @@ from conferences.models import (
     ConferenceType,
 )
 from strategy.models import S47Outcome, Section47
-from wirral_cp.working_days import add_working_days
+from timescales import rules as timescales
+from timescales.calendar import add_working_days
 
 from .census import (
     COLLECTION,
@@ -324,7 +325,7 @@ def _episode_record(
             Section47Record(
                 pk=s["pk"],
                 start=s["start_date"],
-                target=add_working_days(s["start_date"], 15),
+                target=timescales.icpc_due(s["start_date"]),
                 icpc_date=icpc,
                 icpc_not_required=not_required,
             )

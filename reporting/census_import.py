@@ -48,10 +48,9 @@ from conferences.models import (
     ConferenceStatus,
     ConferenceType,
 )
-from monitoring import timescales
 from strategy.models import S47Decision, S47Outcome, Section47, StrategyDiscussion
+from timescales import rules as timescales
 from wirral_cp.concurrency import save_with_version
-from wirral_cp.working_days import add_working_days
 
 from .census import ChildRecord, EpisodeRecord, PlanRecord
 from .census_reader import ChildBlock, Problem, as_utf8, read_children, read_header
@@ -848,7 +847,7 @@ class _ChildPlanner:
             self._initial_conference(
                 enquiry,
                 s.icpc_date,
-                s.target or add_working_days(s.start, 15),
+                s.target or timescales.icpc_due(s.start),
                 plans_by_start.get(s.icpc_date),
                 self._plan_record(plan_records, s.icpc_date),
                 path,

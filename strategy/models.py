@@ -15,10 +15,10 @@ from django.db import models
 from django.utils import timezone
 
 from cases.codes.agency import Agency
+from timescales import rules as timescales
+from timescales.calendar import working_days_between
 from wirral_cp.concurrency import VersionedModel
-from wirral_cp.working_days import add_working_days, working_days_between
 
-ICPC_TIMESCALE_WORKING_DAYS = 15
 REQUIRED_AGENCIES = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH)
 
 
@@ -409,7 +409,7 @@ class Section47(VersionedModel):
     @property
     def icpc_target_date(self) -> date:
         """15 working days after the strategy discussion that started the enquiry."""
-        return add_working_days(self.start_date, ICPC_TIMESCALE_WORKING_DAYS)
+        return timescales.icpc_due(self.start_date)
 
     def working_days_to_target(self, today: date | None = None) -> int:
         return working_days_between(today or timezone.localdate(), self.icpc_target_date)

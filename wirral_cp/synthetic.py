@@ -32,7 +32,7 @@ from conferences.models import (
     PlanOutcome,
 )
 from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
-from wirral_cp.working_days import add_working_days
+from timescales.calendar import add_working_days
 
 SURNAMES = [
     "Ashdown",

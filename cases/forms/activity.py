@@ -3,17 +3,14 @@
 Validation lives in the models' clean(); ModelForm runs it, so the messages appear on the form.
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.utils import timezone
 
+from timescales import rules as timescales
+from timescales.models import LocalPolicy
 from wirral_cp.forms import DateInput, VersionedModelForm
 
 from ..models import CaseNote, ManagementOversight, NoteType, ServiceReferral, Visit
-
-# Local default: a child on a plan has management oversight at least every 4 weeks.
-OVERSIGHT_REVIEW_INTERVAL = timedelta(weeks=4)
 
 
 class VisitForm(VersionedModelForm):
@@ -112,19 +109,20 @@ class ManagementOversightForm(VersionedModelForm):
             "next_review_date": DateInput(),
         }
         labels = {"oversight_date": "Date of oversight"}
-        help_texts = {
-            "next_review_date": "At most 4 weeks on for a child on a child protection plan.",
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The local policy, read now: an administrator may have changed it since start-up.
+        policy = LocalPolicy.current()
+        weeks = timescales.quantity(policy.oversight_weeks, "week")
+        review = self.fields["next_review_date"]
+        review.help_text = f"At most {weeks} on for a child on a child protection plan."
         if not self.instance.pk:
             # ModelForm's initial holds the empty instance's None values; replace those.
             today = timezone.localdate()
             self.initial["oversight_date"] = self.initial.get("oversight_date") or today
-            self.initial["next_review_date"] = (
-                self.initial.get("next_review_date") or today + OVERSIGHT_REVIEW_INTERVAL
-            )
+            due = timescales.next_oversight_due(today, policy)
+            self.initial["next_review_date"] = self.initial.get("next_review_date") or due
 
 
 class ServiceReferralForm(VersionedModelForm):

@@ -28,9 +28,9 @@ from cases.access import Mask, children_for_user
 from cases.models import PARENT_RELATIONSHIPS
 from cases.services import record_save
 from cases.views.common import add_service_errors
-from monitoring import timescales
-from monitoring.models import LocalPolicy
-from wirral_cp.working_days import working_days_between
+from timescales import rules as timescales
+from timescales.calendar import working_days_between
+from timescales.models import LocalPolicy
 
 from .. import services
 from ..forms.diary import (

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.access import get_child_for_user
 from cases.models import Child
 from cases.views.common import add_service_errors, child_form_page
-from monitoring import timescales
-from monitoring.models import LocalPolicy
+from timescales import rules as timescales
+from timescales.models import LocalPolicy
 from wirral_cp.concurrency import StaleEditError
 
 from ..forms.plan import (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import ManagementOversight
 from tests.cases.factories import ManagementOversightFactory
 from tests.conftest import PERSONAS
+from timescales.models import LocalPolicy
 
 SEE = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}
 MANAGER = {"team_manager"}
@@ -83,6 +84,16 @@ def test_new_oversight_defaults_to_today_and_a_review_four_weeks_on(world, login
     assert form["next_review_date"].value() == today + datetime.timedelta(days=28)
     content = response.content.decode()
     assert f'value="{(today + datetime.timedelta(days=28)).isoformat()}"' in content
+
+
+def test_new_oversight_review_follows_the_local_policy_in_force(world, login):
+    policy = LocalPolicy.current()
+    policy.oversight_weeks = 2
+    policy.save()
+    response = login(world.team_manager).get(reverse("cases:oversight-add", args=[world.child.pk]))
+    today = timezone.localdate()
+    assert response.context["form"]["next_review_date"].value() == today + datetime.timedelta(14)
+    assert "At most 2 weeks on for a child on a child protection plan." in response.content.decode()
 
 
 def test_recorded_oversight_keeps_reflection_direction_and_review_date(world, login):

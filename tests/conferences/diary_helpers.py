@@ -40,7 +40,7 @@ def today() -> datetime.date:
 
 def days_ago(n: int) -> datetime.date:
     """The nth working day before today: conferences are not held at weekends (census 8875)."""
-    from wirral_cp.working_days import add_working_days
+    from timescales.calendar import add_working_days
 
     return add_working_days(today(), -n)
 

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from conferences import services
 from conferences.models import ChildProtectionPlan, Conference, ConferenceParticipant
-from monitoring import timescales
 from tests.conferences.diary_helpers import (
     PERSONAS,
     book,
@@ -19,6 +18,7 @@ from tests.conferences.diary_helpers import (
     today,
 )
 from tests.conferences.factories import hold
+from timescales import rules as timescales
 
 CHAIR = {"iro"}
 

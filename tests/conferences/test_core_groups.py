@@ -16,7 +16,6 @@ from conferences.models import (
     PlanVersion,
 )
 from conferences.services import plan_action_save
-from monitoring import timescales
 from tests.conferences.factories import ActionFactory, OutcomeFactory, PlanFactory
 from tests.conferences.test_plan_views import (  # noqa: F401 (fixture)
     SEE,
@@ -27,6 +26,7 @@ from tests.conferences.test_plan_views import (  # noqa: F401 (fixture)
     make_plan,
 )
 from tests.conftest import PERSONAS
+from timescales import rules as timescales
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conferences.models import Conference, ConferenceParticipant
-from monitoring import timescales
 from tests.cases.factories import ChildFactory, FamilyMemberFactory, ProfessionalFactory
 from tests.conferences.diary_helpers import (
     PERSONAS,
@@ -23,7 +22,8 @@ from tests.conferences.diary_helpers import (
 )
 from tests.conferences.factories import ConferenceFactory, hold
 from tests.strategy.factories import london
-from wirral_cp.working_days import add_working_days, working_days_between
+from timescales import rules as timescales
+from timescales.calendar import add_working_days, working_days_between
 
 ARRANGER = {"business_support"}
 ATTENDANCE = {"business_support", "iro"}

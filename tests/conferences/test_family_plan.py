@@ -14,13 +14,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from conferences.models import JargonTerm
-from monitoring import timescales
 from tests.conferences.factories import ActionFactory, ConferenceFactory, OutcomeFactory
 from tests.conferences.test_plan_views import (  # noqa: F401 (fixture)
     _fresh_policy_cache,
     days,
     make_plan,
 )
+from timescales import rules as timescales
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 
 from conferences import services
 from conferences.models import ChildProtectionPlan, Conference, PlanAction, Quorum
-from monitoring import timescales
 from tests.accounts.factories import UserFactory
 from tests.cases.factories import ReferralFactory
 from tests.conferences.factories import (
@@ -17,6 +16,7 @@ from tests.conferences.factories import (
     hold,
 )
 from tests.strategy.factories import Section47Factory, StrategyDiscussionFactory, london
+from timescales import rules as timescales
 
 
 @pytest.fixture
@@ -207,7 +207,7 @@ def test_review_due_dates(db):
 
 
 def test_local_timescale_is_configurable(db):
-    from monitoring.models import LocalPolicy
+    from timescales.models import LocalPolicy
 
     policy = LocalPolicy.current()
     policy.first_core_group_working_days = 5

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from conferences.forms.plan import text_digest
 from conferences.models import PlanAction, PlanOutcome, PlanVersion
-from monitoring import timescales
 from tests.cases.factories import ChildFactory
 from tests.conferences.factories import (
     ActionFactory,
@@ -21,6 +20,7 @@ from tests.conferences.factories import (
     PlanFactory,
 )
 from tests.conftest import PERSONAS
+from timescales import rules as timescales
 
 # Who may read the child's plan, and who may change it. The IRO chairs the child's ICPC in
 # these tests; the other IRO chairs nothing of this child's.

@@ -199,7 +199,7 @@ def test_visits_over_christmas_get_the_bank_holidays(db):
 
 
 def test_visit_timeliness_follows_a_local_policy_of_five_working_days(db):
-    from monitoring.models import LocalPolicy
+    from timescales.models import LocalPolicy
 
     policy = LocalPolicy.current()
     policy.statutory_visit_working_days = 5

@@ -14,7 +14,7 @@ from conferences.models import Conference
 from strategy import services as strategy_services
 from tests.cases.factories import FamilyMemberFactory, ProfessionalFactory, ReferralFactory
 from tests.strategy.factories import Section47Factory, StrategyDiscussionFactory, full_participation
-from wirral_cp.working_days import add_working_days, is_working_day
+from timescales.calendar import add_working_days, is_working_day
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conferences.models import ConferenceStatus
-from wirral_cp.working_days import working_days_between
+from timescales.calendar import working_days_between
 
 from . import scenes
 from .pages import status_message

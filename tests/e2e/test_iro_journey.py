@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conferences.models import ChildProtectionPlan, ConferenceStatus, ConferenceType
-from monitoring import timescales
+from timescales import rules as timescales
 
 from . import scenes
 from .pages import status_message

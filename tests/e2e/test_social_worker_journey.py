@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from cases.models import CaseNote, Referral, Visit
 from conferences.models import Conference, ConferenceStatus
 from strategy.models import Section47, StrategyDiscussion
-from wirral_cp.working_days import add_working_days
+from timescales.calendar import add_working_days
 
 from .pages import open_child, status_message, tab
 

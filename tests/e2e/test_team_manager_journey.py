@@ -15,7 +15,7 @@ from cases.models import ManagementOversight
 from monitoring.models import Alert, AlertStatus
 from monitoring.services import timescales_scan
 from tests.cases.factories import ChildFactory, ReferralFactory
-from wirral_cp.working_days import add_working_days
+from timescales.calendar import add_working_days
 
 from . import scenes
 from .pages import open_child, status_message, tab

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from conferences.models import ConferenceParticipant, CoreGroupMeeting
-from monitoring.models import Alert, AlertStatus, LocalPolicy
+from monitoring.models import Alert, AlertStatus
 from monitoring.services import timescales_scan
 from tests.accounts.factories import UserFactory
 from tests.cases.factories import (
@@ -23,6 +23,7 @@ from tests.strategy.factories import (
     full_participation,
     london,
 )
+from timescales.models import LocalPolicy
 
 D = datetime.date
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import holidays
 import pytest
 
-from wirral_cp.working_days import add_working_days, is_working_day, working_days_between
+from timescales.calendar import add_working_days, is_working_day, working_days_between
 
 # England and Wales bank holidays used below, from the published gov.uk lists.
 BANK_HOLIDAYS = {
@@ -111,7 +111,7 @@ def test_spans_bound_every_real_stretch_of_working_days():
     years of real bank holidays (Christmas and Easter included), and shortest_span is tight."""
     from datetime import date, timedelta
 
-    from wirral_cp.working_days import add_working_days, longest_span, shortest_span
+    from timescales.calendar import add_working_days, longest_span, shortest_span
 
     assert shortest_span(10) == 12  # from a Sunday: Mon-Fri twice
     assert shortest_span(5) == 5

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0002_alert_digestlog'),
+        ('monitoring', '0003_localpolicy_moves_to_timescales'),
     ]
 
     operations = [

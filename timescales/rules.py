@@ -8,17 +8,43 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from wirral_cp.working_days import add_working_days
-
+from .calendar import add_working_days
 from .models import LocalPolicy
 
 # National (Working Together and the CIN census): not configurable.
 REFERRAL_DECISION_WORKING_DAYS = 1
 ASSESSMENT_WORKING_DAYS = 45
 ICPC_WORKING_DAYS = 15
+# Ofsted counts late initial conferences that were held by "day 18": three working days late.
+ICPC_DAY_18_WORKING_DAYS = 18
 FIRST_REVIEW_MONTHS = 3
 LATER_REVIEW_MONTHS = 6
 RE_REFERRAL_MONTHS = 12
+
+
+def quantity(n: int, unit: str) -> str:
+    """A timescale in words for a sentence: `quantity(1, "working day")` is "1 working day"."""
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def in_words(policy: LocalPolicy | None = None) -> dict[str, str]:
+    """Every timescale in words, the local ones as the policy in force says: the sentences that
+    explain the rules are filled in from these when they are read, so they never go stale."""
+    policy = policy or LocalPolicy.current()
+    return {
+        "referral_decision": quantity(REFERRAL_DECISION_WORKING_DAYS, "working day"),
+        "assessment": quantity(ASSESSMENT_WORKING_DAYS, "working day"),
+        "icpc": quantity(ICPC_WORKING_DAYS, "working day"),
+        "first_review": quantity(FIRST_REVIEW_MONTHS, "month"),
+        "later_review": quantity(LATER_REVIEW_MONTHS, "month"),
+        "re_referral": quantity(RE_REFERRAL_MONTHS, "month"),
+        "first_core_group": quantity(policy.first_core_group_working_days, "working day"),
+        "core_group_interval": quantity(policy.core_group_interval_weeks, "week"),
+        "statutory_visit": quantity(policy.statutory_visit_working_days, "working day"),
+        "oversight": quantity(policy.oversight_weeks, "week"),
+        "minutes": quantity(policy.minutes_working_days, "working day"),
+        "iro_caseload": str(policy.iro_caseload_warning),
+    }
 
 
 def referral_decision_due(received: date) -> date:
@@ -35,6 +61,11 @@ def icpc_due(strategy_date: date) -> date:
     """The initial conference within 15 working days of the strategy discussion that started
     the section 47 enquiry."""
     return add_working_days(strategy_date, ICPC_WORKING_DAYS)
+
+
+def icpc_day_18(target: date) -> date:
+    """Day 18 after the strategy discussion, from its day-15 target: three working days on."""
+    return add_working_days(target, ICPC_DAY_18_WORKING_DAYS - ICPC_WORKING_DAYS)
 
 
 def first_review_due(icpc_date: date) -> date:

@@ -1,0 +1,69 @@
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class LocalPolicy(models.Model):
+    """Local timescales and thresholds, set by an administrator. National ones live in code.
+
+    One row (pk=1); `LocalPolicy.current()` returns it, created with the defaults on first use.
+    """
+
+    first_core_group_working_days = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="First core group within this many working days of the ICPC.",
+    )
+    core_group_interval_weeks = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Core groups at most this many weeks apart.",
+    )
+    statutory_visit_working_days = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Statutory visits to a child on a plan at most this many working days apart.",
+    )
+    oversight_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Management oversight of a child on a plan at least this often (weeks).",
+    )
+    minutes_working_days = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Conference minutes distributed within this many working days.",
+    )
+    iro_caseload_warning = models.PositiveSmallIntegerField(
+        default=70,
+        validators=[MinValueValidator(1)],
+        help_text="Warn when an IRO chairs conferences for more children than this.",
+    )
+    due_soon_working_days = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+        help_text="Warn this many working days before something falls due.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    CACHE_KEY = "timescales.local_policy"
+
+    class Meta:
+        verbose_name = "local timescale policy"
+        verbose_name_plural = "local timescale policy"
+
+    def __str__(self) -> str:
+        return "Local timescale policy"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a single row
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def current(cls) -> "LocalPolicy":
+        policy = cache.get(cls.CACHE_KEY)
+        if policy is None:
+            policy, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, policy, 60)
+        return policy
