@@ -20,9 +20,11 @@ run: venv
 	DEBUG=true DEMO_MODE=true $(PY) manage.py seed_demo --authority 300
 	DEBUG=true DEMO_MODE=true $(PY) manage.py runserver 127.0.0.1:8000
 
-# Tests run against whatever DATABASE_URL says (SQLite by default; PostgreSQL in CI).
+# Tests run against whatever DATABASE_URL says (SQLite by default; PostgreSQL in CI), in
+# parallel: one worker per core (pytest-xdist), each with its own test database.
+TEST_WORKERS ?= auto
 test: venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .

@@ -8,6 +8,7 @@ from accounts.models import Role, Team, User
 from cases.models import Child
 from tests.accounts.factories import TeamFactory, make_user
 from tests.cases.factories import ChildFactory
+from tests.personas import PERSONAS  # noqa: F401 (imported from here by tests)
 
 
 @pytest.fixture(autouse=True)
@@ -59,21 +60,6 @@ class World:
 
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
-
-
-PERSONAS = [
-    "social_worker",
-    "same_team_worker",
-    "other_team_worker",
-    "team_manager",
-    "other_manager",
-    "iro",
-    "other_iro",
-    "business_support",
-    "senior_manager",
-    "administrator",
-    "anonymous",
-]
 
 
 @pytest.fixture

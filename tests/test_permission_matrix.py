@@ -24,7 +24,7 @@ from tests.cases.factories import (
     VisitFactory,
 )
 from tests.conferences.factories import ActionFactory, ConferenceFactory, hold
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 from tests.strategy.factories import Section47Factory, StrategyDiscussionFactory, london
 
 # Who may GET, by rule. Personas: see tests/conftest.py; "iro" chairs the child's conferences.

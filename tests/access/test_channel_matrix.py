@@ -26,11 +26,10 @@ from monitoring.notifications import digests_send
 from monitoring.services import timescales_scan
 from tests.cases.factories import ChildFactory, ReferralFactory
 from tests.conferences.factories import ActionFactory, ConferenceFactory, hold
-from tests.conftest import PERSONAS
+from tests.personas import STAFF
 from tests.strategy.factories import Section47Factory, StrategyDiscussionFactory, london
 
 D = datetime.date
-STAFF = [p for p in PERSONAS if p != "anonymous"]
 
 # Who reaches each child (besides the restriction).
 REACHES_STRANGER = {"other_team_worker", "other_manager", "other_iro", "senior_manager"}

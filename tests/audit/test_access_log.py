@@ -16,7 +16,7 @@ from audit.services import record_access
 from cases.models import Child
 from tests.accounts.factories import UserFactory
 from tests.cases.factories import ChildFactory
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 
 ALLOWED = {"team_manager", "senior_manager"}
 

@@ -12,23 +12,11 @@ from accounts.models import Role
 from cases.models import Allocation, Child
 from tests.accounts.factories import make_user
 from tests.cases.factories import ChildFactory, ReferralFactory
+from tests.personas import PERSONAS
 
 SEE = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}
 MANAGE = {"team_manager"}
 CASELOADS = {"team_manager", "other_manager", "senior_manager"}
-PERSONAS = [
-    "social_worker",
-    "same_team_worker",
-    "other_team_worker",
-    "team_manager",
-    "other_manager",
-    "iro",
-    "other_iro",
-    "business_support",
-    "senior_manager",
-    "administrator",
-    "anonymous",
-]
 
 
 def text(response) -> str:

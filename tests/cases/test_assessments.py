@@ -11,24 +11,12 @@ from django.utils import timezone
 from cases.models import Assessment
 from cases.services import record_save
 from tests.cases.factories import AssessmentFactory, ChildFactory, ReferralFactory
+from tests.personas import PERSONAS
 
 LONDON = ZoneInfo("Europe/London")
 
 WRITE = {"social_worker", "same_team_worker", "team_manager"}
 MANAGE = {"team_manager"}
-PERSONAS = [
-    "social_worker",
-    "same_team_worker",
-    "other_team_worker",
-    "team_manager",
-    "other_manager",
-    "iro",
-    "other_iro",
-    "business_support",
-    "senior_manager",
-    "administrator",
-    "anonymous",
-]
 
 
 def text(response) -> str:

@@ -17,7 +17,7 @@ from tests.cases.factories import (
     ReferralFactory,
     VisitFactory,
 )
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 
 SEE = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}
 WRITE = {"social_worker", "same_team_worker", "team_manager"}

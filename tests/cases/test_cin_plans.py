@@ -12,7 +12,7 @@ from cases.models import Child, CINPlan
 from cases.services_episodes import cin_plan_save
 from tests.cases.factories import ChildFactory, CINPlanFactory, ReferralFactory
 from tests.conferences.factories import PlanFactory
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 
 # Who may see the child (read the plans) and who may change the record (start, edit, end plans).
 SEE = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}

@@ -8,22 +8,10 @@ from django.utils import timezone
 
 from cases.models import FamilyMember, Professional
 from tests.cases.factories import ChildFactory, FamilyMemberFactory, ProfessionalFactory
+from tests.personas import PERSONAS
 
 VIEWERS = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}
 WRITERS = {"social_worker", "same_team_worker", "team_manager"}
-PERSONAS = [
-    "social_worker",
-    "same_team_worker",
-    "other_team_worker",
-    "team_manager",
-    "other_manager",
-    "iro",
-    "other_iro",
-    "business_support",
-    "senior_manager",
-    "administrator",
-    "anonymous",
-]
 
 
 def expected(persona: str, allowed: set[str]) -> int:

@@ -12,23 +12,11 @@ from cases.forms.family import FamilyMemberForm
 from cases.genogram import build_genogram, children_without_genogram, genogram_missing
 from cases.models import Child
 from tests.cases.factories import ChildFactory, FamilyMemberFactory
+from tests.personas import PERSONAS
 
 SVG = "{http://www.w3.org/2000/svg}"
 TODAY = datetime.date(2026, 6, 1)
 VIEWERS = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}
-PERSONAS = [
-    "social_worker",
-    "same_team_worker",
-    "other_team_worker",
-    "team_manager",
-    "other_manager",
-    "iro",
-    "other_iro",
-    "business_support",
-    "senior_manager",
-    "administrator",
-    "anonymous",
-]
 
 
 def genogram_page(client, child) -> str:

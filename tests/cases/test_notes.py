@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import CaseNote, CaseNoteVersion
 from cases.services import case_note_correct
 from tests.cases.factories import CaseNoteFactory, ChildFactory
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 
 SEE = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}
 WRITE = {"social_worker", "same_team_worker", "team_manager"}

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import ManagementOversight
 from tests.cases.factories import ManagementOversightFactory
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 from timescales.models import LocalPolicy
 
 SEE = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}

@@ -15,25 +15,13 @@ from cases.models import Referral
 from cases.selectors_episodes import rereferral_window_start
 from cases.services_episodes import referral_create
 from tests.cases.factories import AssessmentFactory, ChildFactory, ReferralFactory
+from tests.personas import PERSONAS
 
 LONDON = ZoneInfo("Europe/London")
 
 SEE = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}
 WRITE = {"social_worker", "same_team_worker", "team_manager"}
 MANAGE = {"team_manager"}
-PERSONAS = [
-    "social_worker",
-    "same_team_worker",
-    "other_team_worker",
-    "team_manager",
-    "other_manager",
-    "iro",
-    "other_iro",
-    "business_support",
-    "senior_manager",
-    "administrator",
-    "anonymous",
-]
 
 
 def london(*args) -> datetime.datetime:

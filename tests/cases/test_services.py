@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import ServiceReferral
 from cases.services import record_save
 from tests.cases.factories import ChildFactory, ServiceReferralFactory
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 
 SEE = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}
 WRITE = {"social_worker", "same_team_worker", "team_manager"}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Visit
 from cases.services import record_save
 from tests.cases.factories import ChildFactory, VisitFactory
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 
 # Who may see the child (read the visits) and who may change the record (record visits).
 SEE = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}

@@ -10,19 +10,6 @@ from tests.cases.factories import ReferralFactory
 from tests.conferences.factories import ConferenceFactory
 from tests.strategy.factories import Section47Factory, StrategyDiscussionFactory, london
 
-PERSONAS = [
-    "social_worker",
-    "same_team_worker",
-    "other_team_worker",
-    "team_manager",
-    "other_manager",
-    "iro",
-    "other_iro",
-    "business_support",
-    "senior_manager",
-    "administrator",
-    "anonymous",
-]
 # Who may see a conference of world.child chaired by world.iro.
 READERS = {
     "social_worker",

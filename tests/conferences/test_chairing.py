@@ -8,7 +8,6 @@ from django.urls import reverse
 from conferences import services
 from conferences.models import ChildProtectionPlan, Conference, ConferenceParticipant
 from tests.conferences.diary_helpers import (
-    PERSONAS,
     book,
     days_ago,
     expected,
@@ -18,6 +17,7 @@ from tests.conferences.diary_helpers import (
     today,
 )
 from tests.conferences.factories import hold
+from tests.personas import PERSONAS
 from timescales import rules as timescales
 
 CHAIR = {"iro"}

@@ -25,7 +25,7 @@ from tests.conferences.test_plan_views import (  # noqa: F401 (fixture)
     expected_status,
     make_plan,
 )
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 from timescales import rules as timescales
 
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 from conferences.models import Conference, ConferenceParticipant
 from tests.cases.factories import ChildFactory, FamilyMemberFactory, ProfessionalFactory
 from tests.conferences.diary_helpers import (
-    PERSONAS,
     READERS,
     book,
     days_ago,
@@ -21,6 +20,7 @@ from tests.conferences.diary_helpers import (
     today,
 )
 from tests.conferences.factories import ConferenceFactory, hold
+from tests.personas import PERSONAS
 from tests.strategy.factories import london
 from timescales import rules as timescales
 from timescales.calendar import add_working_days, working_days_between

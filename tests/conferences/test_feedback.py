@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from conferences.models import FeedbackInvitation, FeedbackResponse
 from tests.cases.factories import ChildFactory, FamilyMemberFactory
-from tests.conferences.diary_helpers import PERSONAS, book, days_ago, expected, icpc_for
+from tests.conferences.diary_helpers import book, days_ago, expected, icpc_for
 from tests.conferences.factories import hold
+from tests.personas import PERSONAS
 
 STAFF = {"social_worker", "same_team_worker", "team_manager", "iro", "business_support"}
 SUMMARY_READERS = {"iro", "other_iro", "team_manager", "other_manager", "senior_manager"}

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from conferences.models import Conference
 from tests.cases.factories import ChildFactory
-from tests.conferences.diary_helpers import PERSONAS, book, days_ago, expected, icpc_for, today
+from tests.conferences.diary_helpers import book, days_ago, expected, icpc_for, today
 from tests.conferences.factories import ConferenceFactory, hold
+from tests.personas import PERSONAS
 from timescales.models import LocalPolicy
 
 CASELOAD_READERS = {"iro", "other_iro", "team_manager", "other_manager", "senior_manager"}

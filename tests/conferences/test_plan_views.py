@@ -19,7 +19,7 @@ from tests.conferences.factories import (
     OutcomeFactory,
     PlanFactory,
 )
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 from timescales import rules as timescales
 
 # Who may read the child's plan, and who may change it. The IRO chairs the child's ICPC in

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.conftest import PERSONAS
+from tests.personas import PERSONAS
 from tests.reporting.casework import record_casework
 
 PAGES = [

@@ -7,6 +7,7 @@ from django.utils import timezone
 from conferences.models import Conference
 from strategy.models import Section47, StrategyDiscussion
 from tests.cases.factories import ChildFactory, ReferralFactory
+from tests.personas import PERSONAS
 from tests.strategy.factories import (
     Section47Factory,
     StrategyDiscussionFactory,
@@ -16,18 +17,7 @@ from tests.strategy.factories import (
 
 READERS = {"social_worker", "same_team_worker", "team_manager", "senior_manager"}
 WRITERS = {"social_worker", "same_team_worker", "team_manager"}
-ALL = [
-    "social_worker",
-    "same_team_worker",
-    "other_team_worker",
-    "team_manager",
-    "other_manager",
-    "iro",
-    "business_support",
-    "senior_manager",
-    "administrator",
-    "anonymous",
-]
+ALL = PERSONAS
 
 
 @pytest.fixture
