@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
@@ -122,20 +121,6 @@ class Genogram:
     missing: bool
     svg: SafeString = mark_safe("")  # noqa: S308 - empty literal
     descriptions: list[dict] = field(default_factory=list)
-
-
-def genogram_missing(child: Child) -> bool:
-    """True when no relative (anyone with a family relationship) is recorded for the child.
-
-    An absent genogram is a quality gap an inspector names; monitoring counts these children.
-    """
-    return not child.family.filter(relationship__in=FAMILY_RELATIONSHIPS).exists()
-
-
-def children_without_genogram(children: QuerySet[Child]) -> QuerySet[Child]:
-    """The children in `children` with no relative recorded (see `genogram_missing`)."""
-    with_family = FamilyMember.objects.filter(relationship__in=FAMILY_RELATIONSHIPS)
-    return children.exclude(pk__in=with_family.values("child_id"))
 
 
 def partnerships(members: Sequence[FamilyMember]) -> list[Partnership]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.codes.abuse_category import AbuseCategory
 from cases.codes.agency import Agency
+from cases.models import RecordSource
 from wirral_cp.concurrency import VersionedModel
 
 
@@ -144,7 +145,7 @@ class Conference(VersionedModel):
         related_name="+",
     )
     minutes_distributed_on = models.DateField(null=True, blank=True)
-    source_system = models.CharField(max_length=10, default="entered")
+    source_system = models.CharField(max_length=10, default=RecordSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ConferenceQuerySet.as_manager()
@@ -237,7 +238,7 @@ class Conference(VersionedModel):
         if (
             self.decision == ConferenceDecision.END
             and not self.end_next_step
-            and self.source_system != "census"
+            and self.source_system != RecordSource.CENSUS_IMPORT
         ):
             errors["end_next_step"] = "Say what happens next when the plan ends."
         if (
@@ -382,7 +383,7 @@ class ChildProtectionPlan(VersionedModel):
         help_text="Plans the child had before this one, anywhere, as a census return gave it. "
         "Empty: count this system's earlier plans.",
     )
-    source_system = models.CharField(max_length=10, default="entered")
+    source_system = models.CharField(max_length=10, default=RecordSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlanQuerySet.as_manager()
@@ -413,7 +414,7 @@ class ChildProtectionPlan(VersionedModel):
 
     @property
     def is_imported(self) -> bool:
-        return self.source_system == "census"
+        return self.source_system == RecordSource.CENSUS_IMPORT
 
     def clean(self) -> None:
         from cases.models import CINPlan, spans_overlap

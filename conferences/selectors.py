@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import Role, User
 from cases.access import (
     check_not_restricted_from,
     child_is_writable_by,
@@ -78,7 +78,9 @@ def get_conference_to_chair(user: User, pk: int) -> Conference:
     return conference
 
 
-def get_plan_for_user(user: User, child: Child, plan_id: int) -> ChildProtectionPlan:
+def get_plan_of_child(child: Child, plan_id: int) -> ChildProtectionPlan:
+    """One of this child's plans; the child itself came through the door
+    (`cases.access.get_child_for_user`)."""
     return get_object_or_404(child.protection_plans.all(), pk=plan_id)
 
 
@@ -108,7 +110,7 @@ def iro_caseload(user: User) -> QuerySet[Child]:
 def iro_caseloads() -> QuerySet[User]:
     """Every IRO with the number of children whose current conferences they chair."""
     return (
-        User.objects.filter(groups__name="IRO", is_active=True)
+        User.objects.filter(groups__name=Role.IRO, is_active=True)
         .annotate(
             children=Count(
                 "chaired_conferences__child",

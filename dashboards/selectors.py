@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
-from accounts.models import Team, User
+from accounts.models import Role, Team, User
 
 from .measures import Scope
 
@@ -53,7 +53,7 @@ def scope_for(user: User, params: QueryDict, *, default: str | None = None) -> S
         return Scope("team", ", ".join(t.name for t in teams), ids)
     if params.get("iro"):
         try:
-            iro = User.objects.get(pk=int(params["iro"]), groups__name="IRO")
+            iro = User.objects.get(pk=int(params["iro"]), groups__name=Role.IRO)
         except (ValueError, User.DoesNotExist) as error:
             raise Http404("No such IRO") from error
         # An IRO's figures are about the children they chair for, across teams: a team

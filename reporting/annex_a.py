@@ -514,7 +514,3 @@ def annex_a_workbook(lists: list[AnnexList]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def annex_a_export(*, as_of: date, children: QuerySet[Child] | None = None) -> bytes:
-    return annex_a_workbook(annex_a_build(as_of=as_of, children=children))

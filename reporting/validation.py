@@ -69,10 +69,6 @@ class ValidationResult:
         return [(cid, items[0].child_pk, items) for cid, items in groups.items()]
 
 
-class ValidatorUnavailable(RuntimeError):
-    pass
-
-
 def census_validate(xml: bytes, *, ruleset: str, child_pks: dict[str, int] | None = None):
     """Run the census rules on `xml`. `child_pks` maps LA child IDs to records for links."""
     python = validator_python()

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.codes.agency import Agency
+from cases.models import RecordSource
 from timescales import rules as timescales
 from timescales.calendar import working_days_between
 from wirral_cp.concurrency import VersionedModel
@@ -147,7 +148,7 @@ class StrategyDiscussion(VersionedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    source_system = models.CharField(max_length=10, default="entered")
+    source_system = models.CharField(max_length=10, default=RecordSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StrategyDiscussionQuerySet.as_manager()
@@ -182,7 +183,7 @@ class StrategyDiscussion(VersionedModel):
                 "The strategy discussion cannot be before the referral was received "
                 f"({self.referral.referral_date:%d/%m/%Y})."
             )
-        imported = self.source_system == "census"
+        imported = self.source_system == RecordSource.CENSUS_IMPORT
         if not self.discussion_type and not imported:
             errors["discussion_type"] = "Say how the strategy discussion was held."
         if self.s47_decision in (S47Decision.START, S47Decision.CONTINUE) and not imported:
@@ -381,7 +382,7 @@ class Section47(VersionedModel):
         blank=True,
         help_text="What keeps the child safe until the conference, and who does what.",
     )
-    source_system = models.CharField(max_length=10, default="entered")
+    source_system = models.CharField(max_length=10, default=RecordSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = Section47QuerySet.as_manager()
@@ -425,7 +426,7 @@ class Section47(VersionedModel):
         return (
             self.outcome == S47Outcome.ICPC_NOT_REQUIRED
             and self.manager_agreed_by_id is None
-            and self.source_system != "census"
+            and self.source_system != RecordSource.CENSUS_IMPORT
         )
 
     def clean(self) -> None:

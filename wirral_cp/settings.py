@@ -200,7 +200,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Audit ----------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
-# The log table is append-only in the database (audit/migrations/0001_logentry_append_only.py).
+# The log table is append-only in the database (audit/triggers.py).
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

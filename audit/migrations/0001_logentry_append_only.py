@@ -2,7 +2,8 @@
 
 Rows of auditlog's LogEntry table may be inserted but never updated or deleted, whatever the
 application (or anyone with a database shell and the application's role) tries. PostgreSQL gets a
-plpgsql trigger function; SQLite gets BEFORE UPDATE / BEFORE DELETE triggers.
+plpgsql trigger function; SQLite gets BEFORE UPDATE / BEFORE DELETE triggers (the statements
+are in audit/triggers.py; 0002 adds TRUNCATE).
 
 Consequences: a user who appears as an actor cannot be deleted (the foreign key would be set to
 NULL), so users are deactivated instead. On SQLite, a later migration that rebuilds the table
@@ -11,49 +12,15 @@ drops these triggers; tests/audit/test_append_only.py notices that.
 
 from django.db import migrations
 
-TABLE = "auditlog_logentry"
-MESSAGE = "The audit log is append-only: entries cannot be changed or deleted."
-
-POSTGRESQL_FORWARD = [
-    f"""
-    CREATE OR REPLACE FUNCTION audit_logentry_append_only() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'restrict_violation';
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    f"""
-    CREATE TRIGGER audit_logentry_no_update BEFORE UPDATE ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION audit_logentry_append_only();
-    """,
-    f"""
-    CREATE TRIGGER audit_logentry_no_delete BEFORE DELETE ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION audit_logentry_append_only();
-    """,
-]
-POSTGRESQL_REVERSE = [
-    f"DROP TRIGGER IF EXISTS audit_logentry_no_update ON {TABLE};",
-    f"DROP TRIGGER IF EXISTS audit_logentry_no_delete ON {TABLE};",
-    "DROP FUNCTION IF EXISTS audit_logentry_append_only();",
-]
-
-SQLITE_FORWARD = [
-    f"""
-    CREATE TRIGGER audit_logentry_no_update BEFORE UPDATE ON {TABLE}
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """,
-    f"""
-    CREATE TRIGGER audit_logentry_no_delete BEFORE DELETE ON {TABLE}
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """,
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS audit_logentry_no_update;",
-    "DROP TRIGGER IF EXISTS audit_logentry_no_delete;",
-]
+from audit.triggers import (
+    POSTGRESQL_ROW_FORWARD,
+    POSTGRESQL_ROW_REVERSE,
+    SQLITE_FORWARD,
+    SQLITE_REVERSE,
+)
 
 STATEMENTS = {
-    "postgresql": (POSTGRESQL_FORWARD, POSTGRESQL_REVERSE),
+    "postgresql": (POSTGRESQL_ROW_FORWARD, POSTGRESQL_ROW_REVERSE),
     "sqlite": (SQLITE_FORWARD, SQLITE_REVERSE),
 }
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from accounts.models import Team, User
+from accounts.models import Role, Team, User
 from wirral_cp.forms import DateInput, VersionedForm, VersionedModelForm
 
 from ..codes.disability import Disability
@@ -49,7 +49,7 @@ class ChildForm(VersionedModelForm):
 class AllocationForm(VersionedForm):
     team = forms.ModelChoiceField(queryset=Team.objects.all())
     worker = forms.ModelChoiceField(
-        queryset=User.objects.filter(groups__name="Social worker", is_active=True).distinct(),
+        queryset=User.objects.filter(groups__name=Role.SOCIAL_WORKER, is_active=True).distinct(),
         required=False,
         help_text="Leave empty to allocate to the team only.",
     )

@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.models import User
+from accounts.models import Role, User
 from wirral_cp.forms import DateInput, DateTimeInput, VersionedForm, VersionedModelForm
 
 from ..codes.assessment_factor import AssessmentFactor
@@ -177,7 +177,7 @@ class WorkerChoiceField(forms.ModelChoiceField):
 
 class AllocationForm(BaseAllocationForm):
     worker = WorkerChoiceField(
-        queryset=User.objects.filter(groups__name="Social worker", is_active=True)
+        queryset=User.objects.filter(groups__name=Role.SOCIAL_WORKER, is_active=True)
         .select_related("team")
         .distinct(),
         required=False,

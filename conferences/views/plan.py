@@ -47,7 +47,7 @@ from ..models import (
     PlanOutcome,
 )
 from ..plain_language import check_text
-from ..selectors import get_plan_for_user, plan_is_writable_by
+from ..selectors import get_plan_of_child, plan_is_writable_by
 from ..services import core_group_record, plan_action_save, plan_outcome_save
 
 PLAN_ENDED = "This plan has ended: it is kept as it was and can no longer be changed."
@@ -221,7 +221,7 @@ def summaries_for(child: Child, plans=None) -> list[PlanSummary]:
 def plan_summary(child: Child, plan_id: int, user) -> PlanSummary:
     """One plan of the child (404 if not theirs) with its summary; the count of earlier plans
     is one small query."""
-    plan = get_plan_for_user(user, child, plan_id)
+    plan = get_plan_of_child(child, plan_id)
     plan = plans_queryset(child).get(pk=plan.pk)
     previous = child.protection_plans.filter(start_date__lt=plan.start_date).count()
     return summarise(
@@ -234,7 +234,7 @@ def _writable_plan(
 ) -> tuple[Child, ChildProtectionPlan]:
     """The child and plan if this user may change the plan; else 404."""
     child = get_child_for_user(request.user, pk)
-    plan = get_plan_for_user(request.user, child, plan_id)
+    plan = get_plan_of_child(child, plan_id)
     if not plan_is_writable_by(request.user, plan):
         raise Http404("No such plan")
     return child, plan
@@ -398,7 +398,7 @@ def action_edit(request: HttpRequest, pk: int, plan_id: int, action_id: int) -> 
 @require_GET
 def plan_versions(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
-    plan = get_plan_for_user(request.user, child, plan_id)
+    plan = get_plan_of_child(child, plan_id)
     versions = list(plan.versions.select_related("created_by").order_by("-number"))
     chosen = None
     snapshot = None
@@ -527,7 +527,7 @@ def family_plan_pdf(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse
 @require_GET
 def core_groups(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
-    plan = get_plan_for_user(request.user, child, plan_id)
+    plan = get_plan_of_child(child, plan_id)
     plan = plans_queryset(child).get(pk=plan.pk)
     summary = summarise(
         plan, previous_plans=0, policy=LocalPolicy.current(), today=timezone.localdate()

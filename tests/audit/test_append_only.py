@@ -64,3 +64,17 @@ def test_a_user_named_in_the_log_cannot_be_deleted(world):
     LogEntry.objects.log_create(child, force_log=True, action=LogEntry.Action.ACCESS, actor=leaver)
     _refused(lambda: User.objects.filter(pk=leaver.pk).delete())
     assert User.objects.filter(pk=leaver.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_truncate_is_refused(entry):
+    """Row triggers do not see TRUNCATE: a statement trigger refuses it, for any role."""
+    table = LogEntry._meta.db_table
+    with connection.cursor() as cursor:
+        # Deferred foreign-key checks would refuse a TRUNCATE for their own reason.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            cursor.execute(f"TRUNCATE {table}")
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert LogEntry.objects.filter(pk=entry.pk).exists()
