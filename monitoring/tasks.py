@@ -29,31 +29,37 @@ def scan_all(as_of: str | None = None) -> dict:
     }
 
 
-@shared_task(name="monitoring.tasks.evaluate_child", **RETRY)
-def evaluate_child(child_id: int) -> dict:
-    result = services.timescales_scan(child_ids=[child_id])
-    return {"found": len(result.found), "created": result.created, "resolved": result.resolved}
-
-
 @shared_task(name="monitoring.tasks.send_digests", **RETRY)
 def send_digests(day: str | None = None) -> int:
     return digests_send(day=date.fromisoformat(day) if day else None)
 
 
 def enqueue_child_evaluation(child_id: int) -> None:
-    """Re-evaluate one child after the current transaction commits.
+    """Work the child's timescales out again once the current transaction commits.
 
-    If the broker is down the save still stands: the nightly and hourly scans catch up.
+    In this process, not through the broker: what is due for the child is stored when the
+    record is written (the child's page shows it at once), and a save never waits on Redis, up
+    or down. If the evaluation itself fails the save still stands: the nightly and hourly scans
+    catch up. Several changes to one child in one transaction are evaluated once.
     """
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_children_to_evaluate", None)
+    if pending is None:
+        pending = connection._children_to_evaluate = set()
+    pending.add(child_id)
+    # One callback per change (a savepoint rolled back takes its own away); the first to run
+    # after the commit evaluates every child waiting, the rest find nothing left to do.
+    transaction.on_commit(lambda: _evaluate(connection))
 
-    def _send() -> None:
-        try:
-            evaluate_child.delay(child_id)
-        except Exception:  # noqa: BLE001 - any broker failure must not break a save
-            log.warning(
-                "Could not enqueue re-evaluation of child %s; the next scan will.",
-                child_id,
-                exc_info=True,
-            )
 
-    transaction.on_commit(_send)
+def _evaluate(connection) -> None:
+    child_ids = sorted(connection._children_to_evaluate)
+    connection._children_to_evaluate.clear()
+    if not child_ids:
+        return
+    try:
+        services.timescales_scan(child_ids=child_ids)
+    except Exception:  # noqa: BLE001 - a failed evaluation must not undo or break a save
+        log.warning(
+            "Could not re-evaluate children %s; the next scan will.", child_ids, exc_info=True
+        )

@@ -62,15 +62,15 @@ def test_per_child_task_runs_after_a_save(world, django_capture_on_commit_callba
     assert Alert.objects.filter(rule="REFERRAL_DECISION", child=world.child).exists()
 
 
-def test_a_broker_failure_does_not_break_a_save(
+def test_a_failed_evaluation_does_not_break_a_save(
     world, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from monitoring import tasks
+    from monitoring import services
 
     def broken(*args, **kwargs):
-        raise ConnectionError("Redis is down")
+        raise ConnectionError("The database went away")
 
-    monkeypatch.setattr(tasks.evaluate_child, "delay", broken)
+    monkeypatch.setattr(services, "timescales_scan", broken)
     with django_capture_on_commit_callbacks(execute=True):
         referral = ReferralFactory(child=world.child)
     assert referral.pk
