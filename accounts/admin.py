@@ -1,5 +1,20 @@
+"""Staff accounts in the admin site.
+
+Administrators ("users, teams, roles; no case content") keep accounts and teams up to date, but
+everything that grants access is read-only to them unless they are a superuser: a user's
+password, roles (groups), permissions, staff and superuser flags, and the groups themselves.
+Authenticator devices show no key or QR code (OTP_ADMIN_HIDE_SENSITIVE_DATA) and can only be
+deleted (a lost phone), never made or changed. Every change to a user, group, team or device is
+audited (auditlog registrations in accounts/apps.py).
+"""
+
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as BaseTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import AdminLoginForm
 from .models import Team, User
@@ -7,12 +22,26 @@ from .models import Team, User
 # The admin site's own sign-in page, like ours, answers an overlong username with a message.
 admin.site.login_form = AdminLoginForm
 
+ACCESS_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (("Casework", {"fields": ("team", "job_title")}),)
     list_display = ("username", "first_name", "last_name", "team", "is_active")
     list_filter = ("team", "groups", "is_active")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += [*ACCESS_FIELDS, "last_login", "date_joined"]
+        return readonly
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password is taking over their account.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def has_delete_permission(self, request, obj=None):
         # The audit log names users as actors and cannot be changed, so a user who has left is
@@ -25,3 +54,36 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ("name",)
     filter_horizontal = ("managers",)
     search_fields = ("name",)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """Roles and what they may do: only superusers change them."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(BaseTOTPDeviceAdmin):
+    """Administrators delete a lost authenticator app so its owner can set up a new one; only
+    superusers make or change a device."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser

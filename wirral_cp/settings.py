@@ -153,6 +153,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Second factor (django-otp, TOTP), required outside DEMO_MODE by accounts.middleware.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Children's Services CP")
 OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code
+# The admin site never shows a device's secret key or QR code (whoever saw it could sign in as
+# the device's owner).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
