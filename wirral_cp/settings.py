@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "monitoring",
     "dashboards",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
