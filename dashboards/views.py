@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from accounts.models import Team, User
-from cases.access import Mask, in_reach
+from cases.access import Mask, children_for_user, in_reach
 from monitoring.rules import RULES_BY_CODE
 
 from .measures import DRILLS, Measures, rule_title, teams_side_by_side
@@ -24,6 +24,21 @@ ROW_COLUMNS = {
     "referral": ["Child", "LA child ID", "Received", "Source", "Decision"],
     "alert": ["Child", "LA child ID", "Rule", "Due", "Working days overdue"],
 }
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """A landing page that shows each role what it is there to do."""
+    user = request.user
+    children = children_for_user(user).select_related("allocated_worker", "allocated_team")
+    context = {
+        "my_children": children.filter(allocated_worker=user)[:50],
+        "team_children": children.exclude(allocated_worker=user)[:50]
+        if (user.is_social_worker or user.is_team_manager)
+        else [],
+        "child_count": children.count() if user.is_senior_manager else None,
+    }
+    return render(request, "home.html", context)
 
 
 def _rows(kind: str, qs, user) -> list[list]:
