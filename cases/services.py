@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from accounts.actor import acting_as
 from accounts.models import Team, User
-from audit.context import acting_as
 from wirral_cp.concurrency import StaleEditError, VersionedModel, save_with_version
 
 from .models import (

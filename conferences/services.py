@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.actor import acting_as
 from accounts.models import User
-from audit.context import acting_as
 from cases.models import Child, CINPlan
 from cases.services import record_save
 from monitoring import timescales

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.actor import acting_as
 from accounts.models import User
-from audit.context import acting_as
 from cases.models import Child
 from conferences.models import Conference, ConferenceStatus, ConferenceType
 from wirral_cp.concurrency import save_with_version

@@ -1,4 +1,7 @@
-"""Who did it, and from where: the actor for a service's writes, keeping the request's address."""
+"""Who did it, and from where: the actor for a service's writes, keeping the request's address.
+
+It lives with the users, at the bottom, because every app's services write as someone; the
+audit app sits above cases (its pages and the access log are about children)."""
 
 from auditlog.context import auditlog_value, set_actor
 
