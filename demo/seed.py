@@ -24,9 +24,10 @@ from cases.models import (
     ServiceReferral,
     Visit,
 )
+from conferences.services import icpc_request
 from monitoring.services import timescales_scan
 from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
-from strategy.services import icpc_request, section47_start
+from strategy.services import section47_start
 
 from .synthetic import generate_authority
 

@@ -285,23 +285,6 @@ def section47_agree(request: HttpRequest, pk: int, enquiry_id: int) -> HttpRespo
     return redirect("strategy:section47-detail", child.pk, enquiry.pk)
 
 
-@require_POST
-def section47_request_icpc(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
-    child = get_child_for_user(request.user, pk, write=True)
-    enquiry = get_section47(child, enquiry_id)
-    try:
-        conference = services.icpc_request(enquiry=enquiry, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"Initial child protection conference requested: it must be held by "
-            f"{conference.target_date:%A %d %B %Y}.",
-        )
-    return redirect("strategy:section47-detail", child.pk, enquiry.pk)
-
-
 @require_safe
 def discussion_list(request: HttpRequest) -> HttpResponse:
     """Strategy discussions in a period, with multi-agency compliance."""

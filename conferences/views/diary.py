@@ -24,12 +24,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from audit.services import record_access
-from cases.access import Mask, children_for_user
+from cases.access import Mask, children_for_user, get_child_for_user
 from cases.models import PARENT_RELATIONSHIPS
 from cases.services import record_save
 from cases.views.common import add_service_errors
 from monitoring import timescales
 from monitoring.models import LocalPolicy
+from strategy.selectors import get_section47
 from wirral_cp.working_days import working_days_between
 
 from .. import services
@@ -854,3 +855,21 @@ def iro_caseload_page(request: HttpRequest) -> HttpResponse:
             iro.over_by = iro.children - limit
         context["caseloads"] = caseloads
     return render(request, "conferences/iro_caseload.html", context)
+
+
+@require_POST
+def icpc_request(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
+    """The section 47 page's "request an initial child protection conference" button."""
+    child = get_child_for_user(request.user, pk, write=True)
+    enquiry = get_section47(child, enquiry_id)
+    try:
+        conference = services.icpc_request(enquiry=enquiry, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Initial child protection conference requested: it must be held by "
+            f"{conference.target_date:%A %d %B %Y}.",
+        )
+    return redirect("strategy:section47-detail", child.pk, enquiry.pk)
