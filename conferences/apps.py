@@ -8,9 +8,15 @@ class ConferencesConfig(AppConfig):
     def ready(self) -> None:
         # Adds this app's events to the child's chronology.
         from cases.access import register_reach
+        from cases.models import register_cin_plan_clash, register_open_on_closure
 
         from . import chronology_sources  # noqa: F401
+        from .rules import open_on_closure, protection_plan_clash
         from .selectors import iro_reach
 
         # An IRO reaches the children whose conferences they chair.
         register_reach(iro_reach)
+        # An episode closes only when its enquiries and protection plans have; a child in need
+        # plan never runs alongside a protection plan.
+        register_open_on_closure(open_on_closure)
+        register_cin_plan_clash(protection_plan_clash)
