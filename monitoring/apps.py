@@ -46,6 +46,10 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
+        from .models import register_definitions
+        from .rules import RULES_BY_CODE
+
+        register_definitions(RULES_BY_CODE)
         for label in CHILD_PATHS:
             model = apps.get_model(label)
             post_save.connect(_record_changed, sender=model, dispatch_uid=f"monitor-{label}")
