@@ -1,12 +1,13 @@
 import csv
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import Team, User
 from cases.access import Mask, children_for_user, in_reach
 from monitoring.rules import RULES_BY_CODE
@@ -27,7 +28,7 @@ ROW_COLUMNS = {
 
 
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """A landing page that shows each role what it is there to do."""
     user = request.user
     children = children_for_user(user).select_related("allocated_worker", "allocated_team")
@@ -78,7 +79,9 @@ def _rows(kind: str, qs, user) -> list[list]:
     return rows
 
 
-def _context(request: HttpRequest, *, default: str | None = None, by_team: bool = False) -> dict:
+def _context(
+    request: AuthenticatedRequest, *, default: str | None = None, by_team: bool = False
+) -> dict:
     try:
         start, end, as_of = period_from(request.GET)
     except BadPeriod as error:
@@ -134,14 +137,14 @@ def _context(request: HttpRequest, *, default: str | None = None, by_team: bool 
 
 
 @require_safe
-def team_dashboard(request: HttpRequest) -> HttpResponse:
+def team_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     context = _context(request, default="team" if not request.user.is_senior_manager else None)
     context["title"] = "Team dashboard"
     return render(request, "dashboards/dashboard.html", context)
 
 
 @require_safe
-def iro_dashboard(request: HttpRequest) -> HttpResponse:
+def iro_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not request.GET.get("iro") and not request.user.is_iro:
         raise Http404("No IRO dashboard for this user")
     context = _context(request, default="iro")
@@ -150,7 +153,7 @@ def iro_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def service_dashboard(request: HttpRequest) -> HttpResponse:
+def service_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_senior_manager:
         raise Http404("No service dashboard for this user")
     context = _context(request, default="authority", by_team=True)
@@ -167,7 +170,7 @@ def service_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def metrics_json(request: HttpRequest) -> JsonResponse:
+def metrics_json(request: AuthenticatedRequest) -> JsonResponse:
     try:
         start, end, as_of = period_from(request.GET)
     except BadPeriod as error:
@@ -176,7 +179,7 @@ def metrics_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(Measures(scope, start, end, as_of).summary())
 
 
-def _alerts_narrowed(request: HttpRequest, qs, title: str):
+def _alerts_narrowed(request: AuthenticatedRequest, qs, title: str):
     """Open alerts for one rule (`rule=CODE`) and/or one worker (`worker=ID`, or `none` for
     alerts on no one's list), as the dashboard's breakdowns link to them. Anything else: 404."""
     narrowed = {}
@@ -204,7 +207,7 @@ def _alerts_narrowed(request: HttpRequest, qs, title: str):
 
 
 @require_safe
-def drill(request: HttpRequest, key: str) -> HttpResponse:
+def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
     """The records behind one figure; `?format=csv` downloads them."""
     if key not in DRILLS:
         raise Http404("No such measure")

@@ -5,14 +5,15 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.http import AuthenticatedRequest
 from cases.models import Child
 
 
 def child_form_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     child: Child,
     form: BaseForm,
