@@ -568,7 +568,7 @@ class Referral(VersionedModel):
         return self.closure_date is None
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | list[str]] = {}
         now = timezone.now()
         if self.received_at and self.received_at > now:
             errors["received_at"] = "The referral cannot be received in the future."

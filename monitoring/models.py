@@ -151,9 +151,12 @@ class Alert(models.Model):
 class RuleDefinition(Protocol):
     """What an alert's rule code means to a user (a monitoring.rules.Rule)."""
 
-    code: str
-    title: str
-    sentence: str
+    @property
+    def code(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def sentence(self) -> str: ...
 
 
 # The rules read every case app's models and this model is loaded before them, so the rules
