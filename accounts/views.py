@@ -34,7 +34,8 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _already_done(request: AuthenticatedRequest) -> HttpResponse | None:
-    if not otp_required() or request.user.is_verified():
+    # django-otp's middleware adds is_verified() to the request's user.
+    if not otp_required() or request.user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(_next_url(request))
     return None
 
@@ -113,5 +114,8 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(
-        request, "accounts/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+        request,
+        "accounts/lockout.html",
+        context,
+        status=settings.AXES_HTTP_RESPONSE_CODE,  # type: ignore[misc]  # django-axes' default
     )
