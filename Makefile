@@ -26,9 +26,12 @@ TEST_WORKERS ?= auto
 test: venv
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+# mypy loads the settings (django-stubs): the demo's flags let them load without a secret.
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	DEBUG=true DEMO_MODE=true $(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

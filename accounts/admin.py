@@ -27,7 +27,8 @@ ACCESS_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (("Casework", {"fields": ("team", "job_title")}),)
+    # The stubs allow any admin's fieldsets to be None; UserAdmin's are a tuple.
+    fieldsets = BaseUserAdmin.fieldsets + (("Casework", {"fields": ("team", "job_title")}),)  # type: ignore[operator]
     list_display = ("username", "first_name", "last_name", "team", "is_active")
     list_filter = ("team", "groups", "is_active")
 

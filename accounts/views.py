@@ -9,6 +9,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
+
 from .forms import TOTPCodeForm
 from .otp import (
     otp_required,
@@ -31,15 +33,16 @@ def _next_url(request: HttpRequest) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _already_done(request: HttpRequest) -> HttpResponse | None:
-    if not otp_required() or request.user.is_verified():
+def _already_done(request: AuthenticatedRequest) -> HttpResponse | None:
+    # django-otp's middleware adds is_verified() to the request's user.
+    if not otp_required() or request.user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(_next_url(request))
     return None
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     """First sign-in: scan a QR code (or type the key) into an authenticator app, enter a code."""
     if done := _already_done(request):
         return done
@@ -69,7 +72,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     """Each sign-in after the first: the code from the authenticator app."""
     if done := _already_done(request):
         return done
@@ -93,7 +96,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def keepalive(request: HttpRequest) -> HttpResponse:
+def keepalive(request: AuthenticatedRequest) -> HttpResponse:
     """Touch the session so its inactivity clock restarts (SESSION_SAVE_EVERY_REQUEST)."""
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
@@ -111,5 +114,8 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(
-        request, "accounts/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+        request,
+        "accounts/lockout.html",
+        context,
+        status=settings.AXES_HTTP_RESPONSE_CODE,  # type: ignore[misc]  # django-axes' default
     )

@@ -1,8 +1,9 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedRequest
 from cases.access import get_child_for_manager, get_child_for_user
 from cases.models import Child
 
@@ -12,7 +13,7 @@ from .services import record_access
 PAGE_SIZE = 50
 
 
-def _child_for_access_log(request: HttpRequest, pk: int) -> Child:
+def _child_for_access_log(request: AuthenticatedRequest, pk: int) -> Child:
     """Senior managers see any child's access log; team managers their teams'; others get 404."""
     if request.user.is_senior_manager:
         return get_child_for_user(request.user, pk)
@@ -20,7 +21,7 @@ def _child_for_access_log(request: HttpRequest, pk: int) -> Child:
 
 
 @require_GET
-def child_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+def child_access_log(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Who has looked at this child's record: who, when, what and from where, newest first."""
     child = _child_for_access_log(request, pk)
     # Reading who looked is itself a look at the record, listed like any other.

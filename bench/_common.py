@@ -36,7 +36,7 @@ def setup_django(children: int, *, fresh: bool) -> str:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        from wirral_cp.synthetic import generate_authority
+        from demo.synthetic import generate_authority
 
         generate_authority(children=children)
     else:

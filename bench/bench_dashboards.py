@@ -42,12 +42,14 @@ def main() -> None:
     start = end - timedelta(days=args.period_days)
     period = f"from={start.isoformat()}&to={end.isoformat()}"
     team = Team.objects.filter(managers__isnull=False).order_by("pk").first()
-    manager = team.managers.first()
+    manager = team.managers.first() if team else None
     senior, _ = User.objects.get_or_create(username="bench.senior")
     from django.contrib.auth.models import Group
 
     senior.groups.add(Group.objects.get(name="Senior manager"))
     iro = User.objects.filter(groups__name="IRO").order_by("pk").first()
+    if manager is None or iro is None:
+        raise SystemExit("The benchmark authority has no team manager or no IRO: rebuild it.")
     pages = [
         ("team dashboard", manager, f"/dashboards/team/?{period}"),
         ("IRO dashboard", iro, f"/dashboards/iro/?{period}"),

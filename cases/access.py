@@ -20,13 +20,16 @@ its own (`children_for_returns`).
 """
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 
 from .models import Child
+
+M = TypeVar("M", bound=Model)
 
 # Functions of a user returning a condition on Child (or None): children their role reaches
 # through a higher app's records.
@@ -72,7 +75,7 @@ def reaches_everyone(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_senior_manager)
 
 
-def in_reach(qs: QuerySet, user: User, *, child: str = "child") -> QuerySet:
+def in_reach(qs: QuerySet[M], user: User, *, child: str = "child") -> QuerySet[M]:
     """Rows of `qs` about children in this user's reach (`child` is the path to the child)."""
     if reaches_everyone(user):
         return qs

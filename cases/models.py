@@ -1,4 +1,5 @@
 import secrets
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from auditlog.registry import auditlog
@@ -446,6 +447,32 @@ class ThresholdDecision(models.TextChoices):
 # Census rule 8606: a referral at most 40 weeks before the child's (expected) birth.
 PRE_BIRTH_REFERRAL_DAYS = 280
 
+# Two rules about an episode need the records of apps above cases: no section 47 enquiry or
+# child protection plan outlives the episode, and a child in need plan never runs alongside a
+# child protection plan. The conferences app registers those checks from its AppConfig.ready
+# (as the chronology sources are registered), so this module imports nothing above cases, and
+# clean() still runs them for every form, service and the admin.
+OpenOnClosure = Callable[["Referral", date], list[str]]
+CINPlanClash = Callable[["CINPlan"], dict[str, str]]
+_OPEN_ON_CLOSURE: list[OpenOnClosure] = []
+_CIN_PLAN_CLASHES: list[CINPlanClash] = []
+
+
+def register_open_on_closure(check: OpenOnClosure) -> OpenOnClosure:
+    """A higher app says what of its records in an episode would still be open on a closure
+    date: one message per record, none when nothing is (once, from its AppConfig.ready)."""
+    if check not in _OPEN_ON_CLOSURE:
+        _OPEN_ON_CLOSURE.append(check)
+    return check
+
+
+def register_cin_plan_clash(check: CINPlanClash) -> CINPlanClash:
+    """A higher app says which of its records a child in need plan may not run alongside:
+    `{field: message}` for the first clash, empty when there is none."""
+    if check not in _CIN_PLAN_CLASHES:
+        _CIN_PLAN_CLASHES.append(check)
+    return check
+
 
 class ReferralQuerySet(models.QuerySet):
     def open(self) -> "ReferralQuerySet":
@@ -541,7 +568,7 @@ class Referral(VersionedModel):
         return self.closure_date is None
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | list[str]] = {}
         now = timezone.now()
         if self.received_at and self.received_at > now:
             errors["received_at"] = "The referral cannot be received in the future."
@@ -591,39 +618,11 @@ class Referral(VersionedModel):
 
     def activity_open_on(self, closure: date) -> list[str]:
         """What in this episode would still be open on `closure` (census rules 8565 and 8868:
-        no enquiry, plan or child in need plan outlives the episode)."""
-        from conferences.models import INITIAL_TYPES, ChildProtectionPlan, ConferenceStatus
-        from strategy.models import S47Outcome, Section47
-
-        problems = []
-        enquiries = Section47.objects.filter(referral_id=self.pk).prefetch_related("conferences")
-        for enquiry in enquiries:
-            held = [
-                c.held_on
-                for c in enquiry.conferences.all()
-                if c.conference_type in INITIAL_TYPES
-                and c.status == ConferenceStatus.HELD
-                and c.held_on
-            ]
-            ended_without_icpc = (
-                enquiry.outcome in (S47Outcome.ICPC_NOT_REQUIRED, S47Outcome.NOT_SUBSTANTIATED)
-                and enquiry.completion_date is not None
-                and enquiry.completion_date <= closure
-            )
-            if not ended_without_icpc and not (held and min(held) <= closure):
-                problems.append(
-                    f"The section 47 enquiry started {enquiry.start_date:%d/%m/%Y} is still open "
-                    "on this date: hold the initial conference or record the enquiry's outcome "
-                    "first."
-                )
-        plans = ChildProtectionPlan.objects.filter(
-            child_id=self.child_id, start_date__gte=self.referral_date, start_date__lte=closure
-        ).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gt=closure))
-        for plan in plans:
-            problems.append(
-                f"The child protection plan that started {plan.start_date:%d/%m/%Y} is still "
-                "open on this date: end the plan first."
-            )
+        no enquiry, plan or child in need plan outlives the episode). The enquiries and child
+        protection plans are asked through the registered checks (`register_open_on_closure`)."""
+        problems: list[str] = []
+        for check in _OPEN_ON_CLOSURE:
+            problems.extend(check(self, closure))
         for cin_plan in self.cin_plans.filter(
             models.Q(end_date__isnull=True) | models.Q(end_date__gt=closure)
         ):
@@ -809,9 +808,6 @@ class CINPlan(VersionedModel):
             raise ValidationError(errors)
 
     def _overlaps(self) -> dict[str, str]:
-        from conferences.models import ChildProtectionPlan
-
-        mine = (self.start_date, self.end_date)
         for other in CINPlan.objects.filter(child_id=self.child_id).exclude(pk=self.pk):
             # Census rule 4014: another child in need plan may not start on the day one ends.
             other_end = other.end_date or date.max
@@ -820,13 +816,10 @@ class CINPlan(VersionedModel):
                     "start_date": "This would overlap the child in need plan from "
                     f"{other.start_date:%d/%m/%Y}: a child has one child in need plan at a time."
                 }
-        for plan in ChildProtectionPlan.objects.filter(child_id=self.child_id):
-            if spans_overlap(mine, (plan.start_date, plan.end_date)):
-                return {
-                    "start_date": "The child is on a child protection plan then (from "
-                    f"{plan.start_date:%d/%m/%Y}): a child in need plan starts when the child "
-                    "protection plan ends, never at the same time."
-                }
+        for clash in _CIN_PLAN_CLASHES:
+            found = clash(self)
+            if found:
+                return found
         return {}
 
 

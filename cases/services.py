@@ -2,13 +2,14 @@
 (django-auditlog records the change; the actor comes from the request, or `as_actor`)."""
 
 from datetime import date
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from accounts.actor import acting_as
 from accounts.models import Team, User
-from audit.context import acting_as
 from wirral_cp.concurrency import StaleEditError, VersionedModel, save_with_version
 
 from .models import (
@@ -20,9 +21,11 @@ from .models import (
     Referral,
 )
 
+M = TypeVar("M", bound=Model)
+
 
 @transaction.atomic
-def record_save(*, instance: Model, user: User, expected_version: int | None = None) -> Model:
+def record_save(*, instance: M, user: User, expected_version: int | None = None) -> M:
     """Validate and save one record, refusing a save over someone else's newer version."""
     with acting_as(user):
         instance.full_clean()

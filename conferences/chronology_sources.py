@@ -20,7 +20,7 @@ def conference_events(child: Child) -> list[ChronologyEvent]:
         category = f" ({c.get_category_display()})" if c.category else ""
         events.append(
             ChronologyEvent(
-                date=c.held_on,
+                date=c.held_on,  # type: ignore[arg-type]  # a held conference has its date
                 source="Conference",
                 key=f"conference:{c.pk}",
                 description=f"{c.get_conference_type_display()} held{decision}{category}",

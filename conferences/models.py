@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cases.codes.abuse_category import AbuseCategory
 from cases.codes.agency import Agency
-from cases.models import RecordSource
+from cases.models import CINPlan, RecordSource, spans_overlap
 from wirral_cp.concurrency import VersionedModel
 
 
@@ -417,8 +417,6 @@ class ChildProtectionPlan(VersionedModel):
         return self.source_system == RecordSource.CENSUS_IMPORT
 
     def clean(self) -> None:
-        from cases.models import CINPlan, spans_overlap
-
         errors: dict[str, str] = {}
         if self.start_date and self.start_date > timezone.localdate():
             errors["start_date"] = "A plan cannot start in the future."

@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.actor import acting_as
 from accounts.models import User
-from audit.context import acting_as
 from cases.models import Child, CINPlan
 from cases.services import record_save
+from strategy.models import S47Outcome, Section47
 from timescales import rules as timescales
 from wirral_cp.concurrency import save_with_version
 
@@ -312,3 +313,36 @@ def feedback_submit_by_link(*, token: str, answers: dict) -> FeedbackResponse:
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
     return response
+
+
+@transaction.atomic
+def icpc_request(*, enquiry: Section47, user: User) -> Conference:
+    """Ask for an initial child protection conference, carrying the enquiry's target date.
+
+    The section 47 enquiry records who asked and when; the conference is this app's record, so
+    the request is made here (strategy sits below conferences and never creates one)."""
+    enquiry = Section47.objects.select_for_update().get(pk=enquiry.pk)
+    existing = enquiry.conferences.filter(conference_type=ConferenceType.INITIAL).first()
+    if existing is not None:
+        raise ValidationError("An initial child protection conference has already been requested.")
+    if enquiry.outcome not in ("", S47Outcome.ICPC_REQUIRED):
+        raise ValidationError(
+            "The enquiry's outcome says no conference is needed: change the outcome first."
+        )
+    with acting_as(user):
+        enquiry.outcome = S47Outcome.ICPC_REQUIRED
+        enquiry.icpc_requested_at = timezone.now()
+        enquiry.icpc_requested_by = user
+        enquiry.full_clean()
+        save_with_version(enquiry, expected_version=enquiry.version)
+        conference = Conference(
+            child=enquiry.child,
+            section47=enquiry,
+            conference_type=ConferenceType.INITIAL,
+            status=ConferenceStatus.REQUESTED,
+            target_date=enquiry.icpc_target_date,
+            requested_by=user,
+        )
+        conference.full_clean()
+        conference.save()
+    return conference

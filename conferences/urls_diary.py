@@ -22,4 +22,10 @@ urlpatterns = [
     ),
     path("conferences/<int:pk>/feedback/", diary.feedback, name="feedback"),
     path("feedback/<str:token>/", diary.feedback_public, name="feedback-public"),
+    # Asked for from the section 47 enquiry's page, under the child like the enquiry.
+    path(
+        "children/<int:pk>/s47/<int:enquiry_id>/request-icpc/",
+        diary.icpc_request,
+        name="icpc-request",
+    ),
 ]

@@ -1,14 +1,15 @@
 import csv
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import Team, User
-from cases.access import Mask, in_reach
+from cases.access import Mask, children_for_user, in_reach
 from monitoring.rules import RULES_BY_CODE
 from wirral_cp.spreadsheets import safe_row
 
@@ -25,6 +26,21 @@ ROW_COLUMNS = {
     "referral": ["Child", "LA child ID", "Received", "Source", "Decision"],
     "alert": ["Child", "LA child ID", "Rule", "Due", "Working days overdue"],
 }
+
+
+@require_safe
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """A landing page that shows each role what it is there to do."""
+    user = request.user
+    children = children_for_user(user).select_related("allocated_worker", "allocated_team")
+    context = {
+        "my_children": children.filter(allocated_worker=user)[:50],
+        "team_children": children.exclude(allocated_worker=user)[:50]
+        if (user.is_social_worker or user.is_team_manager)
+        else [],
+        "child_count": children.count() if user.is_senior_manager else None,
+    }
+    return render(request, "home.html", context)
 
 
 def _rows(kind: str, qs, user) -> list[list]:
@@ -64,7 +80,9 @@ def _rows(kind: str, qs, user) -> list[list]:
     return rows
 
 
-def _context(request: HttpRequest, *, default: str | None = None, by_team: bool = False) -> dict:
+def _context(
+    request: AuthenticatedRequest, *, default: str | None = None, by_team: bool = False
+) -> dict:
     try:
         start, end, as_of = period_from(request.GET)
     except BadPeriod as error:
@@ -120,14 +138,14 @@ def _context(request: HttpRequest, *, default: str | None = None, by_team: bool 
 
 
 @require_safe
-def team_dashboard(request: HttpRequest) -> HttpResponse:
+def team_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     context = _context(request, default="team" if not request.user.is_senior_manager else None)
     context["title"] = "Team dashboard"
     return render(request, "dashboards/dashboard.html", context)
 
 
 @require_safe
-def iro_dashboard(request: HttpRequest) -> HttpResponse:
+def iro_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not request.GET.get("iro") and not request.user.is_iro:
         raise Http404("No IRO dashboard for this user")
     context = _context(request, default="iro")
@@ -136,7 +154,7 @@ def iro_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def service_dashboard(request: HttpRequest) -> HttpResponse:
+def service_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_senior_manager:
         raise Http404("No service dashboard for this user")
     context = _context(request, default="authority", by_team=True)
@@ -153,7 +171,7 @@ def service_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def metrics_json(request: HttpRequest) -> JsonResponse:
+def metrics_json(request: AuthenticatedRequest) -> JsonResponse:
     try:
         start, end, as_of = period_from(request.GET)
     except BadPeriod as error:
@@ -162,7 +180,7 @@ def metrics_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(Measures(scope, start, end, as_of).summary())
 
 
-def _alerts_narrowed(request: HttpRequest, qs, title: str):
+def _alerts_narrowed(request: AuthenticatedRequest, qs, title: str):
     """Open alerts for one rule (`rule=CODE`) and/or one worker (`worker=ID`, or `none` for
     alerts on no one's list), as the dashboard's breakdowns link to them. Anything else: 404."""
     narrowed = {}
@@ -190,7 +208,7 @@ def _alerts_narrowed(request: HttpRequest, qs, title: str):
 
 
 @require_safe
-def drill(request: HttpRequest, key: str) -> HttpResponse:
+def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
     """The records behind one figure; `?format=csv` downloads them."""
     if key not in DRILLS:
         raise Http404("No such measure")

@@ -53,6 +53,10 @@ class MonitoringConfig(AppConfig):
         # What is due and the open alerts on the child's summary.
         register_summary_section(child_summary_section)
 
+        from .models import register_definitions
+        from .rules import RULES_BY_CODE
+
+        register_definitions(RULES_BY_CODE)
         for label in CHILD_PATHS:
             model = apps.get_model(label)
             post_save.connect(_record_changed, sender=model, dispatch_uid=f"monitor-{label}")

@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Protocol
+
 from django.db import models
 
 
@@ -79,10 +82,29 @@ class Alert(models.Model):
         return f"{self.rule} {self.subject_key} ({self.status})"
 
     @property
-    def definition(self):
-        from .rules import RULES_BY_CODE
+    def definition(self) -> "RuleDefinition | None":
+        return _DEFINITIONS.get(self.rule)
 
-        return RULES_BY_CODE.get(self.rule)
+
+class RuleDefinition(Protocol):
+    """What an alert's rule code means to a user (a monitoring.rules.Rule)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def sentence(self) -> str: ...
+
+
+# The rules read every case app's models and this model is loaded before them, so the rules
+# say what each code means from MonitoringConfig.ready instead of being imported here.
+_DEFINITIONS: dict[str, RuleDefinition] = {}
+
+
+def register_definitions(definitions: Mapping[str, RuleDefinition]) -> None:
+    """The rules by code, for `Alert.definition` (once, from MonitoringConfig.ready)."""
+    _DEFINITIONS.update(definitions)
 
 
 class DigestLog(models.Model):

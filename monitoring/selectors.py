@@ -42,7 +42,7 @@ def child_summary_section(child, user: User, today) -> dict:
     due_rules = {code for code, rule in RULES_BY_CODE.items() if not rule.immediate}
     due = [
         {
-            "what": alert.definition.title,
+            "what": RULES_BY_CODE[alert.rule].title,
             "date": alert.due_date,
             "overdue": alert.due_date < today,
             "evidence": alert.evidence,

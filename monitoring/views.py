@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedRequest
 from cases.access import Mask
 
 from .forms import AcknowledgeForm
@@ -23,7 +24,7 @@ def _my_alerts(user):
 
 
 @require_safe
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthenticatedRequest) -> HttpResponse:
     """What is due or overdue for me and my team, most overdue first."""
     status = request.GET.get("status", "active")
     rule = request.GET.get("rule", "")
@@ -64,7 +65,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def acknowledge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(_my_alerts(request.user), pk=pk)
     form = AcknowledgeForm(request.POST)
     try:

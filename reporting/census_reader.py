@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
+from django.db import models
 
 from cases.codes.abuse_category import AbuseCategory
 from cases.codes.assessment_factor import AssessmentFactor
@@ -43,7 +44,7 @@ TRUE_FALSE = {"true": True, "1": True, "false": False, "0": False}
 
 
 @cache
-def _codes(choices: type) -> frozenset[str]:
+def _codes(choices: type[models.TextChoices]) -> frozenset[str]:
     # TextChoices.values builds a fresh list on every call; a big file asks hundreds of
     # thousands of times.
     return frozenset(choices.values)

@@ -56,7 +56,7 @@ def main(path: str, ruleset: str) -> dict:
                 "field": str(row.get("columns_affected") or ""),
             }
         )
-    return_level = []
+    return_level: list[dict] = []
     for row in validator.multichild_issues.to_dict("records"):
         code = str(row.get("rule_code"))
         if any(r["rule"] == code for r in return_level):

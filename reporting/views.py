@@ -4,12 +4,13 @@ gets a 404. A return counts every child, restricted records included."""
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedRequest
 from audit.services import record_access
 from cases.access import children_for_returns, may_produce_returns
 
@@ -20,7 +21,7 @@ from .services import census_prepare
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require_returns_access(request: HttpRequest) -> None:
+def _require_returns_access(request: AuthenticatedRequest) -> None:
     if not may_produce_returns(request.user):
         raise Http404("No such page")
 
@@ -30,7 +31,7 @@ def _latest_census_year(today: date) -> int:
     return today.year if today >= date(today.year, 3, 31) else today.year - 1
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthenticatedRequest) -> int:
     latest = _latest_census_year(timezone.localdate())
     try:
         year = int(request.GET.get("year", latest))
@@ -39,7 +40,7 @@ def _year(request: HttpRequest) -> int:
     return year if 2010 <= year <= latest + 1 else latest
 
 
-def _as_of(request: HttpRequest) -> date:
+def _as_of(request: AuthenticatedRequest) -> date:
     try:
         return date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
@@ -47,7 +48,7 @@ def _as_of(request: HttpRequest) -> date:
 
 
 @require_GET
-def census_page(request: HttpRequest) -> HttpResponse:
+def census_page(request: AuthenticatedRequest) -> HttpResponse:
     """The census for a year: the counts to check, and every validation error or query with a
     link to the child's record to put it right."""
     _require_returns_access(request)
@@ -73,7 +74,7 @@ def census_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def census_download(request: HttpRequest) -> HttpResponse:
+def census_download(request: AuthenticatedRequest) -> HttpResponse:
     """The XML file, released only when the DfE rules found no error."""
     _require_returns_access(request)
     year = _year(request)
@@ -93,7 +94,7 @@ def census_download(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def annex_a_page(request: HttpRequest) -> HttpResponse:
+def annex_a_page(request: AuthenticatedRequest) -> HttpResponse:
     _require_returns_access(request)
     as_of = _as_of(request)
     lists = annex_a_build(as_of=as_of, children=children_for_returns(request.user))
@@ -101,7 +102,7 @@ def annex_a_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def annex_a_download(request: HttpRequest) -> HttpResponse:
+def annex_a_download(request: AuthenticatedRequest) -> HttpResponse:
     _require_returns_access(request)
     as_of = _as_of(request)
     lists = annex_a_build(as_of=as_of, children=children_for_returns(request.user))

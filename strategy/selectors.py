@@ -9,7 +9,7 @@ from accounts.models import User
 from cases.access import child_is_writable_by, children_for_user
 from cases.models import Child
 
-from .models import Compliance, Section47, StrategyDiscussion
+from .models import Compliance, Section47, Section47QuerySet, StrategyDiscussion
 
 
 def discussions_for_user(user: User) -> QuerySet[StrategyDiscussion]:
@@ -20,7 +20,7 @@ def discussions_for_user(user: User) -> QuerySet[StrategyDiscussion]:
     )
 
 
-def section47s_for_user(user: User) -> QuerySet[Section47]:
+def section47s_for_user(user: User) -> Section47QuerySet:
     return Section47.objects.filter(child__in=children_for_user(user)).select_related(
         "child", "child__allocated_worker", "child__allocated_team", "manager_agreed_by"
     )
@@ -47,8 +47,9 @@ def compliance_of(discussion: StrategyDiscussion) -> Compliance:
     """From the queryset annotations when present (lists), else from the participants."""
     if hasattr(discussion, "has_health"):
         return Compliance(
-            social_care=discussion.has_social_care,
-            police=discussion.has_police,
+            # The list's queryset annotations, which the stubs cannot see.
+            social_care=discussion.has_social_care,  # type: ignore[attr-defined]
+            police=discussion.has_police,  # type: ignore[attr-defined]
             health=discussion.has_health,
         )
     return Compliance.of(list(discussion.participants.all()))

@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.actor import acting_as
 from accounts.models import User
-from audit.context import acting_as
 from cases.models import Child
-from conferences.models import Conference, ConferenceStatus, ConferenceType
 from wirral_cp.concurrency import save_with_version
 
 from .models import (
@@ -164,33 +163,3 @@ def section47_agree_no_icpc(*, enquiry: Section47, manager: User) -> Section47:
         enquiry.full_clean()
         save_with_version(enquiry, expected_version=enquiry.version)
     return enquiry
-
-
-@transaction.atomic
-def icpc_request(*, enquiry: Section47, user: User) -> Conference:
-    """Ask for an initial child protection conference, carrying the enquiry's target date."""
-    enquiry = Section47.objects.select_for_update().get(pk=enquiry.pk)
-    existing = enquiry.conferences.filter(conference_type=ConferenceType.INITIAL).first()
-    if existing is not None:
-        raise ValidationError("An initial child protection conference has already been requested.")
-    if enquiry.outcome not in ("", S47Outcome.ICPC_REQUIRED):
-        raise ValidationError(
-            "The enquiry's outcome says no conference is needed: change the outcome first."
-        )
-    with acting_as(user):
-        enquiry.outcome = S47Outcome.ICPC_REQUIRED
-        enquiry.icpc_requested_at = timezone.now()
-        enquiry.icpc_requested_by = user
-        enquiry.full_clean()
-        save_with_version(enquiry, expected_version=enquiry.version)
-        conference = Conference(
-            child=enquiry.child,
-            section47=enquiry,
-            conference_type=ConferenceType.INITIAL,
-            status=ConferenceStatus.REQUESTED,
-            target_date=enquiry.icpc_target_date,
-            requested_by=user,
-        )
-        conference.full_clean()
-        conference.save()
-    return conference

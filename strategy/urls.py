@@ -28,11 +28,6 @@ urlpatterns = [
         views.section47_agree,
         name="section47-agree",
     ),
-    path(
-        "children/<int:pk>/s47/<int:enquiry_id>/request-icpc/",
-        views.section47_request_icpc,
-        name="section47-request-icpc",
-    ),
     path("strategy/discussions/", views.discussion_list, name="discussion-list"),
     path("strategy/enquiries/open/", views.open_enquiries, name="open-enquiries"),
     path(

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import Role, User
 from cases.access import (
     child_is_managed_by,
@@ -44,7 +45,7 @@ def _chairs():
 
 
 @require_safe
-def child_strategy(request: HttpRequest, pk: int) -> HttpResponse:
+def child_strategy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     discussions = (
         child.strategy_discussions.with_participation()
@@ -68,7 +69,7 @@ def child_strategy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def discussion_add(request: HttpRequest, pk: int) -> HttpResponse:
+def discussion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     referral = child.referrals.open().order_by("-received_at").first()
     if referral is None:
@@ -131,7 +132,7 @@ def discussion_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def discussion_edit(request: HttpRequest, pk: int, discussion_id: int) -> HttpResponse:
+def discussion_edit(request: AuthenticatedRequest, pk: int, discussion_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     discussion = get_discussion(child, discussion_id)
     data = request.POST if request.method == "POST" else None
@@ -186,7 +187,7 @@ def discussion_edit(request: HttpRequest, pk: int, discussion_id: int) -> HttpRe
 
 
 @require_safe
-def discussion_detail(request: HttpRequest, pk: int, discussion_id: int) -> HttpResponse:
+def discussion_detail(request: AuthenticatedRequest, pk: int, discussion_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     discussion = get_discussion(child, discussion_id)
     participants = list(discussion.participants.all())
@@ -213,7 +214,7 @@ def discussion_detail(request: HttpRequest, pk: int, discussion_id: int) -> Http
 
 
 @require_safe
-def section47_detail(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
+def section47_detail(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     enquiry = get_section47(child, enquiry_id)
     days_left = enquiry.working_days_to_target()
@@ -236,7 +237,7 @@ def section47_detail(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def section47_edit(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
+def section47_edit(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     enquiry = get_section47(child, enquiry_id)
     form = Section47Form(request.POST or None, instance=enquiry)
@@ -273,7 +274,7 @@ def section47_edit(request: HttpRequest, pk: int, enquiry_id: int) -> HttpRespon
 
 
 @require_POST
-def section47_agree(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
+def section47_agree(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> HttpResponse:
     child = get_child_for_manager(request.user, pk)
     enquiry = get_section47(child, enquiry_id)
     try:
@@ -287,25 +288,8 @@ def section47_agree(request: HttpRequest, pk: int, enquiry_id: int) -> HttpRespo
     return redirect("strategy:section47-detail", child.pk, enquiry.pk)
 
 
-@require_POST
-def section47_request_icpc(request: HttpRequest, pk: int, enquiry_id: int) -> HttpResponse:
-    child = get_child_for_user(request.user, pk, write=True)
-    enquiry = get_section47(child, enquiry_id)
-    try:
-        conference = services.icpc_request(enquiry=enquiry, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"Initial child protection conference requested: it must be held by "
-            f"{conference.target_date:%A %d %B %Y}.",
-        )
-    return redirect("strategy:section47-detail", child.pk, enquiry.pk)
-
-
 @require_safe
-def discussion_list(request: HttpRequest) -> HttpResponse:
+def discussion_list(request: AuthenticatedRequest) -> HttpResponse:
     """Strategy discussions in a period, with multi-agency compliance."""
     period = PeriodForm(request.GET)
     if not period.is_valid():
@@ -341,7 +325,7 @@ def discussion_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def open_enquiries(request: HttpRequest) -> HttpResponse:
+def open_enquiries(request: AuthenticatedRequest) -> HttpResponse:
     """Open section 47 enquiries, soonest ICPC target first, with working days remaining."""
     today = timezone.localdate()
     enquiries = list(section47s_for_user(request.user).open().order_by("start_date", "pk"))
@@ -350,7 +334,7 @@ def open_enquiries(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def ended_without_icpc(request: HttpRequest) -> HttpResponse:
+def ended_without_icpc(request: AuthenticatedRequest) -> HttpResponse:
     """Enquiries that ended without a conference, with the rationale a manager must see."""
     enquiries = (
         section47s_for_user(request.user)

@@ -102,7 +102,7 @@ RULES: dict[str, set[str] | str] = {
     "strategy:discussion-add": CHILD_WRITERS,
     "strategy:discussion-edit": CHILD_WRITERS,
     "strategy:section47-edit": CHILD_WRITERS,
-    "strategy:section47-request-icpc": "post-only",
+    "conferences:icpc-request": "post-only",
     "conferences:outcome-add": PLAN_WRITERS,
     "conferences:outcome-edit": PLAN_WRITERS,
     "conferences:action-add": PLAN_WRITERS,

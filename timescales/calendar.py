@@ -14,7 +14,8 @@ import holidays
 
 @lru_cache(maxsize=256)
 def bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.UnitedKingdom(subdiv="ENG", years=year).keys())
+    # holidays' country classes have unannotated constructors.
+    return frozenset(holidays.UnitedKingdom(subdiv="ENG", years=year).keys())  # type: ignore[no-untyped-call]
 
 
 def is_working_day(d: date) -> bool:

@@ -55,7 +55,7 @@ def save_with_version(obj: VersionedModel, *, expected_version: int | None) -> N
         return
     if expected_version is None:
         expected_version = obj.version
-    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
+    updated = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
         version=F("version") + 1
     )
     if not updated:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "monitoring",
     "dashboards",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

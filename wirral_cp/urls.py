@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from dashboards.views import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("children/", include("cases.urls")),
     path("", include("strategy.urls")),
@@ -16,4 +16,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "wirral_cp.views.not_found"
+handler404 = "cases.views.errors.not_found"

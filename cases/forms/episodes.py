@@ -134,7 +134,7 @@ class CINPlanStartForm(RecordForm):
 
     def __init__(self, *args, child: Child, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referral"].queryset = (
+        self.fields["referral"].queryset = (  # type: ignore[attr-defined]  # a ModelChoiceField
             Referral.objects.filter(child=child).open().order_by("-received_at", "-pk")
         )
         if not self.initial.get("start_date"):

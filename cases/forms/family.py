@@ -68,11 +68,12 @@ class FamilyMemberForm(VersionedModelForm):
         others = FamilyMember.objects.filter(child=child).order_by("last_name", "first_name", "pk")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-        self.fields["partner"].queryset = others
-        self.fields["through_parent"].queryset = others.filter(
+        # Both are ModelChoiceFields; the stubs type a form's fields as plain Field.
+        self.fields["partner"].queryset = others  # type: ignore[attr-defined]
+        self.fields["through_parent"].queryset = others.filter(  # type: ignore[attr-defined]
             relationship__in=PARENT_RELATIONSHIPS
         )
-        self.fields["through_parent"].empty_label = "Not known or not applicable"
+        self.fields["through_parent"].empty_label = "Not known or not applicable"  # type: ignore[attr-defined]
 
 
 class ProfessionalForm(VersionedModelForm):

@@ -7,13 +7,14 @@ records; management oversight is recorded only by a manager of the child's team.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from wirral_cp.concurrency import StaleEditError
 
 from ..access import (
@@ -42,7 +43,7 @@ NOTES_PER_PAGE = 50
 
 
 @require_GET
-def visits(request: HttpRequest, pk: int) -> HttpResponse:
+def visits(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     visit_list = list(child.visits.select_related("recorded_by"))
     return render(
@@ -60,7 +61,7 @@ def visits(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     form = VisitForm(request.POST or None, instance=Visit(child=child, recorded_by=request.user))
     return child_form_page(
@@ -77,7 +78,7 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def visit_edit(request: HttpRequest, pk: int, visit_id: int) -> HttpResponse:
+def visit_edit(request: AuthenticatedRequest, pk: int, visit_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     visit = get_object_or_404(child.visits, pk=visit_id)
     form = VisitForm(request.POST or None, instance=visit)
@@ -98,7 +99,7 @@ def visit_edit(request: HttpRequest, pk: int, visit_id: int) -> HttpResponse:
 
 
 @require_GET
-def notes(request: HttpRequest, pk: int) -> HttpResponse:
+def notes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     filter_form = NoteFilterForm(request.GET or None)
     # Meta.ordering is not applied to an aggregated query, so order explicitly.
@@ -128,7 +129,7 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     form = CaseNoteForm(request.POST or None, instance=CaseNote(child=child, author=request.user))
     return child_form_page(
@@ -144,7 +145,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def note_detail(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
+def note_detail(request: AuthenticatedRequest, pk: int, note_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     note = get_object_or_404(child.notes.select_related("author"), pk=note_id)
     versions = list(note.versions.select_related("written_by", "replaced_by"))
@@ -165,7 +166,7 @@ def note_detail(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def note_correct(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
+def note_correct(request: AuthenticatedRequest, pk: int, note_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     note = get_object_or_404(child.notes, pk=note_id)
     detail_url = reverse("cases:note-detail", args=[child.pk, note.pk])
@@ -192,7 +193,7 @@ def note_correct(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
 
 
 @require_GET
-def chronology(request: HttpRequest, pk: int) -> HttpResponse:
+def chronology(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     return render(
         request,
@@ -207,7 +208,7 @@ def chronology(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def chronology_print(request: HttpRequest, pk: int) -> HttpResponse:
+def chronology_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     return render(
         request,
@@ -217,7 +218,7 @@ def chronology_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def chronology_describe_view(request: HttpRequest, pk: int) -> HttpResponse:
+def chronology_describe_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     form = ChronologyDescribeForm(request.POST)
     entries = {event.key: event for event in chronology_for(child)}
@@ -262,7 +263,7 @@ def chronology_describe_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def oversight(request: HttpRequest, pk: int) -> HttpResponse:
+def oversight(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     entries = list(child.oversight.select_related("manager"))
     last = entries[0] if entries else None
@@ -281,7 +282,7 @@ def oversight(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def oversight_add(request: HttpRequest, pk: int) -> HttpResponse:
+def oversight_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_manager(request.user, pk)
     form = ManagementOversightForm(
         request.POST or None, instance=ManagementOversight(child=child, manager=request.user)
@@ -302,7 +303,7 @@ def oversight_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def services(request: HttpRequest, pk: int) -> HttpResponse:
+def services(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     # Still waiting first, longest wait at the top; then the rest, most recent referral first.
     service_list = sorted(
@@ -327,7 +328,7 @@ def services(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def service_add(request: HttpRequest, pk: int) -> HttpResponse:
+def service_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     form = ServiceReferralForm(request.POST or None, instance=ServiceReferral(child=child))
     return child_form_page(
@@ -343,7 +344,7 @@ def service_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, pk: int, service_id: int) -> HttpResponse:
+def service_edit(request: AuthenticatedRequest, pk: int, service_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     service = get_object_or_404(child.service_referrals, pk=service_id)
     form = ServiceReferralForm(request.POST or None, instance=service)

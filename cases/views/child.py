@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.http import AuthenticatedRequest
 
 from ..access import (
     children_for_user,
@@ -20,7 +22,7 @@ from .common import add_service_errors, child_form_page, saving
 
 
 @require_safe
-def child_list(request: HttpRequest) -> HttpResponse:
+def child_list(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     children = (
         children_for_user(request.user)
@@ -43,7 +45,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def child_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     return render(
         request,
@@ -53,7 +55,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def child_create_view(request: HttpRequest) -> HttpResponse:
+def child_create_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not (user.is_social_worker or user.is_team_manager) or user.team_id is None:
         messages.error(
@@ -73,7 +75,7 @@ def child_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def child_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     form = ChildForm(request.POST or None, instance=child)
     return child_form_page(
@@ -88,7 +90,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def child_restriction(request: HttpRequest, pk: int) -> HttpResponse:
+def child_restriction(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A manager restricts a record (a staff member's relative, a high-profile case) to named
     people; nobody else, managers included, can open it while it is restricted."""
     child = get_child_for_manager(request.user, pk)

@@ -6,11 +6,13 @@ plans, as for visits and service referrals. Every write goes through
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.http import AuthenticatedRequest
 
 from ..access import child_is_writable_by, get_child_for_user
 from ..forms.episodes import CINPlanEndForm, CINPlanForm, CINPlanStartForm
@@ -33,7 +35,7 @@ def _saving(user):
 
 
 @require_safe
-def cin_plans(request: HttpRequest, pk: int) -> HttpResponse:
+def cin_plans(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     plans = cin_plans_for_child(child)
     return render(
@@ -51,7 +53,7 @@ def cin_plans(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cin_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
+def cin_plan_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     if open_referral(child) is None:
         messages.error(
@@ -75,7 +77,7 @@ def cin_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cin_plan_edit(request: HttpRequest, pk: int, cin_plan_id: int) -> HttpResponse:
+def cin_plan_edit(request: AuthenticatedRequest, pk: int, cin_plan_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     plan = cin_plan_for_child(child, cin_plan_id)
     form = CINPlanForm(request.POST or None, instance=plan)
@@ -93,7 +95,7 @@ def cin_plan_edit(request: HttpRequest, pk: int, cin_plan_id: int) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def cin_plan_end(request: HttpRequest, pk: int, cin_plan_id: int) -> HttpResponse:
+def cin_plan_end(request: AuthenticatedRequest, pk: int, cin_plan_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     plan = cin_plan_for_child(child, cin_plan_id)
     already_ended = plan.end_date is not None

@@ -1,22 +1,26 @@
 """The one pattern every create/edit page of the child's record follows."""
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.http import AuthenticatedRequest
 from cases.models import Child
+
+F = TypeVar("F", bound=BaseForm)
 
 
 def child_form_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     child: Child,
-    form: BaseForm,
-    save: Callable[[BaseForm], object],
+    form: F,
+    save: Callable[[F], object],
     title: str,
     success_url: str,
     success_message: str,

@@ -4,12 +4,14 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.http import AuthenticatedRequest
 
 from .. import services_episodes
 from ..access import (
@@ -57,7 +59,7 @@ def _referral_url(referral: Referral) -> str:
 
 
 @require_GET
-def referrals(request: HttpRequest, pk: int) -> HttpResponse:
+def referrals(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     episodes = referrals_for_child(child)
     return render(
@@ -75,7 +77,7 @@ def referrals(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     current = open_referral(child)
     if current is not None:
@@ -108,7 +110,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def referral_detail(request: HttpRequest, pk: int, referral_id: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedRequest, pk: int, referral_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     referral = referral_for_child(child, referral_id)
     return render(
@@ -127,7 +129,7 @@ def referral_detail(request: HttpRequest, pk: int, referral_id: int) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def referral_edit(request: HttpRequest, pk: int, referral_id: int) -> HttpResponse:
+def referral_edit(request: AuthenticatedRequest, pk: int, referral_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     referral = referral_for_child(child, referral_id)
     form = ReferralForm(request.POST or None, instance=referral)
@@ -146,7 +148,7 @@ def referral_edit(request: HttpRequest, pk: int, referral_id: int) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def referral_decide_view(request: HttpRequest, pk: int, referral_id: int) -> HttpResponse:
+def referral_decide_view(request: AuthenticatedRequest, pk: int, referral_id: int) -> HttpResponse:
     child = get_child_for_manager(request.user, pk)
     referral = referral_for_child(child, referral_id)
     if referral.decision:
@@ -177,7 +179,7 @@ def referral_decide_view(request: HttpRequest, pk: int, referral_id: int) -> Htt
 
 
 @require_http_methods(["GET", "POST"])
-def referral_close(request: HttpRequest, pk: int, referral_id: int) -> HttpResponse:
+def referral_close(request: AuthenticatedRequest, pk: int, referral_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     referral = referral_for_child(child, referral_id)
     if not referral.decision:
@@ -206,7 +208,7 @@ def referral_close(request: HttpRequest, pk: int, referral_id: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_add(request: HttpRequest, pk: int, referral_id: int) -> HttpResponse:
+def assessment_add(request: AuthenticatedRequest, pk: int, referral_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     referral = referral_for_child(child, referral_id)
     if not referral.is_open:
@@ -234,7 +236,7 @@ def assessment_add(request: HttpRequest, pk: int, referral_id: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_edit(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+def assessment_edit(request: AuthenticatedRequest, pk: int, assessment_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     assessment = assessment_for_child(child, assessment_id)
     if assessment.authorised_date:
@@ -259,7 +261,9 @@ def assessment_edit(request: HttpRequest, pk: int, assessment_id: int) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_authorise(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+def assessment_authorise(
+    request: AuthenticatedRequest, pk: int, assessment_id: int
+) -> HttpResponse:
     child = get_child_for_manager(request.user, pk)
     assessment = assessment_for_child(child, assessment_id)
     if assessment.authorised_date:
@@ -292,7 +296,7 @@ def assessment_authorise(request: HttpRequest, pk: int, assessment_id: int) -> H
 
 
 @require_http_methods(["GET", "POST"])
-def allocation(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     is_manager = child_is_managed_by(request.user, child)
     if request.method == "POST" and not is_manager:
@@ -341,7 +345,7 @@ def allocation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def caseloads(request: HttpRequest) -> HttpResponse:
+def caseloads(request: AuthenticatedRequest) -> HttpResponse:
     teams = caseload_teams(request.user)
     if teams is None:
         raise Http404("No caseloads for this user")

@@ -1,9 +1,11 @@
 """Family and network, and the genogram, on the child's record."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.http import AuthenticatedRequest
 
 from ..access import child_is_writable_by, get_child_for_user
 from ..forms.family import FamilyMemberForm, ProfessionalForm
@@ -26,7 +28,7 @@ def _family_members(child: Child) -> list[FamilyMember]:
 
 
 @require_safe
-def family(request: HttpRequest, pk: int) -> HttpResponse:
+def family(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     members = _family_members(child)
     partners: dict[int, list[dict]] = {}
@@ -59,7 +61,7 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def family_member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     form = FamilyMemberForm(request.POST or None, child=child)
     return child_form_page(
@@ -76,7 +78,7 @@ def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def family_member_edit(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+def family_member_edit(request: AuthenticatedRequest, pk: int, member_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     member = get_object_or_404(child.family, pk=member_id)
     form = FamilyMemberForm(request.POST or None, instance=member, child=child)
@@ -94,7 +96,7 @@ def family_member_edit(request: HttpRequest, pk: int, member_id: int) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def professional_add(request: HttpRequest, pk: int) -> HttpResponse:
+def professional_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     form = ProfessionalForm(request.POST or None, child=child)
     return child_form_page(
@@ -111,7 +113,7 @@ def professional_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def professional_edit(request: HttpRequest, pk: int, professional_id: int) -> HttpResponse:
+def professional_edit(request: AuthenticatedRequest, pk: int, professional_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
     professional = get_object_or_404(child.professionals, pk=professional_id)
     form = ProfessionalForm(request.POST or None, instance=professional, child=child)
@@ -129,7 +131,7 @@ def professional_edit(request: HttpRequest, pk: int, professional_id: int) -> Ht
 
 
 @require_safe
-def genogram(request: HttpRequest, pk: int) -> HttpResponse:
+def genogram(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     drawing = build_genogram(child, FamilyMember.objects.filter(child=child))
     return render(

@@ -92,7 +92,7 @@ class ScheduleForm(ConferenceModelForm):
         self.fields["scheduled_for"].required = True
         self.fields["venue"].required = True
         self.fields["chair"].required = True
-        self.fields["chair"].queryset = active_iros()
+        self.fields["chair"].queryset = active_iros()  # type: ignore[attr-defined]  # a ModelChoiceField
         self.late = late
         if late:
             self.fields[

@@ -22,12 +22,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from audit.services import record_access
-from cases.access import Mask, children_for_user
+from cases.access import Mask, children_for_user, get_child_for_user
 from cases.models import PARENT_RELATIONSHIPS
 from cases.services import record_save
 from cases.views.common import add_service_errors
+from strategy.selectors import get_section47
 from timescales import rules as timescales
 from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
@@ -173,7 +175,7 @@ def _days(n: int) -> str:
 
 
 @require_GET
-def diary(request: HttpRequest) -> HttpResponse:
+def diary(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not _uses_diary(user):
         raise Http404("No conference diary for this role")
@@ -229,7 +231,7 @@ def diary(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     conference = get_conference_for_user(user, pk)
     if _can_open_child(user, conference.child_id):
@@ -269,7 +271,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _conference_form_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     conference: Conference,
     form,
@@ -295,7 +297,7 @@ def _conference_form_page(
 
 
 @require_http_methods(["GET", "POST"])
-def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     conference = get_conference_to_schedule(request.user, pk)
     if conference.status not in BOOKABLE:
         messages.error(
@@ -330,7 +332,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     conference = get_conference_to_schedule(request.user, pk)
     form = CancelForm(
         request.POST if request.method == "POST" else None, instance=copy.copy(conference)
@@ -352,7 +354,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def reports_shared(request: HttpRequest, pk: int) -> HttpResponse:
+def reports_shared(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     conference = get_conference_to_schedule(request.user, pk)
     form = ReportsSharedForm(
         request.POST if request.method == "POST" else None,
@@ -431,7 +433,7 @@ PARTICIPANT_FIELDS = [
 
 
 @require_http_methods(["GET", "POST"])
-def participants(request: HttpRequest, pk: int) -> HttpResponse:
+def participants(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     conference = get_conference_for_attendance(user, pk)
     existing = list(conference.participants.all())
@@ -503,7 +505,7 @@ def _record_outcome(form: OutcomeForm, user: User) -> Conference:
 
 
 @require_http_methods(["GET", "POST"])
-def outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     conference = get_conference_to_chair(user, pk)
     if conference.status not in RECORDABLE:
@@ -562,7 +564,7 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     conference = get_conference_to_chair(request.user, pk)
     try:
         services.minutes_approve(conference=conference, user=request.user)
@@ -574,7 +576,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def minutes_distribute(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_distribute(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     conference = get_conference_to_schedule(request.user, pk)
     form = MinutesDistributeForm(request.POST)
     if not form.is_valid():
@@ -598,7 +600,7 @@ FEEDBACK_LINK_SESSION_KEY = "conferences_feedback_link"
 
 
 @require_http_methods(["GET", "POST"])
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     conference = get_conference_for_feedback(user, pk)
     held = conference.status == ConferenceStatus.HELD
@@ -777,7 +779,7 @@ def feedback_scores(responses) -> tuple[ScoreTable, list[ScoreTable]]:
 
 
 @require_GET
-def feedback_summary(request: HttpRequest) -> HttpResponse:
+def feedback_summary(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     responses = FeedbackResponse.objects.all()
     if user.is_team_manager or user.is_senior_manager:
@@ -799,7 +801,7 @@ def feedback_summary(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def iro_caseload_page(request: HttpRequest) -> HttpResponse:
+def iro_caseload_page(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     sees_all = user.is_team_manager or user.is_senior_manager
     if not (user.is_iro or sees_all):
@@ -854,3 +856,21 @@ def iro_caseload_page(request: HttpRequest) -> HttpResponse:
             iro.over_by = iro.children - limit
         context["caseloads"] = caseloads
     return render(request, "conferences/iro_caseload.html", context)
+
+
+@require_POST
+def icpc_request(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> HttpResponse:
+    """The section 47 page's "request an initial child protection conference" button."""
+    child = get_child_for_user(request.user, pk, write=True)
+    enquiry = get_section47(child, enquiry_id)
+    try:
+        conference = services.icpc_request(enquiry=enquiry, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Initial child protection conference requested: it must be held by "
+            f"{conference.target_date:%A %d %B %Y}.",
+        )
+    return redirect("strategy:section47-detail", child.pk, enquiry.pk)

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from cases.access import get_child_for_user
 from cases.models import Child
 from cases.views.common import add_service_errors, child_form_page
@@ -230,7 +231,7 @@ def plan_summary(child: Child, plan_id: int, user) -> PlanSummary:
 
 
 def _writable_plan(
-    request: HttpRequest, pk: int, plan_id: int
+    request: AuthenticatedRequest, pk: int, plan_id: int
 ) -> tuple[Child, ChildProtectionPlan]:
     """The child and plan if this user may change the plan; else 404."""
     child = get_child_for_user(request.user, pk)
@@ -248,7 +249,7 @@ def _plan_url(child: Child, plan) -> str:
 
 
 @require_GET
-def child_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def child_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     conferences = list(child.conferences.order_by("-target_date", "-pk"))
     summaries = summaries_for(child)
@@ -269,7 +270,7 @@ def child_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def plan_detail(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     summary = plan_summary(child, plan_id, request.user)
     return render(
@@ -288,7 +289,7 @@ def plan_detail(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
 # --- Outcomes and actions -----------------------------------------------------------------------
 
 
-def _refuse_if_ended(request: HttpRequest, child: Child, plan) -> HttpResponse | None:
+def _refuse_if_ended(request: AuthenticatedRequest, child: Child, plan) -> HttpResponse | None:
     if plan.is_open:
         return None
     messages.error(request, PLAN_ENDED)
@@ -296,7 +297,7 @@ def _refuse_if_ended(request: HttpRequest, child: Child, plan) -> HttpResponse |
 
 
 @require_http_methods(["GET", "POST"])
-def outcome_add(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+def outcome_add(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpResponse:
     child, plan = _writable_plan(request, pk, plan_id)
     if refused := _refuse_if_ended(request, child, plan):
         return refused
@@ -317,7 +318,9 @@ def outcome_add(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def outcome_edit(request: HttpRequest, pk: int, plan_id: int, outcome_id: int) -> HttpResponse:
+def outcome_edit(
+    request: AuthenticatedRequest, pk: int, plan_id: int, outcome_id: int
+) -> HttpResponse:
     child, plan = _writable_plan(request, pk, plan_id)
     outcome = get_object_or_404(plan.outcomes, pk=outcome_id)
     if refused := _refuse_if_ended(request, child, plan):
@@ -344,7 +347,9 @@ def outcome_edit(request: HttpRequest, pk: int, plan_id: int, outcome_id: int) -
 
 
 @require_http_methods(["GET", "POST"])
-def action_add(request: HttpRequest, pk: int, plan_id: int, outcome_id: int) -> HttpResponse:
+def action_add(
+    request: AuthenticatedRequest, pk: int, plan_id: int, outcome_id: int
+) -> HttpResponse:
     child, plan = _writable_plan(request, pk, plan_id)
     outcome = get_object_or_404(plan.outcomes, pk=outcome_id)
     if refused := _refuse_if_ended(request, child, plan):
@@ -366,7 +371,9 @@ def action_add(request: HttpRequest, pk: int, plan_id: int, outcome_id: int) -> 
 
 
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int, plan_id: int, action_id: int) -> HttpResponse:
+def action_edit(
+    request: AuthenticatedRequest, pk: int, plan_id: int, action_id: int
+) -> HttpResponse:
     child, plan = _writable_plan(request, pk, plan_id)
     action = get_object_or_404(
         PlanAction.objects.select_related("outcome").filter(outcome__plan=plan), pk=action_id
@@ -396,7 +403,7 @@ def action_edit(request: HttpRequest, pk: int, plan_id: int, action_id: int) -> 
 
 
 @require_GET
-def plan_versions(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+def plan_versions(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     plan = get_plan_of_child(child, plan_id)
     versions = list(plan.versions.select_related("created_by").order_by("-number"))
@@ -467,7 +474,7 @@ def _plain_language_findings(summary: PlanSummary) -> list[dict]:
     ]
 
 
-def _family_context(request: HttpRequest, pk: int, plan_id: int) -> dict:
+def _family_context(request: AuthenticatedRequest, pk: int, plan_id: int) -> dict:
     child = get_child_for_user(request.user, pk)
     summary = plan_summary(child, plan_id, request.user)
     return {
@@ -482,7 +489,7 @@ def _family_context(request: HttpRequest, pk: int, plan_id: int) -> dict:
 
 
 @require_GET
-def family_plan(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+def family_plan(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpResponse:
     context = _family_context(request, pk, plan_id)
     if plan_is_writable_by(request.user, context["plan"]):
         context["findings"] = _plain_language_findings(context["s"])
@@ -491,7 +498,7 @@ def family_plan(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
 
 
 @require_GET
-def family_plan_print(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+def family_plan_print(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpResponse:
     context = _family_context(request, pk, plan_id)
     context["printed_on"] = timezone.localdate()
     return render(request, "conferences/family_plan_print.html", context)
@@ -506,7 +513,7 @@ def pdf_url_fetcher():
 
 
 @require_GET
-def family_plan_pdf(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+def family_plan_pdf(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpResponse:
     from weasyprint import HTML  # imported here: it loads Pango, which only this view needs
 
     context = _family_context(request, pk, plan_id)
@@ -525,7 +532,7 @@ def family_plan_pdf(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse
 
 
 @require_GET
-def core_groups(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+def core_groups(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
     plan = get_plan_of_child(child, plan_id)
     plan = plans_queryset(child).get(pk=plan.pk)
@@ -552,7 +559,7 @@ def core_groups(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def core_group_add(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
+def core_group_add(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpResponse:
     child, plan = _writable_plan(request, pk, plan_id)
     list_url = reverse("conferences:core-groups", args=[child.pk, plan.pk])
     if not plan.is_open:

@@ -125,7 +125,7 @@ def test_digest_email(world, three, persona):
 
 # --- Dashboards: drill-down page and CSV, metrics JSON -----------------------------------------
 
-DRILL_SCOPES = {
+DRILL_SCOPES: dict[str, dict[str, str]] = {
     # persona: query that persona may ask for
     "team_manager": {},
     "other_manager": {},

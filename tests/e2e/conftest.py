@@ -144,7 +144,7 @@ class App:
         self.url = url
         self.name = name
         self.folder = ARTIFACTS / slugify(name)
-        self.contexts = []
+        self.contexts: list = []
         self._shots = 0
         # Every address a page showed, and those axe checked: a journey must check them all.
         self.visited: list[str] = []

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from conferences import services as conference_services
 from conferences.models import Conference
-from strategy import services as strategy_services
 from tests.cases.factories import FamilyMemberFactory, ProfessionalFactory, ReferralFactory
 from tests.strategy.factories import Section47Factory, StrategyDiscussionFactory, full_participation
 from timescales.calendar import add_working_days, is_working_day
@@ -62,7 +61,7 @@ def icpc_requested(world, child, *, strategy_on: date) -> Conference:
     enquiry = Section47Factory(
         strategy_discussion=discussion, child_seen_date=strategy_on, child_seen_alone=True
     )
-    return strategy_services.icpc_request(enquiry=enquiry, user=world.social_worker)
+    return conference_services.icpc_request(enquiry=enquiry, user=world.social_worker)
 
 
 def icpc_booked(world, child, *, strategy_on: date, on: date) -> Conference:

@@ -10,9 +10,9 @@ from cases.models import Assessment, Child, CINPlan, Referral, Visit
 from cases.services import child_create, record_save, referral_decide
 from cases.services_episodes import assessment_authorise, referral_close, referral_create
 from conferences.models import Conference
-from conferences.services import conference_record_outcome
+from conferences.services import conference_record_outcome, icpc_request
 from strategy.models import StrategyDiscussion
-from strategy.services import icpc_request, strategy_discussion_record
+from strategy.services import strategy_discussion_record
 
 LONDON = ZoneInfo("Europe/London")
 D = datetime.date

@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from conferences.models import Conference
 from strategy import services
 from strategy.models import Section47
 from tests.accounts.factories import UserFactory
@@ -143,16 +142,3 @@ def test_icpc_not_required_cannot_complete_without_manager_agreement(db):
     assert enquiry.manager_agreed_by == manager
     enquiry.completion_date = enquiry.start_date
     enquiry.full_clean()
-
-
-def test_icpc_request_creates_a_conference_with_the_target_date(db):
-    enquiry = Section47Factory()
-    conference = services.icpc_request(enquiry=enquiry, user=UserFactory())
-    assert conference.target_date == enquiry.icpc_target_date
-    assert conference.status == "requested"
-    assert conference.conference_type == "initial"
-    enquiry.refresh_from_db()
-    assert enquiry.outcome == "icpc"
-    with pytest.raises(ValidationError, match="already been requested"):
-        services.icpc_request(enquiry=enquiry, user=UserFactory())
-    assert Conference.objects.count() == 1

@@ -72,7 +72,7 @@ def test_strategy_forms_permission_matrix(world, case, login, persona, name, arg
 @pytest.mark.parametrize("persona", ALL)
 def test_request_icpc_only_by_writers(world, case, login, persona):
     _, _, enquiry = case
-    url = reverse("strategy:section47-request-icpc", args=[world.child.pk, enquiry.pk])
+    url = reverse("conferences:icpc-request", args=[world.child.pk, enquiry.pk])
     response = login(world.persona(persona)).post(url)
     if persona in WRITERS:
         assert response.status_code == 302
@@ -172,7 +172,7 @@ def test_social_worker_path_referral_to_icpc_request(world, login):
     enquiry.refresh_from_db()
     assert enquiry.child_seen_alone
     response = client.post(
-        reverse("strategy:section47-request-icpc", args=[child.pk, enquiry.pk]), follow=True
+        reverse("conferences:icpc-request", args=[child.pk, enquiry.pk]), follow=True
     )
     assert "must be held by Friday 11 December 2026" in response.content.decode()
     conference = Conference.objects.get(child=child)

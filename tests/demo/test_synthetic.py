@@ -2,9 +2,9 @@ from datetime import date
 
 from cases.models import Assessment, Child, Referral, Visit
 from conferences.models import ChildProtectionPlan, Conference, CoreGroupMeeting
+from demo.synthetic import generate_authority
 from monitoring.services import timescales_scan
 from strategy.models import Section47, StrategyDiscussion
-from wirral_cp.synthetic import generate_authority
 
 
 def test_synthetic_authority_passes_the_models_own_validation(db):

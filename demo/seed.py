@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from accounts.models import Role, Team, User
 from accounts.services import roles_ensure
-
-from .codes.ethnicity import Ethnicity
-from .codes.sex import Sex
-from .models import (
+from cases.codes.ethnicity import Ethnicity
+from cases.codes.sex import Sex
+from cases.models import (
     Allocation,
     Assessment,
     CaseNote,
@@ -25,6 +24,12 @@ from .models import (
     ServiceReferral,
     Visit,
 )
+from conferences.services import icpc_request
+from monitoring.services import timescales_scan
+from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
+from strategy.services import section47_start
+
+from .synthetic import generate_authority
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -132,9 +137,6 @@ def seed_demo(*, authority_children: int = 0) -> dict[str, int]:
     with set_actor(users["sw.north"]):
         _demo_records(children, users, timezone.localdate())
     if authority_children and not Child.objects.filter(la_child_id__startswith="SYN").exists():
-        from monitoring.services import timescales_scan
-        from wirral_cp.synthetic import generate_authority
-
         generate_authority(children=authority_children)
         timescales_scan()
     return {
@@ -161,9 +163,6 @@ def _make(model, **fields):
 
 def _demo_records(children: dict[str, Child], users: dict[str, User], today: date) -> None:
     """Case records for the demo children, dated relative to today; skipped if already there."""
-    from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
-    from strategy.services import icpc_request, section47_start
-
     if Referral.objects.filter(child__in=children.values()).exists():
         return
     sw, tm = users["sw.north"], users["tm.north"]

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from wirral_cp.synthetic import generate_authority
+from demo.synthetic import generate_authority
 
 
 class Command(BaseCommand):

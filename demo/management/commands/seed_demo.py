@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.demo import DEMO_PASSWORD, demo_allowed, seed_demo
+from demo.seed import DEMO_PASSWORD, demo_allowed, seed_demo
 
 
 class Command(BaseCommand):
