@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -38,9 +39,25 @@ class UsernameLengthMixin:
         field.validators.append(MaxLengthValidator(field.max_length))
 
 
-class LoginForm(UsernameLengthMixin, AuthenticationForm):
-    """Django's sign-in form, refusing a username longer than any account's."""
+class DemoPasswordMixin:
+    """Refuses the demo's published password unless the site runs in demo mode: a database
+    seeded for the demo and then served for real must not open to the README's password."""
+
+    def clean(self):
+        password = self.data.get("password", "")
+        if not settings.DEMO_MODE and password and password == settings.DEMO_PASSWORD:
+            raise ValidationError(
+                "That is the demo's password, which only works in the demo. Ask your "
+                "administrator to set a password for your account.",
+                code="demo_password",
+            )
+        return super().clean()
 
 
-class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
-    """The admin site's sign-in form, refusing a username longer than any account's."""
+class LoginForm(DemoPasswordMixin, UsernameLengthMixin, AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any account's and the demo's
+    password outside the demo."""
+
+
+class AdminLoginForm(DemoPasswordMixin, UsernameLengthMixin, AdminAuthenticationForm):
+    """The admin site's sign-in form, with the same refusals."""

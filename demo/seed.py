@@ -31,7 +31,7 @@ from strategy.services import section47_start
 
 from .synthetic import generate_authority
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = settings.DEMO_PASSWORD
 
 DEMO_TEAMS = ["North Assessment Team (demo)", "South Child Protection Team (demo)"]
 

@@ -23,6 +23,8 @@ INSECURE_SECRET_KEY = "insecure-demo-key-do-not-use-in-production"  # noqa: S105
 DEBUG = env.bool("DEBUG", default=False)
 # Demo mode: documented demo passwords, no second factor, demo data allowed.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
+# The demo users' password (printed in the README): refused at sign-in outside DEMO_MODE.
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - public by design, demo only
 SECRET_KEY = env("SECRET_KEY", default=INSECURE_SECRET_KEY)
 if not DEBUG and not DEMO_MODE and SECRET_KEY == INSECURE_SECRET_KEY:
     raise ImproperlyConfigured(

@@ -515,6 +515,9 @@ def outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "rearranged before its outcome can be recorded.",
         )
         return redirect("conferences:detail", conference.pk)
+    if request.method == "GET":
+        # The decision, the child's views and the minutes are shown: a look at the record.
+        record_access(request=request, obj=conference, what="conference outcome and minutes")
     data = request.POST if request.method == "POST" else None
     participants = list(conference.participants.all())
     context = {

@@ -49,3 +49,14 @@ def test_a_refused_look_is_not_logged_as_a_look(world, login):
     before = _looks()
     assert client.get(reverse("cases:chronology", args=[world.child.pk])).status_code == 404
     assert _looks() == before
+
+
+def test_the_chairs_outcome_and_minutes_page_is_logged_against_the_child(world, login, scene):  # noqa: F811
+    conference = scene["conference"]
+    before = _looks()
+    response = login(world.iro).get(reverse("conferences:outcome", args=[conference.pk]))
+    assert response.status_code == 200
+    assert _looks() == before + 1
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).latest("pk")
+    assert entry.object_pk == str(conference.child_id)
+    assert entry.actor == world.iro

@@ -84,3 +84,22 @@ def test_seed_demo_refuses_a_negative_authority(db, settings):
     with pytest.raises(CommandError, match="0 or more"):
         call_command("seed_demo", "--authority", "-5")
     assert not Child.objects.exists()
+
+
+def test_the_demo_password_is_refused_outside_demo_mode(db, settings, client):
+    """A database seeded for the demo and then served for real must not let anyone in with
+    the password printed in the README (and then enrol in the second factor)."""
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    settings.DEMO_MODE = False
+    response = client.post(
+        reverse("accounts:login"), {"username": "sw.north", "password": "demo-password-2026"}
+    )
+    assert response.status_code == 200
+    assert "demo" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    admin = client.post(
+        reverse("admin:login"), {"username": "admin", "password": "demo-password-2026"}
+    )
+    assert "_auth_user_id" not in client.session
+    assert admin.status_code == 200
