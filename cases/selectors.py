@@ -2,6 +2,7 @@
 the reads here start from a child the caller already fetched through it."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
@@ -20,6 +21,34 @@ _SUMMARY_SECTIONS: list[SummarySection] = []
 def register_summary_section(section: SummarySection) -> None:
     if section not in _SUMMARY_SECTIONS:
         _SUMMARY_SECTIONS.append(section)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One timescale pending for a child, as the rules stored it when its records were written."""
+
+    code: str  # the rule ("STATUTORY_VISIT")
+    subject: str  # what it is about ("plan:12")
+    what: str  # the rule's name, in words
+    date: date
+    sentence: str  # the rule, said to a social worker
+
+
+# The rule engine (monitoring) says what is due for a child, registered from its AppConfig.
+DueSource = Callable[[Child], list[DueItem]]
+_DUE_SOURCES: list[DueSource] = []
+
+
+def register_due_source(source: DueSource) -> None:
+    if source not in _DUE_SOURCES:
+        _DUE_SOURCES.append(source)
+
+
+def due_for_child(child: Child) -> list[DueItem]:
+    """Every timescale pending for this child, soonest first: the one source the summary, the
+    plan pages and My tasks share. Nothing here works a due date out."""
+    items = [item for source in _DUE_SOURCES for item in source(child)]
+    return sorted(items, key=lambda d: (d.date, d.code, d.subject))
 
 
 def child_summary(child: Child, user: User) -> dict:
@@ -70,6 +99,9 @@ def child_summary(child: Child, user: User) -> dict:
         "can_edit": child_is_writable_by(user, child),
         "is_manager": child_is_managed_by(user, child),
     }
+    summary["due"] = [
+        {"what": d.what, "date": d.date, "overdue": d.date < today} for d in due_for_child(child)
+    ]
     for section in _SUMMARY_SECTIONS:
         extra = section(child, user, today)
         alerts.extend(extra.pop("alerts", []))

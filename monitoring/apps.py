@@ -46,11 +46,12 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        from cases.selectors import register_summary_section
+        from cases.selectors import register_due_source, register_summary_section
 
-        from .selectors import child_summary_section
+        from .selectors import child_summary_section, stored_due
 
-        # What is due and the open alerts on the child's summary.
+        # What is due for a child (the summary, the plan pages) and the open alerts.
+        register_due_source(stored_due)
         register_summary_section(child_summary_section)
 
         from .models import register_definitions

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from cases.access import children_in_reach, reaches_everyone
+from cases.selectors import DueItem
 
 from .models import PENDING_STATUSES, Alert, AlertStatus
 from .rules import RULES_BY_CODE
@@ -33,25 +34,32 @@ def pending_alerts_for_user(user: User) -> QuerySet[Alert]:
     return alerts_for_user(user).filter(status__in=[AlertStatus.OPEN, AlertStatus.DUE_SOON])
 
 
-def child_summary_section(child, user: User, today) -> dict:
-    """Monitoring's part of the child's summary: what is due (from the stored timescales, the
-    same rows My tasks and the digest show) and the open alerts."""
-    pending = list(
-        Alert.objects.filter(child=child, status__in=PENDING_STATUSES).order_by("due_date", "pk")
-    )
-    due_rules = {code for code, rule in RULES_BY_CODE.items() if not rule.immediate}
-    due = [
-        {
-            "what": RULES_BY_CODE[alert.rule].title,
-            "date": alert.due_date,
-            "overdue": alert.due_date < today,
-            "evidence": alert.evidence,
-        }
-        for alert in pending
-        if alert.rule in due_rules and alert.due_date
+def stored_due(child) -> list[DueItem]:
+    """Registered with `cases.selectors`: the timescales pending for this child, as the scan
+    stored them (not yet due, due soon, overdue, acknowledged). Compliance gaps have no date
+    to meet and are not due items."""
+    codes = [code for code, rule in RULES_BY_CODE.items() if not rule.immediate]
+    rows = Alert.objects.filter(
+        child=child, rule__in=codes, status__in=PENDING_STATUSES, due_date__isnull=False
+    ).values_list("rule", "subject_key", "due_date")
+    return [
+        DueItem(
+            code=code,
+            subject=subject,
+            what=RULES_BY_CODE[code].title,
+            date=due,
+            sentence=RULES_BY_CODE[code].sentence,
+        )
+        for code, subject, due in rows
     ]
-    open_alerts = sorted(
-        (a for a in pending if a.status in (AlertStatus.OPEN, AlertStatus.DUE_SOON)),
-        key=lambda a: (-a.days_overdue, a.due_date or today),
-    )[:20]
-    return {"due": due, "open_alerts": open_alerts}
+
+
+def child_summary_section(child, user: User, today) -> dict:
+    """Monitoring's part of the child's summary: the open alerts (what is due comes from
+    `stored_due`, through `cases.selectors.due_for_child`)."""
+    open_alerts = list(
+        Alert.objects.filter(
+            child=child, status__in=[AlertStatus.OPEN, AlertStatus.DUE_SOON]
+        ).order_by("-days_overdue", "due_date", "pk")[:20]
+    )
+    return {"open_alerts": open_alerts}

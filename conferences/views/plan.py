@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthenticatedRequest
 from cases.access import get_child_for_user
 from cases.models import Child
+from cases.selectors import DueItem, due_for_child
 from cases.views.common import add_service_errors, child_form_page
 from timescales import rules as timescales
 from timescales.models import LocalPolicy
@@ -144,8 +145,10 @@ def plans_queryset(child: Child):
 
 
 def summarise(
-    plan: ChildProtectionPlan, *, previous_plans: int, policy: LocalPolicy, today: date
+    plan: ChildProtectionPlan, *, previous_plans: int, due: list[DueItem], today: date
 ) -> PlanSummary:
+    """The plan as its pages show it. What is due next is read from `due` (the timescales the
+    rules stored for the child), never worked out here."""
     conferences = list(plan.conferences.all())
     summary = PlanSummary(
         plan=plan,
@@ -165,54 +168,35 @@ def summarise(
         if action.overdue:
             summary.overdue_actions.append(action)
     if plan.is_open:
-        summary.next_review = next_review_due(plan, summary.latest_conference, today)
-        summary.next_core_group = next_core_group_due(plan, summary.last_core_group, policy, today)
+        mine = {d.code: d for d in due if d.subject == f"plan:{plan.pk}"}
+        summary.next_review = _stored_due(mine, REVIEW_RULES, today)
+        summary.next_core_group = _stored_due(mine, CORE_GROUP_RULES, today)
     return summary
 
 
-def next_review_due(plan: ChildProtectionPlan, latest: Conference | None, today: date) -> Due:
-    if latest is None or latest.is_initial:
-        held = latest.held_on if latest else plan.start_date
-        return Due(
-            timescales.first_review_due(held),
-            "The first review conference is due within 3 months of the initial conference.",
-            today,
-        )
-    return Due(
-        timescales.later_review_due(latest.held_on),
-        "Review conferences are held at most 6 months apart.",
-        today,
-    )
+# The rules that store a plan's next review and next core group (monitoring/rules.py).
+REVIEW_RULES = ("FIRST_REVIEW", "LATER_REVIEW")
+CORE_GROUP_RULES = ("FIRST_CORE_GROUP", "CORE_GROUP_INTERVAL")
 
 
-def next_core_group_due(
-    plan: ChildProtectionPlan, last: CoreGroupMeeting | None, policy: LocalPolicy, today: date
-) -> Due:
-    if last is None:
-        return Due(
-            timescales.first_core_group_due(plan.start_date, policy),
-            f"The first core group is due within {policy.first_core_group_working_days} "
-            "working days of the initial conference.",
-            today,
-        )
-    return Due(
-        timescales.next_core_group_due(last.meeting_date, policy),
-        f"Core groups are held at most {policy.core_group_interval_weeks} weeks apart.",
-        today,
-    )
+def _stored_due(items: dict[str, DueItem], codes: tuple[str, ...], today: date) -> Due | None:
+    for code in codes:
+        if code in items:
+            return Due(items[code].date, items[code].sentence, today)
+    return None
 
 
 def summaries_for(child: Child, plans=None) -> list[PlanSummary]:
     """Summaries of the child's plans, the current one first."""
     plans = list(plans if plans is not None else plans_queryset(child))
     plans.sort(key=lambda p: (p.end_date is not None, -p.start_date.toordinal(), -p.pk))
-    policy = LocalPolicy.current()
+    due = due_for_child(child)
     today = timezone.localdate()
     return [
         summarise(
             plan,
             previous_plans=sum(1 for p in plans if p.start_date < plan.start_date),
-            policy=policy,
+            due=due,
             today=today,
         )
         for plan in plans
@@ -226,7 +210,7 @@ def plan_summary(child: Child, plan_id: int, user) -> PlanSummary:
     plan = plans_queryset(child).get(pk=plan.pk)
     previous = child.protection_plans.filter(start_date__lt=plan.start_date).count()
     return summarise(
-        plan, previous_plans=previous, policy=LocalPolicy.current(), today=timezone.localdate()
+        plan, previous_plans=previous, due=due_for_child(child), today=timezone.localdate()
     )
 
 
@@ -537,7 +521,7 @@ def core_groups(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpRes
     plan = get_plan_of_child(child, plan_id)
     plan = plans_queryset(child).get(pk=plan.pk)
     summary = summarise(
-        plan, previous_plans=0, policy=LocalPolicy.current(), today=timezone.localdate()
+        plan, previous_plans=0, due=due_for_child(child), today=timezone.localdate()
     )
     meetings = list(
         plan.core_groups.select_related("recorded_by")

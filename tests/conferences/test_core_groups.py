@@ -16,6 +16,7 @@ from conferences.models import (
     PlanVersion,
 )
 from conferences.services import plan_action_save
+from monitoring.services import timescales_scan
 from tests.conferences.factories import ActionFactory, OutcomeFactory, PlanFactory
 from tests.conferences.test_plan_views import (  # noqa: F401 (fixture)
     SEE,
@@ -114,10 +115,11 @@ def test_first_core_group_due_skips_christmas_and_new_year_bank_holidays(world, 
     # Plan started Thu 17 Dec 2026: 25 and 28 Dec and 1 Jan are bank holidays, so the 10th
     # working day is Tue 5 Jan 2027.
     plan = PlanFactory(child=world.child, start_date=datetime.date(2026, 12, 17))
+    timescales_scan()  # as after the plan was written: the page reads what the rules stored
     client = login(world.social_worker)
     page = client.get(list_url(plan)).content.decode()
     assert "5 Jan 2027" in page
-    assert "within 10 working days of the initial conference" in page
+    assert "The first core group meets within 10 working days of the ICPC" in page
     summary = client.get(reverse("conferences:child-plan", args=[world.child.pk])).content
     assert b"5 Jan 2027" in summary
 
@@ -129,6 +131,7 @@ def test_next_core_group_due_six_weeks_after_the_last(world, login, plan):
         attendees="Mum",
         recorded_by=world.social_worker,
     )
+    timescales_scan()
     page = login(world.social_worker).get(list_url(plan)).content.decode()
     due = days(-3) + datetime.timedelta(weeks=6)
     assert f"Due by {due:%-d %b %Y}" in page
@@ -139,6 +142,7 @@ def test_overdue_core_group_is_said_in_words(world, login, plan):
     # Started 30 days ago with no core group: the first was due 10 working days in.
     due = timescales.first_core_group_due(plan.start_date)
     late = (timezone.localdate() - due).days
+    timescales_scan()
     page = login(world.social_worker).get(list_url(plan)).content.decode()
     assert f"Overdue: it was due by {due:%-d %b %Y}, {late} days ago" in page
     assert "status-overdue" in page
@@ -257,7 +261,9 @@ def test_core_group_pages_run_a_fixed_number_of_queries(world, login, plan):
 
     meeting_with_update(-29, open_actions(plan)[0])
     client = login(world.social_worker)
+    # Warm both pages (the local policy row is made and cached on first use).
     count_queries(client, list_url(plan))
+    count_queries(client, add_url(plan))
     few = (count_queries(client, list_url(plan)), count_queries(client, add_url(plan)))
     for i in range(30):
         outcome = OutcomeFactory(plan=plan, what_needs_to_change=f"Outcome {i}", order=i + 1)
@@ -267,4 +273,4 @@ def test_core_group_pages_run_a_fixed_number_of_queries(world, login, plan):
         meeting_with_update(-28 + i, actions[i])
     many = (count_queries(client, list_url(plan)), count_queries(client, add_url(plan)))
     assert many == few
-    assert max(many) <= 20
+    assert max(many) <= 21

@@ -14,6 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from conferences.models import JargonTerm
+from monitoring.services import timescales_scan
 from tests.conferences.factories import ActionFactory, ConferenceFactory, OutcomeFactory
 from tests.conferences.test_plan_views import (  # noqa: F401 (fixture)
     _fresh_policy_cache,
@@ -50,6 +51,7 @@ def page_text(response) -> str:
 
 
 def test_family_plan_says_what_who_and_when_in_plain_words(world, login, plan):
+    timescales_scan()  # what is due next, as the rules stored it
     page = page_text(login(world.social_worker).get(family_url(plan)))
     for heading in (
         "What we are worried about",
