@@ -12,7 +12,8 @@ from cases.access import Mask, in_reach
 from monitoring.rules import RULES_BY_CODE
 from wirral_cp.spreadsheets import safe_row
 
-from .measures import DRILLS, Measures, rule_title, teams_side_by_side
+from .figures import FIGURES
+from .measures import Measures, rule_title, teams_side_by_side
 from .selectors import BadPeriod, period_from, scope_for
 
 ROW_COLUMNS = {
@@ -192,15 +193,16 @@ def _alerts_narrowed(request: HttpRequest, qs, title: str):
 @require_safe
 def drill(request: HttpRequest, key: str) -> HttpResponse:
     """The records behind one figure; `?format=csv` downloads them."""
-    if key not in DRILLS:
+    figure = FIGURES.get(key)
+    if figure is None:
         raise Http404("No such measure")
     try:
         start, end, as_of = period_from(request.GET)
     except BadPeriod as error:
         raise Http404(str(error)) from error
     scope = scope_for(request.user, request.GET)
-    attribute, kind, title = DRILLS[key]
-    qs = getattr(Measures(scope, start, end, as_of), attribute)
+    kind, title = figure.kind, figure.title
+    qs = Measures(scope, start, end, as_of).population(figure.listed)
     query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
     if key == "open_alerts":
         qs, title, narrowed = _alerts_narrowed(request, qs, title)
