@@ -12,8 +12,8 @@ from cases.access import Mask, in_reach
 from monitoring.rules import RULES_BY_CODE
 from wirral_cp.spreadsheets import safe_row
 
-from .figures import FIGURES
-from .measures import Measures, rule_title, teams_side_by_side
+from .figures import FIGURES, SECTIONS
+from .measures import Measures, rule_title, team_columns, teams_side_by_side
 from .selectors import BadPeriod, period_from, scope_for
 
 ROW_COLUMNS = {
@@ -65,6 +65,32 @@ def _rows(kind: str, qs, user) -> list[list]:
     return rows
 
 
+def _sections(measures: Measures) -> list[dict]:
+    """The dashboard's sections, each with the cards of the figures declared in it."""
+    sections = []
+    for section in SECTIONS:
+        figures = [f for f in FIGURES.values() if f.card and f.card.section == section.key]
+        cards = []
+        for figure in sorted(figures, key=lambda f: f.card.position):
+            note = ""
+            if figure.card.note:
+                n = measures.count(figure.population)
+                note = f"{n} {figure.card.note}{'' if n == 1 else 's'}"
+            cards.append(
+                {
+                    "key": figure.key,
+                    "label": figure.card.label,
+                    "value": measures.figure(figure.key),
+                    "percent": figure.is_share,
+                    "note": note,
+                }
+            )
+        sections.append(
+            {"key": section.key, "heading": section.heading, "extra": section.extra, "cards": cards}
+        )
+    return sections
+
+
 def _context(request: HttpRequest, *, default: str | None = None, by_team: bool = False) -> dict:
     try:
         start, end, as_of = period_from(request.GET)
@@ -105,8 +131,7 @@ def _context(request: HttpRequest, *, default: str | None = None, by_team: bool 
         "query": urlencode(base_query),
         "trend": trend,
         "icpc_late": icpc_late,
-        "icpc_in_note": f"{summary['icpc_in_timescale']} conference"
-        f"{'' if summary['icpc_in_timescale'] == 1 else 's'}",
+        "sections": _sections(measures),
         "charts": charts,
         "caseloads": measures.caseloads(),
         "alerts": measures.alerts_breakdown(),
@@ -145,6 +170,7 @@ def service_dashboard(request: HttpRequest) -> HttpResponse:
     # Teams side by side for the authority or chosen teams; an IRO's figures are not by team.
     if context["scope"].kind in ("authority", "team"):
         context["teams"] = teams_side_by_side(context["measures"])
+        context["team_columns"] = team_columns()
         for row in context["teams"]:
             if row["team"] is not None:
                 row["query"] = urlencode(

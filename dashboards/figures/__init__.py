@@ -27,3 +27,8 @@ __all__ = [
     "Section",
     "pct",
 ]
+
+assert all(f.card.section in {s.key for s in SECTIONS} for f in FIGURES.values() if f.card), (
+    "a figure's card names a section of SECTIONS"
+)
+assert all(f.by_team for f in FIGURES.values() if f.column), "a team column is counted by team"
