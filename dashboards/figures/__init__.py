@@ -32,3 +32,8 @@ assert all(f.card.section in {s.key for s in SECTIONS} for f in FIGURES.values()
     "a figure's card names a section of SECTIONS"
 )
 assert all(f.by_team for f in FIGURES.values() if f.column), "a team column is counted by team"
+assert all(
+    POPULATIONS[f.of].row_kind == POPULATIONS[f.population].row_kind
+    for f in FIGURES.values()
+    if f.of
+), "a share's records and its denominator's are of one kind (its met / not met drill-down)"
