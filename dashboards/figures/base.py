@@ -14,7 +14,7 @@ for a share also the whole denominator with a met / not met column.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
@@ -106,7 +106,8 @@ class Figure:
     population: str  # the records counted (a share's numerator)
     of: str | None = None  # a share's denominator
     # What the JSON carries: "count" (the population's size) and / or "pct" (the share).
-    json: tuple[str, ...] = field(default=None)  # type: ignore[assignment]
+    # By default a share's percentage, or a count.
+    json: tuple[str, ...] | None = None
     card: Card | None = None
     column: Column | None = None
     # The records a drill-down lists, when not the ones counted (children on a plan: plans).
