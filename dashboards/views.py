@@ -1,6 +1,7 @@
 import csv
 
 from django.contrib import messages
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +14,8 @@ from cases.access import Mask, children_for_user, in_reach
 from monitoring.rules import RULES_BY_CODE
 from wirral_cp.spreadsheets import safe_row
 
-from .measures import DRILLS, Measures, rule_title, teams_side_by_side
+from .figures import FIGURES, SECTIONS
+from .measures import Measures, rule_title, team_columns, teams_side_by_side
 from .selectors import BadPeriod, period_from, scope_for
 
 ROW_COLUMNS = {
@@ -43,10 +45,10 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
-def _rows(kind: str, qs, user) -> list[list]:
+def _rows(kind: str, qs, user, extra: tuple[str, ...] = ()) -> list[list]:
     """The drill-down rows, in a fixed number of queries, through the one door: only children
     in this user's reach, and a restricted record counted but not named unless this user is
-    named on it."""
+    named on it. `extra` names annotations of `qs` to add as last columns."""
     child = [
         "child__first_name",
         "child__last_name",
@@ -65,7 +67,7 @@ def _rows(kind: str, qs, user) -> list[list]:
         "section47": ["start_date", "outcome", "completion_date"],
         "referral": ["received_at", "source", "decision"],
         "alert": ["rule", "due_date", "days_overdue"],
-    }[kind]
+    }[kind] + list(extra)
     mask = Mask(user)
     qs = in_reach(qs, user, child="plan__child" if kind == "core_group" else "child")
     rows = []
@@ -78,6 +80,32 @@ def _rows(kind: str, qs, user) -> list[list]:
             continue
         rows.append([" ".join(filter(None, [first, last])) or "–", la_id or "", child_id, *rest])
     return rows
+
+
+def _sections(measures: Measures) -> list[dict]:
+    """The dashboard's sections, each with the cards of the figures declared in it."""
+    sections = []
+    for section in SECTIONS:
+        figures = [f for f in FIGURES.values() if f.card and f.card.section == section.key]
+        cards = []
+        for figure in sorted(figures, key=lambda f: f.card.position):
+            note = ""
+            if figure.card.note:
+                n = measures.count(figure.population)
+                note = f"{n} {figure.card.note}{'' if n == 1 else 's'}"
+            cards.append(
+                {
+                    "key": figure.key,
+                    "label": figure.card.label,
+                    "value": measures.figure(figure.key),
+                    "percent": figure.is_share,
+                    "note": note,
+                }
+            )
+        sections.append(
+            {"key": section.key, "heading": section.heading, "extra": section.extra, "cards": cards}
+        )
+    return sections
 
 
 def _context(
@@ -122,8 +150,7 @@ def _context(
         "query": urlencode(base_query),
         "trend": trend,
         "icpc_late": icpc_late,
-        "icpc_in_note": f"{summary['icpc_in_timescale']} conference"
-        f"{'' if summary['icpc_in_timescale'] == 1 else 's'}",
+        "sections": _sections(measures),
         "charts": charts,
         "caseloads": measures.caseloads(),
         "alerts": measures.alerts_breakdown(),
@@ -162,6 +189,7 @@ def service_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     # Teams side by side for the authority or chosen teams; an IRO's figures are not by team.
     if context["scope"].kind in ("authority", "team"):
         context["teams"] = teams_side_by_side(context["measures"])
+        context["team_columns"] = team_columns()
         for row in context["teams"]:
             if row["team"] is not None:
                 row["query"] = urlencode(
@@ -209,26 +237,46 @@ def _alerts_narrowed(request: AuthenticatedRequest, qs, title: str):
 
 @require_safe
 def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
-    """The records behind one figure; `?format=csv` downloads them."""
-    if key not in DRILLS:
+    """The records behind one figure; `?format=csv` downloads them. For a share, `?all=1`
+    lists its whole denominator instead, each record met or not (counted in the share or
+    not), so that the discussion or conference that missed can be found."""
+    figure = FIGURES.get(key)
+    if figure is None:
         raise Http404("No such measure")
+    every = request.GET.get("all") == "1"
+    if every and not figure.is_share:
+        raise Http404("This figure is a count, not a share of a denominator")
     try:
         start, end, as_of = period_from(request.GET)
     except BadPeriod as error:
         raise Http404(str(error)) from error
     scope = scope_for(request.user, request.GET)
-    attribute, kind, title = DRILLS[key]
-    qs = getattr(Measures(scope, start, end, as_of), attribute)
+    measures = Measures(scope, start, end, as_of)
+    kind, title, columns, extra = figure.kind, figure.title, ROW_COLUMNS[figure.kind], ()
     query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
+    if every:
+        counted = measures.population(figure.population).values("pk")
+        qs = measures.population(figure.of).annotate(
+            met=ExpressionWrapper(Q(pk__in=counted), output_field=BooleanField())
+        )
+        title, columns, extra = f"{title}: met and not met", [*columns, "Met"], ("met",)
+    else:
+        qs = measures.population(figure.listed)
     if key == "open_alerts":
         qs, title, narrowed = _alerts_narrowed(request, qs, title)
         query.update(narrowed)
-    rows = _rows(kind, qs, request.user)
+    rows = _rows(kind, qs, request.user, extra)
+    if every:
+        for row in rows:
+            row[-1] = "Yes" if row[-1] else "No"
+    url = reverse("dashboards:drill", args=[key])
+    listing = {**query, "all": "1"} if every else query
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{key}_{start}_{end}.csv"'
+        name = f"{key}_all" if every else key
+        response["Content-Disposition"] = f'attachment; filename="{name}_{start}_{end}.csv"'
         writer = csv.writer(response)
-        writer.writerow(safe_row(ROW_COLUMNS[kind]))
+        writer.writerow(safe_row(columns))
         for name, la_id, _child_id, *rest in rows:
             writer.writerow(safe_row([name, la_id, *rest]))
         return response
@@ -240,8 +288,14 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
             "scope": scope,
             "start": start,
             "end": end,
-            "columns": ROW_COLUMNS[kind],
+            "columns": columns,
             "rows": rows,
-            "csv_url": f"{reverse('dashboards:drill', args=[key])}?{urlencode(query)}&format=csv",
+            "every": every,
+            "met": sum(row[-1] == "Yes" for row in rows) if every else None,
+            # A share's drill-down links to its whole denominator, and back.
+            "other_url": f"{url}?{urlencode(query if every else {**query, 'all': '1'})}"
+            if figure.is_share
+            else None,
+            "csv_url": f"{url}?{urlencode(listing)}&format=csv",
         },
     )

@@ -51,6 +51,7 @@ def stored_due(child) -> list[DueItem]:
             sentence=RULES_BY_CODE[code].sentence,
         )
         for code, subject, due in rows
+        if due is not None  # (the filter above; says so to the type checker)
     ]
 
 

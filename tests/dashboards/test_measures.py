@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conferences.models import ConferenceParticipant, CoreGroupMeeting
-from dashboards.measures import DRILLS, Measures, Scope
+from dashboards.figures import FIGURES, POPULATIONS
+from dashboards.measures import Measures, Scope
 from tests.accounts.factories import UserFactory
 from tests.cases.factories import ChildFactory, ReferralFactory, VisitFactory
 from tests.conferences.factories import ConferenceFactory, PlanFactory
@@ -106,12 +107,12 @@ def test_children_on_plan_at_the_boundaries(db):
     assert summary["children_on_plan_at_end"] == 2
     assert summary["plans_started"] == 1
     assert summary["plans_ended"] == 1
-    assert set(m.plans_open_at_end.values_list("child_id", flat=True)) == {
+    assert set(m.population("plans_open_at_end").values_list("child_id", flat=True)) == {
         starts_on_end.child_id,
         twice.pk,
     }
     assert ends_on_start.child_id not in set(
-        m.plans_open_at_start.values_list("child_id", flat=True)
+        m.population("plans_open_at_start").values_list("child_id", flat=True)
     )
     trend = m.plan_trend()
     assert trend[-1] == {"date": D(2018, 9, 30), "children": 2}
@@ -159,9 +160,9 @@ def test_core_groups_in_timescale_across_christmas(db):
         )
     m = measures(D(2027, 1, 1), D(2027, 2, 28))
     assert m.summary()["core_groups_in_timescale_pct"] == 50.0
-    assert list(m.core_groups_in_timescale.values_list("meeting_date", flat=True)) == [
-        D(2027, 1, 5)
-    ]
+    assert list(
+        m.population("core_groups_in_timescale").values_list("meeting_date", flat=True)
+    ) == [D(2027, 1, 5)]
 
 
 def test_statutory_visits_in_timescale_and_seen_alone(db):
@@ -183,7 +184,7 @@ def test_a_fortnight_after_a_weekend_visit_is_late(db):
     VisitFactory(child=plan.child, visit_date=D(2026, 11, 15))
     m = measures(D(2026, 11, 2), D(2026, 11, 30))
     assert m.summary()["visits_in_timescale_pct"] == 0.0
-    assert not m.visits_in_timescale.exists()
+    assert not m.population("visits_in_timescale").exists()
 
 
 def test_visits_over_christmas_get_the_bank_holidays(db):
@@ -195,7 +196,9 @@ def test_visits_over_christmas_get_the_bank_holidays(db):
         VisitFactory(child=plan.child, visit_date=later)
     m = measures(D(2024, 1, 1), D(2024, 1, 31))
     assert m.summary()["visits_in_timescale_pct"] == 50.0
-    assert list(m.visits_in_timescale.values_list("visit_date", flat=True)) == [D(2024, 1, 9)]
+    assert list(m.population("visits_in_timescale").values_list("visit_date", flat=True)) == [
+        D(2024, 1, 9)
+    ]
 
 
 def test_visit_timeliness_follows_a_local_policy_of_five_working_days(db):
@@ -209,7 +212,9 @@ def test_visit_timeliness_follows_a_local_policy_of_five_working_days(db):
         VisitFactory(child=plan.child, visit_date=day)
     m = measures(D(2026, 11, 3), D(2026, 11, 30))
     assert m.summary()["visits_in_timescale_pct"] == 50.0
-    assert list(m.visits_in_timescale.values_list("visit_date", flat=True)) == [D(2026, 11, 9)]
+    assert list(m.population("visits_in_timescale").values_list("visit_date", flat=True)) == [
+        D(2026, 11, 9)
+    ]
 
 
 def test_timeliness_at_the_start_of_the_period_counts_from_the_visit_before_it(db):
@@ -228,12 +233,14 @@ def test_timeliness_at_the_start_of_the_period_counts_from_the_visit_before_it(d
     summary = m.summary()
     assert summary["statutory_visits"] == 2
     assert summary["visits_in_timescale_pct"] == 50.0
-    assert list(m.visits_in_timescale.values_list("visit_date", flat=True)) == [D(2026, 11, 3)]
+    assert list(m.population("visits_in_timescale").values_list("visit_date", flat=True)) == [
+        D(2026, 11, 3)
+    ]
     assert summary["core_groups"] == 2
     assert summary["core_groups_in_timescale_pct"] == 50.0
-    assert list(m.core_groups_in_timescale.values_list("meeting_date", flat=True)) == [
-        D(2026, 11, 5)
-    ]
+    assert list(
+        m.population("core_groups_in_timescale").values_list("meeting_date", flat=True)
+    ) == [D(2026, 11, 5)]
 
 
 def test_re_referrals_within_12_months(db):
@@ -305,11 +312,11 @@ def test_json_command_and_dashboard_agree(world, icpcs, login):
     assert f'?from=2018-09-01&amp;to=2018-09-30">{from_command["icpc_held"]}</a>' in page
 
 
-@pytest.mark.parametrize("key", sorted(DRILLS))
+@pytest.mark.parametrize("key", sorted(FIGURES))
 def test_every_drill_down_lists_exactly_the_records_counted(world, icpcs, login, key):
     m = measures(D(2018, 9, 1), D(2018, 9, 30))
-    attribute = DRILLS[key][0]
-    expected = sorted(getattr(m, attribute).values_list("pk", flat=True))
+    attribute = FIGURES[key].listed
+    expected = sorted(m.population(attribute).values_list("pk", flat=True))
     response = login(world.senior_manager).get(
         reverse("dashboards:drill", args=[key]),
         {"from": "2018-09-01", "to": "2018-09-30", "format": "csv"},
@@ -347,13 +354,17 @@ def test_every_count_agrees_with_its_population(world, icpcs):
         reports_shared_on=D(2018, 9, 19),
     )
     m = measures(D(2018, 9, 1), D(2018, 9, 30))
-    names = {attribute for attribute, _, _ in DRILLS.values()} | {
+    names = {f.listed for f in FIGURES.values()} | {
         "icpcs_with_health_attendee",
         "plans_open_at_start",
     }
-    for name in sorted(names):
-        fresh = measures(D(2018, 9, 1), D(2018, 9, 30))
-        assert m.count(name) == getattr(fresh, name).count(), name
+    # Every declared population, the drill-downs' and the rest (denominators, children).
+    assert names <= set(POPULATIONS)
+    for name, population in sorted(POPULATIONS.items()):
+        fresh = measures(D(2018, 9, 1), D(2018, 9, 30)).population(name)
+        if population.counts != "pk":
+            fresh = fresh.values(population.counts).distinct()
+        assert m.count(name) == fresh.count(), name
 
 
 def test_teams_side_by_side_agree_with_each_team_and_sum_to_the_authority(world, icpcs, login):

@@ -78,6 +78,13 @@ def test_team_manager_sees_timeliness_acknowledges_a_breach_and_records_oversigh
     expect(tm.get_by_role("table")).to_contain_text(ruby.full_name)
     expect(tm.get_by_role("table")).not_to_contain_text(leo.full_name)
     app.check(tm, "Dashboard: ICPCs in timescale")
+    # The whole denominator, to find the conference that was late.
+    tm.get_by_role("link", name=re.compile("met and not met")).click()
+    every = tm.get_by_role("table")
+    expect(every.get_by_role("row", name=re.compile(ruby.full_name))).to_contain_text("Yes")
+    expect(every.get_by_role("row", name=re.compile(leo.full_name))).to_contain_text("No")
+    app.check(tm, "Dashboard: ICPCs, met and not met")
+    tm.go_back()
     tm.go_back()
     by_rule = tm.get_by_role("table", name="By rule")
     by_rule.get_by_role("row", name=re.compile("^Referral decision")).get_by_role("link").click()

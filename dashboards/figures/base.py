@@ -1,0 +1,176 @@
+"""What a figure and a population are, and the one registry of both.
+
+A *population* is a set of records for a scope and a period: a root queryset, or a narrowing
+(`where`) of another population, or a set decided partly in Python (`ids`, or its own `query`
+and `count`). Populations that are roots or narrowings of a root are counted together, in one
+grouped aggregate per root (see `Measures.count`), so adding one adds no query.
+
+A *figure* is what a user reads: the size of a population, or its share of another (the
+denominator). Its declaration says where it appears (the JSON, a card on the dashboard, a
+column of the service dashboard's team table); its drill-down lists the records counted, and
+for a share also the whole denominator with a met / not met column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model, Q, QuerySet
+
+if TYPE_CHECKING:
+    from dashboards.measures import Measures
+
+Where = Q | Callable[["Measures"], Q]
+
+
+def pct(numerator: int, denominator: int) -> float | None:
+    """A percentage to one decimal place; None when there is nothing to count."""
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+@dataclass(frozen=True)
+class Population:
+    name: str
+    # The drill-down row kind ("conference", "plan", ...; see dashboards.views.ROW_COLUMNS),
+    # taken from the population it narrows when not given.
+    kind: str | None = None
+    # A root: the records themselves.
+    query: Callable[[Measures], QuerySet] | None = None
+    # Or a narrowing of another population, counted in its root's grouped aggregate.
+    of: str | None = None
+    where: Where | None = None
+    # Or ids picked out in Python (a working-day rule), from rows read once.
+    model: type[Model] | None = None
+    ids: Callable[[Measures], list[int]] | None = None
+    # Its size, when neither a grouped aggregate nor len(ids) gives it.
+    count: Callable[[Measures], int] | None = None
+    # Counted by distinct values of this field (children on a plan are plans' children).
+    counts: str = "pk"
+    # A root's path to the team a record belongs to, for the teams side by side.
+    team_key: str = "child__allocated_team_id"
+
+    def __post_init__(self):
+        ways = [self.query is not None, self.where is not None, self.ids is not None]
+        assert sum(ways) == 1, f"{self.name}: one of query, where or ids"
+        assert self.where is None or self.of, f"{self.name}: where narrows a population (of=)"
+        assert self.ids is None or self.model, f"{self.name}: ids need a model"
+
+    @property
+    def aggregated(self) -> bool:
+        """Counted in a grouped aggregate (a root, or a narrowing of one)."""
+        if self.count is not None or self.ids is not None:
+            return False
+        return self.query is not None or POPULATIONS[self.of].aggregated
+
+    @property
+    def root(self) -> Population:
+        return self if self.where is None else POPULATIONS[self.of].root
+
+    def condition(self, m: Measures) -> Q:
+        """The rows of the root this population keeps (for a root: all)."""
+        if self.where is None:
+            return Q()
+        where = self.where(m) if callable(self.where) else self.where
+        return POPULATIONS[self.of].condition(m) & where
+
+    @property
+    def row_kind(self) -> str:
+        return self.kind or POPULATIONS[self.of].row_kind
+
+
+@dataclass(frozen=True)
+class Card:
+    """A figure's card on the dashboard page: its section and place in it."""
+
+    section: str
+    position: int
+    label: str
+    # "conference" gives "3 conferences" under a percentage: the count behind it.
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A figure's column in the service dashboard's teams side by side."""
+
+    position: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # its drill-down's address, and its name in the JSON (a share adds "_pct")
+    title: str  # the drill-down's heading
+    population: str  # the records counted (a share's numerator)
+    of: str | None = None  # a share's denominator
+    # What the JSON carries: "count" (the population's size) and / or "pct" (the share).
+    # By default a share's percentage, or a count.
+    json: tuple[str, ...] | None = None
+    card: Card | None = None
+    column: Column | None = None
+    # The records a drill-down lists, when not the ones counted (children on a plan: plans).
+    drill: str | None = None
+
+    def __post_init__(self):
+        if self.json is None:
+            object.__setattr__(self, "json", ("pct",) if self.of else ("count",))
+        assert set(self.json) <= {"count", "pct"}, self.key
+        assert "pct" not in self.json or self.of, f"{self.key}: a percentage needs of="
+
+    @property
+    def listed(self) -> str:
+        return self.drill or self.population
+
+    @property
+    def kind(self) -> str:
+        return POPULATIONS[self.listed].row_kind
+
+    @property
+    def is_share(self) -> bool:
+        return self.of is not None
+
+    @property
+    def by_team(self) -> bool:
+        """Whether its teams' values come from the grouped aggregates."""
+        return all(POPULATIONS[name].aggregated for name in (self.population, self.of) if name)
+
+    def values(self, count: Callable[[str], int]) -> dict[str, Any]:
+        """Its entries in the JSON, from a counter of populations."""
+        out: dict[str, Any] = {}
+        if "count" in self.json:
+            out[self.key] = count(self.population)
+        if "pct" in self.json:
+            out[f"{self.key}_pct"] = pct(count(self.population), count(self.of))
+        return out
+
+    def value(self, count: Callable[[str], int]) -> int | float | None:
+        """What a card or a team column shows: the share when it is one, else the count."""
+        if self.of:
+            return pct(count(self.population), count(self.of))
+        return count(self.population)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    # The chart and the table beside it, drawn for this section alone.
+    extra: str = ""
+
+
+POPULATIONS: dict[str, Population] = {}
+FIGURES: dict[str, Figure] = {}
+
+
+def population(name: str, **declaration) -> Population:
+    assert name not in POPULATIONS, f"population {name} declared twice"
+    declared = POPULATIONS[name] = Population(name, **declaration)
+    return declared
+
+
+def figure(key: str, title: str, population: str, **declaration) -> Figure:
+    assert key not in FIGURES, f"figure {key} declared twice"
+    declared = FIGURES[key] = Figure(key, title, population, **declaration)
+    return declared

@@ -1,0 +1,119 @@
+"""Conferences: initial conferences and their timeliness, who took part, reviews, reports."""
+
+from django.db.models import Exists, F, OuterRef, Q
+
+from conferences.models import (
+    INITIAL_TYPES,
+    Conference,
+    ConferenceParticipant,
+    ConferenceStatus,
+    ConferenceType,
+)
+from timescales import rules as timescales
+
+from .base import Card, Column, figure, population
+
+TOOK_PART = ["attended", "sent_report"]
+
+
+def _with(**participant) -> Q:
+    return Q(Exists(ConferenceParticipant.objects.filter(conference=OuterRef("pk"), **participant)))
+
+
+population(
+    "conferences_held",
+    kind="conference",
+    query=lambda m: Conference.objects.filter(
+        m.scope.conferences(),
+        status=ConferenceStatus.HELD,
+        held_on__gte=m.start,
+        held_on__lte=m.end,
+    ),
+)
+population("icpcs_held", of="conferences_held", where=Q(conference_type__in=INITIAL_TYPES))
+population("icpcs_in_timescale", of="icpcs_held", where=Q(held_on__lte=F("target_date")))
+population("icpcs_late", of="icpcs_held", where=Q(held_on__gt=F("target_date")))
+
+
+def _icpcs_late_by_day_18(m) -> list[int]:
+    return [
+        pk
+        for pk, held, target in m.population("icpcs_late").values_list(
+            "pk", "held_on", "target_date"
+        )
+        if held <= timescales.icpc_day_18(target)
+    ]
+
+
+population("icpcs_late_by_day_18", kind="conference", model=Conference, ids=_icpcs_late_by_day_18)
+population("icpcs_with_police", of="icpcs_held", where=_with(agency="police", status__in=TOOK_PART))
+population(
+    "icpcs_with_health_attendee", of="icpcs_held", where=_with(agency="health", status="attended")
+)
+population(
+    "icpcs_health_knew_child",
+    of="icpcs_held",
+    where=_with(agency="health", status="attended", knows_child=True),
+)
+population("reviews_held", of="conferences_held", where=Q(conference_type=ConferenceType.REVIEW))
+population("reviews_in_timescale", of="reviews_held", where=Q(held_on__lte=F("target_date")))
+population(
+    "reports_shared_in_advance",
+    of="conferences_held",
+    where=Q(reports_shared_on__lt=F("held_on")),
+)
+
+figure(
+    "icpc_held",
+    "Initial conferences held",
+    "icpcs_held",
+    card=Card("icpc", 10, "ICPCs held"),
+    column=Column(10, "ICPCs held"),
+)
+figure(
+    "icpc_in_timescale",
+    "ICPCs within 15 working days",
+    "icpcs_in_timescale",
+    of="icpcs_held",
+    json=("count", "pct"),
+    card=Card("icpc", 20, "Within 15 working days", note="conference"),
+    column=Column(20, "ICPCs in timescale %"),
+)
+figure("icpc_late", "ICPCs after 15 working days", "icpcs_late", json=())
+figure(
+    "icpc_late_by_day_18",
+    "Late ICPCs held by day 18",
+    "icpcs_late_by_day_18",
+    card=Card("icpc", 30, "Late, but held by working day 18"),
+)
+figure(
+    "icpc_with_police",
+    "ICPCs with police",
+    "icpcs_with_police",
+    of="icpcs_held",
+    card=Card("icpc", 40, "ICPCs with police"),
+)
+figure(
+    "icpc_health_knew_child",
+    "ICPCs where the health attendee knew the child",
+    "icpcs_health_knew_child",
+    of="icpcs_with_health_attendee",
+    card=Card("icpc", 50, "Health attendee knew the child"),
+)
+figure(
+    "reports_shared_in_advance",
+    "Conferences with reports shared in advance",
+    "reports_shared_in_advance",
+    of="conferences_held",
+    card=Card("icpc", 70, "Reports shared with parents in advance"),
+)
+figure("reviews_held", "Review conferences held", "reviews_held")
+figure(
+    "reviews_in_timescale",
+    "Reviews in timescale",
+    "reviews_in_timescale",
+    of="reviews_held",
+    card=Card("multi", 40, "Reviews in timescale"),
+    column=Column(60, "Reviews in timescale %"),
+)
+figure("conferences_held", "Conferences held", "conferences_held")

@@ -1,0 +1,56 @@
+"""Strategy discussions and who took part; section 47 enquiries."""
+
+from django.db.models import Q
+
+from strategy.models import S47Outcome, Section47, StrategyDiscussion
+
+from .base import Card, Column, figure, population
+
+population(
+    "strategy_discussions",
+    kind="strategy",
+    query=lambda m: StrategyDiscussion.objects.with_participation().filter(
+        m.scope.children("child__"), held_at__gte=m.start_at, held_at__lt=m.end_at
+    ),
+)
+population("strategy_with_health", of="strategy_discussions", where=Q(has_health=True))
+population("strategy_with_police", of="strategy_discussions", where=Q(has_police=True))
+population(
+    "s47s_ended_without_icpc",
+    kind="section47",
+    query=lambda m: Section47.objects.filter(
+        m.scope.children("child__"),
+        outcome__in=[S47Outcome.ICPC_NOT_REQUIRED, S47Outcome.NOT_SUBSTANTIATED],
+        completion_date__gte=m.start,
+        completion_date__lte=m.end,
+    ),
+)
+
+figure(
+    "strategy_discussions",
+    "Strategy discussions",
+    "strategy_discussions",
+    card=Card("multi", 10, "Strategy discussions"),
+)
+figure(
+    "strategy_with_health",
+    "Strategy discussions with health",
+    "strategy_with_health",
+    of="strategy_discussions",
+    card=Card("multi", 20, "With health taking part"),
+    column=Column(40, "Strategy with health %"),
+)
+figure(
+    "strategy_with_police",
+    "Strategy discussions with police",
+    "strategy_with_police",
+    of="strategy_discussions",
+    card=Card("multi", 30, "With police taking part"),
+    column=Column(50, "Strategy with police %"),
+)
+figure(
+    "s47_ended_without_icpc",
+    "Section 47 enquiries ended without an ICPC",
+    "s47s_ended_without_icpc",
+    card=Card("icpc", 60, "Section 47s ended without an ICPC"),
+)
