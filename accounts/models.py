@@ -76,3 +76,30 @@ class User(AbstractUser):
         if not self.pk:
             return frozenset()
         return frozenset(self.managed_teams.values_list("pk", flat=True))
+
+
+class FormSubmission(models.Model):
+    """A form's one-use token, spent by the first POST that carries it.
+
+    Every form that makes or changes a record carries a token drawn when the page was shown
+    (`{% form_token %}`). A double click, a resubmitted page or a retried request sends the same
+    token again: `accounts.middleware.OnceOnlyMiddleware` answers it with the first submission's
+    result instead of doing the work twice.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    path = models.CharField(max_length=300)
+    # Where the first submission's response sent the user; empty while it is in progress, or
+    # when it did not redirect (the form came back with a message).
+    location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="one_submission_per_form_token")
+        ]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"Form sent by {self.user_id} to {self.path}"

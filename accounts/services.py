@@ -34,3 +34,16 @@ def roles_ensure() -> dict[str, Group]:
         extra |= Q(content_type__app_label=app_label, codename=codename)
     groups[Role.ADMINISTRATOR].permissions.set([*perms, *Permission.objects.filter(extra)])
     return groups
+
+
+def form_tokens_forget(*, older_than_hours: int = 24) -> int:
+    """Spent form tokens are only needed while someone might send the same page again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import FormSubmission
+
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    deleted, _ = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -26,6 +26,10 @@ app.conf.beat_schedule = {
         "task": "monitoring.tasks.scan_all",
         "schedule": crontab(hour="7-19", minute=5, day_of_week="mon-fri"),
     },
+    "forget-spent-form-tokens": {
+        "task": "accounts.tasks.forget_spent_form_tokens",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "daily-email-digest": {
         "task": "monitoring.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # ... and, outside demo mode, a verified second factor (accounts/middleware.py).
     "accounts.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent twice (a double click) is saved once (accounts/middleware.py).
+    "accounts.middleware.OnceOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-auditlog's actor and remote address, with the address read as the lockout reads it.
     "audit.middleware.AuditlogMiddleware",
@@ -106,6 +108,8 @@ TEMPLATES = [
                 "wirral_cp.context_processors.site",
                 "monitoring.context_processors.task_badge",
             ],
+            # `{% form_token %}` in every form that saves (a double click saves once).
+            "builtins": ["accounts.templatetags.once"],
         },
     },
 ]
