@@ -20,12 +20,12 @@ class AccountsConfig(AppConfig):
 
 def _audit_access_records() -> None:
     """Who may do what is audited like case records: every change to a user (their roles
-    included), a role, a team or an authenticator device, with the actor."""
+    included), a role, a team, an authenticator device or an enrolment code, with the actor."""
     from auditlog.registry import auditlog
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from .models import Team, User
+    from .models import EnrolmentCode, Team, User
 
     auditlog.register(
         User,
@@ -45,3 +45,4 @@ def _audit_access_records() -> None:
             "last_used_at",
         ],
     )
+    auditlog.register(EnrolmentCode, exclude_fields=["code_hash"])

@@ -25,6 +25,20 @@ class TOTPCodeForm(forms.Form):
         return token
 
 
+class EnrolmentCodeForm(forms.Form):
+    """The one-time code an administrator gave the user, before any key or QR code is shown."""
+
+    enrolment_code = forms.CharField(
+        label="Enrolment code from your administrator",
+        help_text="Twelve letters and numbers, for example ABCD-EFGH-JK23. Spaces and hyphens "
+        "do not matter.",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+    )
+
+
 class UsernameLengthMixin:
     """Refuses a username longer than any account's, on a Django sign-in form.
 

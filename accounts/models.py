@@ -2,6 +2,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -103,3 +104,44 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"Form sent by {self.user_id} to {self.path}"
+
+
+class EnrolmentCodeQuerySet(models.QuerySet["EnrolmentCode"]):
+    def usable(self) -> "EnrolmentCodeQuerySet":
+        """Codes that may still be entered: not used, not cancelled, not expired."""
+        return self.filter(used_at=None, cancelled_at=None, expires_at__gt=timezone.now())
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator gives a user (in person, by phone) so they can set up
+    their first authenticator app: the password alone must not be enough to enrol.
+
+    Only a hash of the code is stored; the code itself is shown once, to the administrator.
+    """
+
+    MAX_ATTEMPTS = 5
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=128)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = EnrolmentCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Enrolment code for {self.user} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.used_at is None and self.cancelled_at is None and self.expires_at > timezone.now()
+        )

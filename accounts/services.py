@@ -6,7 +6,8 @@ from .models import Role
 
 ADMIN_MODELS = [("accounts", "user"), ("accounts", "team"), ("auth", "group")]
 # Security housekeeping for administrators: read the audit log, see and clear login lockouts
-# (django-axes), remove a lost authenticator app so its owner can set up a new one.
+# (django-axes), remove a lost authenticator app and issue an enrolment code so its owner can
+# set up a new one (and see which codes were issued).
 ADMIN_EXTRA_PERMISSIONS = [
     ("auditlog", "view_logentry"),
     ("axes", "view_accessattempt"),
@@ -14,6 +15,8 @@ ADMIN_EXTRA_PERMISSIONS = [
     ("axes", "view_accesslog"),
     ("otp_totp", "view_totpdevice"),
     ("otp_totp", "delete_totpdevice"),
+    ("accounts", "add_enrolmentcode"),
+    ("accounts", "view_enrolmentcode"),
 ]
 
 

@@ -11,8 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
 
-from .forms import TOTPCodeForm
+from .forms import EnrolmentCodeForm, TOTPCodeForm
+from .models import EnrolmentCode
 from .otp import (
+    enrolment_code_check,
+    enrolment_code_for_session,
+    enrolment_start,
     otp_required,
     totp_confirm,
     totp_device_for_setup,
@@ -40,19 +44,30 @@ def _already_done(request: AuthenticatedRequest) -> HttpResponse | None:
     return None
 
 
+ASK_FOR_A_CODE = (
+    "Ask your administrator for an enrolment code: they can give you one in person or by phone."
+)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
-    """First sign-in: scan a QR code (or type the key) into an authenticator app, enter a code."""
+    """First sign-in: the enrolment code from an administrator, then scan a QR code (or type the
+    key) into an authenticator app and enter a code from it."""
     if done := _already_done(request):
         return done
     if user_has_totp(request.user):
         # Replacing a device needs the old one, or an administrator to remove it.
         return redirect_to_login(_next_url(request), reverse("accounts:otp-verify"))
-    device = totp_device_for_setup(request.user)
+    code = enrolment_code_for_session(request)
+    device = totp_device_for_setup(request.user) if code else None
+    if code is None or device is None:
+        return _enrolment_code_step(request)
     form = TOTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp_confirm(request=request, device=device, token=form.cleaned_data["token"]):
+        if totp_confirm(
+            request=request, device=device, code=code, token=form.cleaned_data["token"]
+        ):
             messages.success(request, "Your authenticator app is set up. You are signed in.")
             return HttpResponseRedirect(_next_url(request))
         form.add_error(
@@ -68,6 +83,24 @@ def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
         "secret": totp_secret_text(device),
     }
     return render(request, "accounts/otp_setup.html", context)
+
+
+def _enrolment_code_step(request: AuthenticatedRequest) -> HttpResponse:
+    """Before any key is shown: the enrolment code, so the password alone cannot enrol a phone."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = enrolment_code_check(user=request.user, code=form.cleaned_data["enrolment_code"])
+        if code is not None:
+            enrolment_start(request=request, code=code)
+            return redirect_to_login(_next_url(request), reverse("accounts:otp-setup"))
+        form.add_error(
+            "enrolment_code",
+            "That enrolment code is not right, or it has expired, been used or been replaced. "
+            f"{ASK_FOR_A_CODE} After {EnrolmentCode.MAX_ATTEMPTS} wrong tries a code stops "
+            "working.",
+        )
+    context = {"form": form, "next": _next_url(request), "ask": ASK_FOR_A_CODE}
+    return render(request, "accounts/otp_enrol.html", context)
 
 
 @never_cache

@@ -163,6 +163,9 @@ OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code
 # The admin site never shows a device's secret key or QR code (whoever saw it could sign in as
 # the device's owner).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A first authenticator app is set up only with an enrolment code from an administrator (the
+# password alone must not be enough to enrol); how long an issued code stays valid.
+OTP_ENROLMENT_CODE_HOURS = env.int("OTP_ENROLMENT_CODE_HOURS", default=72)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -40,3 +40,10 @@ def make_user(
     for managed in manages or []:
         managed.managers.add(user)
     return user
+
+
+def enrolment_code_for(user, *, issued_by=None) -> str:
+    """A fresh enrolment code for `user`, as an administrator would read it out to them."""
+    from accounts.otp import enrolment_code_issue
+
+    return enrolment_code_issue(user=user, issued_by=issued_by)[1]

@@ -151,11 +151,13 @@ class App:
         self.checked: set[str] = set()
 
     def sign_in(self, user, *, password: str = PASSWORD):
-        """A new browser (context) in which `user` signs in: password, then the code."""
+        """A new browser (context) in which `user` signs in: password, then the code (at a first
+        sign-in, after an enrolment code issued for them as an administrator would)."""
         from django_otp.plugins.otp_totp.models import TOTPDevice
         from playwright.sync_api import expect
 
         from accounts.otp import otp_required
+        from tests.accounts.factories import enrolment_code_for
 
         context = self.browser.new_context(
             base_url=self.url, viewport=VIEWPORT, locale="en-GB", timezone_id="Europe/London"
@@ -176,6 +178,13 @@ class App:
             )
             expect(step).to_be_visible()
             if step.inner_text() == "Set up two-step sign-in":
+                # First the enrolment code an administrator gave the user, then the key.
+                self.check(page, "Two-step sign-in enrolment code")
+                page.get_by_label("Enrolment code from your administrator").fill(
+                    enrolment_code_for(user)
+                )
+                page.get_by_role("button", name="Continue").click()
+                expect(page.locator("#otp-key")).to_be_visible()
                 self.check(page, "Two-step sign-in set-up")
                 key = "".join(page.locator("#otp-key").inner_text().split())
                 code = totp_code(b32decode(key + "=" * (-len(key) % 8)))
