@@ -874,6 +874,13 @@ class VisitType(models.TextChoices):
     OTHER = "other", "Other visit"
 
 
+class VisitQuerySet(models.QuerySet["Visit"]):
+    def seen_on_plan(self) -> "VisitQuerySet":
+        """The visits that count as statutory visits to a child on a plan: the statutory visits
+        where the child was seen."""
+        return self.filter(visit_type=VisitType.STATUTORY_CP, child_seen=True)
+
+
 class Visit(VersionedModel):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="visits")
     visit_date = models.DateField()
@@ -893,6 +900,19 @@ class Visit(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Stored when the visit (or an earlier one, or the plan) is written, and worked out again
+    # by the scan when the local timescale or the calendar changes; read by every page and
+    # figure, never recomputed there (conferences.timeliness).
+    due_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="When this statutory visit was due."
+    )
+    in_timescale = models.BooleanField(
+        null=True,
+        editable=False,
+        help_text="Whether this statutory visit was in timescale (empty: not measured).",
+    )
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visit_date", "-pk"]

@@ -545,6 +545,14 @@ class CoreGroupMeeting(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Stored, like a visit's (conferences.timeliness): when this meeting was due and whether it
+    # was held by then.
+    due_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="When this core group was due."
+    )
+    in_timescale = models.BooleanField(
+        null=True, editable=False, help_text="Whether this core group was in timescale."
+    )
 
     class Meta:
         ordering = ["-meeting_date", "-pk"]

@@ -25,6 +25,7 @@ from cases.models import (
     Visit,
 )
 from conferences.services import icpc_request
+from conferences.timeliness import refresh_timeliness
 from monitoring.services import timescales_scan
 from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
 from strategy.services import section47_start
@@ -136,6 +137,7 @@ def seed_demo(*, authority_children: int = 0) -> dict[str, int]:
             )
     with set_actor(users["sw.north"]):
         _demo_records(children, users, timezone.localdate())
+    refresh_timeliness()
     if authority_children and not Child.objects.filter(la_child_id__startswith="SYN").exists():
         generate_authority(children=authority_children)
         timescales_scan()

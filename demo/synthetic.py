@@ -31,6 +31,7 @@ from conferences.models import (
     PlanAction,
     PlanOutcome,
 )
+from conferences.timeliness import refresh_timeliness
 from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
 from timescales.calendar import add_working_days
 
@@ -519,6 +520,9 @@ def generate_authority(
                 )
             )
     PlanAction.objects.bulk_create(actions, batch_size=BATCH)
+    # Loaded in bulk, past the services: store each visit's and core group's timeliness as
+    # recording them one by one would.
+    refresh_timeliness()
 
     return Counts(
         children=len(child_rows),

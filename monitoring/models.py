@@ -120,3 +120,16 @@ class DigestLog(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for {self.user} on {self.day}"
+
+
+class ScanMark(models.Model):
+    """Something the scan remembers between runs, by name: for example what the stored visit
+    and core group timeliness was last worked out with (timescales.rules.timeliness_fingerprint),
+    so that a change of local timescale or of calendar is caught up by the next scan."""
+
+    name = models.CharField(max_length=60, unique=True)
+    value = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"

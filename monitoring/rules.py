@@ -294,22 +294,15 @@ def _core_groups(ctx: ScanContext) -> Iterable[Finding]:
     for pk, child_id, start, last in plans.values_list(
         "pk", "child_id", "start_date", "last_core_group"
     ):
-        if last is None:
-            yield Finding(
-                "FIRST_CORE_GROUP",
-                f"plan:{pk}",
-                child_id,
-                timescales.first_core_group_due(start, ctx.policy),
-                f"No core group yet for the plan that started {_d(start)}.",
-            )
-        else:
-            yield Finding(
-                "CORE_GROUP_INTERVAL",
-                f"plan:{pk}",
-                child_id,
-                timescales.next_core_group_due(last, ctx.policy),
-                f"Last core group {_d(last)}.",
-            )
+        yield Finding(
+            "FIRST_CORE_GROUP" if last is None else "CORE_GROUP_INTERVAL",
+            f"plan:{pk}",
+            child_id,
+            timescales.core_group_due(start, last, ctx.policy),
+            f"No core group yet for the plan that started {_d(start)}."
+            if last is None
+            else f"Last core group {_d(last)}.",
+        )
 
 
 def _reviews(ctx: ScanContext) -> Iterable[Finding]:
@@ -350,12 +343,8 @@ def _reviews(ctx: ScanContext) -> Iterable[Finding]:
 def _statutory_visits(ctx: ScanContext) -> Iterable[Finding]:
 
     last_visit = (
-        Visit.objects.filter(
-            child_id=OuterRef("child_id"),
-            visit_type="statutory_cp",
-            child_seen=True,
-            visit_date__gte=OuterRef("start_date"),
-        )
+        Visit.objects.seen_on_plan()
+        .filter(child_id=OuterRef("child_id"), visit_date__gte=OuterRef("start_date"))
         .order_by("-visit_date")
         .values("visit_date")[:1]
     )
@@ -367,7 +356,7 @@ def _statutory_visits(ctx: ScanContext) -> Iterable[Finding]:
             "STATUTORY_VISIT",
             f"plan:{pk}",
             child_id,
-            timescales.next_statutory_visit_due(last or start, ctx.policy),
+            timescales.statutory_visit_due(start, last, ctx.policy),
             f"Child last seen on a statutory visit {_d(last)}."
             if last
             else f"No statutory visit with the child seen since the plan started {_d(start)}.",

@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Child
+from conferences.timeliness import refresh_timeliness
 from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
+from timescales.rules import timeliness_fingerprint
 
-from .models import PENDING_STATUSES, Alert, AlertStatus
+from .models import PENDING_STATUSES, Alert, AlertStatus, ScanMark
 from .rules import RULES, Finding, Rule, ScanContext
 
 
@@ -54,6 +56,25 @@ def findings(
     return results
 
 
+TIMELINESS_MARK = "timeliness_fingerprint"
+
+
+def refresh_stored_timeliness(child_ids: list[int] | None = None) -> int:
+    """The stored due dates of visits and core groups, for the children just written to; in a
+    whole scan, for every child but only when the local timescales or the calendar changed
+    since they were last worked out (it does not change with the date)."""
+    if child_ids is not None:
+        return refresh_timeliness(child_ids)
+    policy = LocalPolicy.current()
+    fingerprint = timeliness_fingerprint(policy)
+    mark = ScanMark.objects.filter(name=TIMELINESS_MARK).first()
+    if mark is not None and mark.value == fingerprint:
+        return 0
+    changed = refresh_timeliness(policy=policy)
+    ScanMark.objects.update_or_create(name=TIMELINESS_MARK, defaults={"value": fingerprint})
+    return changed
+
+
 @dataclass
 class ScanResult:
     found: list[Classified]
@@ -74,6 +95,7 @@ def timescales_scan(
     as_of = as_of or timezone.localdate()
     now = timezone.now()
     child_ids = list(child_ids) if child_ids is not None else None
+    refresh_stored_timeliness(child_ids)
     found = findings(as_of=as_of, child_ids=child_ids)
 
     existing_qs = Alert.objects.select_for_update().filter(status__in=PENDING_STATUSES)

@@ -18,6 +18,16 @@ def bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.UnitedKingdom(subdiv="ENG", years=year).keys())  # type: ignore[no-untyped-call]
 
 
+@lru_cache(maxsize=1)
+def calendar_version() -> str:
+    """A short digest of every bank holiday the calendar knows (1990 to ten years ahead): it
+    changes when a new bank holiday is declared and the `holidays` package is upgraded."""
+    import hashlib
+
+    days = sorted(d for year in range(1990, date.today().year + 11) for d in bank_holidays(year))
+    return hashlib.sha256(",".join(d.isoformat() for d in days).encode()).hexdigest()[:12]
+
+
 def is_working_day(d: date) -> bool:
     return d.weekday() < 5 and d not in bank_holidays(d.year)
 
@@ -39,33 +49,6 @@ def add_working_days(start: date, n: int) -> date:
 
 
 @lru_cache(maxsize=512)
-def weekday_span(n: int, weekday: int) -> int:
-    """Calendar days from a day with this weekday (Monday 0 ... Sunday 6) to the nth working
-    day after it when no bank holiday falls in between. Bank holidays only push the nth
-    working day later, so a date at most this far after such a day is always on or before
-    `add_working_days(day, n)`."""
-    days, remaining = 0, n
-    while remaining > 0:
-        days += 1
-        if (weekday + days) % 7 < 5:
-            remaining -= 1
-    return days
-
-
-def shortest_span(n: int) -> int:
-    """The fewest calendar days that n working days can take (from a Sunday, with no bank
-    holiday). A date at most this many days after `start` is always on or before
-    `add_working_days(start, n)`, whatever the calendar."""
-    return min(weekday_span(n, weekday) for weekday in range(7))
-
-
-def longest_span(n: int) -> int:
-    """More calendar days than n working days can ever take, bank holidays included (at most
-    four fall in any fortnight): a date further than this after `start` is always after
-    `add_working_days(start, n)`."""
-    return 2 * n + 14
-
-
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end`; negative if `end` < `start`.
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -55,14 +57,14 @@ class LocalPolicy(models.Model):
     def __str__(self) -> str:
         return "Local timescale policy"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1  # a single row
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
 
     @classmethod
     def current(cls) -> "LocalPolicy":
-        policy = cache.get(cls.CACHE_KEY)
+        policy: LocalPolicy | None = cache.get(cls.CACHE_KEY)
         if policy is None:
             policy, _ = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, policy, 60)

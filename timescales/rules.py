@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from .calendar import add_working_days
+from .calendar import add_working_days, calendar_version
 from .models import LocalPolicy
 
 # National (Working Together and the CIN census): not configurable.
@@ -94,6 +94,40 @@ def next_statutory_visit_due(previous: date, policy: LocalPolicy | None = None) 
     """Statutory visits to a child on a plan at most 10 working days apart (local)."""
     policy = policy or LocalPolicy.current()
     return add_working_days(previous, policy.statutory_visit_working_days)
+
+
+def statutory_visit_due(
+    plan_start: date | None, last_visit: date | None, policy: LocalPolicy | None = None
+) -> date | None:
+    """When the next statutory visit falls due: measured from the later of the last visit with
+    the child seen and the start of the child's plan (None: nothing to measure from)."""
+    base = max((d for d in (plan_start, last_visit) if d), default=None)
+    return next_statutory_visit_due(base, policy) if base else None
+
+
+def core_group_due(
+    plan_start: date, last_meeting: date | None, policy: LocalPolicy | None = None
+) -> date:
+    """When a plan's next core group falls due: the first from the initial conference, later
+    ones from the last meeting."""
+    if last_meeting is None:
+        return first_core_group_due(plan_start, policy)
+    return next_core_group_due(last_meeting, policy)
+
+
+def timeliness_fingerprint(policy: LocalPolicy | None = None) -> str:
+    """What stored visit and core group timeliness was worked out with: the local timescales
+    and the bank holidays. When it changes, the stored values are worked out again."""
+    policy = policy or LocalPolicy.current()
+    return "|".join(
+        str(n)
+        for n in (
+            policy.statutory_visit_working_days,
+            policy.first_core_group_working_days,
+            policy.core_group_interval_weeks,
+            calendar_version(),
+        )
+    )
 
 
 def next_oversight_due(previous: date, policy: LocalPolicy | None = None) -> date:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conferences.models import ConferenceParticipant, CoreGroupMeeting
+from conferences.timeliness import refresh_timeliness
 from dashboards.figures import FIGURES, POPULATIONS
 from dashboards.measures import Measures, Scope
 from tests.accounts.factories import UserFactory
@@ -26,6 +27,9 @@ AUTHORITY = Scope("authority", "Whole authority")
 
 
 def measures(start, end, scope=AUTHORITY):
+    # Visits and core groups made by the factories: store their timeliness as recording them
+    # through the pages does (the evaluation after the save commits).
+    refresh_timeliness()
     return Measures(scope, start, end)
 
 

@@ -106,19 +106,26 @@ def test_random_dates_against_naive_reference():
         assert working_days_between(start, add_working_days(start, n)) == n
 
 
-def test_spans_bound_every_real_stretch_of_working_days():
-    """shortest_span and longest_span bound add_working_days on every start date over three
-    years of real bank holidays (Christmas and Easter included), and shortest_span is tight."""
-    from datetime import date, timedelta
+def test_the_calendar_version_changes_when_a_bank_holiday_is_declared(monkeypatch):
+    """Stored timeliness is worked out again when the calendar changes: its version is a digest
+    of every bank holiday, so a new one (a coronation, a state funeral) changes it."""
+    from datetime import date
 
-    from timescales.calendar import add_working_days, longest_span, shortest_span
+    from timescales import calendar
 
-    assert shortest_span(10) == 12  # from a Sunday: Mon-Fri twice
-    assert shortest_span(5) == 5
-    for n in (1, 3, 5, 10, 15, 20):
-        spans = set()
-        for offset in range(3 * 366):
-            start = date(2024, 1, 1) + timedelta(days=offset)
-            spans.add((add_working_days(start, n) - start).days)
-        assert min(spans) == shortest_span(n), n
-        assert max(spans) < longest_span(n), n
+    before = calendar.calendar_version()
+    assert before == calendar.calendar_version()
+    real = calendar.bank_holidays
+
+    def with_one_more(year):
+        extra = {date(2027, 6, 7)} if year == 2027 else set()
+        return real(year) | extra
+
+    monkeypatch.setattr(calendar, "bank_holidays", with_one_more)
+    calendar.calendar_version.cache_clear()
+    try:
+        assert calendar.calendar_version() != before
+    finally:
+        monkeypatch.undo()
+        calendar.calendar_version.cache_clear()
+    assert calendar.calendar_version() == before

@@ -1,0 +1,115 @@
+"""Stored timeliness of statutory visits and core groups: each one's due date and whether it
+was met, worked out once here and read by every page and figure (like an alert's due date).
+
+A visit is due within the local number of working days of the later of the child's last visit
+with the child seen and the start of the plan the child was on (timescales.rules
+.statutory_visit_due); a core group within the local number of working days of the plan's start
+(the first) or weeks of the last one (timescales.rules.core_group_due). Recording, changing or
+deleting a visit, a core group or a plan changes what the *next* one was due by, so the child's
+records are worked out again together, after the change commits (the per-child scan), and all
+of them when the local timescales or the calendar change (the nightly scan).
+"""
+
+import bisect
+from collections.abc import Iterable
+from datetime import date
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from cases.models import Visit
+from timescales import rules as timescales
+from timescales.models import LocalPolicy
+
+from .models import ChildProtectionPlan, CoreGroupMeeting
+
+BATCH = 2000
+M = TypeVar("M", bound=Model)
+
+
+def _scoped(qs: QuerySet[M], child_ids: frozenset[int] | None, field: str) -> QuerySet[M]:
+    return qs if child_ids is None else qs.filter(**{f"{field}__in": child_ids})
+
+
+def refresh_visits(
+    child_ids: Iterable[int] | None = None, policy: LocalPolicy | None = None
+) -> int:
+    """Store each statutory visit's due date and whether it was in timescale; returns how many
+    visits changed. Only visits whose stored values differ are written."""
+    policy = policy or LocalPolicy.current()
+    scope = frozenset(child_ids) if child_ids is not None else None
+    plan_starts: dict[int, list[date]] = {}
+    for child_id, started in (
+        _scoped(ChildProtectionPlan.objects.all(), scope, "child_id")
+        .order_by("child_id", "start_date")
+        .values_list("child_id", "start_date")
+    ):
+        plan_starts.setdefault(child_id, []).append(started)
+    rows = (
+        _scoped(Visit.objects.seen_on_plan(), scope, "child_id")
+        .order_by("child_id", "visit_date", "pk")
+        .values_list("pk", "child_id", "visit_date", "due_date", "in_timescale")
+    )
+    due_after: dict[tuple[date | None, date | None], date | None] = {}
+    changed: list[Visit] = []
+    child, previous = None, None
+    for pk, child_id, visited, stored_due, stored_met in rows.iterator(chunk_size=BATCH):
+        if child_id != child:
+            child, previous = child_id, None
+        starts = plan_starts.get(child_id, [])
+        position = bisect.bisect_right(starts, visited)
+        plan_start = starts[position - 1] if position else None
+        key = (plan_start, previous)
+        if key not in due_after:
+            due_after[key] = timescales.statutory_visit_due(plan_start, previous, policy)
+        due = due_after[key]
+        met = None if due is None else visited <= due
+        if (due, met) != (stored_due, stored_met):
+            changed.append(Visit(pk=pk, due_date=due, in_timescale=met))
+        previous = visited
+    # Visits that no longer count (retyped, or the child now recorded as not seen) keep no
+    # stale timeliness.
+    stale = (
+        _scoped(Visit.objects.all(), scope, "child_id")
+        .filter(Q(due_date__isnull=False) | Q(in_timescale__isnull=False))
+        .exclude(pk__in=Visit.objects.seen_on_plan())
+    )
+    cleared: int = stale.update(due_date=None, in_timescale=None)
+    Visit.objects.bulk_update(changed, ["due_date", "in_timescale"], batch_size=BATCH)
+    return len(changed) + cleared
+
+
+def refresh_core_groups(
+    child_ids: Iterable[int] | None = None, policy: LocalPolicy | None = None
+) -> int:
+    """Store each core group's due date and whether it was held in timescale; returns how many
+    changed."""
+    policy = policy or LocalPolicy.current()
+    scope = frozenset(child_ids) if child_ids is not None else None
+    rows = (
+        _scoped(CoreGroupMeeting.objects.all(), scope, "plan__child_id")
+        .order_by("plan_id", "meeting_date", "pk")
+        .values_list(
+            "pk", "plan_id", "plan__start_date", "meeting_date", "due_date", "in_timescale"
+        )
+    )
+    changed: list[CoreGroupMeeting] = []
+    plan, previous = None, None
+    for pk, plan_id, plan_start, held, stored_due, stored_met in rows.iterator(chunk_size=BATCH):
+        if plan_id != plan:
+            plan, previous = plan_id, None
+        due = timescales.core_group_due(plan_start, previous, policy)
+        met = held <= due
+        if (due, met) != (stored_due, stored_met):
+            changed.append(CoreGroupMeeting(pk=pk, due_date=due, in_timescale=met))
+        previous = held
+    CoreGroupMeeting.objects.bulk_update(changed, ["due_date", "in_timescale"], batch_size=BATCH)
+    return len(changed)
+
+
+def refresh_timeliness(
+    child_ids: Iterable[int] | None = None, policy: LocalPolicy | None = None
+) -> int:
+    """Both, for the children given (or every child)."""
+    child_ids = list(child_ids) if child_ids is not None else None
+    return refresh_visits(child_ids, policy) + refresh_core_groups(child_ids, policy)
