@@ -15,6 +15,7 @@ from tests.accounts.factories import UserFactory
 from tests.cases.factories import ChildFactory, ReferralFactory, VisitFactory
 from tests.conferences.factories import ConferenceFactory, PlanFactory
 from tests.strategy.factories import (
+    ParticipantFactory,
     Section47Factory,
     StrategyDiscussionFactory,
     full_participation,
@@ -132,8 +133,21 @@ def test_strategy_discussions_with_health_and_police(db):
         full_participation(discussion, health=health, police=police)
     summary = measures(D(2026, 10, 1), D(2026, 10, 31)).summary()
     assert summary["strategy_discussions"] == 4
-    assert summary["strategy_with_health_pct"] == 75.0
+    # Health took part in two; in one it sent information only: reported apart.
+    assert summary["strategy_with_health_pct"] == 50.0
+    assert summary["strategy_health_information_only_pct"] == 25.0
     assert summary["strategy_with_police_pct"] == 50.0
+
+
+def test_health_that_took_part_and_sent_information_counts_as_taking_part(db):
+    discussion = StrategyDiscussionFactory(
+        referral=ReferralFactory(received_at=london(2026, 10, 5)), held_at=london(2026, 10, 6)
+    )
+    full_participation(discussion, health="information")
+    ParticipantFactory(discussion=discussion, agency="health", health_service="midwife")
+    summary = measures(D(2026, 10, 1), D(2026, 10, 31)).summary()
+    assert summary["strategy_with_health_pct"] == 100.0
+    assert summary["strategy_health_information_only_pct"] == 0.0
 
 
 def test_reviews_in_timescale(db):
