@@ -52,7 +52,11 @@ def validator_list(rules_dir: Path, rule: str, name: str) -> set[str]:
             and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
             and isinstance(node.value, ast.List)
         ):
-            return {e.value for e in node.value.elts if isinstance(e, ast.Constant)}
+            return {
+                e.value
+                for e in node.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            }
     raise AssertionError(f"rule {rule} assigns no list {name}")
 
 
