@@ -5,13 +5,18 @@ caseloads) and runs a fixed number of queries whatever the size of the record.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Role, Team, User
-from timescales.rules import re_referral_window_start
+from timescales.rules import (
+    is_re_referral,
+    is_re_referral_after_closure,
+    re_referral_window_start,
+)
 
 from .codes.assessment_factor import AssessmentFactor
 from .models import Allocation, Assessment, Child, CINPlan, Referral
@@ -22,26 +27,33 @@ def rereferral_window_start(referral_date: date) -> date:
     return re_referral_window_start(referral_date)
 
 
-def previous_episode(referral: Referral, episodes: list[Referral]) -> Referral | None:
-    """The latest episode among `episodes` that closed on or before this referral was received
-    and before it in time: the episode a re-referral follows."""
-    earlier = [
-        e
-        for e in episodes
-        if e.pk != referral.pk
-        and e.closure_date is not None
-        and e.received_at < referral.received_at
-        and e.closure_date <= referral.referral_date
-    ]
-    return max(earlier, key=lambda e: (e.closure_date, e.received_at), default=None)
+def _earlier(referral: Referral, episodes: list[Referral]) -> list[Referral]:
+    return [e for e in episodes if e.pk != referral.pk and e.received_at < referral.received_at]
 
 
 def rereferral_of(referral: Referral, episodes: list[Referral]) -> Referral | None:
-    """The earlier episode this referral re-refers within 12 months of, or None."""
-    previous = previous_episode(referral, episodes)
-    if previous and previous.closure_date >= rereferral_window_start(referral.referral_date):
+    """The DfE re-referral: the child's latest referral before this one when it was within
+    12 months of it (whatever became of it), or None."""
+    previous = max(_earlier(referral, episodes), key=lambda e: e.received_at, default=None)
+    if previous and is_re_referral(referral.referral_date, [previous.referral_date]):
         return previous
     return None
+
+
+def after_closure_of(referral: Referral, episodes: list[Referral]) -> Referral | None:
+    """The local measure: the latest earlier episode that closed (or stepped down to early
+    help) within 12 months before this referral, or None."""
+    closed = [
+        e
+        for e in _earlier(referral, episodes)
+        if e.closure_date and is_re_referral_after_closure(referral.referral_date, [e.closure_date])
+    ]
+    return max(closed, key=lambda e: (e.closure_date, e.received_at), default=None)
+
+
+def _mark_rereferral(referral: Referral, episodes: list[Referral]) -> None:
+    referral.rereferral_of = rereferral_of(referral, episodes)
+    referral.after_closure_of = after_closure_of(referral, episodes)
 
 
 def _assessments_prefetch() -> Prefetch:
@@ -59,8 +71,9 @@ def _label_factors(assessments) -> None:
 
 def referrals_for_child(child: Child) -> list[Referral]:
     """The child's episodes, newest first, each with its assessments, its child in need plans
-    and `rereferral_of` (the earlier episode when this is a re-referral within 12 months).
-    Three queries in all."""
+    `rereferral_of` (the referral before it, when within 12 months: the DfE re-referral) and
+    `after_closure_of` (an earlier episode closed within 12 months before it: the local
+    measure). Three queries in all."""
     episodes = list(
         Referral.objects.filter(child=child)
         .select_related("decided_by")
@@ -68,31 +81,29 @@ def referrals_for_child(child: Child) -> list[Referral]:
         .order_by("-received_at", "-pk")
     )
     for episode in episodes:
-        episode.rereferral_of = rereferral_of(episode, episodes)
+        _mark_rereferral(episode, episodes)
         _label_factors(episode.assessments.all())
     return episodes
 
 
 def referral_for_child(child: Child, referral_id: int) -> Referral:
     """One episode of this child (404 if it belongs to another), with its assessments, its child
-    in need plans and `rereferral_of` (worked out from one query of the earlier closed episodes)."""
+    in need plans, `rereferral_of` and `after_closure_of` (as `referrals_for_child`, worked out
+    from one query of the child's episodes of the 12 months before it)."""
     referral = get_object_or_404(
         Referral.objects.filter(child=child)
         .select_related("decided_by", "created_by")
         .prefetch_related(_assessments_prefetch(), "cin_plans"),
         pk=referral_id,
     )
+    window = re_referral_window_start(referral.referral_date)
+    window_at = timezone.make_aware(datetime.combine(window, time.min))
     earlier = list(
-        Referral.objects.filter(
-            child=child,
-            closure_date__isnull=False,
-            closure_date__lte=referral.referral_date,
-            received_at__lt=referral.received_at,
-        )
+        Referral.objects.filter(child=child, received_at__lt=referral.received_at)
+        .filter(Q(received_at__gte=window_at) | Q(closure_date__gte=window))
         .exclude(pk=referral.pk)
-        .order_by("-closure_date", "-received_at")[:1]
     )
-    referral.rereferral_of = rereferral_of(referral, earlier)
+    _mark_rereferral(referral, earlier)
     _label_factors(referral.assessments.all())
     return referral
 

@@ -87,7 +87,11 @@ class Conference(VersionedModel):
         max_length=10, choices=ConferenceStatus.choices, default=ConferenceStatus.REQUESTED
     )
     target_date = models.DateField(
-        help_text="The date by which the conference must be held (statutory timescale)."
+        null=True,
+        blank=True,
+        help_text="The date by which the conference must be held (statutory timescale). Empty "
+        "only when it cannot be known: a review imported from a census return whose plan's "
+        "earlier reviews are not in the return.",
     )
     requested_at = models.DateTimeField(default=timezone.now)
     requested_by = models.ForeignKey(
@@ -159,7 +163,8 @@ class Conference(VersionedModel):
 
     def __str__(self) -> str:
         when = self.held_on or self.scheduled_date or self.target_date
-        return f"{self.get_conference_type_display()} ({when:%d %b %Y})"
+        on = f" ({when:%d %b %Y})" if when else ""
+        return f"{self.get_conference_type_display()}{on}"
 
     @property
     def is_initial(self) -> bool:
@@ -176,7 +181,7 @@ class Conference(VersionedModel):
     @property
     def is_late(self) -> bool:
         when = self.conference_date
-        return when is not None and when > self.target_date
+        return when is not None and self.target_date is not None and when > self.target_date
 
     @property
     def reports_shared_in_advance(self) -> bool | None:
@@ -188,7 +193,7 @@ class Conference(VersionedModel):
         errors: dict[str, str] = {}
         if self.section47_id and self.section47.child_id != self.child_id:
             errors["section47"] = "The enquiry belongs to a different child."
-        if self.scheduled_for and self.scheduled_date > self.target_date:
+        if self.scheduled_for and self.target_date and self.scheduled_date > self.target_date:
             if not self.late_reason.strip():
                 errors["late_reason"] = (
                     f"This is after the target date ({self.target_date:%d/%m/%Y}): record why "

@@ -132,9 +132,15 @@ def _context(
             "values": [p["children"] for p in trend],
         },
         "agencies": {
-            "labels": ["Health in strategy", "Police in strategy", "Police at ICPC"],
+            "labels": [
+                "Health took part in strategy",
+                "Health sent information only",
+                "Police in strategy",
+                "Police at ICPC",
+            ],
             "values": [
                 summary["strategy_with_health_pct"],
+                summary["strategy_health_information_only_pct"],
                 summary["strategy_with_police_pct"],
                 summary["icpc_with_police_pct"],
             ],

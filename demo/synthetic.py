@@ -254,6 +254,8 @@ def generate_authority(
             s47_decision="start",
             enquiry_type="joint" if rng.random() < 0.8 else "single",
             single_agency_reason="Synthetic reason.",
+            referrer_invited="invited",
+            education_invited="invited",
         )
         discussions.append(discussion)
     StrategyDiscussion.objects.bulk_create(discussions, batch_size=BATCH)

@@ -438,8 +438,11 @@ def _re_referrals(ctx: ScanContext) -> Iterable[Finding]:
     within = timescales.in_words(ctx.policy)["re_referral"]
     for pk, child_id, received in open_refs:
         received_on = _local(received)
-        window = timescales.re_referral_window_start(received_on)
-        earlier = [c for c in closures.get(child_id, []) if window <= c[0] <= received_on]
+        earlier = [
+            c
+            for c in closures.get(child_id, [])
+            if timescales.is_re_referral_after_closure(received_on, [c[0]])
+        ]
         if earlier:
             closed_on, stepped = max(earlier)
             how = "stepped down to early help" if stepped else "closed"
@@ -448,7 +451,7 @@ def _re_referrals(ctx: ScanContext) -> Iterable[Finding]:
                 f"referral:{pk}",
                 child_id,
                 received_on,
-                f"Re-referral: the previous episode {how} on {_d(closed_on)}, within {within}.",
+                f"Referred again: the previous episode {how} on {_d(closed_on)}, within {within}.",
             )
 
 
@@ -600,8 +603,9 @@ RULES: list[Rule] = [
     ),
     Rule(
         "RE_REFERRAL_12M",
-        "Re-referral within 12 months",
-        "A re-referral within {re_referral} of a closure or step-down is reviewed by a manager.",
+        "Re-referred within 12 months of closure or step-down",
+        "A child referred again within {re_referral} of a closure or step-down is reviewed by a "
+        "manager (a local measure; the DfE's re-referral counts from the previous referral).",
         True,
         _re_referrals,
         immediate=True,

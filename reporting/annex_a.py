@@ -7,7 +7,10 @@ answers ("a) Yes", "b) Female", "e) 2A: Schools" ...):
   conferences, in the six months before the as-of date;
 - List 6 children in need and List 7 children on a child protection plan, at any time in those
   six months (so including those whose episode or plan ended in them);
-- counts "in the last 12 months" count the twelve months before the as-of date.
+- counts "in the last 12 months" count the twelve months before the as-of date, except List 3's
+  "Number of Referrals in Last 12 Months": each referral's own 12 months (the referrals of the
+  child up to and including it, since the same date a year before), so that 2 or more is the
+  DfE's re-referral within 12 months.
 
 Lists 1 (contacts), 2 (early help) and 8 (children looked after) are not produced: this system
 does not hold those records. List 7's emergency protection order / police protection column is
@@ -37,6 +40,7 @@ from conferences.models import (
     ConferenceType,
 )
 from strategy.models import S47Outcome, Section47
+from timescales import rules as timescales
 from wirral_cp.spreadsheets import safe_row
 
 from .census import NFA_DECISIONS
@@ -191,20 +195,32 @@ def _list_3(scope, w: Window) -> AnnexList:
             )
         ).order_by("received_at", "pk")
     )
-    in_year = defaultdict(int)
-    for child_id in Referral.objects.filter(
+    # Each referral's "referrals in the last 12 months" counts the child's referrals in the 12
+    # months up to and including its own date (itself included), by the re-referral rule: 2 or
+    # more is a DfE re-referral. One read of the children's referrals since the earliest window.
+    earliest = timescales.re_referral_window_start(w.six_months)
+    dates: dict[int, list[tuple[datetime, date]]] = defaultdict(list)
+    for child_id, received in Referral.objects.filter(
         child__in=scope,
-        received_at__gte=w.day_start(w.twelve_months),
+        received_at__gte=w.day_start(earliest),
         received_at__lt=w.after_as_of,
-    ).values_list("child_id", flat=True):
-        in_year[child_id] += 1
+    ).values_list("child_id", "received_at"):
+        dates[child_id].append((received, timezone.localtime(received).date()))
+
+    def in_last_12_months(r: Referral) -> int:
+        return 1 + sum(
+            1
+            for received, day in dates[r.child_id]
+            if received < r.received_at and timescales.is_re_referral(r.referral_date, [day])
+        )
+
     rows = [
         [
             *_child_cells(r.child, w.as_of),
             r.referral_date,
             SOURCE.get(r.source, ""),
             _yes_no(r.decision in NFA_DECISIONS),
-            in_year[r.child_id],
+            in_last_12_months(r),
             *_allocation(r.child),
         ]
         for r in referrals

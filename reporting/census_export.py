@@ -60,6 +60,10 @@ class CensusReturn:
     year: CensusYear
     children: list[ChildRecord]
     generated_at: datetime
+    # The year's referrals within 12 months of a previous referral of the child (the DfE
+    # re-referral), from every referral held here: the return omits episodes closed before
+    # the year began.
+    rereferrals_in_year: int = 0
 
     def counts(self) -> dict[str, int]:
         """The summary a manager checks before sending the return."""
@@ -75,6 +79,7 @@ class CensusReturn:
             "children": len(self.children),
             "episodes": len(episodes),
             "referrals_in_year": sum(1 for e in episodes if e.referral_date >= y.start),
+            "rereferrals_within_12_months": self.rereferrals_in_year,
             "nfa_referrals": sum(1 for e in episodes if e.nfa),
             "episodes_closed": sum(1 for e in episodes if e.closure_date),
             "episodes_open_at_year_end": sum(1 for e in episodes if not e.closure_date),
@@ -236,7 +241,34 @@ def census_build(*, year: int, children: QuerySet[Child] | None = None) -> Censu
         _attach_loose_icpcs(child, loose_icpcs.get(child_id, []), y)
         children.append(child)
     children.sort(key=lambda c: c.la_child_id)
-    return CensusReturn(year=y, children=children, generated_at=timezone.now())
+    return CensusReturn(
+        year=y,
+        children=children,
+        generated_at=timezone.now(),
+        rereferrals_in_year=_rereferrals_in_year(referral_rows, y),
+    )
+
+
+def _rereferrals_in_year(referral_rows: list[dict], y: CensusYear) -> int:
+    """How many of the year's referrals are re-referrals (timescales.rules.is_re_referral),
+    against all the children's referrals of the 12 months before each: one query."""
+    in_year = [r for r in referral_rows if r["referral_date"] >= y.start]
+    window = timescales.re_referral_window_start(y.start)
+    earlier: dict[int, list[tuple[datetime, date]]] = defaultdict(list)
+    for child_id, received in Referral.objects.filter(
+        child_id__in={r["child_id"] for r in in_year},
+        received_at__gte=_local_day_start(window),
+        received_at__lt=_local_day_start(y.end + timedelta(1)),
+    ).values_list("child_id", "received_at"):
+        earlier[child_id].append((received, timezone.localtime(received).date()))
+    return sum(
+        1
+        for r in in_year
+        if timescales.is_re_referral(
+            r["referral_date"],
+            [day for at, day in earlier[r["child_id"]] if at < r["received_at"]],
+        )
+    )
 
 
 def _working_day_before(d: date) -> date:

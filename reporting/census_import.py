@@ -52,7 +52,7 @@ from strategy.models import S47Decision, S47Outcome, Section47, StrategyDiscussi
 from timescales import rules as timescales
 from wirral_cp.concurrency import save_with_version
 
-from .census import ChildRecord, EpisodeRecord, PlanRecord
+from .census import CensusYear, ChildRecord, EpisodeRecord, PlanRecord
 from .census_reader import ChildBlock, Problem, as_utf8, read_children, read_header
 
 IMPORT_USERNAME = "census-import"
@@ -216,7 +216,7 @@ def _load_batch(blocks: list[ChildBlock], user: User, report: ImportReport) -> N
     for block in blocks:
         try:
             child, held = existing.get(block.record.la_child_id, (None, None))
-            writes = _ChildPlanner(block, child, held, user).plan()
+            writes = _ChildPlanner(block, child, held, user, year=report.year).plan()
         except _ChildInvalid as invalid:
             _skip(report, invalid.problems)
             continue
@@ -369,8 +369,16 @@ class _ChildPlanner:
     date, all checked before anything is written."""
 
     def __init__(
-        self, block: ChildBlock, child: Child | None, held: _Held | None, user: User
+        self,
+        block: ChildBlock,
+        child: Child | None,
+        held: _Held | None,
+        user: User,
+        *,
+        year: int | None = None,
     ) -> None:
+        # The first day of the return's year: its reviews are those held from then on.
+        self.year_start = CensusYear(year).start if year else None
         self.block = block
         self.record: ChildRecord = block.record
         self.child = child
@@ -759,11 +767,7 @@ class _ChildPlanner:
             if review in held_reviews:
                 previous = review
                 continue
-            target = (
-                timescales.later_review_due(previous)
-                if previous
-                else timescales.first_review_due(p.start)
-            )
+            target = self._review_target(plan, p.start, previous, review)
             ends = p.end == review
             held_reviews[review] = self._create(
                 Conference(
@@ -782,6 +786,27 @@ class _ChildPlanner:
             )
             previous = review
         return plan
+
+    def _review_target(
+        self, plan: ChildProtectionPlan, start: date, previous: date | None, review: date
+    ) -> date | None:
+        """A held review's target: 6 months from the review before it when that is known. With
+        none before it, the first review's target (3 months from the ICPC) only when it really
+        is the plan's first review: the plan began in the return's year (whose reviews the
+        return lists in full), the plan was recorded here (so its reviews are all here), or
+        the review is within the first review's timescale (no review can have preceded it).
+        Otherwise the plan began in an earlier year, its earlier reviews are not in the
+        return, and the target is not known."""
+        if previous is not None:
+            return timescales.later_review_due(previous)
+        first = timescales.first_review_due(start)
+        if (
+            (self.year_start is not None and start >= self.year_start)
+            or plan.source_system != CENSUS
+            or review <= first
+        ):
+            return first
+        return None
 
     @staticmethod
     def _plan_record(plans: list[PlanRecord], start: date) -> PlanRecord | None:

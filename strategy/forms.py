@@ -26,6 +26,8 @@ class StrategyDiscussionForm(VersionedModelForm):
             "reason",
             "summary",
             "missing_agency_reason",
+            "referrer_invited",
+            "education_invited",
             "s47_decision",
             "enquiry_type",
             "single_agency_reason",

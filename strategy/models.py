@@ -6,6 +6,7 @@ working days of the strategy discussion that started the section 47 enquiry.
 """
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 
 from auditlog.registry import auditlog
@@ -47,6 +48,41 @@ class Participation(models.TextChoices):
     ABSENT = "absent", "Invited, did not take part"
 
 
+class Invitation(models.TextChoices):
+    INVITED = "invited", "Invited"
+    NOT_INVITED = "not_invited", "Not invited"
+
+
+# Compulsory school age, as this system reads it: from the 5th birthday to the 16th.
+SCHOOL_AGE_FROM, SCHOOL_AGE_TO = 5, 16
+
+
+def agencies_not_taking_part(participants: Iterable[tuple[str, str]]) -> list[str]:
+    """The agencies (by name) that did not take part in a strategy discussion, from its
+    participants' (agency, participation) pairs: those invited who did not take part, and
+    children's social care, police or health when none of theirs took part or sent
+    information. Each needs the reason recorded (`missing_agency_reason`)."""
+    rows = list(participants)
+    took_part = {Participation.ATTENDED, Participation.INFORMATION}
+    present = {agency for agency, participation in rows if participation in took_part}
+    absent = {agency for agency, participation in rows if participation == Participation.ABSENT}
+    missing = (absent | set(REQUIRED_AGENCIES)) - present
+    labels = dict(Agency.choices)
+    order = [a for a in Agency.values if a in missing]
+    return [labels[a] if a != Agency.SOCIAL_CARE else "children's social care" for a in order]
+
+
+def missing_agency_reason_errors(
+    participants: Iterable[tuple[str, str]], reason: str
+) -> dict[str, str]:
+    """The rule the form states: the reason an agency did not take part is required."""
+    missing = agencies_not_taking_part(participants)
+    if missing and not reason.strip():
+        names = " and ".join(m if m.startswith("children") else m.lower() for m in missing)
+        return {"missing_agency_reason": f"Say why {names} did not take part."}
+    return {}
+
+
 class S47Decision(models.TextChoices):
     START = "start", "Start a section 47 enquiry"
     CONTINUE = "continue", "Continue the existing section 47 enquiry"
@@ -71,7 +107,9 @@ class ABEDecision(models.TextChoices):
 
 class StrategyDiscussionQuerySet(models.QuerySet):
     def with_participation(self) -> "StrategyDiscussionQuerySet":
-        """Annotate has_social_care / has_police / has_health (took part or sent information)."""
+        """Annotate has_social_care / has_police / has_health (took part or sent information),
+        and health_took_part / health_information_only (health took part, or only sent
+        information: reported apart)."""
         took_part = [Participation.ATTENDED, Participation.INFORMATION]
         annotations = {
             f"has_{agency}": models.Exists(
@@ -83,6 +121,16 @@ class StrategyDiscussionQuerySet(models.QuerySet):
             )
             for agency in REQUIRED_AGENCIES
         }
+        health = StrategyParticipant.objects.filter(
+            discussion=models.OuterRef("pk"), agency=Agency.HEALTH
+        )
+        attended = health.filter(participation=Participation.ATTENDED)
+        informed = health.filter(participation=Participation.INFORMATION)
+        annotations["health_took_part"] = models.Exists(attended)
+        annotations["health_information_only"] = models.ExpressionWrapper(
+            models.Q(models.Exists(informed)) & ~models.Q(models.Exists(attended)),
+            output_field=models.BooleanField(),
+        )
         return self.annotate(**annotations)
 
 
@@ -116,7 +164,20 @@ class StrategyDiscussion(VersionedModel):
     missing_agency_reason = models.TextField(
         "why an agency did not take part",
         blank=True,
-        help_text="Required when police or health did not take part.",
+        help_text="Required when an agency invited did not take part, or when police or health "
+        "did not take part.",
+    )
+    # Working Together: the referrer and the child's school or nursery may be involved. Blank
+    # only on records imported from a census return, which does not say.
+    referrer_invited = models.CharField(
+        "referring agency", max_length=12, choices=Invitation.choices, blank=True
+    )
+    education_invited = models.CharField(
+        "school, college or nursery",
+        max_length=12,
+        choices=Invitation.choices,
+        blank=True,
+        help_text="Required for a child of school age (5 to 16).",
     )
     s47_decision = models.CharField(
         "section 47 decision", max_length=12, choices=S47Decision.choices
@@ -169,6 +230,14 @@ class StrategyDiscussion(VersionedModel):
     def held_date(self) -> date:
         return timezone.localtime(self.held_at).date()
 
+    @property
+    def is_school_age(self) -> bool:
+        """Whether the child was of compulsory school age on the day of the discussion."""
+        if not self.child_id or not self.held_at:
+            return False
+        age = self.child.age_on(self.held_date)
+        return age is not None and SCHOOL_AGE_FROM <= age < SCHOOL_AGE_TO
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.held_at and self.held_at > timezone.now():
@@ -208,6 +277,12 @@ class StrategyDiscussion(VersionedModel):
             )
         if self.follows_enquiry_id and self.follows_enquiry.child_id != self.child_id:
             errors["follows_enquiry"] = "That enquiry belongs to a different child."
+        if not imported and not self.referrer_invited:
+            errors["referrer_invited"] = "Say whether the referring agency was invited."
+        if not imported and not self.education_invited and self.is_school_age:
+            errors["education_invited"] = (
+                "The child is of school age: say whether their school or college was invited."
+            )
         if errors:
             raise ValidationError(errors)
 

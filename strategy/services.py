@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.actor import acting_as
 from accounts.models import User
-from cases.models import Child
+from cases.models import Child, RecordSource
 from wirral_cp.concurrency import save_with_version
 
 from .models import (
@@ -18,6 +18,7 @@ from .models import (
     Section47,
     StrategyDiscussion,
     StrategyParticipant,
+    missing_agency_reason_errors,
 )
 
 
@@ -36,6 +37,7 @@ def strategy_discussion_record(
     by a shared sibling_group. A decision to start a section 47 enquiry starts one per child.
     """
     records = []
+    _check_participation(discussion, participants)
     with acting_as(user):
         for child in [discussion.child, *siblings]:
             if child.pk == discussion.child_id:
@@ -83,6 +85,7 @@ def strategy_discussion_update(
     user: User,
     expected_version: int | None,
 ) -> StrategyDiscussion:
+    _check_participation(discussion, participants)
     with acting_as(user):
         discussion.full_clean()
         save_with_version(discussion, expected_version=expected_version)
@@ -100,6 +103,25 @@ def strategy_discussion_update(
         ):
             section47_start(discussion=discussion, user=user)
     return discussion
+
+
+def _check_participation(discussion: StrategyDiscussion, participants: Sequence[dict]) -> None:
+    """The discussion's own checks and, for entered records, the rule the form states: the
+    reason an agency did not take part. All the problems at once."""
+    errors: dict[str, list[str]] = {}
+    try:
+        discussion.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if discussion.source_system != RecordSource.CENSUS_IMPORT:
+        rule = missing_agency_reason_errors(
+            ((p.get("agency", ""), p.get("participation", "")) for p in participants),
+            discussion.missing_agency_reason,
+        )
+        for field, message in rule.items():
+            errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _replace_children(discussion, participants, safety_actions) -> None:

@@ -4,11 +4,12 @@ National timescales are constants here; local ones come from LocalPolicy (admini
 Working days come from the England working-day calendar.
 """
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from .calendar import add_working_days, calendar_version
+from .calendar import add_working_days, calendar_version, is_working_day
 from .models import LocalPolicy
 
 # National (Working Together and the CIN census): not configurable.
@@ -68,14 +69,31 @@ def icpc_day_18(target: date) -> date:
     return add_working_days(target, ICPC_DAY_18_WORKING_DAYS - ICPC_WORKING_DAYS)
 
 
+def working_day_on_or_before(d: date) -> date:
+    """`d` itself if it is a working day, else the working day before it: where a timescale in
+    calendar months ends on a weekend or a bank holiday, it falls due on the working day
+    before (a conference cannot be held on a day the council is closed)."""
+    while not is_working_day(d):
+        d -= timedelta(days=1)
+    return d
+
+
+def months_after(start: date, months: int) -> date:
+    """The same day `months` calendar months on (31 August + 6 months is 28 or 29 February),
+    brought back to a working day."""
+    return working_day_on_or_before(start + relativedelta(months=months))
+
+
 def first_review_due(icpc_date: date) -> date:
-    """The first review conference within 3 months of the initial conference."""
-    return icpc_date + relativedelta(months=FIRST_REVIEW_MONTHS)
+    """The first review conference within 3 months of the initial conference (on the working
+    day before, when that day is a weekend or a bank holiday)."""
+    return months_after(icpc_date, FIRST_REVIEW_MONTHS)
 
 
 def later_review_due(previous_review: date) -> date:
-    """Later review conferences at most 6 months apart."""
-    return previous_review + relativedelta(months=LATER_REVIEW_MONTHS)
+    """Later review conferences at most 6 months apart (on the working day before, when that
+    day is a weekend or a bank holiday)."""
+    return months_after(previous_review, LATER_REVIEW_MONTHS)
 
 
 def first_core_group_due(icpc_date: date, policy: LocalPolicy | None = None) -> date:
@@ -143,10 +161,29 @@ def minutes_due(conference_date: date, policy: LocalPolicy | None = None) -> dat
 
 
 def re_referral_window_start(referral_date: date) -> date:
-    """A referral is a re-referral if an earlier episode closed (or stepped down) on or after the
-    same date 12 months before (29 February falls back to 28 February)."""
+    """The first day of the 12 months before a referral: the same date a year earlier
+    (29 February falls back to 28 February)."""
     year = referral_date.year - RE_REFERRAL_MONTHS // 12
     try:
         return referral_date.replace(year=year)
     except ValueError:
         return referral_date.replace(year=year, day=28)
+
+
+def within_re_referral_window(referral_date: date, earlier: date) -> bool:
+    """Whether `earlier` falls in the 12 months up to and including `referral_date`."""
+    return re_referral_window_start(referral_date) <= earlier <= referral_date
+
+
+def is_re_referral(referral_date: date, previous_referral_dates: Iterable[date]) -> bool:
+    """The DfE measure ("re-referrals within 12 months", CIN census): a referral of a child
+    within 12 months of a *previous referral* of the same child, whatever became of it.
+    `previous_referral_dates` are the dates of the child's referrals received before this one."""
+    return any(within_re_referral_window(referral_date, d) for d in previous_referral_dates)
+
+
+def is_re_referral_after_closure(referral_date: date, closure_dates: Iterable[date]) -> bool:
+    """A local measure ("re-referred within 12 months of closure or step-down"): a referral
+    of a child whose earlier episode closed, or stepped down to early help, in the 12 months
+    before it. It counts from the closure, so it is not the DfE measure."""
+    return any(within_re_referral_window(referral_date, d) for d in closure_dates)

@@ -6,4 +6,4 @@ class AbuseCategory(models.TextChoices):
     PHY = "PHY", "Physical abuse"
     SAB = "SAB", "Sexual abuse"
     EMO = "EMO", "Emotional abuse"
-    MUL = "MUL", "Multiple"
+    MUL = "MUL", "Multiple (not recommended)"

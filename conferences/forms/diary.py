@@ -112,7 +112,8 @@ class ScheduleForm(ConferenceModelForm):
             when = field.clean(data.get("scheduled_for"))
         except ValidationError:
             return False
-        return when is not None and timezone.localtime(when).date() > conference.target_date
+        target = conference.target_date
+        return when is not None and target is not None and timezone.localtime(when).date() > target
 
 
 class CancelForm(ConferenceModelForm):

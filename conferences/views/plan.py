@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -235,7 +236,9 @@ def _plan_url(child: Child, plan) -> str:
 @require_GET
 def child_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
-    conferences = list(child.conferences.order_by("-target_date", "-pk"))
+    # A held review imported without a known target sorts by the day it was held.
+    when = Coalesce("target_date", "held_on")
+    conferences = list(child.conferences.order_by(when.desc(nulls_last=True), "-pk"))
     summaries = summaries_for(child)
     current = summaries[0] if summaries and summaries[0].plan.is_open else None
     return render(

@@ -1,7 +1,16 @@
-"""The front door: referrals received, and children referred again within 12 months."""
+"""The front door: referrals received, and children referred again within 12 months.
 
-from datetime import date
+Two measures of children referred again, both worked out by the rules in timescales.rules:
 
+- the DfE's "re-referrals within 12 months" (CIN census): a referral within 12 months of a
+  previous referral of the same child;
+- a local one, "re-referred within 12 months of closure or step-down": a referral within 12
+  months of an earlier episode's closure (and, of those, after a step-down to early help).
+"""
+
+from datetime import date, datetime, time
+
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Referral
@@ -18,55 +27,85 @@ population(
 )
 
 
-def _re_referral_ids(m) -> tuple[list[int], list[int]]:
-    """Referrals of the period that follow a closure of the child's case within 12 months,
-    and those of them where a closure was a step-down to early help: both from one read."""
+def _re_referral_ids(m) -> dict[str, list[int]]:
+    """The period's referrals that are re-referrals (DfE), that follow a closure within 12
+    months (local), and that follow a step-down to early help: all from one read of the
+    children's earlier episodes."""
 
-    def find() -> tuple[list[int], list[int]]:
+    def find() -> dict[str, list[int]]:
         referrals = m.population("referrals")
         rows = list(referrals.values_list("pk", "child_id", "received_at"))
-        closures: dict[int, list[tuple[date, bool]]] = {}
-        for child_id, closed, stepped in Referral.objects.filter(
-            child_id__in=referrals.values("child_id"),
-            closure_date__gte=timescales.re_referral_window_start(m.start),
-            closure_date__lte=m.end,
-        ).values_list("child_id", "closure_date", "stepped_down_to_early_help"):
-            closures.setdefault(child_id, []).append((closed, stepped))
-        any_ids, step_down_ids = [], []
+        window = timescales.re_referral_window_start(m.start)
         zone = timezone.get_current_timezone()
+        earlier: dict[int, list[tuple[int, datetime, date | None, bool]]] = {}
+        window_at = timezone.make_aware(datetime.combine(window, time.min))
+        for pk, child_id, received, closed, stepped in (
+            Referral.objects.filter(
+                child_id__in=referrals.values("child_id"), received_at__lt=m.end_at
+            )
+            .filter(Q(received_at__gte=window_at) | Q(closure_date__gte=window))
+            .values_list(
+                "pk", "child_id", "received_at", "closure_date", "stepped_down_to_early_help"
+            )
+        ):
+            earlier.setdefault(child_id, []).append((pk, received, closed, stepped))
+        found: dict[str, list[int]] = {"dfe": [], "after_closure": [], "after_step_down": []}
         for pk, child_id, received in rows:
             received_on = received.astimezone(zone).date()
-            window = timescales.re_referral_window_start(received_on)
-            earlier = [c for c in closures.get(child_id, []) if window <= c[0] <= received_on]
-            if earlier:
-                any_ids.append(pk)
-                if any(stepped for _, stepped in earlier):
-                    step_down_ids.append(pk)
-        return any_ids, step_down_ids
+            others = [e for e in earlier.get(child_id, []) if e[0] != pk and e[1] < received]
+            previous = [e[1].astimezone(zone).date() for e in others]
+            if timescales.is_re_referral(received_on, previous):
+                found["dfe"].append(pk)
+            closures = [(e[2], e[3]) for e in earlier.get(child_id, []) if e[0] != pk and e[2]]
+            if timescales.is_re_referral_after_closure(received_on, [c for c, _ in closures]):
+                found["after_closure"].append(pk)
+                stepped = [c for c, s in closures if s]
+                if timescales.is_re_referral_after_closure(received_on, stepped):
+                    found["after_step_down"].append(pk)
+        return found
 
     return m.memo("re_referral_ids", find)
 
 
-population("re_referrals", kind="referral", model=Referral, ids=lambda m: _re_referral_ids(m)[0])
+population(
+    "rereferrals_within_12_months",
+    kind="referral",
+    model=Referral,
+    ids=lambda m: _re_referral_ids(m)["dfe"],
+)
+population(
+    "rereferrals_after_closure",
+    kind="referral",
+    model=Referral,
+    ids=lambda m: _re_referral_ids(m)["after_closure"],
+)
 population(
     "re_referrals_after_step_down",
     kind="referral",
     model=Referral,
-    ids=lambda m: _re_referral_ids(m)[1],
+    ids=lambda m: _re_referral_ids(m)["after_step_down"],
 )
 
 figure("referrals", "Referrals received", "referrals")
 figure(
-    "re_referrals_12m",
-    "Re-referrals within 12 months",
-    "re_referrals",
+    "rereferrals_within_12_months",
+    "Re-referrals within 12 months (DfE: within 12 months of a previous referral)",
+    "rereferrals_within_12_months",
     of="referrals",
     json=("count", "pct"),
     card=Card("multi", 80, "Re-referrals within 12 months"),
 )
 figure(
+    "rereferrals_after_closure",
+    "Re-referred within 12 months of closure or step-down (local measure)",
+    "rereferrals_after_closure",
+    of="referrals",
+    json=("count", "pct"),
+    card=Card("multi", 85, "Re-referred within 12 months of closure or step-down (local)"),
+)
+figure(
     "re_referrals_after_step_down",
-    "Re-referrals after a step-down to early help",
+    "Re-referred within 12 months of a step-down to early help (local measure)",
     "re_referrals_after_step_down",
-    card=Card("multi", 90, "Re-referrals after step-down to early help"),
+    card=Card("multi", 90, "Re-referred after step-down to early help (local)"),
 )

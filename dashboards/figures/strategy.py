@@ -13,7 +13,13 @@ population(
         m.scope.children("child__"), held_at__gte=m.start_at, held_at__lt=m.end_at
     ),
 )
-population("strategy_with_health", of="strategy_discussions", where=Q(has_health=True))
+# Health that took part, and health that only sent information, are reported apart.
+population("strategy_with_health", of="strategy_discussions", where=Q(health_took_part=True))
+population(
+    "strategy_health_information_only",
+    of="strategy_discussions",
+    where=Q(health_information_only=True),
+)
 population("strategy_with_police", of="strategy_discussions", where=Q(has_police=True))
 population(
     "s47s_ended_without_icpc",
@@ -34,11 +40,19 @@ figure(
 )
 figure(
     "strategy_with_health",
-    "Strategy discussions with health",
+    "Strategy discussions with health taking part",
     "strategy_with_health",
     of="strategy_discussions",
     card=Card("multi", 20, "With health taking part"),
     column=Column(40, "Strategy with health %"),
+)
+figure(
+    "strategy_health_information_only",
+    "Strategy discussions where health sent information only",
+    "strategy_health_information_only",
+    of="strategy_discussions",
+    card=Card("multi", 25, "Health sent information only"),
+    column=Column(45, "Strategy health information only %"),
 )
 figure(
     "strategy_with_police",

@@ -400,21 +400,51 @@ def test_rereferral_window_is_twelve_calendar_months():
     assert rereferral_window_start(datetime.date(2028, 2, 29)) == datetime.date(2027, 2, 28)
 
 
-def test_referral_twelve_months_after_closure_is_flagged_with_the_earlier_episode(world, login):
-    earlier = closed_episode(world.child, london(2025, 3, 3, 10, 0), datetime.date(2025, 6, 1))
-    new = ReferralFactory(child=world.child, received_at=london(2026, 6, 1, 9, 0))
+def test_referral_twelve_months_after_a_referral_is_a_rereferral_with_the_earlier_one(world, login):
+    """DfE: a referral within 12 months of a previous referral. Received Mon 1 Jun 2026; the
+    earlier referral was received Mon 1 Jun 2025 (the same date a year before: within) and is
+    still open when the new one comes in."""
+    earlier = closed_episode(world.child, london(2025, 6, 1, 10, 0), datetime.date(2026, 6, 1))
+    new = ReferralFactory(child=world.child, received_at=london(2026, 6, 1, 11, 0))
     client = login(world.social_worker)
     detail = text(client.get(reverse("cases:referral-detail", args=[world.child.pk, new.pk])))
     earlier_url = reverse("cases:referral-detail", args=[world.child.pk, earlier.pk])
     assert "Re-referral within 12 months" in detail
-    assert f'<a href="{earlier_url}">the episode received 3 Mar 2025</a>' in detail
-    assert "closed 1 Jun 2025" in detail
+    assert f'<a href="{earlier_url}">the referral received 1 Jun 2025</a>' in detail
     listing = text(client.get(reverse("cases:referrals", args=[world.child.pk])))
     assert listing.count("Re-referral within 12 months") == 2  # heading badge and the details
     assert earlier_url in listing
     # The earlier episode itself is not a re-referral.
     earlier_page = client.get(reverse("cases:referral-detail", args=[world.child.pk, earlier.pk]))
     assert "Re-referral within 12 months" not in text(earlier_page)
+
+
+def test_referral_a_day_more_than_twelve_months_after_a_referral_is_not_a_rereferral(world, login):
+    # Received and closed Sat 31 May 2025; the new one Mon 1 Jun 2026: neither measure.
+    closed_episode(world.child, london(2025, 5, 31, 10, 0), datetime.date(2025, 5, 31))
+    new = ReferralFactory(child=world.child, received_at=london(2026, 6, 1, 9, 0))
+    detail = text(
+        login(world.social_worker).get(
+            reverse("cases:referral-detail", args=[world.child.pk, new.pk])
+        )
+    )
+    assert "Re-referral" not in detail
+    assert "Re-referred" not in detail
+
+
+def test_referral_within_twelve_months_of_closure_only_is_the_local_measure(world, login):
+    """Received 3 Mar 2025 and closed 1 Jun 2025; the new referral on 1 Jun 2026 is more than
+    12 months after that referral (not a DfE re-referral) but within 12 months of its closure:
+    re-referred within 12 months of closure, the local measure, and said so."""
+    earlier = closed_episode(world.child, london(2025, 3, 3, 10, 0), datetime.date(2025, 6, 1))
+    new = ReferralFactory(child=world.child, received_at=london(2026, 6, 1, 9, 0))
+    client = login(world.social_worker)
+    detail = text(client.get(reverse("cases:referral-detail", args=[world.child.pk, new.pk])))
+    earlier_url = reverse("cases:referral-detail", args=[world.child.pk, earlier.pk])
+    assert "Re-referral within 12 months" not in detail
+    assert "Re-referred within 12 months of closure or step-down (a local measure)" in detail
+    assert f'<a href="{earlier_url}">the episode received 3 Mar 2025</a>' in detail
+    assert "closed 1 Jun 2025" in detail
 
 
 def test_referral_a_day_more_than_twelve_months_after_closure_is_not_flagged(world, login):

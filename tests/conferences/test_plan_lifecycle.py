@@ -202,8 +202,9 @@ def test_core_group_due_dates_across_bank_holidays(db):
 
 
 def test_review_due_dates(db):
-    assert timescales.first_review_due(datetime.date(2026, 11, 30)) == datetime.date(2027, 2, 28)
-    assert timescales.later_review_due(datetime.date(2026, 8, 31)) == datetime.date(2027, 2, 28)
+    # 28 Feb 2027 is a Sunday: both fall due on Friday 26 Feb.
+    assert timescales.first_review_due(datetime.date(2026, 11, 30)) == datetime.date(2027, 2, 26)
+    assert timescales.later_review_due(datetime.date(2026, 8, 31)) == datetime.date(2027, 2, 26)
 
 
 def test_local_timescale_is_configurable(db):

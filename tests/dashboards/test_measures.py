@@ -16,6 +16,7 @@ from tests.accounts.factories import UserFactory
 from tests.cases.factories import ChildFactory, ReferralFactory, VisitFactory
 from tests.conferences.factories import ConferenceFactory, PlanFactory
 from tests.strategy.factories import (
+    ParticipantFactory,
     Section47Factory,
     StrategyDiscussionFactory,
     full_participation,
@@ -136,8 +137,21 @@ def test_strategy_discussions_with_health_and_police(db):
         full_participation(discussion, health=health, police=police)
     summary = measures(D(2026, 10, 1), D(2026, 10, 31)).summary()
     assert summary["strategy_discussions"] == 4
-    assert summary["strategy_with_health_pct"] == 75.0
+    # Health took part in two; in one it sent information only: reported apart.
+    assert summary["strategy_with_health_pct"] == 50.0
+    assert summary["strategy_health_information_only_pct"] == 25.0
     assert summary["strategy_with_police_pct"] == 50.0
+
+
+def test_health_that_took_part_and_sent_information_counts_as_taking_part(db):
+    discussion = StrategyDiscussionFactory(
+        referral=ReferralFactory(received_at=london(2026, 10, 5)), held_at=london(2026, 10, 6)
+    )
+    full_participation(discussion, health="information")
+    ParticipantFactory(discussion=discussion, agency="health", health_service="midwife")
+    summary = measures(D(2026, 10, 1), D(2026, 10, 31)).summary()
+    assert summary["strategy_with_health_pct"] == 100.0
+    assert summary["strategy_health_information_only_pct"] == 0.0
 
 
 def test_reviews_in_timescale(db):
@@ -248,6 +262,12 @@ def test_timeliness_at_the_start_of_the_period_counts_from_the_visit_before_it(d
 
 
 def test_re_referrals_within_12_months(db):
+    """Referrals in October 2026. Child A: referred Mon 1 Sep 2025, stepped down Mon 3 Nov 2025,
+    referred again Mon 12 Oct 2026: more than 12 months after the referral (not a DfE
+    re-referral) but within 12 months of the step-down (the local measure). Child B: referred
+    Wed 15 Oct 2025, closed Fri 31 Oct 2025, again Thu 15 Oct 2026 (the same date a year on:
+    within 12 months of the referral, a DfE re-referral; and of the closure). Child C: a first
+    referral."""
     child = ChildFactory()
     ReferralFactory(
         child=child,
@@ -258,12 +278,36 @@ def test_re_referrals_within_12_months(db):
         stepped_down_to_early_help=True,
     )
     ReferralFactory(child=child, received_at=london(2026, 10, 12))
+    other = ChildFactory()
+    ReferralFactory(
+        child=other,
+        received_at=london(2025, 10, 15),
+        decision="nfa",
+        closure_date=D(2025, 10, 31),
+        closure_reason="RC8",
+    )
+    again = ReferralFactory(child=other, received_at=london(2026, 10, 15))
     ReferralFactory(received_at=london(2026, 10, 14))
-    summary = measures(D(2026, 10, 1), D(2026, 10, 31)).summary()
-    assert summary["referrals"] == 2
-    assert summary["re_referrals_12m"] == 1
-    assert summary["re_referrals_12m_pct"] == 50.0
+    m = measures(D(2026, 10, 1), D(2026, 10, 31))
+    summary = m.summary()
+    assert summary["referrals"] == 3
+    assert summary["rereferrals_within_12_months"] == 1
+    assert summary["rereferrals_within_12_months_pct"] == 33.3
+    assert list(m.population("rereferrals_within_12_months").values_list("pk", flat=True)) == [
+        again.pk
+    ]
+    assert summary["rereferrals_after_closure"] == 2
+    assert summary["rereferrals_after_closure_pct"] == 66.7
     assert summary["re_referrals_after_step_down"] == 1
+
+
+def test_a_referral_a_day_more_than_12_months_after_the_last_is_not_a_rereferral(db):
+    child = ChildFactory()
+    ReferralFactory(child=child, received_at=london(2025, 10, 14), closure_date=D(2025, 10, 20))
+    ReferralFactory(child=child, received_at=london(2026, 10, 15))
+    summary = measures(D(2026, 10, 1), D(2026, 10, 31)).summary()
+    assert summary["rereferrals_within_12_months"] == 0
+    assert summary["rereferrals_after_closure"] == 1
 
 
 def test_a_percentage_with_nothing_to_count_is_null(db):
@@ -275,7 +319,8 @@ def test_a_percentage_with_nothing_to_count_is_null(db):
         "reviews_in_timescale_pct",
         "core_groups_in_timescale_pct",
         "visits_in_timescale_pct",
-        "re_referrals_12m_pct",
+        "rereferrals_within_12_months_pct",
+        "rereferrals_after_closure_pct",
     ):
         assert summary[key] is None, key
     assert summary["icpc_held"] == 0
@@ -294,7 +339,8 @@ REQUIRED_KEYS = {
     "reviews_in_timescale_pct",
     "core_groups_in_timescale_pct",
     "visits_in_timescale_pct",
-    "re_referrals_12m_pct",
+    "rereferrals_within_12_months_pct",
+    "rereferrals_after_closure_pct",
     "open_alerts",
 }
 

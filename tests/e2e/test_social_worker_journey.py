@@ -83,6 +83,8 @@ def test_social_worker_takes_a_referral_to_an_icpc_request(app, world):
     sw.get_by_label("Information shared and analysis").fill(
         "Police hold no previous reports; the GP saw the child last month for asthma."
     )
+    sw.get_by_label("Referring agency").select_option("invited")
+    sw.get_by_label("School, college or nursery").select_option("invited")
     sw.get_by_label("Section 47 decision").select_option("start")
     sw.get_by_label("Enquiry type").select_option("joint")
     sw.get_by_label("Achieving best evidence (ABE) interview").select_option("undecided")

@@ -87,6 +87,8 @@ def _strategy_to_icpc(child, referral, user, manager, iro, day, held_on, *, plan
         chair=manager,
         s47_decision="start",
         enquiry_type="joint",
+        referrer_invited="invited",
+        education_invited="invited",
     )
     participants = [
         {"agency": "social_care", "name": "SW", "participation": "attended"},

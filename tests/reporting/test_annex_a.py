@@ -78,3 +78,31 @@ def test_export_annex_a_command_writes_the_workbook(world, tmp_path):
     call_command("export_annex_a", "--as-of", "2026-03-31", "--out", str(out), stdout=text)
     assert "List 3 (Referrals): 2 rows" in text.getvalue()
     assert list(_sheets(out.read_bytes())) == ["List 3", "List 4", "List 5", "List 6", "List 7"]
+
+
+def test_list_3_counts_each_referrals_own_twelve_months(db):
+    """ "Number of Referrals in Last 12 Months" counts the child's referrals in the 12 months up to
+    and including each referral (itself included), so 2 or more is a DfE re-referral. Referrals
+    received 14 Jan 2025, 1 Dec 2025 and 15 Jan 2026: the first is not in the six months; the
+    second counts itself and 14 Jan 2025 (within 12 months of 1 Dec 2025): 2; the third counts
+    itself and 1 Dec 2025, but not 14 Jan 2025 (a day more than 12 months before): 2."""
+    from tests.cases.factories import ChildFactory, ReferralFactory
+    from tests.strategy.factories import london
+
+    child = ChildFactory(la_child_id="RR1")
+    ReferralFactory(
+        child=child, received_at=london(2025, 1, 14), closure_date=datetime.date(2025, 2, 3)
+    )
+    ReferralFactory(
+        child=child, received_at=london(2025, 12, 1), closure_date=datetime.date(2025, 12, 20)
+    )
+    ReferralFactory(child=child, received_at=london(2026, 1, 15))
+    ReferralFactory(child=ChildFactory(la_child_id="RR2"), received_at=london(2026, 2, 2))
+    sheet = _sheets(annex_a_workbook(annex_a_build(as_of=AS_OF)))["List 3"]
+    column = sheet[0].index("Number of Referrals in Last 12 Months")
+    counts = [(row[0], row[5].date(), row[column]) for row in sheet[1:]]
+    assert counts == [
+        ("RR1", datetime.date(2025, 12, 1), 2),
+        ("RR1", datetime.date(2026, 1, 15), 2),
+        ("RR2", datetime.date(2026, 2, 2), 1),
+    ]

@@ -103,3 +103,23 @@ def test_validation_errors_name_the_child_and_link_to_the_record(world, cin_vali
     assert errors and errors[0].la_child_id == "CWOPENPLAN1"
     assert errors[0].child_pk == work.open_plan.pk
     assert not package.releasable
+
+
+def test_rereferrals_count_the_previous_referral_even_when_it_is_not_in_the_return(db):
+    """Year to 31 Mar 2026. Child A: referred Sun 2 Feb 2025 and closed Mon 3 Mar 2025 (before
+    the year, so not in the return); referred again Sun 1 Feb 2026: within 12 months of that
+    referral (the window opens 1 Feb 2025), a re-referral. Child B: referred 31 Jan 2025,
+    closed 3 Mar 2025, again Sun 1 Feb 2026: a day more than 12 months, not one."""
+    from reporting.census_export import census_build
+    from tests.cases.factories import ChildFactory, ReferralFactory
+    from tests.strategy.factories import london
+
+    for first in (london(2025, 2, 2), london(2025, 1, 31)):
+        child = ChildFactory()
+        ReferralFactory(
+            child=child, received_at=first, decision="nfa", closure_date=datetime.date(2025, 3, 3)
+        )
+        ReferralFactory(child=child, received_at=london(2026, 2, 1), decision="nfa")
+    counts = census_build(year=2026).counts()
+    assert counts["referrals_in_year"] == 2
+    assert counts["rereferrals_within_12_months"] == 1

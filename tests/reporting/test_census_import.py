@@ -146,7 +146,8 @@ def test_imported_records_are_marked_and_shaped_like_entered_ones(db):
     assert icpc.status == "held" and icpc.plan == plan and icpc.decision == "plan"
     reviews = plan.conferences.filter(conference_type="review").order_by("held_on")
     assert [r.held_on for r in reviews] == [datetime.date(2025, 9, 18), datetime.date(2026, 3, 12)]
-    assert reviews[0].target_date == datetime.date(2025, 9, 20)  # three months after the ICPC
+    # Three months after the ICPC is Saturday 20 Sep 2025: due the working day before.
+    assert reviews[0].target_date == datetime.date(2025, 9, 19)
     for model in MODELS:
         for row in model.objects.all():
             row.full_clean()
@@ -351,3 +352,65 @@ def test_a_record_in_the_file_twice_skips_that_child_and_the_others_load(
     assert wording in problem.message and "twice" in problem.message
     text = data.decode()
     assert problem.line == text[: text.index("<LAchildID>TWICE1")].count("\n") + 1
+
+
+def plan_episode(referral: str, s47: str, icpc: str, reviews: list[str]) -> str:
+    dates = "".join(f"<CPPreviewDate>{d}</CPPreviewDate>" for d in reviews)
+    return f"""<CINdetails><CINreferralDate>{referral}</CINreferralDate>
+<ReferralSource>2A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>0</ReferralNFA>
+<Section47><S47ActualStartDate>{s47}</S47ActualStartDate><DateOfInitialCPC>{icpc}</DateOfInitialCPC>
+<ICPCnotRequired>0</ICPCnotRequired></Section47>
+<ChildProtectionPlans><CPPstartDate>{icpc}</CPPstartDate>
+<InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse><LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>
+<NumberOfPreviousCPP>0</NumberOfPreviousCPP><Reviews>{dates}</Reviews></ChildProtectionPlans>
+</CINdetails>"""
+
+
+def review_targets(la_id: str) -> list[tuple]:
+    return list(
+        Conference.objects.filter(child__la_child_id=la_id, conference_type="review")
+        .order_by("held_on")
+        .values_list("held_on", "target_date")
+    )
+
+
+def test_an_imported_plan_from_an_earlier_year_has_no_first_review_target(db):
+    """The return for the year to 31 Mar 2026 lists the reviews held from 1 Apr 2025. A plan
+    that began on Mon 7 Oct 2024 had its first review before then (not in the file): its first
+    review in the file is not its first review, and its target is not known. The next one is
+    due 6 months after it: Tue 10 Jun 2025 + 6 months is Wed 10 Dec 2025."""
+    episode = plan_episode("2024-09-02", "2024-09-03", "2024-10-07", ["2025-06-10", "2025-12-04"])
+    report = census_import(data=census_file(child_xml("OLD1", episode)))
+    assert report.problems == []
+    d = datetime.date
+    assert review_targets("OLD1") == [
+        (d(2025, 6, 10), None),
+        (d(2025, 12, 4), d(2025, 12, 10)),
+    ]
+    from dashboards.measures import Measures, Scope
+
+    summary = Measures(Scope("authority", "Whole authority"), d(2025, 4, 1), d(2026, 3, 31))
+    summary = summary.summary()
+    # Two reviews held; the one whose target is not known is neither in time nor late.
+    assert summary["reviews_held"] == 2
+    assert summary["reviews_in_timescale_pct"] == 100.0
+
+
+def test_an_imported_plan_of_the_year_keeps_its_first_review_target(db):
+    """A plan that began in the return's year: its first review in the file is its first.
+    ICPC Fri 20 Jun 2025 + 3 months is Saturday 20 Sep 2025: due Friday 19 Sep, so the review
+    on Wed 1 Oct 2025 was late."""
+    episode = plan_episode("2025-06-02", "2025-06-04", "2025-06-20", ["2025-10-01"])
+    census_import(data=census_file(child_xml("NEW1", episode)))
+    d = datetime.date
+    assert review_targets("NEW1") == [(d(2025, 10, 1), d(2025, 9, 19))]
+
+
+def test_an_imported_review_within_the_first_review_timescale_is_the_first(db):
+    """A plan that began on Mon 3 Feb 2025, before the year: its review on Mon 28 Apr 2025 is
+    within 3 months of the ICPC (Sat 3 May, so Fri 2 May), and no review can have come before
+    it: the first review target applies."""
+    episode = plan_episode("2025-01-06", "2025-01-08", "2025-02-03", ["2025-04-28"])
+    census_import(data=census_file(child_xml("EARLY1", episode)))
+    d = datetime.date
+    assert review_targets("EARLY1") == [(d(2025, 4, 28), d(2025, 5, 2))]

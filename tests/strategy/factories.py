@@ -23,6 +23,8 @@ class StrategyDiscussionFactory(factory.django.DjangoModelFactory):
     chair = factory.SubFactory("tests.accounts.factories.UserFactory")
     s47_decision = "start"
     enquiry_type = "joint"
+    referrer_invited = "invited"
+    education_invited = "invited"
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):

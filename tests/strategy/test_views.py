@@ -106,6 +106,8 @@ def _discussion_post(**overrides):
         "reason": "Child disclosed being hit with a belt; bruising seen by teacher.",
         "summary": "",
         "missing_agency_reason": "",
+        "referrer_invited": "invited",
+        "education_invited": "invited",
         "s47_decision": "start",
         "enquiry_type": "joint",
         "single_agency_reason": "",
@@ -321,3 +323,90 @@ def test_list_query_counts_do_not_grow(world, login, django_assert_max_num_queri
                 reverse(name), {"date_from": "2026-11-01", "date_to": "2026-11-30"}
             )
         assert response.status_code == 200
+
+
+def test_discussion_where_an_agency_did_not_take_part_needs_the_reason(world, login):
+    """The form says the reason is required when an agency did not take part: police invited,
+    did not take part, and no reason given is refused with the message on the form."""
+    ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9))
+    data = _discussion_post(
+        chair=str(world.social_worker.pk), **{"participants-1-participation": "absent"}
+    )
+    url = reverse("strategy:discussion-add", args=[world.child.pk])
+    client = login(world.social_worker)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Say why police did not take part" in response.content.decode()
+    assert not StrategyDiscussion.objects.filter(child=world.child).exists()
+    data["missing_agency_reason"] = "The public protection unit had no officer free."
+    assert client.post(url, data).status_code == 302
+    assert StrategyDiscussion.objects.get(child=world.child).missing_agency_reason
+
+
+def test_discussion_without_health_listed_needs_the_reason(world, login):
+    ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9))
+    data = _discussion_post(chair=str(world.social_worker.pk), **{"participants-TOTAL_FORMS": "2"})
+    data = {k: v for k, v in data.items() if not k.startswith("participants-2-")}
+    response = login(world.social_worker).post(
+        reverse("strategy:discussion-add", args=[world.child.pk]), data
+    )
+    assert response.status_code == 200
+    assert "Say why health did not take part" in response.content.decode()
+
+
+def _set_birth(child, born):
+    child.date_of_birth = born
+    child.save(update_fields=["date_of_birth"])
+
+
+def test_referrer_and_school_invited_or_not_are_required_and_shown(world, login):
+    """Held Fri 20 Nov 2026. A child born 21 Nov 2010 is 15 (school age): the form asks whether
+    the school was invited, and whether the referrer was."""
+    _set_birth(world.child, datetime.date(2010, 11, 21))
+    ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9), source="2A")
+    url = reverse("strategy:discussion-add", args=[world.child.pk])
+    client = login(world.social_worker)
+    data = _discussion_post(chair=str(world.social_worker.pk))
+    data.update(referrer_invited="", education_invited="")
+    page = client.post(url, data).content.decode()
+    assert "Say whether the referring agency was invited." in page
+    assert "The child is of school age: say whether their school or college was invited." in page
+    assert not StrategyDiscussion.objects.filter(child=world.child).exists()
+    data.update(referrer_invited="invited", education_invited="not_invited")
+    assert client.post(url, data).status_code == 302
+    discussion = StrategyDiscussion.objects.get(child=world.child)
+    assert (discussion.referrer_invited, discussion.education_invited) == ("invited", "not_invited")
+    detail = client.get(reverse("strategy:discussion-detail", args=[world.child.pk, discussion.pk]))
+    text = detail.content.decode()
+    assert "2A Schools" in text and ": invited</dd>" in text
+    assert 'School, college or nursery</dt><dd class="col-sm-9">Not invited' in text
+
+
+def test_school_is_not_required_for_a_child_who_turned_16(world, login):
+    # Born 20 Nov 2010: 16 on the day of the discussion, Fri 20 Nov 2026.
+    _set_birth(world.child, datetime.date(2010, 11, 20))
+    ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9))
+    data = _discussion_post(chair=str(world.social_worker.pk), education_invited="")
+    response = login(world.social_worker).post(
+        reverse("strategy:discussion-add", args=[world.child.pk]), data
+    )
+    assert response.status_code == 302
+    assert StrategyDiscussion.objects.get(child=world.child).education_invited == ""
+
+
+def test_health_that_sent_information_only_is_shown_as_such(world, login):
+    ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9))
+    data = _discussion_post(
+        chair=str(world.social_worker.pk), **{"participants-2-participation": "information"}
+    )
+    client = login(world.social_worker)
+    assert (
+        client.post(reverse("strategy:discussion-add", args=[world.child.pk]), data).status_code
+        == 302
+    )
+    discussion = StrategyDiscussion.objects.get(child=world.child)
+    assert discussion.participants.get(agency="health").participation == "information"
+    page = client.get(reverse("strategy:discussion-detail", args=[world.child.pk, discussion.pk]))
+    text = page.content.decode()
+    assert "(health by sending information only)" in text
+    assert "Sent information only" in text

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conferences', '0003_plan_number_of_previous_plans'),
+        ('conferences', '0006_category_of_abuse_labels'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_familymember_through_parent'),
+        ('cases', '0008_referral_source_labels'),
     ]
 
     operations = [
