@@ -90,14 +90,14 @@ def main() -> None:
             f"/dashboards/drill/visits_in_timescale/?{year}&all=1",
         ),
         ("drill-down: open alerts, team", manager, f"/dashboards/drill/open_alerts/?{period}"),
-        ("diary: business support", support, "/conferences/diary/"),
-        ("diary: business support, page 20", support, "/conferences/diary/?upcoming_page=20"),
+        ("diary: business support", support, "/conferences/"),
+        ("diary: business support, page 20", support, "/conferences/?upcoming_page=20"),
         (
             "diary: business support, reviews, last 30 days",
             support,
-            f"/conferences/diary/?conference_type=review&{month}",
+            f"/conferences/?conference_type=review&{month}",
         ),
-        ("diary: held, page 50", support, "/conferences/diary/?status=held&page=50"),
+        ("diary: held, page 50", support, "/conferences/?status=held&page=50"),
         ("child list: senior manager, page 100", senior, "/children/?page=100"),
         ("my tasks: team manager", manager, "/tasks/"),
     ]
