@@ -18,8 +18,12 @@ from .services import alert_acknowledge
 
 
 def _my_alerts(user):
-    return alerts_for_user(user).select_related(
-        "child", "responsible_worker", "responsible_team", "acknowledged_by"
+    # The page's children in a query of their own (by pk): joined, the planner read every
+    # child in the authority before it sorted the alerts and took a page.
+    return (
+        alerts_for_user(user)
+        .select_related("responsible_worker", "responsible_team", "acknowledged_by")
+        .prefetch_related("child")
     )
 
 
