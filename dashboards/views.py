@@ -49,12 +49,15 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
-def _listing(kind: str, qs, user, extra: tuple[str, ...] = ()) -> tuple[QuerySet, Callable]:
+def _listing(
+    kind: str, qs, user, extra: tuple[str, ...] = ()
+) -> tuple[QuerySet, QuerySet, Callable]:
     """The drill-down's records, through the one door: only children in this user's reach,
     and a restricted record counted but not named unless this user is named on it.
 
-    Returns the values to list (a query, in a fixed order, not yet run: a page slices it, the
-    CSV streams it) and the function that turns one of its tuples into a row, masked if need
+    Returns the records in reach (to count: no join to the child, which the names need but a
+    count does not), the values to list (a query, in a fixed order, not yet run: a page slices
+    it, the CSV streams it) and the function that turns one of its tuples into a row, masked if need
     be: name, LA child ID, child id (for the link; None when masked), then the kind's fields.
     `extra` names annotations of `qs` to add as last columns ("met" is shown Yes or No)."""
     child = [
@@ -91,7 +94,7 @@ def _listing(kind: str, qs, user, extra: tuple[str, ...] = ()) -> tuple[QuerySet
             return [Mask.LABEL, "", None, *rest]
         return [" ".join(filter(None, [first, last])) or "–", la_id or "", child_id, *rest]
 
-    return qs.order_by("pk").values_list(*child, *fields), row
+    return qs, qs.order_by("pk").values_list(*child, *fields), row
 
 
 class _Echo:
@@ -295,7 +298,7 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
     if key == "open_alerts":
         qs, title, narrowed = _alerts_narrowed(request, qs, title)
         query.update(narrowed)
-    values, row = _listing(kind, qs, request.user, extra)
+    records, values, row = _listing(kind, qs, request.user, extra)
     url = reverse("dashboards:drill", args=[key])
     listing = {**query, "all": "1"} if every else query
     if request.GET.get("format") == "csv":
@@ -304,7 +307,7 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}_{start}_{end}.csv"'
         return response
     # One page of records; the count (and, for a denominator, how many met) in one query.
-    totals = values.aggregate(
+    totals = records.aggregate(
         count=Count("pk"), **({"met_count": Count("pk", filter=Q(met=True))} if every else {})
     )
     page = page_of(request, values, count=totals["count"])
