@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -6,6 +5,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedRequest
 from cases.access import get_child_for_manager, get_child_for_user
 from cases.models import Child
+from wirral_cp.paging import page_of
 
 from .selectors import access_log_for_child
 from .services import record_access
@@ -26,7 +26,7 @@ def child_access_log(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = _child_for_access_log(request, pk)
     # Reading who looked is itself a look at the record, listed like any other.
     record_access(request=request, obj=child, what="access log")
-    page = Paginator(access_log_for_child(child), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, access_log_for_child(child), per_page=PAGE_SIZE)
     return render(
         request,
         "audit/child_access_log.html",

@@ -9,9 +9,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 
 
-def setup_django(children: int, *, fresh: bool) -> str:
-    """Point Django at wirral_bench_<children>, creating and filling it if needed."""
-    name = f"wirral_bench_{children}"
+def setup_django(children: int, *, fresh: bool, name: str | None = None) -> str:
+    """Point Django at wirral_bench_<children> (or `name`), creating and filling it if needed."""
+    name = name or f"wirral_bench_{children}"
     os.environ["DATABASE_URL"] = f"{PG}/{name}"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ["DEBUG"] = "false"

@@ -159,6 +159,15 @@ class Conference(VersionedModel):
         indexes = [
             models.Index(fields=["status", "target_date"]),
             models.Index(fields=["held_on"]),
+            # The diary's upcoming list, soonest target first, a page at a time: read in order
+            # from this index, not sorted from every upcoming conference joined to its child.
+            models.Index(
+                fields=["target_date", "id"],
+                condition=models.Q(
+                    status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED]
+                ),
+                name="conference_upcoming_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,9 @@
 import csv
+from collections.abc import Callable, Iterator
 
 from django.contrib import messages
-from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -12,6 +13,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import Team, User
 from cases.access import Mask, children_for_user, in_reach
 from monitoring.rules import RULES_BY_CODE
+from wirral_cp.paging import page_of
 from wirral_cp.spreadsheets import safe_row
 
 from .figures import FIGURES, SECTIONS
@@ -28,6 +30,8 @@ ROW_COLUMNS = {
     "referral": ["Child", "LA child ID", "Received", "Source", "Decision"],
     "alert": ["Child", "LA child ID", "Rule", "Due", "Working days overdue"],
 }
+# Rows fetched at a time by a streamed CSV (a server-side cursor's batch).
+CSV_CHUNK = 2000
 
 
 @require_safe
@@ -45,10 +49,17 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
-def _rows(kind: str, qs, user, extra: tuple[str, ...] = ()) -> list[list]:
-    """The drill-down rows, in a fixed number of queries, through the one door: only children
-    in this user's reach, and a restricted record counted but not named unless this user is
-    named on it. `extra` names annotations of `qs` to add as last columns."""
+def _listing(
+    kind: str, qs, user, extra: tuple[str, ...] = ()
+) -> tuple[QuerySet, QuerySet, Callable]:
+    """The drill-down's records, through the one door: only children in this user's reach,
+    and a restricted record counted but not named unless this user is named on it.
+
+    Returns the records in reach (to count: no join to the child, which the names need but a
+    count does not), the values to list (a query, in a fixed order, not yet run: a page slices
+    it, the CSV streams it) and the function that turns one of its tuples into a row, masked if need
+    be: name, LA child ID, child id (for the link; None when masked), then the kind's fields.
+    `extra` names annotations of `qs` to add as last columns ("met" is shown Yes or No)."""
     child = [
         "child__first_name",
         "child__last_name",
@@ -68,18 +79,40 @@ def _rows(kind: str, qs, user, extra: tuple[str, ...] = ()) -> list[list]:
         "referral": ["received_at", "source", "decision"],
         "alert": ["rule", "due_date", "days_overdue"],
     }[kind] + list(extra)
+    # The names this user is on: a handful, read once, never the whole authority's ids.
     mask = Mask(user)
     qs = in_reach(qs, user, child="plan__child" if kind == "core_group" else "child")
-    rows = []
-    for values in qs.order_by("pk").values_list(*child, *fields):
+    met = "met" in extra
+
+    def row(values) -> list:
         first, last, la_id, child_id, restricted, *rest = values
         if kind == "alert":
             rest[0] = rule_title(rest[0])
+        if met:
+            rest[-1] = "Yes" if rest[-1] else "No"
         if mask.hides_values(child_id, restricted):
-            rows.append([Mask.LABEL, "", None, *rest])
-            continue
-        rows.append([" ".join(filter(None, [first, last])) or "–", la_id or "", child_id, *rest])
-    return rows
+            return [Mask.LABEL, "", None, *rest]
+        return [" ".join(filter(None, [first, last])) or "–", la_id or "", child_id, *rest]
+
+    return qs, qs.order_by("pk").values_list(*child, *fields), row
+
+
+class _Echo:
+    """A file for `csv.writer` that hands each line back instead of keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def _csv_lines(columns: list[str], values: QuerySet, row: Callable) -> Iterator[str]:
+    """The CSV, a line at a time: the rows are read from the database in chunks (a server-side
+    cursor), each masked and made safe for a spreadsheet, so a 90,000-row file is never held
+    in memory, here or in the database driver."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(safe_row(columns))
+    for values_ in values.iterator(chunk_size=CSV_CHUNK):
+        name, la_id, _child_id, *rest = row(values_)
+        yield writer.writerow(safe_row([name, la_id, *rest]))
 
 
 def _sections(measures: Measures) -> list[dict]:
@@ -271,21 +304,19 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
     if key == "open_alerts":
         qs, title, narrowed = _alerts_narrowed(request, qs, title)
         query.update(narrowed)
-    rows = _rows(kind, qs, request.user, extra)
-    if every:
-        for row in rows:
-            row[-1] = "Yes" if row[-1] else "No"
+    records, values, row = _listing(kind, qs, request.user, extra)
     url = reverse("dashboards:drill", args=[key])
     listing = {**query, "all": "1"} if every else query
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv")
+        response = StreamingHttpResponse(_csv_lines(columns, values, row), content_type="text/csv")
         name = f"{key}_all" if every else key
         response["Content-Disposition"] = f'attachment; filename="{name}_{start}_{end}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(safe_row(columns))
-        for name, la_id, _child_id, *rest in rows:
-            writer.writerow(safe_row([name, la_id, *rest]))
         return response
+    # One page of records; the count (and, for a denominator, how many met) in one query.
+    totals = records.aggregate(
+        count=Count("pk"), **({"met_count": Count("pk", filter=Q(met=True))} if every else {})
+    )
+    page = page_of(request, values, count=totals["count"])
     return render(
         request,
         "dashboards/drill.html",
@@ -295,9 +326,10 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
             "start": start,
             "end": end,
             "columns": columns,
-            "rows": rows,
+            "page": page,
+            "rows": [row(values_) for values_ in page.object_list],
             "every": every,
-            "met": sum(row[-1] == "Yes" for row in rows) if every else None,
+            "met": totals.get("met_count"),
             # A share's drill-down links to its whole denominator, and back.
             "other_url": f"{url}?{urlencode(query if every else {**query, 'all': '1'})}"
             if figure.is_share

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedRequest
 from cases.access import Mask
+from wirral_cp.paging import page_of
 
 from .forms import AcknowledgeForm
 from .models import AlertStatus
@@ -18,8 +18,12 @@ from .services import alert_acknowledge
 
 
 def _my_alerts(user):
-    return alerts_for_user(user).select_related(
-        "child", "responsible_worker", "responsible_team", "acknowledged_by"
+    # The page's children in a query of their own (by pk): joined, the planner read every
+    # child in the authority before it sorted the alerts and took a page.
+    return (
+        alerts_for_user(user)
+        .select_related("responsible_worker", "responsible_team", "acknowledged_by")
+        .prefetch_related("child")
     )
 
 
@@ -47,7 +51,7 @@ def my_tasks(request: AuthenticatedRequest) -> HttpResponse:
         default=Value(2),
     )
     alerts = alerts.order_by(urgency, "-days_overdue", "due_date", "pk")
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    page = page_of(request, alerts)
     masked = Mask(request.user).hidden_ids(a.child for a in page.object_list)
     return render(
         request,

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from cases.access import (
     get_child_for_user,
 )
 from cases.views.common import add_service_errors
+from wirral_cp.paging import page_of
 
 from . import services
 from .forms import (
@@ -297,16 +298,21 @@ def discussion_list(request: AuthenticatedRequest) -> HttpResponse:
         period.is_valid()
         messages.error(request, "The end of the period must be after its start.")
     start, end = period.period()
-    discussions = discussions_in_period(request.user, start, end).order_by("-held_at")
+    discussions = discussions_in_period(request.user, start, end).order_by("-held_at", "-pk")
     only = request.GET.get("compliance")
     if only == "non":
         discussions = discussions.filter(
             Q(has_police=False) | Q(has_health=False) | Q(has_social_care=False)
         )
-    rows = [(d, compliance_of(d)) for d in discussions]
-    total = len(rows)
-    with_health = sum(1 for _, c in rows if c.health)
-    with_police = sum(1 for _, c in rows if c.police)
+    # The figures count every discussion in the period, in one query; the table is a page.
+    totals = discussions.aggregate(
+        total=Count("pk"),
+        with_health=Count("pk", filter=Q(has_health=True)),
+        with_police=Count("pk", filter=Q(has_police=True)),
+        compliant=Count("pk", filter=Q(has_social_care=True, has_police=True, has_health=True)),
+    )
+    page = page_of(request, discussions, count=totals["total"])
+    rows = [(d, compliance_of(d)) for d in page.object_list]
     return render(
         request,
         "strategy/discussion_list.html",
@@ -314,11 +320,9 @@ def discussion_list(request: AuthenticatedRequest) -> HttpResponse:
             "period": period,
             "start": start,
             "end": end,
+            "page": page,
             "rows": rows,
-            "total": total,
-            "with_health": with_health,
-            "with_police": with_police,
-            "compliant": sum(1 for _, c in rows if c.compliant),
+            **totals,
             "only": only,
         },
     )
@@ -328,9 +332,11 @@ def discussion_list(request: AuthenticatedRequest) -> HttpResponse:
 def open_enquiries(request: AuthenticatedRequest) -> HttpResponse:
     """Open section 47 enquiries, soonest ICPC target first, with working days remaining."""
     today = timezone.localdate()
-    enquiries = list(section47s_for_user(request.user).open().order_by("start_date", "pk"))
-    rows = [(e, e.working_days_to_target(today)) for e in enquiries]
-    return render(request, "strategy/open_enquiries.html", {"rows": rows, "today": today})
+    page = page_of(request, section47s_for_user(request.user).open().order_by("start_date", "pk"))
+    rows = [(e, e.working_days_to_target(today)) for e in page.object_list]
+    return render(
+        request, "strategy/open_enquiries.html", {"page": page, "rows": rows, "today": today}
+    )
 
 
 @require_safe
@@ -339,10 +345,15 @@ def ended_without_icpc(request: AuthenticatedRequest) -> HttpResponse:
     enquiries = (
         section47s_for_user(request.user)
         .ended_without_icpc()
-        .order_by("-completion_date", "-start_date")
+        .order_by("-completion_date", "-start_date", "-pk")
     )
+    page = page_of(request, enquiries)
     return render(
         request,
         "strategy/ended_without_icpc.html",
-        {"enquiries": enquiries, "not_required": S47Outcome.ICPC_NOT_REQUIRED},
+        {
+            "page": page,
+            "enquiries": page.object_list,
+            "not_required": S47Outcome.ICPC_NOT_REQUIRED,
+        },
     )

@@ -5,7 +5,6 @@ records; management oversight is recorded only by a manager of the child's team.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedRequest
 from wirral_cp.concurrency import StaleEditError
+from wirral_cp.paging import page_of
 
 from ..access import (
     child_is_managed_by,
@@ -113,7 +113,7 @@ def notes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             note_list = note_list.filter(note_type=filter_form.cleaned_data["type"])
         if filter_form.cleaned_data["significant"]:
             note_list = note_list.filter(is_significant=True)
-    page = Paginator(note_list, NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, note_list, per_page=NOTES_PER_PAGE)
     return render(
         request,
         "cases/note_list.html",

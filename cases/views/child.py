@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedRequest
+from wirral_cp.paging import page_of
 
 from ..access import (
     children_for_user,
@@ -33,7 +33,7 @@ def child_list(request: AuthenticatedRequest) -> HttpResponse:
     if worker.isdigit():
         # From the caseloads page: still only the children this user may see.
         children = children.filter(allocated_worker_id=int(worker))
-    page = Paginator(children, 50).get_page(request.GET.get("page"))
+    page = page_of(request, children)
     # Restricted records: their existence, never their content (names, dates, ids).
     hidden = restricted_children_hidden_from(request.user).count()
     can_create = request.user.is_social_worker or request.user.is_team_manager

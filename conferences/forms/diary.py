@@ -41,6 +41,9 @@ class ConferenceModelForm(VersionedModelForm):
 
 
 class DiaryFilterForm(forms.Form):
+    """The diary's filters. A filter given wrongly (a date that is not one, a range that ends
+    before it starts) is said on the form and left out; the others still apply."""
+
     MINE, ALL = "mine", "all"
 
     status = forms.ChoiceField(
@@ -51,6 +54,16 @@ class DiaryFilterForm(forms.Form):
     conference_type = forms.ChoiceField(
         label="Type", required=False, choices=[("", "All types")] + list(ConferenceType.choices)
     )
+    chair = forms.ModelChoiceField(
+        label="Chair", required=False, queryset=User.objects.none(), empty_label="Any chair"
+    )
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=DateInput(),
+        help_text="The day held, or booked for; the target date if not yet booked.",
+    )
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
     show = forms.ChoiceField(
         label="Show",
         required=False,
@@ -59,13 +72,26 @@ class DiaryFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = active_iros().order_by(  # type: ignore[attr-defined]  # a ModelChoiceField
+            "last_name", "first_name", "pk"
+        )
         if not user.is_iro:
             del self.fields["show"]
 
-    def value(self, name: str) -> str:
-        if not self.is_valid():
-            return self.MINE if name == "show" else ""
-        return self.cleaned_data.get(name) or (self.MINE if name == "show" else "")
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end of the date range must not be before its start.")
+        return cleaned
+
+    def value(self, name: str):
+        """The filter's value if it was given rightly, else none (for "show": the IRO's own)."""
+        default = self.MINE if name == "show" else ""
+        if not self.is_bound:
+            return default
+        self.is_valid()
+        return self.cleaned_data.get(name) or default
 
 
 # --- Business support: arranging the conference -------------------------------------------------

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +34,7 @@ from strategy.selectors import get_section47
 from timescales import rules as timescales
 from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
+from wirral_cp.paging import page_of
 
 from .. import services
 from ..forms.diary import (
@@ -174,8 +176,16 @@ def _days(n: int) -> str:
 # --- The diary ---------------------------------------------------------------------------------
 
 
+def _diary_date() -> Coalesce:
+    """The date a conference is in the diary on: the day it was held, or is booked for; its
+    target date until it is booked."""
+    return Coalesce("held_on", TruncDate("scheduled_for"), "target_date")
+
+
 @require_GET
 def diary(request: AuthenticatedRequest) -> HttpResponse:
+    """The diary, filtered (status, type, chair, a date range) and paged: each list a page at a
+    time, in a fixed number of queries however many conferences the authority has."""
     user = request.user
     if not _uses_diary(user):
         raise Http404("No conference diary for this role")
@@ -183,42 +193,67 @@ def diary(request: AuthenticatedRequest) -> HttpResponse:
     # Restricted records are listed (masked: the diary must show the room is booked).
     conferences = conferences_in_reach(user)
     status, kind = form.value("status"), form.value("conference_type")
+    chair, date_from, date_to = form.value("chair"), form.value("date_from"), form.value("date_to")
     mine = user.is_iro and form.value("show") == DiaryFilterForm.MINE
     if kind:
         conferences = conferences.filter(conference_type=kind)
     if mine:
         conferences = conferences.filter(chair=user)
+    if chair:
+        conferences = conferences.filter(chair=chair)
+    if date_from or date_to:
+        conferences = conferences.alias(diary_date=_diary_date())
+        if date_from:
+            conferences = conferences.filter(diary_date__gte=date_from)
+        if date_to:
+            conferences = conferences.filter(diary_date__lte=date_to)
     today = timezone.localdate()
     if status:
         chosen = conferences.filter(status=status)
-        if status == ConferenceStatus.HELD:
-            chosen = chosen.order_by("-held_on", "-pk")
-        sections = [(f"{ConferenceStatus(status).label} conferences", list(chosen))]
+        chosen = (
+            chosen.order_by("-held_on", "-pk")
+            if status == ConferenceStatus.HELD
+            else chosen.order_by("target_date", "pk")
+        )
+        sections = [(f"{ConferenceStatus(status).label} conferences", chosen, "page")]
     else:
+        held = conferences.held()
+        if not date_from:
+            held = held.filter(held_on__gte=today - timedelta(days=RECENT_HELD_DAYS))
         sections = [
-            ("Upcoming conferences", list(conferences.upcoming().order_by("target_date", "pk"))),
             (
-                "Conferences held in the last three months",
-                list(
-                    conferences.held()
-                    .filter(held_on__gte=today - timedelta(days=RECENT_HELD_DAYS))
-                    .order_by("-held_on", "-pk")
-                ),
+                "Upcoming conferences",
+                conferences.upcoming().order_by("target_date", "pk"),
+                "upcoming_page",
+            ),
+            (
+                "Conferences held in the last three months"
+                if not date_from
+                else "Conferences held",
+                held.order_by("-held_on", "-pk"),
+                "held_page",
             ),
         ]
-    child_ids = {c.child_id for _, rows in sections for c in rows}
+    pages = [
+        (caption, page_of(request, rows, param=param), param) for caption, rows, param in sections
+    ]
+    child_ids = {c.child_id for _, page, _ in pages for c in page.object_list}
     openable = set(children_for_user(user).filter(pk__in=child_ids).values_list("pk", flat=True))
     due_soon = LocalPolicy.current().due_soon_working_days
     mask = Mask(user)
     tables = [
         {
             "caption": caption,
+            "page": page,
+            "param": param,
+            # Two paged lists on one page: each navigation landmark has its own name.
+            "label": "Pagination" if len(pages) == 1 else f"Pagination: {caption.lower()}",
             "rows": [
                 (c, timeliness(c, today, due_soon), c.child_id in openable, mask.hides(c.child))
-                for c in rows
+                for c in page.object_list
             ],
         }
-        for caption, rows in sections
+        for caption, page, param in pages
     ]
     return render(
         request,

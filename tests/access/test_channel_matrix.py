@@ -148,7 +148,7 @@ def test_drill_down_page_and_csv(world, three, login, persona, key, fmt):
         assert response.status_code == 404
         return
     assert response.status_code == 200
-    text = response.content.decode()
+    text = response.getvalue().decode()
     _assert_door(text, persona, three, f"drill {key} {fmt}")
     # The channel carries what it should: the persona's own children, and the restricted one
     # counted as a masked row.

@@ -74,7 +74,7 @@ def test_a_manager_cannot_list_another_teams_children_through_an_iros_drill_down
     assert HIDDEN not in page.content.decode()
     csv = client.get(url, {**params, "format": "csv"})
     assert csv.status_code == 404
-    assert other_teams_icpc.la_child_id not in csv.content.decode()
+    assert other_teams_icpc.la_child_id not in csv.getvalue().decode()
     # The IRO and senior managers still see the IRO's figures.
     assert login(world.iro).get(url, params).status_code == 200
     assert login(world.senior_manager).get(url, params).status_code == 200

@@ -83,7 +83,7 @@ def test_dashboard_drill_down_counts_but_does_not_name(world, icpc, login):
     assert "Restricted record" in content
     assert world.child.last_name not in content
     assert world.child.la_child_id not in content
-    csv = login(world.senior_manager).get(url, {**params, "format": "csv"}).content.decode()
+    csv = login(world.senior_manager).get(url, {**params, "format": "csv"}).getvalue().decode()
     assert world.child.la_child_id not in csv and "Restricted record" in csv
 
 

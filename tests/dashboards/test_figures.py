@@ -69,7 +69,7 @@ def varied(world, icpcs):  # noqa: F811
 def _csv(response) -> list[list[str]]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv"
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def _la_ids(qs, kind) -> list[str]:

@@ -372,7 +372,7 @@ def test_every_drill_down_lists_exactly_the_records_counted(world, icpcs, login,
         {"from": "2018-09-01", "to": "2018-09-30", "format": "csv"},
     )
     assert response.status_code == 200
-    lines = response.content.decode().strip().splitlines()
+    lines = response.getvalue().decode().strip().splitlines()
     assert len(lines) - 1 == len(expected) == m.count(attribute)
 
 
@@ -520,7 +520,7 @@ def test_alert_breakdowns_name_the_rule_and_link_to_exactly_their_alerts(world, 
     def listed(**extra):
         response = client.get(drill, {**period, **extra, "format": "csv"})
         assert response.status_code == 200
-        return response.content.decode().strip().splitlines()[1:]
+        return response.getvalue().decode().strip().splitlines()[1:]
 
     by_rule = listed(rule="STATUTORY_VISIT")
     assert len(by_rule) == 3 and all(title in line for line in by_rule)

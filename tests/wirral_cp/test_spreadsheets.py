@@ -46,7 +46,7 @@ def test_drill_down_csv_does_not_carry_a_formula_in_a_childs_name(world, login):
         reverse("dashboards:drill", args=["icpc_held"]),
         {"from": "2018-09-01", "to": "2018-09-30", "format": "csv"},
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[1][0] == f"'{FORMULA} {world.child.last_name}"
     assert not any(cell[:1] in "=+-@" for row in rows for cell in row if cell)
 
