@@ -40,7 +40,19 @@ class Command(BaseCommand):
                 else "Not written: the file could not be validated (use --force to write it)."
             )
         Path(options["out"]).write_bytes(package.xml)
+        if not validation.available or validation.problem:
+            self.stdout.write(
+                f"Wrote {options['out']}: NOT VALIDATED (forced): the DfE rules did not run on "
+                "it, so it must not be sent."
+            )
+            return
+        crashed = (
+            f", {len(validation.crashed_rules)} rules could not run"
+            if validation.crashed_rules
+            else ""
+        )
         self.stdout.write(
-            f"Wrote {options['out']}: {len(validation.errors)} errors, "
-            f"{len(validation.queries)} queries."
+            f"Wrote {options['out']}, validated against the DfE rules {validation.ruleset}: "
+            f"{len(validation.errors)} errors, {len(validation.queries)} queries{crashed}"
+            + (" (forced: it must not be sent with errors)." if validation.errors else ".")
         )
