@@ -325,7 +325,10 @@ def test_permission_matrix(world, scene, login, persona, monkeypatch):
         allowed = expected if isinstance(expected, tuple) else (expected,)
         if status not in allowed:
             failures.append(f"{name} ({url}): expected {expected}, got {status}")
-        elif RULES[name] == "census-gated" and persona == "senior_manager":
-            if not response["Location"].startswith(reverse("reporting:census")):
-                failures.append(f"{name}: sent to {response['Location']}, not the census page")
+        elif (
+            RULES[name] == "census-gated"
+            and persona == "senior_manager"
+            and not response["Location"].startswith(reverse("reporting:census"))
+        ):
+            failures.append(f"{name}: sent to {response['Location']}, not the census page")
     assert not failures, f"{persona}:\n" + "\n".join(failures)

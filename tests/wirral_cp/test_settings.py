@@ -74,9 +74,7 @@ def test_production_refuses_the_env_example_placeholder_secret():
 
 
 def test_production_starts_on_a_real_secret():
-    result = _check(
-        {"DEBUG": "false", "DEMO_MODE": "false", "SECRET_KEY": "x7#kq" * 12}
-    )
+    result = _check({"DEBUG": "false", "DEMO_MODE": "false", "SECRET_KEY": "x7#kq" * 12})
     assert result.returncode == 0, result.stderr
 
 
