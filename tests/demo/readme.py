@@ -7,10 +7,10 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def readme_demo_users() -> list[str]:
+    """The usernames in the first column of the README's table headed `| user | role |`."""
     text = README.read_text()
-    table = text.split("Demo users", 1)[1].split("\n\n", 2)[1]
+    table = text[text.index("| user | role |") :].split("\n\n", 1)[0]
     users = []
-    for line in table.splitlines():
-        if line.startswith("| `"):
-            users += re.findall(r"`([a-z0-9.]+)`", line.split("|")[1])
+    for line in table.splitlines()[2:]:
+        users += re.findall(r"`([a-z0-9.]+)`", line.split("|")[1])
     return users
