@@ -6,19 +6,28 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import Team, User
 from cases.access import Mask, children_for_user, in_reach
+from conferences.models import ConferenceStatus
+from conferences.selectors import conferences_for_user
+from conferences.views.diary import timeliness
 from monitoring.rules import RULES_BY_CODE
+from monitoring.selectors import pending_alerts_for_user
+from timescales.models import LocalPolicy
 from wirral_cp.paging import page_of
 from wirral_cp.spreadsheets import safe_row
 
 from .figures import FIGURES, SECTIONS
 from .measures import Measures, rule_title, team_columns, teams_side_by_side
 from .selectors import BadPeriod, period_from, scope_for
+
+# How many of an IRO's next conferences the home page lists.
+HOME_CONFERENCES = 10
 
 ROW_COLUMNS = {
     "conference": ["Child", "LA child ID", "Type", "Target date", "Held", "Chair"],
@@ -46,6 +55,23 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         else [],
         "child_count": children.count() if user.is_senior_manager else None,
     }
+    if user.is_social_worker or user.is_team_manager or user.is_iro:
+        context["pending_tasks"] = pending_alerts_for_user(user).count()
+    if user.is_iro:
+        # The conferences this IRO chairs next, first thing (their caseload page has the rest).
+        today, due_soon = timezone.localdate(), LocalPolicy.current().due_soon_working_days
+        chairing = list(
+            conferences_for_user(user)
+            .upcoming()
+            .filter(chair=user)
+            .order_by("scheduled_for", "target_date", "pk")[:HOME_CONFERENCES]
+        )
+        context["chairing"] = [(c, timeliness(c, today, due_soon)) for c in chairing]
+        context["no_mask"] = frozenset()  # restricted records not naming them are left out
+    if user.is_business_support:
+        context["to_schedule"] = (
+            conferences_for_user(user).filter(status=ConferenceStatus.REQUESTED).count()
+        )
     return render(request, "home.html", context)
 
 

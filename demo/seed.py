@@ -1,5 +1,6 @@
 """Synthetic demonstration data. Every name here is invented; no real person or case."""
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from auditlog.context import set_actor
@@ -24,11 +25,13 @@ from cases.models import (
     ServiceReferral,
     Visit,
 )
-from conferences.services import icpc_request
+from conferences.models import Conference
+from conferences.services import conference_schedule, icpc_request
 from conferences.timeliness import refresh_timeliness
 from monitoring.services import timescales_scan
 from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
 from strategy.services import section47_start
+from timescales.calendar import add_working_days
 
 from .synthetic import generate_authority
 
@@ -76,16 +79,34 @@ DEMO_CHILDREN = [
         "sw.south",
     ),
     ("DEMO0006", "Noah", "Inventedale", Sex.MALE, date(2010, 4, 12), Ethnicity.AIND, 1, None),
+    (
+        "DEMO0007",
+        "Mia",
+        "Examplecroft",
+        Sex.FEMALE,
+        date(2016, 2, 9),
+        Ethnicity.WIRI,
+        0,
+        "sw.north2",
+    ),
 ]
 
 
+def _quiet(step: str) -> None:
+    pass
+
+
 @transaction.atomic
-def seed_demo(*, authority_children: int = 0) -> dict[str, int]:
+def seed_demo(
+    *, authority_children: int = 0, progress: Callable[[str], None] = _quiet
+) -> dict[str, int]:
     """Create the demo teams, users and children. Safe to run again: nothing is duplicated.
 
     With `authority_children`, also (once) a synthetic authority of that many children with
-    their referrals, conferences, plans and visits, and a timescale scan, so the dashboards
-    and alert lists of the demo have figures to show."""
+    their referrals, conferences, plans and visits, part of it handed to the demo's named
+    staff, and a timescale scan, so every demo user has work on their first screen.
+    `progress` hears each step as it starts."""
+    progress("Teams, roles and the demo users")
     groups = roles_ensure()
     teams = [Team.objects.get_or_create(name=name)[0] for name in DEMO_TEAMS]
     users: dict[str, User] = {}
@@ -135,17 +156,110 @@ def seed_demo(*, authority_children: int = 0) -> dict[str, int]:
                 start_date=timezone.localdate() - timedelta(days=60),
                 reason="Demo allocation",
             )
+    progress("The demo children's case records")
     with set_actor(users["sw.north"]):
         _demo_records(children, users, timezone.localdate())
+        _late_icpc(children["DEMO0007"], users, timezone.localdate())
     refresh_timeliness()
     if authority_children and not Child.objects.filter(la_child_id__startswith="SYN").exists():
+        progress(f"A synthetic authority of {authority_children} children")
         generate_authority(children=authority_children)
+        progress("Part of it for the demo's workers, managers and IROs")
+        _adopt_synthetic(teams, users)
+        progress("The timescale scan (alerts and My tasks)")
         timescales_scan()
     return {
         "teams": Team.objects.count(),
         "users": User.objects.count(),
         "children": Child.objects.count(),
     }
+
+
+def _adopt_synthetic(teams: list[Team], users: dict[str, User]) -> None:
+    """Hand part of the synthetic authority to the demo's named staff, so that each README user
+    has a caseload, alerts and conferences to chair: a quarter of "Synthetic team 01"'s children
+    go to the North team (sw.north and sw.north2, their conferences chaired by iro), a quarter
+    of team 02's to the South team (sw.south, iro2). Their records keep their dates."""
+    shares = [
+        ("Synthetic team 01", teams[0], [users["sw.north"], users["sw.north2"]], users["iro"]),
+        ("Synthetic team 02", teams[1], [users["sw.south"]], users["iro2"]),
+    ]
+    for team_name, team, workers, iro in shares:
+        pks = list(
+            Child.objects.filter(la_child_id__startswith="SYN", allocated_team__name=team_name)
+            .order_by("la_child_id")
+            .values_list("pk", flat=True)
+        )
+        share = pks[: max(1, len(pks) // 4)]
+        for i, worker in enumerate(workers):
+            Child.objects.filter(pk__in=share[i :: len(workers)]).update(
+                allocated_team=team, allocated_worker=worker
+            )
+        Conference.objects.filter(child_id__in=share).update(chair=iro)
+
+
+def _late_icpc(mia: Child, users: dict[str, User], today: date) -> None:
+    """Mia: a section 47 enquiry whose initial conference is late. The strategy discussion was
+    17 working days ago; business support booked the first date the chair (iro) and the police
+    could make, after the target, with the reason and an interim safety plan."""
+    if mia.referrals.exists():
+        return
+    sw, tm = users["sw.north2"], users["tm.north"]
+    held = add_working_days(today, -17)
+    referral = _make(
+        Referral,
+        child=mia,
+        received_at=_at(held, 9),
+        source="1A",
+        referrer_name="Neighbour (demo)",
+        reason="A neighbour heard shouting and a child crying late at night, several nights.",
+        primary_need="N1",
+        decision="strategy",
+        decision_reason="Reasonable cause to suspect significant harm.",
+        decided_by=tm,
+        decided_at=_at(held, 12),
+        created_by=sw,
+    )
+    discussion = _make(
+        StrategyDiscussion,
+        child=mia,
+        referral=referral,
+        held_at=_at(held, 15),
+        discussion_type="online",
+        chair=tm,
+        reason="Repeated reports of shouting and crying; the child has a bruise on her cheek.",
+        s47_decision="start",
+        enquiry_type="joint",
+        abe_decision="no",
+        created_by=sw,
+    )
+    for agency, service, name in (
+        ("social_care", "", "Priya Northgate"),
+        ("police", "", "DS Demo Investigator"),
+        ("health", "school_nurse", "School nurse (demo)"),
+    ):
+        _make(
+            StrategyParticipant,
+            discussion=discussion,
+            agency=agency,
+            health_service=service,
+            name=name,
+            participation="attended",
+        )
+    enquiry = section47_start(discussion=discussion, user=sw)
+    enquiry.child_seen_date = held
+    enquiry.child_seen_alone = True
+    enquiry.full_clean()
+    enquiry.save()
+    conference = icpc_request(enquiry=Section47.objects.get(pk=enquiry.pk), user=sw)
+    conference.chair = users["iro"]
+    conference.scheduled_for = _at(add_working_days(today, 2), 10)
+    conference.venue = "Demotown Civic Centre, room 2 (demo)"
+    conference.late_reason = "The police investigator and the chair could not attend earlier."
+    conference.interim_safety_plan = (
+        "Mia stays with her aunt; her mother visits there, supervised, after school."
+    )
+    conference_schedule(conference=conference, user=users["bsupport"], expected_version=None)
 
 
 def demo_allowed() -> bool:
@@ -436,7 +550,13 @@ def _demo_records(children: dict[str, Child], users: dict[str, User], today: dat
             name=name,
             participation=took_part,
         )
-    section47_start(discussion=discussion, user=sw_south)
+    kai_enquiry = section47_start(discussion=discussion, user=sw_south)
+    # The initial conference is booked within its target, iro2 chairing.
+    kai_icpc = icpc_request(enquiry=Section47.objects.get(pk=kai_enquiry.pk), user=sw_south)
+    kai_icpc.chair = users["iro2"]
+    kai_icpc.scheduled_for = _at(min(add_working_days(today, 3), kai_icpc.target_date), 14)
+    kai_icpc.venue = "Demotown Family Centre (demo)"
+    conference_schedule(conference=kai_icpc, user=users["bsupport"], expected_version=None)
 
     # Zofia: stepped down to early help last year, now re-referred and awaiting a decision.
     zofia = children["DEMO0005"]

@@ -68,6 +68,8 @@ FIRST = {
 }
 CATEGORIES = ["NEG", "NEG", "NEG", "EMO", "EMO", "PHY", "SAB", "MUL"]
 BATCH = 2000
+# The oldest assessment left open: later ones are all completed.
+OPEN_ASSESSMENT_DAYS = 60
 
 
 @dataclass
@@ -216,6 +218,8 @@ def generate_authority(
     FamilyMember.objects.bulk_create(family, batch_size=BATCH)
 
     assessments = []
+    # The census year (from 1 April) that `as_of` falls in.
+    census_year_start = date(as_of.year if as_of.month >= 4 else as_of.year - 1, 4, 1)
     for referral in referrals:
         if referral.decision not in ("assessment", "strategy"):
             continue
@@ -223,7 +227,13 @@ def generate_authority(
         if start > as_of:
             continue
         authorised = add_working_days(start, rng.randint(15, 55))
-        done = authorised <= as_of and (referral.closure_date is not None or rng.random() < 0.85)
+        # Some assessments are still open, but only recent ones: one open for months would
+        # break the DfE census rule 8736 (an open assessment starts in the census year).
+        done = authorised <= as_of and (
+            referral.closure_date is not None
+            or rng.random() < 0.85
+            or start < max(as_of - timedelta(days=OPEN_ASSESSMENT_DAYS), census_year_start)
+        )
         if referral.closure_date and authorised > referral.closure_date:
             authorised = referral.closure_date
         assessments.append(

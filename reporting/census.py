@@ -47,6 +47,12 @@ class CensusYear:
         return f"1 April {self.year - 1} to 31 March {self.year}"
 
 
+def latest_census_year(today: date) -> int:
+    """The most recent census year that has ended (the return now due): 2026 from 31 March
+    2026 to 30 March 2027."""
+    return today.year if today >= date(today.year, 3, 31) else today.year - 1
+
+
 def iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 

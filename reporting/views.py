@@ -15,7 +15,7 @@ from audit.services import record_access
 from cases.access import children_for_returns, may_produce_returns
 
 from .annex_a import annex_a_build, annex_a_workbook
-from .census import CensusYear
+from .census import CensusYear, latest_census_year
 from .services import census_prepare
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,13 +26,8 @@ def _require_returns_access(request: AuthenticatedRequest) -> None:
         raise Http404("No such page")
 
 
-def _latest_census_year(today: date) -> int:
-    """The most recent census year that has ended."""
-    return today.year if today >= date(today.year, 3, 31) else today.year - 1
-
-
 def _year(request: AuthenticatedRequest) -> int:
-    latest = _latest_census_year(timezone.localdate())
+    latest = latest_census_year(timezone.localdate())
     try:
         year = int(request.GET.get("year", latest))
     except ValueError:
@@ -56,7 +51,7 @@ def census_page(request: AuthenticatedRequest) -> HttpResponse:
     package = None
     if "year" in request.GET:
         package = census_prepare(year=year, children=children_for_returns(request.user))
-    latest = _latest_census_year(timezone.localdate())
+    latest = latest_census_year(timezone.localdate())
     return render(
         request,
         "reporting/census.html",

@@ -5,6 +5,7 @@ variables (see `.env.example`). The defaults run the demo on SQLite with eager C
 production refuses to start on insecure defaults.
 """
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,8 @@ if (BASE_DIR / ".env").exists():
 
 # --- Core -----------------------------------------------------------------------------------
 INSECURE_SECRET_KEY = "insecure-demo-key-do-not-use-in-production"  # noqa: S105
+# The example secret in `.env.example`: copied unchanged, it is as public as the default.
+PLACEHOLDER_SECRET_KEYS = {"change-me-to-a-long-random-string"}
 DEBUG = env.bool("DEBUG", default=False)
 # Demo mode: documented demo passwords, no second factor, demo data allowed.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
@@ -30,6 +33,11 @@ if not DEBUG and not DEMO_MODE and SECRET_KEY == INSECURE_SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is the insecure default. Set SECRET_KEY in the environment "
         "(or DEBUG=true / DEMO_MODE=true for a local demo)."
+    )
+if not DEBUG and not DEMO_MODE and SECRET_KEY in PLACEHOLDER_SECRET_KEYS:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder from .env.example. Set a long random value, e.g. from "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -210,6 +218,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat's record of when each entry last ran: outside the working tree (and, in the Docker image,
+# somewhere the unprivileged user may write).
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    default=str(Path(tempfile.gettempdir()) / "wirral-cp-celerybeat-schedule"),
+)
 
 # --- Audit ----------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

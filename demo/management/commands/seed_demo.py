@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.seed import DEMO_PASSWORD, demo_allowed, seed_demo
@@ -23,10 +25,17 @@ class Command(BaseCommand):
             )
         if options["authority"] < 0:
             raise CommandError("--authority is a number of children: 0 or more.")
-        counts = seed_demo(authority_children=options["authority"])
+        started = time.perf_counter()
+
+        def progress(step: str) -> None:
+            self.stdout.write(f"[{time.perf_counter() - started:5.1f}s] {step}...")
+            self.stdout.flush()
+
+        counts = seed_demo(authority_children=options["authority"], progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {counts['teams']} teams, {counts['users']} users, "
-                f"{counts['children']} children. Password for every demo user: {DEMO_PASSWORD}"
+                f"{counts['children']} children ({time.perf_counter() - started:.1f}s). "
+                f"Password for every demo user: {DEMO_PASSWORD}"
             )
         )

@@ -1,7 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from reporting.census import latest_census_year
 from reporting.services import census_prepare
 
 
@@ -12,7 +14,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="e.g. 2026 for 2025-26")
+        parser.add_argument(
+            "--year",
+            type=int,
+            help="e.g. 2026 for 2025-26; default: the latest census year that has ended",
+        )
         parser.add_argument("--out", required=True, help="The XML file to write.")
         parser.add_argument(
             "--force",
@@ -21,7 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        package = census_prepare(year=options["year"])
+        year = options["year"] or latest_census_year(timezone.localdate())
+        package = census_prepare(year=year)
         census, validation = package.census, package.validation
         self.stdout.write(f"CIN census {census.year} (rules {validation.ruleset})")
         for name, value in census.counts().items():
@@ -40,7 +47,19 @@ class Command(BaseCommand):
                 else "Not written: the file could not be validated (use --force to write it)."
             )
         Path(options["out"]).write_bytes(package.xml)
+        if not validation.available or validation.problem:
+            self.stdout.write(
+                f"Wrote {options['out']}: NOT VALIDATED (forced): the DfE rules did not run on "
+                "it, so it must not be sent."
+            )
+            return
+        crashed = (
+            f", {len(validation.crashed_rules)} rules could not run"
+            if validation.crashed_rules
+            else ""
+        )
         self.stdout.write(
-            f"Wrote {options['out']}: {len(validation.errors)} errors, "
-            f"{len(validation.queries)} queries."
+            f"Wrote {options['out']}, validated against the DfE rules {validation.ruleset}: "
+            f"{len(validation.errors)} errors, {len(validation.queries)} queries{crashed}"
+            + (" (forced: it must not be sent with errors)." if validation.errors else ".")
         )
