@@ -875,10 +875,15 @@ class VisitType(models.TextChoices):
 
 
 class VisitQuerySet(models.QuerySet["Visit"]):
-    def seen_on_plan(self) -> "VisitQuerySet":
-        """The visits that count as statutory visits to a child on a plan: the statutory visits
-        where the child was seen."""
-        return self.filter(visit_type=VisitType.STATUTORY_CP, child_seen=True)
+    def seen(self) -> "VisitQuerySet":
+        """The visits where the child was seen: whatever the visit was typed, each one counts
+        towards the visits a child on a plan must have."""
+        return self.filter(child_seen=True)
+
+    def statutory(self) -> "VisitQuerySet":
+        """Visits with the child seen while the child was on a plan: those given a due date
+        when they were stored (conferences.timeliness)."""
+        return self.filter(child_seen=True, due_date__isnull=False)
 
 
 class Visit(VersionedModel):

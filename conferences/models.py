@@ -12,12 +12,14 @@ from datetime import date, timedelta
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from cases.codes.abuse_category import AbuseCategory
 from cases.codes.agency import Agency
 from cases.models import CINPlan, RecordSource, spans_overlap
+from timescales.rules import VISIT_FREQUENCY_WORKING_DAYS
 from wirral_cp.concurrency import VersionedModel
 
 
@@ -133,6 +135,24 @@ class Conference(VersionedModel):
     outline_plan = models.TextField(blank=True)
     first_core_group_date = models.DateField(null=True, blank=True)
     next_review_date = models.DateField(null=True, blank=True)
+    # What the conference set for visits to the child: the plan carries it from then on.
+    visit_working_days = models.PositiveSmallIntegerField(
+        "visits at most this many working days apart",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(VISIT_FREQUENCY_WORKING_DAYS[0]),
+            MaxValueValidator(VISIT_FREQUENCY_WORKING_DAYS[1]),
+        ],
+        help_text="How often the child is to be visited and seen. Leave empty for the local "
+        "timescale.",
+    )
+    see_child_alone = models.BooleanField(
+        "the child is to be seen alone on visits",
+        default=True,
+        help_text="Untick only when the conference decided the child should not be seen alone "
+        "(for example a baby), and say why in the reasons.",
+    )
     end_next_step = models.CharField(
         "next step when the plan ends",
         max_length=16,
@@ -399,6 +419,24 @@ class ChildProtectionPlan(VersionedModel):
     )
     source_system = models.CharField(max_length=10, default=RecordSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the conference that made the plan, changed by a review that continues it.
+    visit_working_days = models.PositiveSmallIntegerField(
+        "visits at most this many working days apart",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(VISIT_FREQUENCY_WORKING_DAYS[0]),
+            MaxValueValidator(VISIT_FREQUENCY_WORKING_DAYS[1]),
+        ],
+        help_text="How often the child is to be visited and seen. Leave empty for the local "
+        "timescale.",
+    )
+    see_child_alone = models.BooleanField(
+        "the child is to be seen alone on visits",
+        default=True,
+        help_text="Untick only when the conference decided the child should not be seen alone "
+        "(for example a baby), and say why in the reasons.",
+    )
 
     objects = PlanQuerySet.as_manager()
 

@@ -135,6 +135,8 @@ def conference_record_outcome(
                 start_date=held,
                 initial_category=conference.category,
                 latest_category=conference.category,
+                visit_working_days=conference.visit_working_days,
+                see_child_alone=conference.see_child_alone,
             )
             plan.full_clean()
             try:
@@ -155,6 +157,8 @@ def conference_record_outcome(
         elif conference.decision == ConferenceDecision.CONTINUE and conference.plan_id:
             plan = conference.plan
             plan.latest_category = conference.category
+            plan.visit_working_days = conference.visit_working_days
+            plan.see_child_alone = conference.see_child_alone
             plan.full_clean()
             plan.save()
             _request_review(child, plan, timescales.later_review_due(held), user)

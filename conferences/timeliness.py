@@ -1,9 +1,10 @@
 """Stored timeliness of statutory visits and core groups: each one's due date and whether it
 was met, worked out once here and read by every page and figure (like an alert's due date).
 
-A visit is due within the local number of working days of the later of the child's last visit
-with the child seen and the start of the plan the child was on (timescales.rules
-.statutory_visit_due); a core group within the local number of working days of the plan's start
+A visit where the child was seen while on a plan (whatever the visit was typed) is due within
+the working days the child's conference set, or the local default, of the later of the child's
+last visit with the child seen and the start of the plan (timescales.rules.statutory_visit_due);
+a core group within the local number of working days of the plan's start
 (the first) or weeks of the last one (timescales.rules.core_group_due). Recording, changing or
 deleting a visit, a core group or a plan changes what the *next* one was due by, so the child's
 records are worked out again together, after the change commits (the per-child scan), and all
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 
 from cases.models import Visit
 from timescales import rules as timescales
@@ -34,49 +35,56 @@ def _scoped(qs: QuerySet[M], child_ids: frozenset[int] | None, field: str) -> Qu
 def refresh_visits(
     child_ids: Iterable[int] | None = None, policy: LocalPolicy | None = None
 ) -> int:
-    """Store each statutory visit's due date and whether it was in timescale; returns how many
-    visits changed. Only visits whose stored values differ are written."""
+    """Store each visit's due date and whether it was in timescale; returns how many visits
+    changed. A visit counts when the child was seen (whatever its type) while on a plan; the
+    rest keep neither. Only visits whose stored values differ are written."""
     policy = policy or LocalPolicy.current()
     scope = frozenset(child_ids) if child_ids is not None else None
-    plan_starts: dict[int, list[date]] = {}
-    for child_id, started in (
+    plans: dict[int, list[tuple[date, date | None, int | None]]] = {}
+    for child_id, started, ended, every in (
         _scoped(ChildProtectionPlan.objects.all(), scope, "child_id")
         .order_by("child_id", "start_date")
-        .values_list("child_id", "start_date")
+        .values_list("child_id", "start_date", "end_date", "visit_working_days")
     ):
-        plan_starts.setdefault(child_id, []).append(started)
+        plans.setdefault(child_id, []).append((started, ended, every))
     rows = (
-        _scoped(Visit.objects.seen_on_plan(), scope, "child_id")
+        _scoped(Visit.objects.all(), scope, "child_id")
         .order_by("child_id", "visit_date", "pk")
-        .values_list("pk", "child_id", "visit_date", "due_date", "in_timescale")
+        .values_list("pk", "child_id", "visit_date", "child_seen", "due_date", "in_timescale")
     )
-    due_after: dict[tuple[date | None, date | None], date | None] = {}
+    due_after: dict[tuple[date, date | None, int | None], date | None] = {}
     changed: list[Visit] = []
     child, previous = None, None
-    for pk, child_id, visited, stored_due, stored_met in rows.iterator(chunk_size=BATCH):
+    for pk, child_id, visited, seen, stored_due, stored_met in rows.iterator(chunk_size=BATCH):
         if child_id != child:
             child, previous = child_id, None
-        starts = plan_starts.get(child_id, [])
-        position = bisect.bisect_right(starts, visited)
-        plan_start = starts[position - 1] if position else None
-        key = (plan_start, previous)
-        if key not in due_after:
-            due_after[key] = timescales.statutory_visit_due(plan_start, previous, policy)
-        due = due_after[key]
+        due = None
+        plan = _plan_on(plans.get(child_id, []), visited) if seen else None
+        if plan is not None:
+            started, _, every = plan
+            key = (started, previous, every)
+            if key not in due_after:
+                due_after[key] = timescales.statutory_visit_due(started, previous, policy, every)
+            due = due_after[key]
         met = None if due is None else visited <= due
         if (due, met) != (stored_due, stored_met):
             changed.append(Visit(pk=pk, due_date=due, in_timescale=met))
-        previous = visited
-    # Visits that no longer count (retyped, or the child now recorded as not seen) keep no
-    # stale timeliness.
-    stale = (
-        _scoped(Visit.objects.all(), scope, "child_id")
-        .filter(Q(due_date__isnull=False) | Q(in_timescale__isnull=False))
-        .exclude(pk__in=Visit.objects.seen_on_plan())
-    )
-    cleared: int = stale.update(due_date=None, in_timescale=None)
+        if seen:
+            previous = visited
     Visit.objects.bulk_update(changed, ["due_date", "in_timescale"], batch_size=BATCH)
-    return len(changed) + cleared
+    return len(changed)
+
+
+def _plan_on(
+    plans: list[tuple[date, date | None, int | None]], day: date
+) -> tuple[date, date | None, int | None] | None:
+    """The plan (start, end, visit frequency) the child was on that day, if any."""
+    position = bisect.bisect_right([started for started, _, _ in plans], day)
+    if not position:
+        return None
+    plan = plans[position - 1]
+    ended = plan[1]
+    return plan if ended is None or day <= ended else None
 
 
 def refresh_core_groups(

@@ -343,23 +343,51 @@ def _reviews(ctx: ScanContext) -> Iterable[Finding]:
 def _statutory_visits(ctx: ScanContext) -> Iterable[Finding]:
 
     last_visit = (
-        Visit.objects.seen_on_plan()
+        Visit.objects.seen()
         .filter(child_id=OuterRef("child_id"), visit_date__gte=OuterRef("start_date"))
         .order_by("-visit_date")
         .values("visit_date")[:1]
     )
     plans = _open_plans(ctx).annotate(last_visit=Subquery(last_visit))
-    for pk, child_id, start, last in plans.values_list(
-        "pk", "child_id", "start_date", "last_visit"
+    for pk, child_id, start, last, every in plans.values_list(
+        "pk", "child_id", "start_date", "last_visit", "visit_working_days"
     ):
         yield Finding(
             "STATUTORY_VISIT",
             f"plan:{pk}",
             child_id,
-            timescales.statutory_visit_due(start, last, ctx.policy),
+            timescales.statutory_visit_due(start, last, ctx.policy, every),
             f"Child last seen on a statutory visit {_d(last)}."
             if last
             else f"No statutory visit with the child seen since the plan started {_d(start)}.",
+        )
+
+
+def _seen_alone(ctx: ScanContext) -> Iterable[Finding]:
+    """The conference asked for the child to be seen alone, and at the last visit the child
+    was seen but not alone (found again, and gone, with the next visit)."""
+    last = (
+        Visit.objects.seen()
+        .filter(child_id=OuterRef("child_id"), visit_date__gte=OuterRef("start_date"))
+        .order_by("-visit_date", "-pk")
+    )
+    plans = (
+        _open_plans(ctx)
+        .filter(see_child_alone=True)
+        .annotate(
+            last_visit=Subquery(last.values("visit_date")[:1]),
+            last_alone=Subquery(last.values("seen_alone")[:1]),
+        )
+        .filter(last_alone=False)
+    )
+    for pk, child_id, visited in plans.values_list("pk", "child_id", "last_visit"):
+        yield Finding(
+            "SEEN_ALONE",
+            f"plan:{pk}",
+            child_id,
+            None,
+            f"At the last visit ({_d(visited)}) the child was not seen alone; the conference "
+            "asked for the child to be seen alone.",
         )
 
 
@@ -534,9 +562,19 @@ RULES: list[Rule] = [
     Rule(
         "STATUTORY_VISIT",
         "Statutory visit",
-        "A child on a plan is seen on a statutory visit at least every {statutory_visit} (local).",
+        "A child on a plan is seen at least every {statutory_visit} (local), or as often as "
+        "their conference set; any visit where the child was seen counts.",
         False,
         _statutory_visits,
+    ),
+    Rule(
+        "SEEN_ALONE",
+        "Child not seen alone",
+        "When the conference asked for the child to be seen alone, each visit sees the child "
+        "alone, or says why not.",
+        False,
+        _seen_alone,
+        immediate=True,
     ),
     Rule(
         "MANAGEMENT_OVERSIGHT",

@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 
 from cases.codes.closure_reason import ClosureReason
 from cases.codes.primary_need import PrimaryNeed
-from cases.models import Assessment, Child, CINPlan, Referral, Visit, VisitType
+from cases.models import Assessment, Child, CINPlan, Referral, Visit
 from conferences.models import (
     INITIAL_TYPES,
     ChildProtectionPlan,
@@ -448,9 +448,8 @@ def _list_7(scope, w: Window) -> AnnexList:
         earlier[child_id].append(start)
     statutory = {}
     for child_id, day, alone in (
-        Visit.objects.filter(
-            child_id__in=child_ids, visit_type=VisitType.STATUTORY_CP, visit_date__lte=w.as_of
-        )
+        Visit.objects.statutory()
+        .filter(child_id__in=child_ids, visit_date__lte=w.as_of)
         .order_by("visit_date", "pk")
         .values_list("child_id", "visit_date", "seen_alone")
     ):

@@ -108,19 +108,33 @@ def next_core_group_due(previous: date, policy: LocalPolicy | None = None) -> da
     return previous + timedelta(weeks=policy.core_group_interval_weeks)
 
 
-def next_statutory_visit_due(previous: date, policy: LocalPolicy | None = None) -> date:
-    """Statutory visits to a child on a plan at most 10 working days apart (local)."""
-    policy = policy or LocalPolicy.current()
-    return add_working_days(previous, policy.statutory_visit_working_days)
+# The visiting frequency a conference may set for a child, in working days (the local default
+# is LocalPolicy.statutory_visit_working_days; some authorities use 15).
+VISIT_FREQUENCY_WORKING_DAYS = (1, 30)
+
+
+def next_statutory_visit_due(
+    previous: date, policy: LocalPolicy | None = None, every: int | None = None
+) -> date:
+    """Statutory visits to a child on a plan at most 10 working days apart (local), or as often
+    as the child's conference set (`every` working days)."""
+    if every is None:
+        policy = policy or LocalPolicy.current()
+        every = policy.statutory_visit_working_days
+    return add_working_days(previous, every)
 
 
 def statutory_visit_due(
-    plan_start: date | None, last_visit: date | None, policy: LocalPolicy | None = None
+    plan_start: date | None,
+    last_visit: date | None,
+    policy: LocalPolicy | None = None,
+    every: int | None = None,
 ) -> date | None:
     """When the next statutory visit falls due: measured from the later of the last visit with
-    the child seen and the start of the child's plan (None: nothing to measure from)."""
+    the child seen and the start of the child's plan, at the frequency the conference set (or
+    the local default). None: nothing to measure from."""
     base = max((d for d in (plan_start, last_visit) if d), default=None)
-    return next_statutory_visit_due(base, policy) if base else None
+    return next_statutory_visit_due(base, policy, every) if base else None
 
 
 def core_group_due(

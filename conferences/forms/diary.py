@@ -6,6 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from accounts.models import Role, User
+from timescales.models import LocalPolicy
 from wirral_cp.forms import DateInput, DateTimeInput, VersionedModelForm
 
 from ..models import (
@@ -238,6 +239,8 @@ class OutcomeForm(ConferenceModelForm):
             "outline_plan",
             "first_core_group_date",
             "next_review_date",
+            "visit_working_days",
+            "see_child_alone",
             "end_next_step",
             "minutes",
         ]
@@ -269,6 +272,16 @@ class OutcomeForm(ConferenceModelForm):
             allowed = (ConferenceDecision.CONTINUE, ConferenceDecision.END)
             del self.fields["outline_plan"]
             del self.fields["first_core_group_date"]
+            plan = conference.plan
+            if plan is not None and not self.is_bound and conference.decision == "":
+                # A review starts from what the plan has now.
+                self.initial.setdefault("visit_working_days", plan.visit_working_days)
+                self.initial.setdefault("see_child_alone", plan.see_child_alone)
+        self.fields["visit_working_days"].help_text = (
+            "How often the child is to be visited and seen while on the plan. Leave empty for "
+            "the local timescale: at most "
+            f"{LocalPolicy.current().statutory_visit_working_days} working days apart."
+        )
         choices = [
             (value, label) for value, label in ConferenceDecision.choices if value in allowed
         ]
@@ -279,6 +292,10 @@ class OutcomeForm(ConferenceModelForm):
         cleaned = super().clean()
         if cleaned.get("held_on") and cleaned["held_on"] > timezone.localdate():
             self.add_error("held_on", "A conference cannot be held in the future.")
+        if cleaned.get("decision") in (ConferenceDecision.NO_PLAN, ConferenceDecision.END):
+            # No plan follows: nothing to visit by, whatever the boxes said.
+            cleaned["visit_working_days"] = None
+            cleaned["see_child_alone"] = True
         return cleaned
 
 

@@ -94,6 +94,8 @@ class PlanSummary:
     outcomes: list[PlanOutcome]
     next_review: Due | None = None
     next_core_group: Due | None = None
+    next_visit: Due | None = None
+    visit_working_days: int = 0
     overdue_actions: list[PlanAction] = field(default_factory=list)
 
     @property
@@ -172,12 +174,17 @@ def summarise(
         mine = {d.code: d for d in due if d.subject == f"plan:{plan.pk}"}
         summary.next_review = _stored_due(mine, REVIEW_RULES, today)
         summary.next_core_group = _stored_due(mine, CORE_GROUP_RULES, today)
+        summary.next_visit = _stored_due(mine, VISIT_RULES, today)
+    summary.visit_working_days = (
+        plan.visit_working_days or LocalPolicy.current().statutory_visit_working_days
+    )
     return summary
 
 
 # The rules that store a plan's next review and next core group (monitoring/rules.py).
 REVIEW_RULES = ("FIRST_REVIEW", "LATER_REVIEW")
 CORE_GROUP_RULES = ("FIRST_CORE_GROUP", "CORE_GROUP_INTERVAL")
+VISIT_RULES = ("STATUTORY_VISIT",)
 
 
 def _stored_due(items: dict[str, DueItem], codes: tuple[str, ...], today: date) -> Due | None:

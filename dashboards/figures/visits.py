@@ -9,7 +9,7 @@ from .base import Card, figure, population
 population(
     "statutory_visits",
     kind="visit",
-    query=lambda m: Visit.objects.seen_on_plan().filter(
+    query=lambda m: Visit.objects.statutory().filter(
         m.scope.children("child__"),
         visit_date__gte=m.start,
         visit_date__lte=m.end,

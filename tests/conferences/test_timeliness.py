@@ -66,9 +66,13 @@ def test_a_visit_put_in_between_changes_when_the_next_one_was_due(world, plan):
 
 
 def test_a_visit_that_no_longer_counts_keeps_no_timeliness(world, plan):
+    """Recorded afterwards as a visit where the child was not seen, it is no statutory visit."""
     visit = VisitFactory(child=world.child, visit_date=D(2026, 11, 13))
     refresh_timeliness([world.child.pk])
-    Visit.objects.filter(pk=visit.pk).update(visit_type="cin")
+    assert stored(visit) == (D(2026, 11, 16), True)
+    Visit.objects.filter(pk=visit.pk).update(
+        child_seen=False, seen_alone=False, reason_not_seen="Asleep."
+    )
     refresh_timeliness([world.child.pk])
     assert stored(visit) == (None, None)
 
