@@ -5,12 +5,14 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import Team, User
 from cases.access import Mask, children_for_user, in_reach
+from monitoring.models import days_overdue
 from monitoring.rules import RULES_BY_CODE
 from wirral_cp.spreadsheets import safe_row
 
@@ -66,15 +68,17 @@ def _rows(kind: str, qs, user, extra: tuple[str, ...] = ()) -> list[list]:
         "visit": ["visit_date", "seen_alone"],
         "section47": ["start_date", "outcome", "completion_date"],
         "referral": ["received_at", "source", "decision"],
-        "alert": ["rule", "due_date", "days_overdue"],
+        # Working days overdue is worked out from the due date below, not stored.
+        "alert": ["rule", "due_date", "due_date"],
     }[kind] + list(extra)
     mask = Mask(user)
+    today = timezone.localdate()
     qs = in_reach(qs, user, child="plan__child" if kind == "core_group" else "child")
     rows = []
     for values in qs.order_by("pk").values_list(*child, *fields):
         first, last, la_id, child_id, restricted, *rest = values
         if kind == "alert":
-            rest[0] = rule_title(rest[0])
+            rest[0], rest[2] = rule_title(rest[0]), days_overdue(rest[0], rest[2], today)
         if mask.hides_values(child_id, restricted):
             rows.append([Mask.LABEL, "", None, *rest])
             continue
