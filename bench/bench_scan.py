@@ -45,11 +45,11 @@ def main() -> None:
 
     from cases.models import Child
     from monitoring.models import Alert
-    from monitoring.services import timescales_scan
+    from monitoring.services import ScanResult, timescales_scan
 
     day, next_day = scan_days(timezone.localdate())
 
-    def timed(as_of: date) -> tuple[float, int, object]:
+    def timed(as_of: date) -> tuple[float, int, ScanResult]:
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             result = timescales_scan(as_of=as_of)

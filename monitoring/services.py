@@ -254,6 +254,9 @@ def _apply(changes: _Changes, *, now: datetime) -> tuple[int, int]:
         }
         with transaction.atomic():
             rows = []
+            # Most nights most changes are a status crossing a threshold, nothing else: those are
+            # one plain UPDATE per new status, not a CASE per column per row.
+            crossing: dict[str, list[int]] = {}
             for fresh in _locked(batch):
                 stored, target = batch[fresh.pk]
                 if (
@@ -262,7 +265,11 @@ def _apply(changes: _Changes, *, now: datetime) -> tuple[int, int]:
                 ):
                     continue
                 facts = target.facts(fresh)
-                if facts == tuple(getattr(fresh, name) for name in _FACTS):
+                now_held = tuple(getattr(fresh, name) for name in _FACTS)
+                if facts == now_held:
+                    continue
+                if facts[1:] == now_held[1:]:
+                    crossing.setdefault(facts[0], []).append(fresh.pk)
                     continue
                 status, due_date, evidence, worker, team, iro = facts
                 rows.append(
@@ -277,6 +284,8 @@ def _apply(changes: _Changes, *, now: datetime) -> tuple[int, int]:
                         last_found_at=now,
                     )
                 )
+            for status, pks in crossing.items():
+                updated += Alert.objects.filter(pk__in=pks).update(status=status, last_found_at=now)
             Alert.objects.bulk_update(rows, _WRITTEN)
             updated += len(rows)
 
