@@ -16,6 +16,7 @@ from cases.access import Mask, children_for_user, in_reach
 from conferences.models import ConferenceStatus
 from conferences.selectors import conferences_for_user
 from conferences.views.diary import timeliness
+from monitoring.models import days_overdue
 from monitoring.rules import RULES_BY_CODE
 from monitoring.selectors import pending_alerts_for_user
 from timescales.models import LocalPolicy
@@ -103,17 +104,19 @@ def _listing(
         "visit": ["visit_date", "seen_alone"],
         "section47": ["start_date", "outcome", "completion_date"],
         "referral": ["received_at", "source", "decision"],
-        "alert": ["rule", "due_date", "days_overdue"],
+        # Working days overdue is worked out from the due date below, not stored.
+        "alert": ["rule", "due_date", "due_date"],
     }[kind] + list(extra)
     # The names this user is on: a handful, read once, never the whole authority's ids.
     mask = Mask(user)
+    today = timezone.localdate()
     qs = in_reach(qs, user, child="plan__child" if kind == "core_group" else "child")
     met = "met" in extra
 
     def row(values) -> list:
         first, last, la_id, child_id, restricted, *rest = values
         if kind == "alert":
-            rest[0] = rule_title(rest[0])
+            rest[0], rest[2] = rule_title(rest[0]), days_overdue(rest[0], rest[2], today)
         if met:
             rest[-1] = "Yes" if rest[-1] else "No"
         if mask.hides_values(child_id, restricted):

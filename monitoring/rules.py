@@ -494,7 +494,7 @@ def _iro_caseload(ctx: ScanContext) -> Iterable[Finding]:
             "IRO_CASELOAD",
             f"iro:{iro.pk}",
             None,
-            ctx.as_of,
+            None,  # a caseload has no date to meet (a date moving daily would be rewritten daily)
             f"{iro} chairs conferences for {iro.children} children (warning above {limit}).",
             iro_id=iro.pk,
         )
