@@ -206,8 +206,8 @@ def transfer_in_hold(
     conference = conference_record_outcome(
         conference=conference, user=user, expected_version=expected_version
     )
-    if conference.decision == ConferenceDecision.PLAN and conference.plan_id:
-        plan = conference.plan
+    plan = conference.plan
+    if conference.decision == ConferenceDecision.PLAN and plan is not None:
         here_before = ChildProtectionPlan.objects.filter(
             child_id=plan.child_id, start_date__lt=plan.start_date
         ).count()
