@@ -140,7 +140,9 @@ def test_the_diary_lists_it_and_the_chair_records_it_from_the_outcome_page(world
     Conference.objects.filter(pk=conference.pk).update(chair=world.iro)
     page = login(world.business_support).get(reverse("conferences:diary"))
     html = page.content.decode()
-    assert "Transfer-in conference" in html
+    detail = reverse("conferences:detail", args=[conference.pk])
+    assert f'<a href="{detail}">Transfer-in conference</a>' in html
+    assert "10 Sep 2026" in html  # its stored target date
     client = login(world.iro)
     form = client.get(reverse("conferences:outcome", args=[conference.pk]))
     # The category starts as the other authority's.
@@ -258,3 +260,38 @@ def test_the_move_page_ends_the_plan_once_held(world, plan, login):
     plan.refresh_from_db()
     assert plan.end_date == D(2026, 11, 19)
     assert login(world.iro).get(url).status_code == 404
+
+
+def _held(world, conference, day):
+    conference.chair = world.iro
+    conference.held_on = day
+    conference.decision = "plan"
+    conference.category = "EMO"
+    conference.save()
+    transfer_in_hold(conference=conference, user=world.iro, expected_version=conference.version)
+
+
+def test_the_dashboard_counts_transfer_ins_held_within_15_working_days(world, episode):
+    from dashboards.measures import Measures, Scope
+
+    # Notified Wed 19 Aug 2026, due Thu 10 Sep (31 Aug a bank holiday): held on Thu 10 Sep.
+    _held(world, _notify(world).conference, D(2026, 9, 10))
+    # Another child notified the same day whose conference was held on Fri 11 Sep: late.
+    other = ReferralFactory(received_at=london(2026, 8, 19, 9), source="5C").child
+    late = transfer_in_record(
+        transfer=TransferIn(
+            child=other,
+            from_authority="Synthetic Borough Council",
+            notified_on=D(2026, 8, 19),
+            other_plan_start=D(2026, 3, 2),
+            other_category="NEG",
+        ),
+        user=world.social_worker,
+    )
+    _held(world, late.conference, D(2026, 9, 11))
+    figures = Measures(
+        Scope("authority", "Whole authority"), D(2026, 9, 1), D(2026, 9, 30)
+    ).summary()
+    assert figures["transfer_in_held"] == 2
+    assert figures["transfer_in_in_timescale"] == 1
+    assert figures["transfer_in_in_timescale_pct"] == 50.0
