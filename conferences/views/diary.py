@@ -36,7 +36,7 @@ from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
 from wirral_cp.paging import page_of
 
-from .. import services
+from .. import services, services_transfers
 from ..forms.diary import (
     CancelForm,
     DiaryFilterForm,
@@ -512,6 +512,10 @@ def _outcome_initial(conference: Conference) -> dict:
     today = timezone.localdate()
     held = conference.held_on or min(conference.scheduled_date or today, today)
     initial = {"held_on": held}
+    transfer = getattr(conference, "transfer_in", None)
+    if transfer is not None and not conference.category:
+        # A transfer-in conference starts from the other authority's category.
+        initial["category"] = transfer.other_category
     if conference.is_initial:
         initial["first_core_group_date"] = (
             conference.first_core_group_date or timescales.first_core_group_due(held)
@@ -534,6 +538,10 @@ def _record_outcome(form: OutcomeForm, user: User) -> Conference:
         and not conference.first_core_group_date
     ):
         conference.first_core_group_date = timescales.first_core_group_due(conference.held_on)
+    if conference.conference_type == ConferenceType.TRANSFER_IN:
+        return services_transfers.transfer_in_hold(
+            conference=conference, user=user, expected_version=form.expected_version
+        )
     return services.conference_record_outcome(
         conference=conference, user=user, expected_version=form.expected_version
     )
