@@ -19,7 +19,6 @@ from conferences.views.diary import timeliness
 from monitoring.models import days_overdue
 from monitoring.rules import RULES_BY_CODE
 from monitoring.selectors import pending_alerts_for_user
-from timescales.models import LocalPolicy
 from wirral_cp.paging import page_of
 from wirral_cp.spreadsheets import safe_row
 
@@ -60,14 +59,14 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context["pending_tasks"] = pending_alerts_for_user(user).count()
     if user.is_iro:
         # The conferences this IRO chairs next, first thing (their caseload page has the rest).
-        today, due_soon = timezone.localdate(), LocalPolicy.current().due_soon_working_days
+        today = timezone.localdate()
         chairing = list(
             conferences_for_user(user)
             .upcoming()
             .filter(chair=user)
             .order_by("scheduled_for", "target_date", "pk")[:HOME_CONFERENCES]
         )
-        context["chairing"] = [(c, timeliness(c, today, due_soon)) for c in chairing]
+        context["chairing"] = [(c, timeliness(c, today)) for c in chairing]
         context["no_mask"] = frozenset()  # restricted records not naming them are left out
     if user.is_business_support:
         context["to_schedule"] = (

@@ -10,9 +10,8 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Child
 from conferences.timeliness import refresh_timeliness
-from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
-from timescales.rules import timeliness_fingerprint
+from timescales.rules import Standing, timeliness_fingerprint
 
 from .models import PENDING_STATUSES, Alert, AlertStatus, ScanMark
 from .rules import RULES, RULES_BY_CODE, Finding, Rule, ScanContext
@@ -30,12 +29,12 @@ def classify(finding: Finding, rule: Rule, as_of: date, policy: LocalPolicy) -> 
     shows as next due)."""
     if rule.immediate:
         return Classified(finding, AlertStatus.OPEN, 0)
-    overdue = working_days_between(finding.due_date, as_of)
-    if as_of > finding.due_date:
-        return Classified(finding, AlertStatus.OPEN, max(overdue, 1))
-    if -overdue <= policy.due_soon_working_days:
-        return Classified(finding, AlertStatus.DUE_SOON, overdue)
-    return Classified(finding, AlertStatus.UPCOMING, overdue)
+    standing = Standing(finding.due_date, as_of, policy)
+    if standing.kind == Standing.OVERDUE:
+        return Classified(finding, AlertStatus.OPEN, max(-standing.left, 1))
+    if standing.kind == Standing.DUE_SOON:
+        return Classified(finding, AlertStatus.DUE_SOON, -standing.left)
+    return Classified(finding, AlertStatus.UPCOMING, -standing.left)
 
 
 def findings(

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from .calendar import add_working_days, calendar_version, is_working_day
+from .calendar import add_working_days, calendar_version, is_working_day, working_days_between
 from .models import LocalPolicy
 
 # National (Working Together and the CIN census): not configurable.
@@ -165,6 +165,26 @@ def core_group_due(
     if last_meeting is None:
         return first_core_group_due(plan_start, policy)
     return next_core_group_due(last_meeting, policy)
+
+
+class Standing:
+    """Where a due date stands on a day, the one rule for "overdue" and "due soon" (the scan's
+    alert status and the diary's words both read it): `left` is working days left (negative:
+    working days past the date)."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    UPCOMING = "upcoming"
+
+    def __init__(self, due: date, day: date, policy: LocalPolicy | None = None) -> None:
+        policy = policy or LocalPolicy.current()
+        self.left = working_days_between(day, due)
+        if day > due:
+            self.kind = self.OVERDUE
+        elif self.left <= policy.due_soon_working_days:
+            self.kind = self.DUE_SOON
+        else:
+            self.kind = self.UPCOMING
 
 
 def timeliness_fingerprint(policy: LocalPolicy | None = None) -> str:
