@@ -130,17 +130,20 @@ def assessments_on_closure(closure: date, assessments: Iterable[Assessment]) -> 
     and none started or was authorised after the closure date."""
     problems: list[str] = []
     for assessment in sorted(assessments, key=lambda a: a.start_date):
-        started = _day(assessment.start_date)
-        if assessment.authorised_date is None:
+        authorised, start = assessment.authorised_date, assessment.start_date
+        if authorised is not None and authorised <= closure and start <= closure:
+            continue  # the usual case, without formatting a date
+        started = _day(start)
+        if authorised is None:
             problems.append(
                 f"The assessment started {started} has not been authorised: a manager must "
                 "authorise it before the episode closes."
             )
-        elif assessment.authorised_date > closure:
+        elif authorised > closure:
             problems.append(
                 f"The assessment started {started} was authorised after this closure date."
             )
-        if assessment.start_date > closure:
+        if start > closure:
             problems.append(f"The assessment started {started}, after this closure date.")
     return problems
 
