@@ -25,7 +25,7 @@ def enquiry_open_on(
     """Whether a section 47 enquiry would still be open on `closure`. An enquiry ends at its
     initial conference (`initial_conferences_held`: the days they were held), or with an
     outcome that needs none."""
-    held = [d for d in initial_conferences_held if d]
+    held = list(initial_conferences_held)
     ended_without_icpc = (
         enquiry.outcome in (S47Outcome.ICPC_NOT_REQUIRED, S47Outcome.NOT_SUBSTANTIATED)
         and enquiry.completion_date is not None
@@ -62,7 +62,9 @@ def open_on_closure(referral: Referral, closure: date) -> list[str]:
         held = [
             c.held_on
             for c in enquiry.conferences.all()
-            if c.conference_type in INITIAL_TYPES and c.status == ConferenceStatus.HELD
+            if c.conference_type in INITIAL_TYPES
+            and c.status == ConferenceStatus.HELD
+            and c.held_on is not None
         ]
         problems.extend(enquiry_open_on(enquiry, closure, held))
     plans = ChildProtectionPlan.objects.filter(child_id=referral.child_id)

@@ -326,3 +326,33 @@ def test_clean_checks_only_its_own_row(db, django_assert_num_queries, model):
     record = records[model]()
     with django_assert_num_queries(0):
         record.clean()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            episode("2025-06-02", closure="2025-06-01"),
+            "closure_date: The case cannot close before the referral was received (02/06/2025).",
+        ),
+        (
+            episode(
+                "2025-06-02",
+                enquiry("2025-06-04", icpc="2025-06-20")
+                + protection_plan("2025-06-20").replace(
+                    "<LatestCategoryOfAbuse>",
+                    "<CPPendDate>2025-06-20</CPPendDate><LatestCategoryOfAbuse>",
+                ),
+            ),
+            "end_date: A plan cannot start and end on the same day.",
+        ),
+        (
+            episode("2025-06-02", assessment("2025-06-10", authorised="2025-06-05")),
+            "authorised_date: An assessment cannot be authorised before it started.",
+        ),
+    ],
+    ids=["closed before referral", "plan ends on its first day", "authorised before start"],
+)
+def test_a_records_own_rules_reach_the_import_from_its_model(db, body, message):
+    """What only restated a model's own row is left to that model's clean()."""
+    assert message in import_refuses("ROW1", body)
