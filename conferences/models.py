@@ -19,7 +19,7 @@ from django.utils import timezone
 from cases.codes.abuse_category import AbuseCategory
 from cases.codes.agency import Agency
 from cases.codes.closure_reason import ClosureReason
-from cases.models import CINPlan, RecordSource, spans_overlap
+from cases.models import RecordSource
 from timescales.rules import VISIT_FREQUENCY_WORKING_DAYS
 from wirral_cp.concurrency import VersionedModel
 
@@ -533,30 +533,7 @@ class ChildProtectionPlan(VersionedModel):
             errors["end_next_step"] = "Say what happens next when the plan ends."
         if self.end_reason and not self.end_date:
             errors["end_reason"] = "A reason the plan ended is recorded when it ends."
-        if self.child_id and self.start_date and "start_date" not in errors:
-            others = ChildProtectionPlan.objects.filter(child_id=self.child_id).exclude(pk=self.pk)
-            end = self.end_date or date.max
-            # Census rule 8940: a plan may not start on the day another ended either.
-            overlapping = others.filter(start_date__lte=end).filter(
-                models.Q(end_date__isnull=True) | models.Q(end_date__gte=self.start_date)
-            )
-            if overlapping.exists():
-                errors["start_date"] = (
-                    "This plan would overlap another child protection plan for this child: "
-                    "a child has one plan at a time (and a new plan cannot start on the day "
-                    "the last one ended)."
-                )
-            else:
-                for cin_plan in CINPlan.objects.filter(child_id=self.child_id):
-                    if spans_overlap(
-                        (self.start_date, self.end_date), (cin_plan.start_date, cin_plan.end_date)
-                    ):
-                        errors["start_date"] = (
-                            "The child is on a child in need plan then (from "
-                            f"{cin_plan.start_date:%d/%m/%Y}): end it on the day the child "
-                            "protection plan starts."
-                        )
-                        break
+        # The child's other plans: conferences/rules.py protection_plan_problems.
         if errors:
             raise ValidationError(errors)
 
