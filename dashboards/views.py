@@ -27,6 +27,7 @@ ROW_COLUMNS = {
     "section47": ["Child", "LA child ID", "Started", "Outcome", "Completed"],
     "referral": ["Child", "LA child ID", "Received", "Source", "Decision"],
     "alert": ["Child", "LA child ID", "Rule", "Due", "Working days overdue"],
+    "missing": ["Child", "LA child ID", "Went missing", "Returned", "Interview offered"],
 }
 
 
@@ -67,6 +68,7 @@ def _rows(kind: str, qs, user, extra: tuple[str, ...] = ()) -> list[list]:
         "section47": ["start_date", "outcome", "completion_date"],
         "referral": ["received_at", "source", "decision"],
         "alert": ["rule", "due_date", "days_overdue"],
+        "missing": ["started_at", "ended_at", "return_interview_offered_at"],
     }[kind] + list(extra)
     mask = Mask(user)
     qs = in_reach(qs, user, child="plan__child" if kind == "core_group" else "child")

@@ -4,7 +4,7 @@ National timescales are constants here; local ones come from LocalPolicy (admini
 Working days come from the England working-day calendar.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -20,6 +20,10 @@ ICPC_DAY_18_WORKING_DAYS = 18
 FIRST_REVIEW_MONTHS = 3
 LATER_REVIEW_MONTHS = 6
 RE_REFERRAL_MONTHS = 12
+# Statutory guidance on children who run away or go missing from home or care (DfE 2014): a
+# return home interview is offered within 72 hours of the child's return. Clock hours, not
+# working days: a weekend or a bank holiday does not stretch it.
+RETURN_INTERVIEW_HOURS = 72
 
 
 def quantity(n: int, unit: str) -> str:
@@ -44,6 +48,8 @@ def in_words(policy: LocalPolicy | None = None) -> dict[str, str]:
         "oversight": quantity(policy.oversight_weeks, "week"),
         "minutes": quantity(policy.minutes_working_days, "working day"),
         "iro_caseload": str(policy.iro_caseload_warning),
+        "post_birth_review": quantity(policy.post_birth_review_working_days, "working day"),
+        "return_interview": quantity(RETURN_INTERVIEW_HOURS, "hour"),
     }
 
 
@@ -106,6 +112,18 @@ def minutes_due(conference_date: date, policy: LocalPolicy | None = None) -> dat
     """Conference minutes distributed within 15 working days (local)."""
     policy = policy or LocalPolicy.current()
     return add_working_days(conference_date, policy.minutes_working_days)
+
+
+def post_birth_review_due(born: date, policy: LocalPolicy | None = None) -> date:
+    """A child made subject to a plan before birth: a review conference within 20 working days
+    of the birth (local)."""
+    policy = policy or LocalPolicy.current()
+    return add_working_days(born, policy.post_birth_review_working_days)
+
+
+def return_interview_due(returned_at: datetime) -> datetime:
+    """A return home interview offered within 72 clock hours of the child's return."""
+    return returned_at + timedelta(hours=RETURN_INTERVIEW_HOURS)
 
 
 def re_referral_window_start(referral_date: date) -> date:
