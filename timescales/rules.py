@@ -4,7 +4,7 @@ National timescales are constants here; local ones come from LocalPolicy (admini
 Working days come from the England working-day calendar.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -122,8 +122,9 @@ def post_birth_review_due(born: date, policy: LocalPolicy | None = None) -> date
 
 
 def return_interview_due(returned_at: datetime) -> datetime:
-    """A return home interview offered within 72 clock hours of the child's return."""
-    return returned_at + timedelta(hours=RETURN_INTERVIEW_HOURS)
+    """A return home interview offered within 72 clock hours of the child's return. Counted in
+    UTC, so a change of the clocks in March or October neither adds nor takes an hour."""
+    return returned_at.astimezone(UTC) + timedelta(hours=RETURN_INTERVIEW_HOURS)
 
 
 def re_referral_window_start(referral_date: date) -> date:
