@@ -8,9 +8,10 @@ import datetime
 from defusedxml import ElementTree as SafeET
 
 from cases.services import child_birth_record
+from cases.services_episodes import assessment_authorise
 from reporting.census_export import census_export
 from reporting.services import census_prepare
-from tests.reporting.casework import _child, _hold, _referral, _strategy_to_icpc
+from tests.reporting.casework import _assess, _child, _hold, _referral, _strategy_to_icpc
 
 D = datetime.date
 SMALL_RETURN_QUERIES = {"2887Q"}
@@ -35,6 +36,7 @@ def record_pre_birth_casework(world):
     # Born in the year: pre-birth conference 24 Oct 2025, born 15 Dec, reviewed 13 Jan 2026.
     born = _unborn(world, "CWPREBORN1", D(2025, 12, 20))
     r = _referral(born, sw, tm, D(2025, 10, 6), "strategy", source="3D", need="N1")
+    assessment = _assess(born, r, sw, tm, D(2025, 10, 7), None, (), "")
     icpc = _strategy_to_icpc(born, r, sw, tm, iro, D(2025, 10, 7), D(2025, 10, 24))
     born = child_birth_record(
         child=born,
@@ -45,11 +47,16 @@ def record_pre_birth_casework(world):
         first_name="Jonah",
         last_name="Preborn",
     )
+    assessment.refresh_from_db()
+    assessment.factors, assessment.outcome = ["3B"], "strategy"
+    assessment.save()
+    assessment_authorise(assessment=assessment, user=tm, authorised_date=D(2025, 12, 16))
     review = icpc.plan.conferences.get(conference_type="review", status="requested")
     _hold(review, iro, D(2026, 1, 13), "continue", "NEG")
     # Still unborn on 31 March: pre-birth conference 2 Feb 2026, expected 10 May 2026.
     unborn = _unborn(world, "CWPREBIRTH2", D(2026, 5, 10))
     r = _referral(unborn, sw, tm, D(2026, 1, 12), "strategy", source="3D", need="N1")
+    _assess(unborn, r, sw, tm, D(2026, 2, 2), None, (), "")
     _strategy_to_icpc(unborn, r, sw, tm, iro, D(2026, 1, 13), D(2026, 2, 2))
     return born, unborn
 
