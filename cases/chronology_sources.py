@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from timescales.rules import RETURN_INTERVIEW_HOURS, quantity
+
 from .chronology import ChronologyEvent, register
 from .models import (
     Allocation,
@@ -16,6 +18,7 @@ from .models import (
     Child,
     CINPlan,
     ManagementOversight,
+    MissingEpisode,
     Referral,
     Visit,
 )
@@ -228,3 +231,70 @@ def child_not_seen_events(child: Child) -> list[ChronologyEvent]:
         )
         for visit in visits
     ]
+
+
+@register
+def birth_events(child: Child) -> list[ChronologyEvent]:
+    """The birth of a child whose record began before birth (the record is the same child's)."""
+    if not (child.birth_recorded_at and child.date_of_birth):
+        return []
+    expected = f" (expected {child.birth_expected_on:%d %b %Y})" if child.birth_expected_on else ""
+    return [
+        ChronologyEvent(
+            date=child.date_of_birth,
+            source="Birth",
+            key=f"child:{child.pk}:born",
+            description=f"Born on {child.date_of_birth:%d %b %Y}{expected}",
+            url=reverse("cases:child-detail", args=[child.pk]),
+        )
+    ]
+
+
+@register
+def missing_episode_events(child: Child) -> list[ChronologyEvent]:
+    """Each time the child went missing, and the return, with the return home interview."""
+    url = reverse("cases:missing", args=[child.pk])
+    events = []
+    for episode in MissingEpisode.objects.filter(child=child).order_by("started_at", "pk"):
+        key = f"missing:{episode.pk}"
+        started = timezone.localtime(episode.started_at)
+        police = (
+            "reported to the police" if episode.reported_to_police else "not reported to the police"
+        )
+        events.append(
+            ChronologyEvent(
+                date=started.date(),
+                source="Missing",
+                key=f"{key}:started",
+                description=f"Went missing at {started:%H:%M} ({police})",
+                url=f"{url}#missing-{episode.pk}",
+            )
+        )
+        if episode.ended_at:
+            ended = timezone.localtime(episode.ended_at)
+            offered = episode.return_interview_offered_at
+            if offered is None:
+                interview = "no return home interview offered yet"
+            else:
+                when = f"{timezone.localtime(offered):%d %b %Y %H:%M}"
+                late = (
+                    ""
+                    if episode.return_interview_in_time
+                    else f", later than {quantity(RETURN_INTERVIEW_HOURS, 'hour')}"
+                )
+                outcome = (
+                    f"; {episode.get_return_interview_outcome_display().lower()}"
+                    if episode.return_interview_outcome
+                    else ""
+                )
+                interview = f"return home interview offered {when}{late}{outcome}"
+            events.append(
+                ChronologyEvent(
+                    date=ended.date(),
+                    source="Missing",
+                    key=f"{key}:returned",
+                    description=f"Returned at {ended:%H:%M}: {interview}",
+                    url=f"{url}#missing-{episode.pk}",
+                )
+            )
+    return events

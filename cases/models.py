@@ -85,6 +85,12 @@ class Child(VersionedModel):
     expected_date_of_birth = models.DateField(
         null=True, blank=True, help_text="For an unborn child: the expected date of birth."
     )
+    # Set when the birth of a child recorded before birth is recorded (services.child_birth_record):
+    # the record is the same child's, and keeps what was expected.
+    birth_expected_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The expected date of birth, before birth."
+    )
+    birth_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
     disabilities = models.JSONField(
@@ -1006,6 +1012,95 @@ class ServiceReferral(VersionedModel):
             raise ValidationError(errors)
 
 
+# --- Children who go missing ------------------------------------------------------------------
+
+
+class ReturnInterviewOutcome(models.TextChoices):
+    TAKEN_UP = "taken_up", "Taken up: the interview was held"
+    DECLINED = "declined", "Declined by the child"
+
+
+class MissingEpisode(VersionedModel):
+    """A time the child went missing (statutory guidance on children who run away or go missing
+    from home or care): when, whether the police were told, and the return home interview that
+    is offered within 72 hours of the child's return."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="missing_episodes")
+    started_at = models.DateTimeField("went missing")
+    ended_at = models.DateTimeField(
+        "returned or found", null=True, blank=True, help_text="Leave empty while still missing."
+    )
+    reported_to_police = models.BooleanField("reported to the police", default=False)
+    return_interview_offered_at = models.DateTimeField(
+        "return home interview offered",
+        null=True,
+        blank=True,
+        help_text="When the interview was offered to the child (within 72 hours of the return).",
+    )
+    return_interview_outcome = models.CharField(
+        "return home interview",
+        max_length=10,
+        choices=ReturnInterviewOutcome.choices,
+        blank=True,
+        help_text="Leave empty until the child takes it up or declines it.",
+    )
+    details = models.TextField(
+        blank=True, help_text="Where the child was found, who with, what the child said."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["child", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"Missing from {timezone.localtime(self.started_at):%d %b %Y %H:%M}"
+
+    @property
+    def return_interview_due(self):
+        """The moment 72 clock hours after the return, or None while the child is missing."""
+        return timescales.return_interview_due(self.ended_at) if self.ended_at else None
+
+    @property
+    def return_interview_in_time(self) -> bool | None:
+        """Whether the interview was offered within 72 hours (None: not yet offered)."""
+        due = self.return_interview_due
+        if due is None or self.return_interview_offered_at is None:
+            return None
+        return self.return_interview_offered_at <= due
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        now = timezone.now()
+        started, ended, offered = self.started_at, self.ended_at, self.return_interview_offered_at
+        if started and started > now:
+            errors["started_at"] = "The child cannot go missing in the future."
+        if ended and ended > now:
+            errors["ended_at"] = "The return cannot be in the future: leave it empty for now."
+        elif ended and started and ended < started:
+            errors["ended_at"] = "The child cannot return before going missing."
+        if offered and not ended:
+            errors["return_interview_offered_at"] = (
+                "A return home interview is offered after the child returns: give the date and "
+                "time of the return first."
+            )
+        elif offered and offered > now:
+            errors["return_interview_offered_at"] = "The offer cannot be in the future."
+        elif offered and ended and offered < ended:
+            errors["return_interview_offered_at"] = (
+                "The interview cannot be offered before the child returned."
+            )
+        if self.return_interview_outcome and not offered:
+            errors["return_interview_outcome"] = (
+                "Say when the interview was offered before recording whether it was taken up."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
 for _model in (
     FamilyMember,
     Professional,
@@ -1018,5 +1113,6 @@ for _model in (
     ChronologyEdit,
     ManagementOversight,
     ServiceReferral,
+    MissingEpisode,
 ):
     auditlog.register(_model)

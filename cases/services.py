@@ -13,6 +13,7 @@ from accounts.models import Team, User
 from wirral_cp.concurrency import StaleEditError, VersionedModel, save_with_version
 
 from .models import (
+    PRE_BIRTH_REFERRAL_DAYS,
     Allocation,
     CaseNote,
     CaseNoteVersion,
@@ -192,3 +193,61 @@ def child_restrict(*, child: Child, user: User, restricted: bool, people: list[U
         child.save(update_fields=["is_restricted", "updated_at"])
         child.restricted_to.set(people if restricted else [])
     return child
+
+
+@transaction.atomic
+def child_birth_record(
+    *,
+    child: Child,
+    user: User,
+    date_of_birth: date,
+    sex: str,
+    ethnicity: str,
+    first_name: str,
+    last_name: str,
+    known_as: str = "",
+    expected_version: int | None = None,
+) -> Child:
+    """An unborn child is born: the same record becomes the born child's, with the real date of
+    birth, sex and names. Everything recorded before the birth (referrals, enquiries, the
+    pre-birth conference, the plan) stays with it; the expected date is kept
+    (`birth_expected_on`) and the chronology says "Born on ...". The audit log has the change.
+    """
+    from django.core.exceptions import ValidationError
+
+    locked = Child.objects.select_for_update().get(pk=child.pk)
+    if not locked.is_unborn:
+        raise ValidationError("The child's birth has already been recorded.")
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEditError()
+    earliest = (
+        Referral.objects.filter(child=locked).order_by("received_at").first()
+        if date_of_birth
+        else None
+    )
+    future = date_of_birth > timezone.localdate()  # full_clean says so below
+    if (
+        earliest
+        and not future
+        and (date_of_birth - earliest.referral_date).days > PRE_BIRTH_REFERRAL_DAYS
+    ):
+        raise ValidationError(
+            {
+                "date_of_birth": f"The referral of {earliest.referral_date:%d/%m/%Y} would be "
+                "more than 40 weeks before this date of birth (census rule 8606). Check the "
+                "date."
+            }
+        )
+    locked.birth_expected_on = locked.expected_date_of_birth
+    locked.expected_date_of_birth = None
+    locked.date_of_birth = date_of_birth
+    locked.sex = sex
+    locked.ethnicity = ethnicity
+    locked.first_name = first_name
+    locked.last_name = last_name
+    locked.known_as = known_as
+    locked.birth_recorded_at = timezone.now()
+    with acting_as(user):
+        locked.full_clean()
+        save_with_version(locked, expected_version=locked.version)
+    return locked

@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", child.child_create_view, name="child-create"),
     path("<int:pk>/", child.child_detail, name="child-detail"),
     path("<int:pk>/edit/", child.child_edit, name="child-edit"),
+    path("<int:pk>/birth/", child.child_birth, name="child-birth"),
     path("<int:pk>/restriction/", child.child_restriction, name="child-restriction"),
     *family_urls,
     *episode_urls,

@@ -22,6 +22,7 @@ from wirral_cp.concurrency import save_with_version
 
 from . import rules
 from .models import (
+    INITIAL_TYPES,
     ActionProgress,
     ChildProtectionPlan,
     Conference,
@@ -336,7 +337,7 @@ def icpc_request(*, enquiry: Section47, user: User) -> Conference:
     The section 47 enquiry records who asked and when; the conference is this app's record, so
     the request is made here (strategy sits below conferences and never creates one)."""
     enquiry = Section47.objects.select_for_update().get(pk=enquiry.pk)
-    existing = enquiry.conferences.filter(conference_type=ConferenceType.INITIAL).first()
+    existing = enquiry.conferences.filter(conference_type__in=INITIAL_TYPES).first()
     if existing is not None:
         raise ValidationError("An initial child protection conference has already been requested.")
     if enquiry.outcome not in ("", S47Outcome.ICPC_REQUIRED):
@@ -352,7 +353,10 @@ def icpc_request(*, enquiry: Section47, user: User) -> Conference:
         conference = Conference(
             child=enquiry.child,
             section47=enquiry,
-            conference_type=ConferenceType.INITIAL,
+            # An unborn child's initial conference is the pre-birth conference (same target).
+            conference_type=ConferenceType.PRE_BIRTH
+            if enquiry.child.is_unborn
+            else ConferenceType.INITIAL,
             status=ConferenceStatus.REQUESTED,
             target_date=enquiry.icpc_target_date,
             requested_by=user,

@@ -9,6 +9,7 @@ CHILD_PATHS = {
     "cases.Assessment": "child_id",
     "cases.Visit": "child_id",
     "cases.ManagementOversight": "child_id",
+    "cases.MissingEpisode": "child_id",
     "strategy.StrategyDiscussion": "child_id",
     "strategy.StrategyParticipant": "discussion.child_id",
     "strategy.Section47": "child_id",

@@ -14,10 +14,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from cases.models import FamilyMember, ManagementOversight, Referral, ThresholdDecision, Visit
+from cases.models import (
+    FamilyMember,
+    ManagementOversight,
+    MissingEpisode,
+    Referral,
+    ThresholdDecision,
+    Visit,
+)
 from conferences.models import (
     INITIAL_TYPES,
     ActionProgress,
@@ -394,6 +401,34 @@ def _reviews(ctx: ScanContext) -> Iterable[Finding]:
             )
 
 
+def _post_birth_review(ctx: ScanContext) -> Iterable[Finding]:
+    """A plan made before the child was born (it started before the date of birth) and no
+    review conference held since the birth."""
+    review_since_birth = Conference.objects.filter(
+        plan=OuterRef("pk"),
+        conference_type=ConferenceType.REVIEW,
+        status=ConferenceStatus.HELD,
+        held_on__gte=OuterRef("child__date_of_birth"),
+    )
+    plans = (
+        _open_plans(ctx)
+        .filter(child__date_of_birth__isnull=False, start_date__lt=F("child__date_of_birth"))
+        .exclude(Exists(review_since_birth))
+    )
+    chairs = _plan_chairs(ctx)
+    within = timescales.in_words(ctx.policy)["post_birth_review"]
+    for pk, child_id, born in plans.values_list("pk", "child_id", "child__date_of_birth"):
+        yield Finding(
+            "POST_BIRTH_REVIEW",
+            f"plan:{pk}",
+            child_id,
+            timescales.post_birth_review_due(born, ctx.policy),
+            f"Born {_d(born)} on a plan made before birth: a review conference is due within "
+            f"{within} of the birth.",
+            iro_id=chairs.get(pk),
+        )
+
+
 def _statutory_visits(ctx: ScanContext) -> Iterable[Finding]:
 
     last_visit = (
@@ -537,6 +572,26 @@ def _re_referrals(ctx: ScanContext) -> Iterable[Finding]:
             )
 
 
+def _return_interview(ctx: ScanContext) -> Iterable[Finding]:
+    """A child back from a missing episode and no return home interview offered yet: due 72
+    clock hours after the return (the due date is the day those hours run out)."""
+    rows = ctx.scope(
+        MissingEpisode.objects.filter(
+            ended_at__isnull=False, return_interview_offered_at__isnull=True
+        )
+    ).values_list("pk", "child_id", "ended_at")
+    for pk, child_id, ended in rows:
+        due = timezone.localtime(timescales.return_interview_due(ended))
+        yield Finding(
+            "RETURN_INTERVIEW_72H",
+            f"missing:{pk}",
+            child_id,
+            due.date(),
+            f"Returned {timezone.localtime(ended):%d %b %Y %H:%M} from a missing episode: no "
+            f"return home interview offered (due by {due:%d %b %Y %H:%M}).",
+        )
+
+
 def _iro_caseload(ctx: ScanContext) -> Iterable[Finding]:
     if ctx.child_ids is not None:
         return
@@ -630,6 +685,14 @@ RULES: list[Rule] = [
         lambda ctx: (f for f in _reviews(ctx) if f.rule == "LATER_REVIEW"),
     ),
     Rule(
+        "POST_BIRTH_REVIEW",
+        "Review conference after the birth",
+        "A child on a plan made before birth has a review conference within "
+        "{post_birth_review} of the birth (local).",
+        False,
+        _post_birth_review,
+    ),
+    Rule(
         "STATUTORY_VISIT",
         "Statutory visit",
         "A child on a plan is seen at least every {statutory_visit} (local), or as often as "
@@ -698,6 +761,14 @@ RULES: list[Rule] = [
         "Every plan action has an owner and a timescale, and is done by then.",
         False,
         _plan_actions,
+    ),
+    Rule(
+        "RETURN_INTERVIEW_72H",
+        "Return home interview",
+        "A child who has been missing is offered a return home interview within "
+        "{return_interview} of returning (clock hours; statutory guidance).",
+        True,
+        _return_interview,
     ),
     Rule(
         "IRO_CASELOAD",

@@ -25,6 +25,7 @@ from tests.cases.factories import (
     CaseNoteFactory,
     ChildFactory,
     FamilyMemberFactory,
+    MissingEpisodeFactory,
     ProfessionalFactory,
     ReferralFactory,
     ServiceReferralFactory,
@@ -58,6 +59,9 @@ WRITERS: dict[str, str] = {
     "cases:assessment-authorise": "team_manager",
     "cases:visit-add": "social_worker",
     "cases:visit-edit": "social_worker",
+    "cases:missing-add": "social_worker",
+    "cases:missing-edit": "social_worker",
+    "cases:child-birth": "social_worker",
     "cases:note-add": "social_worker",
     "cases:note-correct": "social_worker",
     "cases:chronology-describe": "social_worker",
@@ -212,6 +216,7 @@ def other_child(world):
         "professional": ProfessionalFactory(child=child).pk,
         "referral": referral.pk,
         "visit": VisitFactory(child=child).pk,
+        "episode": MissingEpisodeFactory(child=child).pk,
         "note": CaseNoteFactory(child=child, author=world.other_team_worker).pk,
         "service": ServiceReferralFactory(child=child).pk,
     }
@@ -236,6 +241,16 @@ def _target(name: str, world, scene) -> str:  # noqa: F811
     if name == "cases:referral-add":
         # The scene's child has an open episode; a child without one can be referred.
         child = ChildFactory(allocated_team=world.team, allocated_worker=world.social_worker)
+        return reverse(name, kwargs={"pk": child.pk})
+    if name == "cases:child-birth":
+        # The scene's child is born: an unborn child's record has the form to sweep.
+        child = ChildFactory(
+            allocated_team=world.team,
+            allocated_worker=world.social_worker,
+            date_of_birth=None,
+            expected_date_of_birth=datetime.date(2026, 12, 20),
+            sex="U",
+        )
         return reverse(name, kwargs={"pk": child.pk})
     if name == "cases:referral-decide":
         child = ChildFactory(allocated_team=world.team, allocated_worker=world.social_worker)

@@ -41,6 +41,12 @@ class LocalPolicy(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Warn when an IRO chairs conferences for more children than this.",
     )
+    post_birth_review_working_days = models.PositiveSmallIntegerField(
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="A child on a plan made before birth: a review conference within this many "
+        "working days of the birth.",
+    )
     due_soon_working_days = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(0), MaxValueValidator(20)],

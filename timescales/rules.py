@@ -5,7 +5,7 @@ Working days come from the England working-day calendar.
 """
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -26,6 +26,10 @@ RE_REFERRAL_MONTHS = 12
 TRANSFER_IN_WORKING_DAYS = 15
 # A child protection plan is for a child: it ends, at the latest, on the 18th birthday.
 ADULT_AGE_YEARS = 18
+# Statutory guidance on children who run away or go missing from home or care (DfE 2014): a
+# return home interview is offered within 72 hours of the child's return. Clock hours, not
+# working days: a weekend or a bank holiday does not stretch it.
+RETURN_INTERVIEW_HOURS = 72
 
 
 def quantity(n: int, unit: str) -> str:
@@ -51,6 +55,8 @@ def in_words(policy: LocalPolicy | None = None) -> dict[str, str]:
         "oversight": quantity(policy.oversight_weeks, "week"),
         "minutes": quantity(policy.minutes_working_days, "working day"),
         "iro_caseload": str(policy.iro_caseload_warning),
+        "post_birth_review": quantity(policy.post_birth_review_working_days, "working day"),
+        "return_interview": quantity(RETURN_INTERVIEW_HOURS, "hour"),
     }
 
 
@@ -212,6 +218,19 @@ def minutes_due(conference_date: date, policy: LocalPolicy | None = None) -> dat
     """Conference minutes distributed within 15 working days (local)."""
     policy = policy or LocalPolicy.current()
     return add_working_days(conference_date, policy.minutes_working_days)
+
+
+def post_birth_review_due(born: date, policy: LocalPolicy | None = None) -> date:
+    """A child made subject to a plan before birth: a review conference within 20 working days
+    of the birth (local)."""
+    policy = policy or LocalPolicy.current()
+    return add_working_days(born, policy.post_birth_review_working_days)
+
+
+def return_interview_due(returned_at: datetime) -> datetime:
+    """A return home interview offered within 72 clock hours of the child's return. Counted in
+    UTC, so a change of the clocks in March or October neither adds nor takes an hour."""
+    return returned_at.astimezone(UTC) + timedelta(hours=RETURN_INTERVIEW_HOURS)
 
 
 def re_referral_window_start(referral_date: date) -> date:

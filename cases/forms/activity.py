@@ -8,9 +8,16 @@ from django.utils import timezone
 
 from timescales import rules as timescales
 from timescales.models import LocalPolicy
-from wirral_cp.forms import DateInput, VersionedModelForm
+from wirral_cp.forms import DateInput, DateTimeInput, VersionedModelForm
 
-from ..models import CaseNote, ManagementOversight, NoteType, ServiceReferral, Visit
+from ..models import (
+    CaseNote,
+    ManagementOversight,
+    MissingEpisode,
+    NoteType,
+    ServiceReferral,
+    Visit,
+)
 
 
 class VisitForm(VersionedModelForm):
@@ -36,6 +43,25 @@ class VisitForm(VersionedModelForm):
         help_texts = {
             "reason_not_seen": "Required when the child was not seen. If the child was seen but "
             "not alone, say why here too.",
+        }
+
+
+class MissingEpisodeForm(VersionedModelForm):
+    class Meta:
+        model = MissingEpisode
+        fields = [
+            "started_at",
+            "ended_at",
+            "reported_to_police",
+            "return_interview_offered_at",
+            "return_interview_outcome",
+            "details",
+        ]
+        widgets = {
+            "started_at": DateTimeInput(),
+            "ended_at": DateTimeInput(),
+            "return_interview_offered_at": DateTimeInput(),
+            "details": forms.Textarea(attrs={"rows": 4}),
         }
 
 

@@ -4,6 +4,8 @@ from accounts.models import Role, Team, User
 from wirral_cp.forms import DateInput, VersionedForm, VersionedModelForm
 
 from ..codes.disability import Disability
+from ..codes.ethnicity import Ethnicity
+from ..codes.sex import Sex
 from ..models import Child
 
 
@@ -44,6 +46,33 @@ class ChildForm(VersionedModelForm):
             "date_of_death": DateInput(),
             "communication_needs": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class BirthForm(VersionedForm):
+    """The birth of a child recorded before birth: the real date of birth, sex and names."""
+
+    date_of_birth = forms.DateField(widget=DateInput())
+    sex = forms.ChoiceField(choices=[("", "Choose")] + list(Sex.choices))
+    ethnicity = forms.ChoiceField(
+        choices=Ethnicity.choices,
+        help_text='"Information not yet obtained" until the family has been asked.',
+    )
+    first_name = forms.CharField(max_length=100, required=False)
+    last_name = forms.CharField(max_length=100)
+    known_as = forms.CharField(max_length=100, required=False)
+
+    def __init__(self, *args, child: Child, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": child.version,
+                "ethnicity": child.ethnicity,
+                "first_name": child.first_name,
+                "last_name": child.last_name,
+                "known_as": child.known_as,
+            },
+        )
+        super().__init__(*args, **kwargs)
 
 
 class AllocationForm(VersionedForm):

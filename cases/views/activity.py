@@ -29,11 +29,12 @@ from ..forms.activity import (
     CaseNoteForm,
     ChronologyDescribeForm,
     ManagementOversightForm,
+    MissingEpisodeForm,
     NoteFilterForm,
     ServiceReferralForm,
     VisitForm,
 )
-from ..models import CaseNote, ManagementOversight, ServiceReferral, Visit
+from ..models import CaseNote, ManagementOversight, MissingEpisode, ServiceReferral, Visit
 from ..services import case_note_correct, chronology_describe
 from .common import child_form_page, saving
 
@@ -92,6 +93,62 @@ def visit_edit(request: AuthenticatedRequest, pk: int, visit_id: int) -> HttpRes
         success_message="The visit was saved.",
         template="cases/visit_form.html",
         extra_context={"active_tab": "visits"},
+    )
+
+
+# --- Missing episodes -------------------------------------------------------------------------
+
+
+@require_GET
+def missing(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk)
+    return render(
+        request,
+        "cases/missing_list.html",
+        {
+            "child": child,
+            "active_tab": "missing",
+            "episodes": list(child.missing_episodes.select_related("recorded_by")),
+            "can_edit": child_is_writable_by(request.user, child),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def missing_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    form = MissingEpisodeForm(
+        request.POST or None, instance=MissingEpisode(child=child, recorded_by=request.user)
+    )
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=saving(request.user),
+        title="Record a missing episode",
+        success_url=reverse("cases:missing", args=[child.pk]),
+        success_message="The missing episode was recorded.",
+        template="cases/missing_form.html",
+        extra_context={"active_tab": "missing"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def missing_edit(request: AuthenticatedRequest, pk: int, episode_id: int) -> HttpResponse:
+    child = get_child_for_user(request.user, pk, write=True)
+    episode = get_object_or_404(child.missing_episodes, pk=episode_id)
+    form = MissingEpisodeForm(request.POST or None, instance=episode)
+    started = timezone.localtime(episode.started_at)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=saving(request.user),
+        title=f"Edit the missing episode of {date_format(started, 'j M Y H:i')}",
+        success_url=reverse("cases:missing", args=[child.pk]),
+        success_message="The missing episode was saved.",
+        template="cases/missing_form.html",
+        extra_context={"active_tab": "missing"},
     )
 
 

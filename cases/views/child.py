@@ -15,9 +15,9 @@ from ..access import (
     is_restricted_from,
     restricted_children_hidden_from,
 )
-from ..forms.child import ChildForm, RestrictionForm
+from ..forms.child import BirthForm, ChildForm, RestrictionForm
 from ..selectors import child_summary
-from ..services import child_create, child_restrict
+from ..services import child_birth_record, child_create, child_restrict
 from .common import add_service_errors, child_form_page, saving
 
 
@@ -86,6 +86,45 @@ def child_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         title="Edit the child's details",
         success_url=reverse("cases:child-detail", args=[child.pk]),
         success_message="The child's details were saved.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_birth(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Record the birth of a child recorded before birth: the same record, now the born
+    child's. For a child already born the page says so and offers nothing to change."""
+    child = get_child_for_user(request.user, pk, write=True)
+    detail_url = reverse("cases:child-detail", args=[child.pk])
+    if not child.is_unborn:
+        if request.method == "POST":
+            messages.error(request, "The child's birth has already been recorded.")
+            return redirect(detail_url)
+        return render(request, "cases/child_birth_recorded.html", {"child": child})
+    form = BirthForm(request.POST or None, child=child)
+
+    def save(form: BirthForm) -> object:
+        data = form.cleaned_data
+        return child_birth_record(
+            child=child,
+            user=request.user,
+            date_of_birth=data["date_of_birth"],
+            sex=data["sex"],
+            ethnicity=data["ethnicity"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            known_as=data["known_as"],
+            expected_version=data["version"],
+        )
+
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=save,
+        title="Record the birth",
+        success_url=detail_url,
+        success_message="The birth was recorded. The record keeps everything from before birth.",
+        template="cases/child_birth.html",
     )
 
 

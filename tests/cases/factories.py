@@ -119,3 +119,13 @@ class CINPlanFactory(factory.django.DjangoModelFactory):
     referral = factory.SubFactory(ReferralFactory)
     child = factory.LazyAttribute(lambda p: p.referral.child)
     start_date = datetime.date(2026, 10, 5)
+
+
+class MissingEpisodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.MissingEpisode"
+
+    child = factory.SubFactory(ChildFactory)
+    started_at = datetime.datetime(2026, 10, 9, 21, 0, tzinfo=datetime.UTC)
+    ended_at = datetime.datetime(2026, 10, 10, 8, 30, tzinfo=datetime.UTC)
+    reported_to_police = True

@@ -207,4 +207,5 @@ def test_every_population_is_declared_whole():
             "section47",
             "referral",
             "alert",
+            "missing",
         }, name

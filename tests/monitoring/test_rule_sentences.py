@@ -35,6 +35,7 @@ def test_statutory_visit_sentence_follows_the_policy(db):
         ("MANAGEMENT_OVERSIGHT", "oversight_weeks", 3, "at least every 3 weeks"),
         ("MINUTES_15", "minutes_working_days", 12, "within 12 working days"),
         ("IRO_CASELOAD", "iro_caseload_warning", 55, "at or below 55 children"),
+        ("POST_BIRTH_REVIEW", "post_birth_review_working_days", 15, "within 15 working days"),
     ],
 )
 def test_every_local_rule_sentence_follows_the_policy(db, code, field, value, words):
@@ -47,6 +48,7 @@ def test_national_sentences_name_their_timescales(db):
     assert "within 15 working days of the strategy discussion" in RULES_BY_CODE["ICPC_15"].sentence
     assert "within 1 working day of" in RULES_BY_CODE["REFERRAL_DECISION"].sentence
     assert "within 3 months of the ICPC" in RULES_BY_CODE["FIRST_REVIEW"].sentence
+    assert "within 72 hours of returning" in RULES_BY_CODE["RETURN_INTERVIEW_72H"].sentence
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
