@@ -430,7 +430,7 @@ def smoke(processes: Processes, env: dict[str, str], web_port: int, mailbox: Mai
         raise SmokeFailure("the worker's log shows no scan it ran")
     if "Sending due task smoke-scan" not in processes.output("beat"):
         raise SmokeFailure("beat's log shows no scan it sent")
-    log(f"My tasks: '{overdue}' (raised by the worker running beat's scan)")
+    log(f"My tasks: '{overdue}' (the worker ran beat's scan, as of {env['SMOKE_AS_OF']})")
 
     log("the daily digest through the broker")
     sent = celery_app.send_task("monitoring.tasks.send_digests").get(timeout=WAIT_SECONDS)
