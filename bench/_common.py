@@ -10,7 +10,8 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 
 
 def setup_django(children: int, *, fresh: bool, name: str | None = None) -> str:
-    """Point Django at wirral_bench_<children> (or `name`), creating and filling it if needed."""
+    """Point Django at `name` (default wirral_bench_<children>), creating and filling it if
+    needed, and migrating it to the code's schema if it was made by older code."""
     name = name or f"wirral_bench_{children}"
     os.environ["DATABASE_URL"] = f"{PG}/{name}"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
@@ -41,6 +42,9 @@ def setup_django(children: int, *, fresh: bool, name: str | None = None) -> str:
         generate_authority(children=children)
     else:
         django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     # Planner statistics, as autovacuum would keep them on a live database (it may not have
     # run yet on a freshly filled one, and stale estimates pick nested loops over thousands).
     subprocess.run([*psql, "-d", name, "-c", "VACUUM ANALYZE"], check=True)

@@ -1,6 +1,5 @@
 import secrets
-from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -447,32 +446,6 @@ class ThresholdDecision(models.TextChoices):
 # Census rule 8606: a referral at most 40 weeks before the child's (expected) birth.
 PRE_BIRTH_REFERRAL_DAYS = 280
 
-# Two rules about an episode need the records of apps above cases: no section 47 enquiry or
-# child protection plan outlives the episode, and a child in need plan never runs alongside a
-# child protection plan. The conferences app registers those checks from its AppConfig.ready
-# (as the chronology sources are registered), so this module imports nothing above cases, and
-# clean() still runs them for every form, service and the admin.
-OpenOnClosure = Callable[["Referral", date], list[str]]
-CINPlanClash = Callable[["CINPlan"], dict[str, str]]
-_OPEN_ON_CLOSURE: list[OpenOnClosure] = []
-_CIN_PLAN_CLASHES: list[CINPlanClash] = []
-
-
-def register_open_on_closure(check: OpenOnClosure) -> OpenOnClosure:
-    """A higher app says what of its records in an episode would still be open on a closure
-    date: one message per record, none when nothing is (once, from its AppConfig.ready)."""
-    if check not in _OPEN_ON_CLOSURE:
-        _OPEN_ON_CLOSURE.append(check)
-    return check
-
-
-def register_cin_plan_clash(check: CINPlanClash) -> CINPlanClash:
-    """A higher app says which of its records a child in need plan may not run alongside:
-    `{field: message}` for the first clash, empty when there is none."""
-    if check not in _CIN_PLAN_CLASHES:
-        _CIN_PLAN_CLASHES.append(check)
-    return check
-
 
 class ReferralQuerySet(models.QuerySet):
     def open(self) -> "ReferralQuerySet":
@@ -597,40 +570,13 @@ class Referral(VersionedModel):
             errors["stepped_down_to_early_help"] = (
                 "A step-down to early help is recorded when the case closes: give the closure date."
             )
-        if self.received_at and self.child_id:
-            born = self.child.date_of_birth or self.child.expected_date_of_birth
-            if born and (born - self.referral_date).days > PRE_BIRTH_REFERRAL_DAYS:
-                errors["received_at"] = (
-                    "A referral cannot be more than 40 weeks before the child's (expected) date "
-                    f"of birth ({born:%d/%m/%Y}). Check the dates."
-                )
-        # An imported episode is checked against the rest of its census return instead.
-        if self.pk and self.closure_date and "closure_date" not in errors and not self.is_imported:
-            still_open = self.activity_open_on(self.closure_date)
-            if still_open:
-                errors["closure_date"] = still_open
+        # How the episode fits the child and its other records: cases/rules.py.
         if errors:
             raise ValidationError(errors)
 
     @property
     def is_imported(self) -> bool:
         return self.source_system == RecordSource.CENSUS_IMPORT
-
-    def activity_open_on(self, closure: date) -> list[str]:
-        """What in this episode would still be open on `closure` (census rules 8565 and 8868:
-        no enquiry, plan or child in need plan outlives the episode). The enquiries and child
-        protection plans are asked through the registered checks (`register_open_on_closure`)."""
-        problems: list[str] = []
-        for check in _OPEN_ON_CLOSURE:
-            problems.extend(check(self, closure))
-        for cin_plan in self.cin_plans.filter(
-            models.Q(end_date__isnull=True) | models.Q(end_date__gt=closure)
-        ):
-            problems.append(
-                f"The child in need plan that started {cin_plan.start_date:%d/%m/%Y} is still "
-                "open on this date: end it first."
-            )
-        return problems
 
 
 class Assessment(VersionedModel):
@@ -697,11 +643,6 @@ class Assessment(VersionedModel):
         codes = list(self.factors or [])
         if self.start_date and self.start_date > today:
             errors["start_date"] = "The assessment cannot start in the future."
-        if self.referral_id and self.start_date and self.start_date < self.referral.referral_date:
-            errors["start_date"] = (
-                "The assessment cannot start before the referral was received "
-                f"({self.referral.referral_date:%d/%m/%Y})."
-            )
         if self.authorised_date:
             if self.start_date and self.authorised_date < self.start_date:
                 errors["authorised_date"] = "An assessment cannot be authorised before it started."
@@ -721,26 +662,9 @@ class Assessment(VersionedModel):
             )
         elif len(set(codes)) != len(codes):
             errors["factors"] = "A factor is listed twice."
-        if self.referral_id and self.child_id and self.referral.child_id != self.child_id:
-            errors["referral"] = "The referral belongs to a different child."
+        # Its episode: cases/rules.py assessment_in_episode.
         if errors:
             raise ValidationError(errors)
-
-
-def _span(start: date, end: date | None) -> tuple[date, date]:
-    """A plan's days as a half-open range; a plan that starts and ends on one day still
-    occupies that day."""
-    if end is None:
-        return start, date.max
-    return start, max(end, start + timedelta(days=1))
-
-
-def spans_overlap(a: tuple[date, date | None], b: tuple[date, date | None]) -> bool:
-    """Whether two plans run at the same time. One may start on the day the other ends (a step
-    down from a child protection plan to a child in need plan, census rules 4016 and 4017)."""
-    a_start, a_end = _span(*a)
-    b_start, b_end = _span(*b)
-    return a_start < b_end and b_start < a_end
 
 
 class CINPlan(VersionedModel):
@@ -781,46 +705,9 @@ class CINPlan(VersionedModel):
                 errors["end_date"] = "The end date cannot be in the future."
             elif self.start_date and self.end_date < self.start_date:
                 errors["end_date"] = "A plan cannot end before it started."
-        if self.referral_id and self.start_date and "start_date" not in errors:
-            referral = self.referral
-            if referral.child_id != self.child_id:
-                errors["referral"] = "The referral belongs to a different child."
-            elif self.start_date < referral.referral_date:
-                errors["start_date"] = (
-                    "A child in need plan cannot start before the referral was received "
-                    f"({referral.referral_date:%d/%m/%Y})."
-                )
-            elif referral.closure_date and (
-                self.start_date > referral.closure_date
-                or (self.end_date or date.max) > referral.closure_date
-            ):
-                errors["end_date"] = (
-                    "The plan must end by the time the episode closed "
-                    f"({referral.closure_date:%d/%m/%Y})."
-                )
-            elif referral.decision in (ThresholdDecision.NFA, ThresholdDecision.EARLY_HELP):
-                errors["referral"] = (
-                    "This referral was decided as no further action: it has no child in need plan."
-                )
-        if self.child_id and self.start_date and not errors:
-            errors.update(self._overlaps())
+        # Its episode and the child's other plans: cases/rules.py cin_plan_problems.
         if errors:
             raise ValidationError(errors)
-
-    def _overlaps(self) -> dict[str, str]:
-        for other in CINPlan.objects.filter(child_id=self.child_id).exclude(pk=self.pk):
-            # Census rule 4014: another child in need plan may not start on the day one ends.
-            other_end = other.end_date or date.max
-            if self.start_date <= other_end and other.start_date <= (self.end_date or date.max):
-                return {
-                    "start_date": "This would overlap the child in need plan from "
-                    f"{other.start_date:%d/%m/%Y}: a child has one child in need plan at a time."
-                }
-        for clash in _CIN_PLAN_CLASHES:
-            found = clash(self)
-            if found:
-                return found
-        return {}
 
 
 # --- Allocation -------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ class ConferencesConfig(AppConfig):
     def ready(self) -> None:
         # Adds this app's events to the child's chronology.
         from cases.access import register_reach
-        from cases.models import register_cin_plan_clash, register_open_on_closure
+        from cases.rules import register_cin_plan_clash, register_open_on_closure
         from cases.selectors import register_summary_section
 
         from . import chronology_sources  # noqa: F401
-        from .rules import open_on_closure, protection_plan_clash
+        from .rules import open_on_closure, saved_cin_plan_clash
         from .selectors import child_summary_section, iro_reach
 
         # An IRO reaches the children whose conferences they chair.
@@ -22,4 +22,4 @@ class ConferencesConfig(AppConfig):
         # An episode closes only when its enquiries and protection plans have; a child in need
         # plan never runs alongside a protection plan.
         register_open_on_closure(open_on_closure)
-        register_cin_plan_clash(protection_plan_clash)
+        register_cin_plan_clash(saved_cin_plan_clash)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from cases.chronology import ChronologyEvent, register
 from cases.models import Child
 
-from .models import ChildProtectionPlan, Conference, ConferenceStatus
+from .models import ChildProtectionPlan, Conference, ConferenceStatus, TransferIn, TransferOut
 
 
 @register
@@ -48,15 +48,56 @@ def plan_events(child: Child) -> list[ChronologyEvent]:
             )
         )
         if plan.end_date:
+            why = f" ({plan.get_end_reason_display().lower()})" if plan.end_reason else ""
             events.append(
                 ChronologyEvent(
                     date=plan.end_date,
                     source="Child protection plan",
                     key=f"plan:{plan.pk}:ended",
                     description=(
-                        f"Child protection plan ended; next: {plan.get_end_next_step_display()}"
+                        f"Child protection plan ended{why}; next: "
+                        f"{plan.get_end_next_step_display()}"
                     ),
                     url=url,
                 )
             )
+    return events
+
+
+@register
+def transfer_events(child: Child) -> list[ChronologyEvent]:
+    """Moves between authorities: a notification that the child moved here on another
+    authority's plan, and a move away."""
+    events = []
+    transfers = TransferIn.objects.filter(child=child).select_related("conference")
+    for t in transfers.order_by("notified_on", "pk"):
+        events.append(
+            ChronologyEvent(
+                date=t.notified_on,
+                source="Transfer in",
+                key=f"transfer_in:{t.pk}",
+                description=(
+                    f"Notified by {t.from_authority} that the child, on their child protection "
+                    f"plan since {t.other_plan_start:%d %b %Y} "
+                    f"({t.get_other_category_display().lower()}), has moved here; transfer-in "
+                    f"conference due by {t.conference.target_date:%d %b %Y}"
+                ),
+                url=reverse("conferences:detail", args=[t.conference_id]),
+            )
+        )
+    for o in TransferOut.objects.filter(child=child).order_by("moved_on", "pk"):
+        held = (
+            f"; their transfer-in conference held {o.receiving_conference_on:%d %b %Y}"
+            if o.receiving_conference_held and o.receiving_conference_on
+            else ""
+        )
+        events.append(
+            ChronologyEvent(
+                date=o.moved_on,
+                source="Transfer out",
+                key=f"transfer_out:{o.pk}",
+                description=f"Moved to {o.to_authority}{held}",
+                url=reverse("conferences:plan-detail", args=[child.pk, o.plan_id]),
+            )
+        )
     return events

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from cases.codes.abuse_category import AbuseCategory
 from cases.codes.agency import Agency
-from cases.models import CINPlan, RecordSource, spans_overlap
+from cases.codes.closure_reason import ClosureReason
+from cases.models import RecordSource
 from timescales.rules import VISIT_FREQUENCY_WORKING_DAYS
 from wirral_cp.concurrency import VersionedModel
 
@@ -54,6 +55,42 @@ class PlanEndNextStep(models.TextChoices):
     NFI = "nfi", "No further involvement"
     LOOKED_AFTER = "looked_after", "Became looked after"
     TRANSFERRED_OUT = "transferred_out", "Transferred to another local authority"
+    ADULT_SERVICES = "adult_services", "Transferred to adult social care services"
+
+
+class PlanEndReason(models.TextChoices):
+    """Why a plan ended other than by a review conference's decision (blank: at a review)."""
+
+    REACHED_18 = "reached_18", "The child reached 18"
+    DIED = "died", "The child died"
+    MOVED = "moved", "The child moved permanently to another local authority"
+    LEFT_COUNTRY = "left_country", "The child left the country"
+    LOOKED_AFTER = "looked_after", "The child became looked after"
+
+
+# The CIN census has no reason code for the end of a child protection plan (only CPPendDate):
+# the census reason is the episode's ReasonForClosure. A child who has died, moved to another
+# authority, left the country or reached 18 needs no more children's services here, so the
+# episode closes on the day the plan ends, with these codes (the first is the default). A child
+# who becomes looked after is still a child in need: the episode stays open.
+END_REASON_EPISODE_CLOSURE: dict[str, tuple[str, ...]] = {
+    PlanEndReason.REACHED_18: (ClosureReason.RC7, ClosureReason.RC6),
+    PlanEndReason.DIED: (ClosureReason.RC2,),
+    PlanEndReason.MOVED: (ClosureReason.RC5,),
+    PlanEndReason.LEFT_COUNTRY: (ClosureReason.RC7,),
+    PlanEndReason.LOOKED_AFTER: (),
+}
+
+
+def end_next_step(reason: str, closure_reason: str = "") -> str:
+    """The plan's next step for an ending outside a review."""
+    if reason == PlanEndReason.LOOKED_AFTER:
+        return PlanEndNextStep.LOOKED_AFTER
+    if reason == PlanEndReason.MOVED:
+        return PlanEndNextStep.TRANSFERRED_OUT
+    if closure_reason == ClosureReason.RC6:
+        return PlanEndNextStep.ADULT_SERVICES
+    return PlanEndNextStep.NFI
 
 
 class ConferenceQuerySet(models.QuerySet):
@@ -411,6 +448,21 @@ class ChildProtectionPlan(VersionedModel):
     initial_category = models.CharField(max_length=3, choices=AbuseCategory.choices)
     latest_category = models.CharField(max_length=3, choices=AbuseCategory.choices)
     end_next_step = models.CharField(max_length=16, choices=PlanEndNextStep.choices, blank=True)
+    end_reason = models.CharField(
+        "why the plan ended",
+        max_length=14,
+        choices=PlanEndReason.choices,
+        blank=True,
+        help_text="Empty: the plan ended at a review conference (or as a census return gave it).",
+    )
+    end_reason_details = models.TextField("what happened", blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     number_of_previous_plans = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -479,30 +531,9 @@ class ChildProtectionPlan(VersionedModel):
             errors["end_date"] = "A plan cannot start and end on the same day."
         if self.end_date and not self.end_next_step and not self.is_imported:
             errors["end_next_step"] = "Say what happens next when the plan ends."
-        if self.child_id and self.start_date and "start_date" not in errors:
-            others = ChildProtectionPlan.objects.filter(child_id=self.child_id).exclude(pk=self.pk)
-            end = self.end_date or date.max
-            # Census rule 8940: a plan may not start on the day another ended either.
-            overlapping = others.filter(start_date__lte=end).filter(
-                models.Q(end_date__isnull=True) | models.Q(end_date__gte=self.start_date)
-            )
-            if overlapping.exists():
-                errors["start_date"] = (
-                    "This plan would overlap another child protection plan for this child: "
-                    "a child has one plan at a time (and a new plan cannot start on the day "
-                    "the last one ended)."
-                )
-            else:
-                for cin_plan in CINPlan.objects.filter(child_id=self.child_id):
-                    if spans_overlap(
-                        (self.start_date, self.end_date), (cin_plan.start_date, cin_plan.end_date)
-                    ):
-                        errors["start_date"] = (
-                            "The child is on a child in need plan then (from "
-                            f"{cin_plan.start_date:%d/%m/%Y}): end it on the day the child "
-                            "protection plan starts."
-                        )
-                        break
+        if self.end_reason and not self.end_date:
+            errors["end_reason"] = "A reason the plan ended is recorded when it ends."
+        # The child's other plans: conferences/rules.py protection_plan_problems.
         if errors:
             raise ValidationError(errors)
 
@@ -741,3 +772,117 @@ for _model in (
     JargonTerm,
 ):
     auditlog.register(_model)
+
+
+# --- Ending a plan outside a review, and moves between authorities ------------------------------
+
+
+class TransferIn(VersionedModel):
+    """Another authority told us that a child on its child protection plan has moved here.
+
+    Recording it asks for the transfer-in conference (Working Together: within 15 working days
+    of being notified), whose target date is stored on the conference. Held, the conference
+    decides as an initial conference does, and a plan made there is this authority's plan.
+    """
+
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="transfers_in")
+    referral = models.ForeignKey(
+        "cases.Referral",
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+        help_text="The episode (referral) the child is open to here.",
+    )
+    from_authority = models.CharField("the authority the child moved from", max_length=200)
+    notified_on = models.DateField("date we were notified of the move")
+    other_plan_start = models.DateField("the other authority's plan started on")
+    other_category = models.CharField(
+        "the other authority's category of abuse", max_length=3, choices=AbuseCategory.choices
+    )
+    conference = models.OneToOneField(
+        Conference, on_delete=models.PROTECT, related_name="transfer_in"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-notified_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Moved in from {self.from_authority} (notified {self.notified_on:%d %b %Y})"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not (self.from_authority or "").strip():
+            errors["from_authority"] = "Say which local authority the child moved from."
+        if self.notified_on and self.notified_on > timezone.localdate():
+            errors["notified_on"] = "The date we were notified cannot be in the future."
+        if self.other_plan_start and self.notified_on and self.other_plan_start > self.notified_on:
+            errors["other_plan_start"] = (
+                "The other authority's plan started before it told us of the move: check the date."
+            )
+        if self.referral_id and self.child_id and self.referral.child_id != self.child_id:
+            errors["referral"] = "The episode belongs to a different child."
+        if errors:
+            raise ValidationError(errors)
+
+
+class TransferOut(VersionedModel):
+    """The child moved permanently to another authority. The plan here continues until the
+    receiving authority's transfer-in conference has been held; it ends on that day."""
+
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="transfers_out")
+    plan = models.ForeignKey(
+        ChildProtectionPlan, on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    to_authority = models.CharField("the authority the child moved to", max_length=200)
+    moved_on = models.DateField("date the child moved")
+    receiving_conference_on = models.DateField(
+        "date of the receiving authority's transfer-in conference", null=True, blank=True
+    )
+    receiving_conference_held = models.BooleanField(
+        "the receiving authority's conference has been held", default=False
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-moved_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Moved to {self.to_authority} on {self.moved_on:%d %b %Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        if not (self.to_authority or "").strip():
+            errors["to_authority"] = "Say which local authority the child moved to."
+        if self.moved_on and self.moved_on > today:
+            errors["moved_on"] = "Record the move once it has happened: the date is in the future."
+        if self.plan_id and self.moved_on and self.moved_on < self.plan.start_date:
+            errors["moved_on"] = (
+                f"The plan started on {self.plan.start_date:%d/%m/%Y}: the move is after that."
+            )
+        when = self.receiving_conference_on
+        if when and self.moved_on and when < self.moved_on:
+            errors["receiving_conference_on"] = (
+                "The receiving authority's conference is held after the child moved there."
+            )
+        if self.receiving_conference_held:
+            if when is None:
+                errors["receiving_conference_on"] = (
+                    "Give the date the receiving authority's conference was held."
+                )
+            elif when > today:
+                errors["receiving_conference_held"] = (
+                    "That date is in the future: the conference cannot have been held yet."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+auditlog.register(TransferIn)
+auditlog.register(TransferOut)

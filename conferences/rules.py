@@ -1,65 +1,135 @@
-"""Rules that span this app's records and the case records below it.
+"""Rules that span this app's records and the case records below it, each stated once.
 
-The cases app cannot import this one, so ConferencesConfig.ready registers these checks with
-`cases.models`; Referral.clean and CINPlan.clean run them, with the messages a worker sees.
+Each rule is a plain function over records in memory (saved or not) returning the messages a
+worker sees, none when it holds. The services call them through the `*_problems` functions
+(which read the child's saved records); the census import calls the plain rules on the records
+it is about to load. The cases app cannot import this one, so ConferencesConfig.ready registers
+`open_on_closure` and `saved_cin_plan_clash` with `cases.rules`, which the cases services ask.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
-from django.db import models
-
-from cases.models import CINPlan, Referral, spans_overlap
+from cases.models import CINPlan, Referral
+from cases.rules import meet_or_overlap, spans_overlap
 from strategy.models import S47Outcome, Section47
 
 from .models import INITIAL_TYPES, ChildProtectionPlan, ConferenceStatus
 
+# --- Closing an episode (census rules 8565 and 8868) ------------------------------------------
+
+
+def enquiry_open_on(
+    enquiry: Section47, closure: date, initial_conferences_held: Iterable[date]
+) -> list[str]:
+    """Whether a section 47 enquiry would still be open on `closure`. An enquiry ends at its
+    initial conference (`initial_conferences_held`: the days they were held), or with an
+    outcome that needs none."""
+    held = list(initial_conferences_held)
+    ended_without_icpc = (
+        enquiry.outcome in (S47Outcome.ICPC_NOT_REQUIRED, S47Outcome.NOT_SUBSTANTIATED)
+        and enquiry.completion_date is not None
+        and enquiry.completion_date <= closure
+    )
+    if ended_without_icpc or (held and min(held) <= closure):
+        return []
+    return [
+        f"The section 47 enquiry started {enquiry.start_date:%d/%m/%Y} is still open on this "
+        "date: hold the initial conference or record the enquiry's outcome first."
+    ]
+
+
+def protection_plans_open_on(
+    referral_date: date, closure: date, plans: Iterable[ChildProtectionPlan]
+) -> list[str]:
+    """The child's protection plans that started in the episode and would still be open on
+    `closure`."""
+    return [
+        f"The child protection plan that started {plan.start_date:%d/%m/%Y} is still open on "
+        "this date: end the plan first."
+        for plan in sorted(plans, key=lambda p: p.start_date)
+        if referral_date <= plan.start_date <= closure
+        and (plan.end_date is None or plan.end_date > closure)
+    ]
+
 
 def open_on_closure(referral: Referral, closure: date) -> list[str]:
-    """The episode's section 47 enquiries and child protection plans that would still be open on
-    `closure` (census rules 8565 and 8868). An enquiry ends at its initial conference, or with an
-    outcome that needs none."""
+    """The saved episode's enquiries and the child's protection plans that would still be open
+    on `closure` (registered with cases.rules)."""
     problems: list[str] = []
     enquiries = Section47.objects.filter(referral_id=referral.pk).prefetch_related("conferences")
-    for enquiry in enquiries:
+    for enquiry in enquiries.order_by("start_date", "pk"):
         held = [
             c.held_on
             for c in enquiry.conferences.all()
             if c.conference_type in INITIAL_TYPES
             and c.status == ConferenceStatus.HELD
-            and c.held_on
+            and c.held_on is not None
         ]
-        ended_without_icpc = (
-            enquiry.outcome in (S47Outcome.ICPC_NOT_REQUIRED, S47Outcome.NOT_SUBSTANTIATED)
-            and enquiry.completion_date is not None
-            and enquiry.completion_date <= closure
-        )
-        if not ended_without_icpc and not (held and min(held) <= closure):
-            problems.append(
-                f"The section 47 enquiry started {enquiry.start_date:%d/%m/%Y} is still open "
-                "on this date: hold the initial conference or record the enquiry's outcome "
-                "first."
-            )
-    plans = ChildProtectionPlan.objects.filter(
-        child_id=referral.child_id, start_date__gte=referral.referral_date, start_date__lte=closure
-    ).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gt=closure))
-    for plan in plans:
-        problems.append(
-            f"The child protection plan that started {plan.start_date:%d/%m/%Y} is still "
-            "open on this date: end the plan first."
-        )
+        problems.extend(enquiry_open_on(enquiry, closure, held))
+    plans = ChildProtectionPlan.objects.filter(child_id=referral.child_id)
+    problems.extend(protection_plans_open_on(referral.referral_date, closure, plans))
     return problems
 
 
-def protection_plan_clash(cin_plan: CINPlan) -> dict[str, str]:
+# --- Plans ------------------------------------------------------------------------------------
+
+
+def protection_plan_overlaps(
+    plan: ChildProtectionPlan, others: Iterable[ChildProtectionPlan]
+) -> list[str]:
+    """A child has one child protection plan at a time; census rule 8940: a plan may not start
+    on the day another ended either (`others`: the child's other protection plans)."""
+    for other in others:
+        if meet_or_overlap((plan.start_date, plan.end_date), (other.start_date, other.end_date)):
+            return [
+                "This plan would overlap another child protection plan for this child (from "
+                f"{other.start_date:%d/%m/%Y}): a child has one plan at a time (and a new plan "
+                "cannot start on the day the last one ended)."
+            ]
+    return []
+
+
+def cin_plan_clash(cin_plan: CINPlan, plans: Iterable[ChildProtectionPlan]) -> list[str]:
     """A child in need plan never runs alongside a child protection plan: it starts when the
-    protection plan ends (on that day at the earliest). ChildProtectionPlan.clean says the same
-    from the other side."""
+    protection plan ends (on that day at the earliest). Said from the child in need plan's
+    side; `protection_plan_clash` says it from the other."""
     mine = (cin_plan.start_date, cin_plan.end_date)
-    for plan in ChildProtectionPlan.objects.filter(child_id=cin_plan.child_id):
+    for plan in plans:
         if spans_overlap(mine, (plan.start_date, plan.end_date)):
-            return {
-                "start_date": "The child is on a child protection plan then (from "
+            return [
+                "The child is on a child protection plan then (from "
                 f"{plan.start_date:%d/%m/%Y}): a child in need plan starts when the child "
                 "protection plan ends, never at the same time."
-            }
-    return {}
+            ]
+    return []
+
+
+def protection_plan_clash(plan: ChildProtectionPlan, cin_plans: Iterable[CINPlan]) -> list[str]:
+    """The same rule as `cin_plan_clash`, from the protection plan's side."""
+    mine = (plan.start_date, plan.end_date)
+    for cin_plan in cin_plans:
+        if spans_overlap(mine, (cin_plan.start_date, cin_plan.end_date)):
+            return [
+                "The child is on a child in need plan then (from "
+                f"{cin_plan.start_date:%d/%m/%Y}): end it on the day the child protection plan "
+                "starts."
+            ]
+    return []
+
+
+def saved_cin_plan_clash(cin_plan: CINPlan) -> list[str]:
+    """`cin_plan_clash` against the child's saved protection plans (registered with
+    cases.rules)."""
+    return cin_plan_clash(cin_plan, ChildProtectionPlan.objects.filter(child_id=cin_plan.child_id))
+
+
+def protection_plan_problems(plan: ChildProtectionPlan) -> dict[str, list[str]]:
+    """How a protection plan fits the child's saved plans, by field (the first problem)."""
+    if not plan.start_date:
+        return {}
+    others = ChildProtectionPlan.objects.filter(child_id=plan.child_id).exclude(pk=plan.pk)
+    found = protection_plan_overlaps(plan, others) or protection_plan_clash(
+        plan, CINPlan.objects.filter(child_id=plan.child_id)
+    )
+    return {"start_date": found} if found else {}

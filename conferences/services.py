@@ -20,6 +20,7 @@ from strategy.models import S47Outcome, Section47
 from timescales import rules as timescales
 from wirral_cp.concurrency import save_with_version
 
+from . import rules
 from .models import (
     ActionProgress,
     ChildProtectionPlan,
@@ -138,7 +139,7 @@ def conference_record_outcome(
                 visit_working_days=conference.visit_working_days,
                 see_child_alone=conference.see_child_alone,
             )
-            plan.full_clean()
+            _check_plan(plan)
             try:
                 with transaction.atomic():
                     plan.save()
@@ -159,14 +160,14 @@ def conference_record_outcome(
             plan.latest_category = conference.category
             plan.visit_working_days = conference.visit_working_days
             plan.see_child_alone = conference.see_child_alone
-            plan.full_clean()
+            _check_plan(plan)
             plan.save()
             _request_review(child, plan, timescales.later_review_due(held), user)
         elif conference.decision == ConferenceDecision.END and conference.plan_id:
             plan = conference.plan
             plan.end_date = held
             plan.end_next_step = conference.end_next_step
-            plan.full_clean()
+            _check_plan(plan)
             plan.save()
             plan.conferences.filter(
                 conference_type=ConferenceType.REVIEW,
@@ -175,6 +176,15 @@ def conference_record_outcome(
                 status=ConferenceStatus.CANCELLED, cancelled_reason="The plan ended."
             )
     return conference
+
+
+def _check_plan(plan: ChildProtectionPlan) -> None:
+    """How the plan fits the child's other plans (conferences/rules.py), then its own row and
+    the database's constraints (whose one-open-plan message the rule's overlap says better)."""
+    problems = rules.protection_plan_problems(plan)
+    if problems:
+        raise ValidationError(problems)
+    plan.full_clean()
 
 
 def _request_review(child, plan, target, user) -> Conference:

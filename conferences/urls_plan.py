@@ -3,7 +3,7 @@ groups."""
 
 from django.urls import path
 
-from .views import plan
+from .views import plan, transfers
 
 P = "children/<int:pk>/plan/<int:plan_id>/"
 
@@ -20,4 +20,11 @@ urlpatterns = [
     path(f"{P}family.pdf", plan.family_plan_pdf, name="family-plan-pdf"),
     path(f"{P}core-groups/", plan.core_groups, name="core-groups"),
     path(f"{P}core-groups/add/", plan.core_group_add, name="core-group-add"),
+]
+
+# Ending a plan outside a review, and moves between authorities (views/transfers.py).
+urlpatterns += [
+    path(f"{P}end/", transfers.plan_end, name="plan-end"),
+    path(f"{P}transfer-out/", transfers.transfer_out, name="transfer-out"),
+    path("children/<int:pk>/transfer-in/", transfers.transfer_in, name="transfer-in"),
 ]

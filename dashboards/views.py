@@ -16,9 +16,9 @@ from cases.access import Mask, children_for_user, in_reach
 from conferences.models import ConferenceStatus
 from conferences.selectors import conferences_for_user
 from conferences.views.diary import timeliness
+from monitoring.models import days_overdue
 from monitoring.rules import RULES_BY_CODE
 from monitoring.selectors import pending_alerts_for_user
-from timescales.models import LocalPolicy
 from wirral_cp.paging import page_of
 from wirral_cp.spreadsheets import safe_row
 
@@ -59,14 +59,14 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context["pending_tasks"] = pending_alerts_for_user(user).count()
     if user.is_iro:
         # The conferences this IRO chairs next, first thing (their caseload page has the rest).
-        today, due_soon = timezone.localdate(), LocalPolicy.current().due_soon_working_days
+        today = timezone.localdate()
         chairing = list(
             conferences_for_user(user)
             .upcoming()
             .filter(chair=user)
             .order_by("scheduled_for", "target_date", "pk")[:HOME_CONFERENCES]
         )
-        context["chairing"] = [(c, timeliness(c, today, due_soon)) for c in chairing]
+        context["chairing"] = [(c, timeliness(c, today)) for c in chairing]
         context["no_mask"] = frozenset()  # restricted records not naming them are left out
     if user.is_business_support:
         context["to_schedule"] = (
@@ -103,17 +103,19 @@ def _listing(
         "visit": ["visit_date", "seen_alone"],
         "section47": ["start_date", "outcome", "completion_date"],
         "referral": ["received_at", "source", "decision"],
-        "alert": ["rule", "due_date", "days_overdue"],
+        # Working days overdue is worked out from the due date below, not stored.
+        "alert": ["rule", "due_date", "due_date"],
     }[kind] + list(extra)
     # The names this user is on: a handful, read once, never the whole authority's ids.
     mask = Mask(user)
+    today = timezone.localdate()
     qs = in_reach(qs, user, child="plan__child" if kind == "core_group" else "child")
     met = "met" in extra
 
     def row(values) -> list:
         first, last, la_id, child_id, restricted, *rest = values
         if kind == "alert":
-            rest[0] = rule_title(rest[0])
+            rest[0], rest[2] = rule_title(rest[0]), days_overdue(rest[0], rest[2], today)
         if met:
             rest[-1] = "Yes" if rest[-1] else "No"
         if mask.hides_values(child_id, restricted):

@@ -17,6 +17,8 @@ CHILD_PATHS = {
     "conferences.ChildProtectionPlan": "child_id",
     "conferences.PlanAction": "outcome.plan.child_id",
     "conferences.CoreGroupMeeting": "plan.child_id",
+    "conferences.TransferIn": "child_id",
+    "conferences.TransferOut": "child_id",
 }
 
 

@@ -1,7 +1,11 @@
 from collections.abc import Mapping
+from datetime import date
 from typing import Protocol
 
 from django.db import models
+from django.utils import timezone
+
+from timescales.calendar import working_days_between
 
 
 class AlertStatus(models.TextChoices):
@@ -38,10 +42,10 @@ class Alert(models.Model):
         "cases.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )
     status = models.CharField(max_length=12, choices=AlertStatus.choices)
+    # Only what changes when the facts change is stored: how many days overdue an alert is
+    # changes by itself every working day, so it is worked out from `due_date` when read
+    # (`days_overdue`), and the nightly scan writes only the alerts whose facts or status moved.
     due_date = models.DateField(null=True, blank=True)
-    days_overdue = models.IntegerField(
-        default=0, help_text="Working days past the due date (negative: days left)."
-    )
     evidence = models.CharField(max_length=500, blank=True)
     responsible_worker = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -64,7 +68,8 @@ class Alert(models.Model):
     objects = AlertQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-days_overdue", "due_date", "pk"]
+        # The earliest due first is the most overdue first.
+        ordering = ["due_date", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["rule", "subject_key"],
@@ -85,6 +90,25 @@ class Alert(models.Model):
     def definition(self) -> "RuleDefinition | None":
         return _DEFINITIONS.get(self.rule)
 
+    def days_overdue_on(self, day: date) -> int:
+        """Working days past the due date on `day` (negative: working days left)."""
+        return days_overdue(self.rule, self.due_date, day)
+
+    @property
+    def days_overdue(self) -> int:
+        """Working days past the due date today (negative: working days left); 0 for a
+        compliance gap, which has no date to meet."""
+        return self.days_overdue_on(timezone.localdate())
+
+
+def days_overdue(rule: str, due_date: date | None, day: date) -> int:
+    """Working days after `due_date` up to `day` for an alert of `rule` (negative: working days
+    left); 0 for a compliance gap (an immediate rule), which is not compliant rather than late."""
+    definition = _DEFINITIONS.get(rule)
+    if due_date is None or definition is None or definition.immediate:
+        return 0
+    return working_days_between(due_date, day)
+
 
 class RuleDefinition(Protocol):
     """What an alert's rule code means to a user (a monitoring.rules.Rule)."""
@@ -95,6 +119,8 @@ class RuleDefinition(Protocol):
     def title(self) -> str: ...
     @property
     def sentence(self) -> str: ...
+    @property
+    def immediate(self) -> bool: ...
 
 
 # The rules read every case app's models and this model is loaded before them, so the rules

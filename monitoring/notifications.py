@@ -29,7 +29,7 @@ def digests_send(*, day: date | None = None) -> int:
     sent = 0
     users = User.objects.filter(is_active=True).exclude(email="")
     for user in users:
-        alerts = list(alerts_for(user).order_by("-days_overdue", "due_date")[:200])
+        alerts = list(alerts_for(user).order_by("due_date", "pk")[:200])
         if not alerts:
             continue
         try:
@@ -38,7 +38,13 @@ def digests_send(*, day: date | None = None) -> int:
                 masked = Mask(user).hidden_ids(a.child for a in alerts)
                 body = render_to_string(
                     "monitoring/digest_email.txt",
-                    {"user": user, "alerts": alerts, "day": day, "masked": masked},
+                    {
+                        "user": user,
+                        # Days overdue on the digest's day, from the stored due date.
+                        "alerts": [(a, a.days_overdue_on(day)) for a in alerts],
+                        "day": day,
+                        "masked": masked,
+                    },
                 )
                 send_mail(
                     subject=f"{len(alerts)} item(s) due or overdue – {day:%d %b %Y}",

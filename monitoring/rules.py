@@ -28,6 +28,7 @@ from conferences.models import (
     ConferenceType,
     ParticipantKind,
     PlanAction,
+    TransferOut,
 )
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
 from timescales import rules as timescales
@@ -173,6 +174,59 @@ def _icpc_late_no_interim_plan(ctx: ScanContext) -> Iterable[Finding]:
                 target,
                 f"The ICPC is late (target {_d(target)}) and no interim safety plan is recorded.",
             )
+
+
+def _transfer_in(ctx: ScanContext) -> Iterable[Finding]:
+    """A transfer-in conference not yet held: due by the target stored when the notification
+    was recorded (15 working days from it)."""
+    rows = ctx.scope(
+        Conference.objects.filter(
+            conference_type=ConferenceType.TRANSFER_IN,
+            status__in=[
+                ConferenceStatus.REQUESTED,
+                ConferenceStatus.SCHEDULED,
+                ConferenceStatus.ADJOURNED,
+            ],
+        )
+    ).values_list(
+        "pk",
+        "child_id",
+        "target_date",
+        "chair_id",
+        "transfer_in__from_authority",
+        "transfer_in__notified_on",
+    )
+    for pk, child_id, target, chair, authority, notified in rows:
+        told = f"{authority} told us of the move on {_d(notified)}" if notified else "Moved in"
+        yield Finding(
+            "TRANSFER_IN_15",
+            f"conference:{pk}",
+            child_id,
+            target,
+            f"{told}: the transfer-in conference has not been held.",
+            iro_id=chair,
+        )
+
+
+def _transfer_out(ctx: ScanContext) -> Iterable[Finding]:
+    """A child who moved away whose plan here is still open after the date the receiving
+    authority gave for its transfer-in conference: find out whether it was held."""
+    rows = ctx.scope(
+        TransferOut.objects.filter(
+            receiving_conference_held=False,
+            receiving_conference_on__isnull=False,
+            plan__end_date__isnull=True,
+        )
+    ).values_list("pk", "child_id", "receiving_conference_on", "to_authority")
+    for pk, child_id, when, authority in rows:
+        yield Finding(
+            "TRANSFER_OUT_CONFERENCE",
+            f"transfer_out:{pk}",
+            child_id,
+            when,
+            f"Moved to {authority}: their transfer-in conference was due on {_d(when)}; "
+            "record whether it was held (the plan here ends that day).",
+        )
 
 
 # --- Strategy and conference compliance -----------------------------------------------------
@@ -494,7 +548,7 @@ def _iro_caseload(ctx: ScanContext) -> Iterable[Finding]:
             "IRO_CASELOAD",
             f"iro:{iro.pk}",
             None,
-            ctx.as_of,
+            None,  # a caseload has no date to meet (a date moving daily would be rewritten daily)
             f"{iro} chairs conferences for {iro.children} children (warning above {limit}).",
             iro_id=iro.pk,
         )
@@ -530,6 +584,22 @@ RULES: list[Rule] = [
         True,
         _icpc_late_no_interim_plan,
         immediate=True,
+    ),
+    Rule(
+        "TRANSFER_IN_15",
+        "Transfer-in conference",
+        "A child on another authority's plan who moves here has a transfer-in conference "
+        "within {transfer_in} of this authority being notified.",
+        True,
+        _transfer_in,
+    ),
+    Rule(
+        "TRANSFER_OUT_CONFERENCE",
+        "Move to another authority",
+        "The plan of a child who moved away ends when the receiving authority's transfer-in "
+        "conference is held: confirm it once its date has passed (local).",
+        False,
+        _transfer_out,
     ),
     Rule(
         "FIRST_CORE_GROUP",

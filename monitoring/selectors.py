@@ -61,6 +61,6 @@ def child_summary_section(child, user: User, today) -> dict:
     open_alerts = list(
         Alert.objects.filter(
             child=child, status__in=[AlertStatus.OPEN, AlertStatus.DUE_SOON]
-        ).order_by("-days_overdue", "due_date", "pk")[:20]
+        ).order_by("due_date", "pk")[:20]
     )
     return {"open_alerts": open_alerts}

@@ -1,8 +1,8 @@
 """The scan: run every rule, store each finding once, resolve what no longer holds."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,12 +10,11 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Child
 from conferences.timeliness import refresh_timeliness
-from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
-from timescales.rules import timeliness_fingerprint
+from timescales.rules import Standing, timeliness_fingerprint
 
 from .models import PENDING_STATUSES, Alert, AlertStatus, ScanMark
-from .rules import RULES, Finding, Rule, ScanContext
+from .rules import RULES, RULES_BY_CODE, Finding, Rule, ScanContext
 
 
 @dataclass(frozen=True)
@@ -30,12 +29,12 @@ def classify(finding: Finding, rule: Rule, as_of: date, policy: LocalPolicy) -> 
     shows as next due)."""
     if rule.immediate:
         return Classified(finding, AlertStatus.OPEN, 0)
-    overdue = working_days_between(finding.due_date, as_of)
-    if as_of > finding.due_date:
-        return Classified(finding, AlertStatus.OPEN, max(overdue, 1))
-    if -overdue <= policy.due_soon_working_days:
-        return Classified(finding, AlertStatus.DUE_SOON, overdue)
-    return Classified(finding, AlertStatus.UPCOMING, overdue)
+    standing = Standing(finding.due_date, as_of, policy)
+    if standing.kind == Standing.OVERDUE:
+        return Classified(finding, AlertStatus.OPEN, max(-standing.left, 1))
+    if standing.kind == Standing.DUE_SOON:
+        return Classified(finding, AlertStatus.DUE_SOON, -standing.left)
+    return Classified(finding, AlertStatus.UPCOMING, -standing.left)
 
 
 def findings(
@@ -83,25 +82,126 @@ class ScanResult:
     resolved: int
 
 
-@transaction.atomic
+# Rows written per statement and per transaction: a user's acknowledgement waits at most for one
+# batch, never for the whole run.
+BATCH_SIZE = 500
+
+# The columns of a pending alert the scan compares and writes.
+_FACTS = ("status", "due_date", "evidence", "worker", "team", "iro")
+_WRITTEN = [
+    "status",
+    "due_date",
+    "evidence",
+    "responsible_worker",
+    "responsible_team",
+    "responsible_iro",
+    "last_found_at",
+]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A pending alert as the scan read it (plain values, no lock held)."""
+
+    pk: int
+    rule: str
+    status: str
+    due_date: date | None
+    evidence: str
+    worker: int | None
+    team: int | None
+    iro: int | None
+    acknowledged_at: datetime | None
+    last_found_at: datetime
+
+    _COLUMNS = (
+        "pk",
+        "rule",
+        "status",
+        "due_date",
+        "evidence",
+        "responsible_worker_id",
+        "responsible_team_id",
+        "responsible_iro_id",
+        "acknowledged_at",
+        "last_found_at",
+    )
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What a finding says a pending alert should hold (its status before acknowledgement)."""
+
+    classified: Classified
+    worker: int | None
+    team: int | None
+
+    def facts(self, stored: _Stored) -> tuple:
+        f = self.classified.finding
+        status = _status(stored, self.classified)
+        return (status, f.due_date, f.evidence[:500], self.worker, self.team, f.iro_id)
+
+
+def _status(stored: _Stored, c: Classified) -> str:
+    """The status a found alert should have now. Acknowledged stays acknowledged (someone has
+    said what is being done) unless it was a due-soon warning that has since become overdue, or
+    it is no longer due at all (not yet due again: a new date to meet)."""
+    if stored.status != AlertStatus.ACKNOWLEDGED or c.status == AlertStatus.UPCOMING:
+        return c.status
+    due = c.finding.due_date
+    if c.status == AlertStatus.OPEN and due is not None and not _is_immediate(c.finding.rule):
+        acknowledged_on = (
+            timezone.localtime(stored.acknowledged_at).date() if stored.acknowledged_at else None
+        )
+        if acknowledged_on is None or acknowledged_on <= due:
+            return AlertStatus.OPEN  # acknowledged while due soon, and now overdue
+    return AlertStatus.ACKNOWLEDGED
+
+
+def _is_immediate(code: str) -> bool:
+    rule = RULES_BY_CODE.get(code)
+    return rule is not None and rule.immediate
+
+
+@dataclass
+class _Changes:
+    """What one scan will write, worked out from one read of the alerts without locking any."""
+
+    create: list[Alert]
+    update: list[tuple[_Stored, _Target]]
+    resolve: list[_Stored]
+
+
 def timescales_scan(
     *, as_of: date | None = None, child_ids: Iterable[int] | None = None
 ) -> ScanResult:
     """Evaluate every rule (for every child, or only `child_ids`) and bring the alerts in line.
 
     Idempotent: the same facts give the same alerts, however often it runs. A finding seen again
-    updates its alert; an alert whose finding has gone is resolved.
+    updates its alert; an alert whose finding has gone is resolved. Only what changed is written
+    (a new finding, one resolved, a status crossing into due soon or overdue, a new due date,
+    evidence or owner): on a quiet night that is a few rows in a hundred thousand. Nothing is
+    locked while the rules run; each batch of writes is its own short transaction, and a batch
+    re-reads its rows under lock so that an acknowledgement made meanwhile is kept.
     """
     as_of = as_of or timezone.localdate()
     now = timezone.now()
     child_ids = list(child_ids) if child_ids is not None else None
     refresh_stored_timeliness(child_ids)
     found = findings(as_of=as_of, child_ids=child_ids)
+    changes = _changes(found, child_ids=child_ids, now=now)
+    updated, resolved = _apply(changes, now=now)
+    return ScanResult(found=found, created=len(changes.create), updated=updated, resolved=resolved)
 
-    existing_qs = Alert.objects.select_for_update().filter(status__in=PENDING_STATUSES)
+
+def _changes(found: list[Classified], *, child_ids: list[int] | None, now: datetime) -> _Changes:
+    existing_qs = Alert.objects.filter(status__in=PENDING_STATUSES)
     if child_ids is not None:
         existing_qs = existing_qs.filter(child_id__in=child_ids)
-    existing = {(a.rule, a.subject_key): a for a in existing_qs}
+    existing = {
+        (row[1], subject): _Stored(*row)
+        for subject, *row in existing_qs.values_list("subject_key", *_Stored._COLUMNS)
+    }
 
     ids = {c.finding.child_id for c in found if c.finding.child_id}
     children_qs = Child.objects.all() if child_ids is None else Child.objects.filter(pk__in=ids)
@@ -112,7 +212,7 @@ def timescales_scan(
         )
     }
 
-    to_create, to_update = [], []
+    changes = _Changes(create=[], update=[], resolve=[])
     seen = set()
     for c in found:
         f = c.finding
@@ -120,17 +220,16 @@ def timescales_scan(
         if key in seen:
             continue
         seen.add(key)
-        worker, team = owners.get(f.child_id, (None, None))
-        alert = existing.get(key)
-        if alert is None:
-            to_create.append(
+        worker, team = owners.get(f.child_id, (None, None)) if f.child_id else (None, None)
+        stored = existing.get(key)
+        if stored is None:
+            changes.create.append(
                 Alert(
                     rule=f.rule,
                     subject_key=f.subject_key,
                     child_id=f.child_id,
                     status=c.status,
                     due_date=f.due_date,
-                    days_overdue=c.days_overdue,
                     evidence=f.evidence[:500],
                     responsible_worker_id=worker,
                     responsible_team_id=team,
@@ -140,72 +239,100 @@ def timescales_scan(
                 )
             )
             continue
-        before = (
-            alert.status,
-            alert.due_date,
-            alert.days_overdue,
-            alert.evidence,
-            alert.responsible_worker_id,
-            alert.responsible_team_id,
-            alert.responsible_iro_id,
-        )
-        status = c.status
-        if (
-            alert.status == AlertStatus.ACKNOWLEDGED
-            and c.status != AlertStatus.UPCOMING
-            and not (c.status == AlertStatus.OPEN and alert.days_overdue <= 0)
-        ):
-            # Acknowledged stays acknowledged, unless a due-soon warning has now become overdue.
-            status = AlertStatus.ACKNOWLEDGED
-        alert.status = status
-        alert.due_date = f.due_date
-        alert.days_overdue = c.days_overdue
-        alert.evidence = f.evidence[:500]
-        alert.responsible_worker_id = worker
-        alert.responsible_team_id = team
-        alert.responsible_iro_id = f.iro_id
-        after = (
-            alert.status,
-            alert.due_date,
-            alert.days_overdue,
-            alert.evidence,
-            alert.responsible_worker_id,
-            alert.responsible_team_id,
-            alert.responsible_iro_id,
-        )
-        if after != before:
-            # Only what changed is written: a nightly scan of a quiet authority writes little.
-            alert.last_found_at = now
-            to_update.append(alert)
+        target = _Target(c, worker, team)
+        if target.facts(stored) != tuple(getattr(stored, name) for name in _FACTS):
+            changes.update.append((stored, target))
 
-    gone = [a for key, a in existing.items() if key not in seen]
+    gone = [stored for key, stored in existing.items() if key not in seen]
     if child_ids is not None:
         # A per-child evaluation only speaks for rules that are evaluated per child.
-        from .rules import RULES_BY_CODE
-
         gone = [a for a in gone if RULES_BY_CODE.get(a.rule) and RULES_BY_CODE[a.rule].per_child]
-    for alert in gone:
-        alert.status = AlertStatus.RESOLVED
-        alert.resolved_at = now
+    changes.resolve = gone
+    return changes
 
-    Alert.objects.bulk_create(to_create)
-    Alert.objects.bulk_update(
-        to_update,
-        [
-            "status",
-            "due_date",
-            "days_overdue",
-            "evidence",
-            "responsible_worker",
-            "responsible_team",
-            "responsible_iro",
-            "last_found_at",
-        ],
-    )
-    Alert.objects.bulk_update(gone, ["status", "resolved_at"])
-    return ScanResult(
-        found=found, created=len(to_create), updated=len(to_update), resolved=len(gone)
-    )
+
+def _apply(changes: _Changes, *, now: datetime) -> tuple[int, int]:
+    """Write the changes in batches, each in a short transaction of its own. Returns the alerts
+    updated and resolved.
+
+    New alerts rely on the unique constraint: one found meanwhile by another scan (a child's
+    evaluation after a save) is left as that scan wrote it. An alert is re-read under lock in
+    its batch: one resolved or re-evaluated by another scan since this one read it is left
+    alone (that scan read the facts later), and one acknowledged meanwhile is decided again from
+    its acknowledged state, so the acknowledgement is never overwritten.
+    """
+    for start in range(0, len(changes.create), BATCH_SIZE):
+        with transaction.atomic():
+            Alert.objects.bulk_create(
+                changes.create[start : start + BATCH_SIZE], ignore_conflicts=True
+            )
+
+    updated = 0
+    for start in range(0, len(changes.update), BATCH_SIZE):
+        batch = {
+            stored.pk: (stored, target)
+            for stored, target in changes.update[start : start + BATCH_SIZE]
+        }
+        with transaction.atomic():
+            rows = []
+            # Most nights most changes are a status crossing a threshold, nothing else: those are
+            # one plain UPDATE per new status, not a CASE per column per row.
+            crossing: dict[str, list[int]] = {}
+            for fresh in _locked(batch):
+                stored, target = batch[fresh.pk]
+                if (
+                    fresh.status == AlertStatus.RESOLVED
+                    or fresh.last_found_at != stored.last_found_at
+                ):
+                    continue
+                facts = target.facts(fresh)
+                now_held = tuple(getattr(fresh, name) for name in _FACTS)
+                if facts == now_held:
+                    continue
+                if facts[1:] == now_held[1:]:
+                    crossing.setdefault(facts[0], []).append(fresh.pk)
+                    continue
+                status, due_date, evidence, worker, team, iro = facts
+                rows.append(
+                    Alert(
+                        pk=fresh.pk,
+                        status=status,
+                        due_date=due_date,
+                        evidence=evidence,
+                        responsible_worker_id=worker,
+                        responsible_team_id=team,
+                        responsible_iro_id=iro,
+                        last_found_at=now,
+                    )
+                )
+            for status, pks in crossing.items():
+                updated += Alert.objects.filter(pk__in=pks).update(status=status, last_found_at=now)
+            Alert.objects.bulk_update(rows, _WRITTEN)
+            updated += len(rows)
+
+    resolved = 0
+    for start in range(0, len(changes.resolve), BATCH_SIZE):
+        batch = {
+            stored.pk: (stored, None) for stored in changes.resolve[start : start + BATCH_SIZE]
+        }
+        with transaction.atomic():
+            pks = [
+                fresh.pk
+                for fresh in _locked(batch)
+                if fresh.status != AlertStatus.RESOLVED
+                and fresh.last_found_at == batch[fresh.pk][0].last_found_at
+            ]
+            resolved += Alert.objects.filter(pk__in=pks).update(
+                status=AlertStatus.RESOLVED, resolved_at=now
+            )
+    return updated, resolved
+
+
+def _locked(batch: Mapping[int, object]) -> list[_Stored]:
+    """The batch's alerts as they are now, locked until the batch's transaction ends (in the
+    order of their keys, as every writer takes them, so two scans never deadlock)."""
+    qs = Alert.objects.select_for_update().filter(pk__in=list(batch)).order_by("pk")
+    return [_Stored(*row) for row in qs.values_list(*_Stored._COLUMNS)]
 
 
 @transaction.atomic
@@ -215,6 +342,11 @@ def alert_acknowledge(*, alert: Alert, user: User, note: str) -> Alert:
 
     if not note.strip():
         raise ValidationError({"note": "Say what is being done about it."})
+    # Its status as it is now, locked for the moment of the write: a scan writing the same alert
+    # waits for this (or this for the scan's one batch), and neither overwrites the other.
+    alert.status = (
+        Alert.objects.select_for_update().filter(pk=alert.pk).values_list("status", flat=True).get()
+    )
     if alert.status not in (AlertStatus.OPEN, AlertStatus.DUE_SOON):
         raise ValidationError("Only an open alert can be acknowledged.")
     alert.status = AlertStatus.ACKNOWLEDGED

@@ -44,13 +44,14 @@ def my_tasks(request: AuthenticatedRequest) -> HttpResponse:
         alerts = alerts.filter(rule=rule)
     if mine_only:
         alerts = alerts.filter(responsible_worker=request.user)
-    # Overdue first, then due soon, then acknowledged; the most overdue at the top.
+    # Overdue first, then due soon, then acknowledged; the most overdue (the earliest due) at the
+    # top. How many days overdue is worked out from the due date as the page is drawn.
     urgency = Case(
         When(status=AlertStatus.OPEN, then=Value(0)),
         When(status=AlertStatus.DUE_SOON, then=Value(1)),
         default=Value(2),
     )
-    alerts = alerts.order_by(urgency, "-days_overdue", "due_date", "pk")
+    alerts = alerts.order_by(urgency, "due_date", "pk")
     page = page_of(request, alerts)
     masked = Mask(request.user).hidden_ids(a.child for a in page.object_list)
     return render(

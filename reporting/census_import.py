@@ -12,10 +12,13 @@ protection plans with their categories and review conferences, and closures.
 - Every record made is marked as imported (`source` / `source_system` = "census") and audited as
   made by the inactive "census-import" user.
 
-Records are validated in memory (the models' own `clean()` plus the census rules on how records
-fit together) and written in batches with bulk_create, their audit entries as plain multi-row
-inserts; what a batch of children already holds is read in one query per table. A 10,000-child
-file loads in seconds, not minutes.
+Records are validated in memory, each by its model's own `clean()`, and the child's whole
+record by the same rule functions the services call (cases/rules.py, strategy/rules.py,
+conferences/rules.py), so a child is refused with the words a form would use. This module
+checks only what is the file's own: dates given twice, records nested in an episode they do
+not fit, census flags that contradict each other. Records are written in batches with
+bulk_create, their audit entries as plain multi-row inserts; what a batch of children already
+holds is read in one query per table. A 10,000-child file loads in seconds, not minutes.
 """
 
 from collections import Counter
@@ -30,16 +33,16 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from cases import rules as case_rules
 from cases.models import (
-    PRE_BIRTH_REFERRAL_DAYS,
     Assessment,
     Child,
     CINPlan,
     RecordSource,
     Referral,
     ThresholdDecision,
-    spans_overlap,
 )
+from conferences import rules as plan_rules
 from conferences.models import (
     INITIAL_TYPES,
     ChildProtectionPlan,
@@ -48,6 +51,7 @@ from conferences.models import (
     ConferenceStatus,
     ConferenceType,
 )
+from strategy import rules as enquiry_rules
 from strategy.models import S47Decision, S47Outcome, Section47, StrategyDiscussion
 from timescales import rules as timescales
 from wirral_cp.concurrency import save_with_version
@@ -359,6 +363,10 @@ def _noon(d: date) -> datetime:
     return timezone.make_aware(datetime.combine(d, time(12, 0)))
 
 
+def _as_list(messages: str | list[str]) -> list[str]:
+    return [messages] if isinstance(messages, str) else list(messages)
+
+
 @cache
 def _fk_names(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.is_relation]
@@ -386,6 +394,12 @@ class _ChildPlanner:
         self.user = user
         self.writes = _Writes(block=block)
         self.problems: list[Problem] = []
+        # Where each record is in the file (for the problems), and what each episode in the
+        # file holds once loaded (for the rules on closing it).
+        self.where: dict[int, str] = {}
+        self.in_file: list[tuple[Referral, list[Assessment], list[CINPlan]]] = []
+        self.enquiry_referral: dict[int, Referral] = {}
+        self.icpc_days: dict[int, list[date]] = {}
 
     def problem(self, element: str, message: str) -> None:
         self.problems.append(Problem(message, self.record.la_child_id, element, self.block.line))
@@ -437,71 +451,35 @@ class _ChildPlanner:
             self.problem("ChildIdentifiers", "Both a date of birth and an expected date of birth.")
         if not r.birth_date and not r.expected_birth_date:
             self.problem("ChildIdentifiers", "Neither a date of birth nor an expected one.")
-        episodes = sorted(r.episodes, key=lambda e: e.referral_date)
         self._check_twice(r)
         for n, e in enumerate(r.episodes, start=1):
+            # Only what the file alone says. How the records fit together (inside their
+            # episode, closed with it, never overlapping) is checked on the loaded records by
+            # the rules the services use, in _check_merged.
             path = f"CINdetails[{n}]"
-            if e.closure_date and e.closure_date < e.referral_date:
-                self.problem(f"{path}/CINclosureDate", "The episode closes before its referral.")
-            if bool(e.closure_date) != bool(e.closure_reason):
-                self.problem(
-                    path, "A closure date needs a reason for closure, and a reason needs a date."
-                )
             end = e.closure_date or date.max
-            for m, a in enumerate(e.assessments, start=1):
-                where = f"{path}/Assessments[{m}]"
-                if a.start < e.referral_date:
-                    self.problem(where, "The assessment starts before the referral.")
-                if a.authorised and a.authorised < a.start:
-                    self.problem(where, "The assessment is authorised before it started.")
-                if a.start > end or (a.authorised and a.authorised > end):
-                    self.problem(where, "The assessment is after the episode closed.")
             for m, s in enumerate(e.section47s, start=1):
                 where = f"{path}/Section47[{m}]"
-                if s.start < e.referral_date:
-                    self.problem(where, "The section 47 enquiry starts before the referral.")
                 if s.icpc_date and s.icpc_date < s.start:
                     self.problem(where, "The initial conference is before the enquiry started.")
                 if s.icpc_date and s.icpc_not_required:
                     self.problem(
                         where, "An initial conference date and 'ICPC not required' together."
                     )
-                if s.start > end or (s.icpc_date and s.icpc_date > end):
-                    self.problem(where, "The enquiry is after the episode closed.")
-                if e.closure_date and not s.icpc_date and not s.icpc_not_required:
-                    self.problem(where, "The episode closed with this enquiry still open.")
             for m, p in enumerate(e.plans, start=1):
+                # A protection plan has no link to its episode here: the file's nesting is
+                # the only place that says which episode it belongs to.
                 where = f"{path}/ChildProtectionPlans[{m}]"
-                if p.start < e.referral_date:
-                    self.problem(where, "The plan starts before the referral.")
-                if p.end and p.end <= p.start:
-                    self.problem(where, "The plan ends on or before the day it started.")
-                if (p.end or date.max) > end or p.start > end:
-                    self.problem(where, "The plan outlives the episode it belongs to.")
+                if p.start < e.referral_date or p.start > end:
+                    self.problem(where, "The plan starts outside the episode it belongs to.")
                 for review in p.reviews:
                     if review <= p.start or (p.end and review > p.end):
                         self.problem(
                             f"{where}/Reviews",
                             f"The review on {review:%d/%m/%Y} is outside the plan's dates.",
                         )
-            for m, p in enumerate(e.cin_plans, start=1):
-                where = f"{path}/CINPlanDates[{m}]"
-                if p.start < e.referral_date:
-                    self.problem(where, "The child in need plan starts before the referral.")
-                if p.end and p.end < p.start:
-                    self.problem(where, "The child in need plan ends before it started.")
-                if (p.end or date.max) > end or p.start > end:
-                    self.problem(where, "The child in need plan outlives its episode.")
             if e.nfa and (e.assessments or e.section47s or e.plans or e.cin_plans):
                 self.problem(path, "A referral with no further action has work recorded on it.")
-        born = r.birth_date or r.expected_birth_date
-        for e in episodes:
-            if born and (born - e.referral_date).days > PRE_BIRTH_REFERRAL_DAYS:
-                self.problem(
-                    "CINdetails/CINreferralDate",
-                    f"The referral on {e.referral_date:%d/%m/%Y} is more than 40 weeks before "
-                    "the child's (expected) birth.",
-                )
 
     def _check_twice(self, r: ChildRecord) -> None:
         """Records are matched by their dates (episodes by referral, the rest by start), so one
@@ -533,43 +511,98 @@ class _ChildPlanner:
                 once("plan", p.start, where, "child protection plan started on")
 
     def _check_merged(self) -> None:
-        """What must hold over the child's whole record once loaded: one open episode, enquiry,
-        plan and child in need plan at a time, and plans that never overlap."""
+        """The rules on how the child's records fit together once loaded, the file's and those
+        already here alike, by the same functions the services call: one open episode,
+        enquiry, plan and child in need plan at a time, plans that never overlap or run
+        alongside each other, and each episode in the file holding its records and closing
+        with them. Each pair is reported once, against the later record."""
+
+        def report(obj: models.Model, element: str, messages) -> None:
+            for message in messages:
+                self.problem(self.where.get(id(obj), element), message)
+
+        def flat(errors: dict) -> list[str]:
+            return [m for messages in errors.values() for m in _as_list(messages)]
+
         episodes = sorted(self.all_referrals, key=lambda r: (r.referral_date, r.pk or 0))
-        if sum(1 for r in episodes if r.closure_date is None and not r.is_nfa) > 1:
-            self.problem("CINdetails", "The child would have more than one open episode.")
-        for a, b in zip(episodes, episodes[1:], strict=False):
-            if a.closure_date is None and a.is_nfa:
+        for n, referral in enumerate(episodes):
+            report(referral, "CINdetails", flat(case_rules.episode_clash(referral, episodes[:n])))
+        enquiries = sorted(self.all_s47s, key=lambda s: (s.start_date, s.pk or 0))
+        for n, enquiry in enumerate(enquiries):
+            report(enquiry, "Section47", enquiry_rules.second_open_enquiry(enquiry, enquiries[:n]))
+        plans = sorted(self.all_plans, key=lambda p: (p.start_date, p.pk or 0))
+        for n, plan in enumerate(plans):
+            report(
+                plan,
+                "ChildProtectionPlans",
+                plan_rules.protection_plan_overlaps(plan, plans[:n]),
+            )
+        cin_plans = sorted(self.all_cin_plans, key=lambda p: (p.start_date, p.pk or 0))
+        for n, cin_plan in enumerate(cin_plans):
+            report(
+                cin_plan,
+                "CINPlanDates",
+                case_rules.cin_plan_overlaps(cin_plan, cin_plans[:n])
+                or plan_rules.cin_plan_clash(cin_plan, plans),
+            )
+        referrals_by_pk = {r.pk: r for r in self.all_referrals if r.pk}
+        by_episode: dict[int, list[Section47]] = {}
+        for enquiry in self.all_s47s:
+            referral = self.enquiry_referral.get(id(enquiry)) or referrals_by_pk.get(
+                enquiry.referral_id
+            )
+            if referral is not None:
+                by_episode.setdefault(id(referral), []).append(enquiry)
+        for referral, assessments, episode_cin_plans in self.in_file:
+            report(
+                referral,
+                "CINdetails",
+                case_rules.referral_before_birth(referral, self.child),
+            )
+            episode_enquiries = by_episode.get(id(referral), [])
+            for assessment in assessments:
+                report(
+                    assessment,
+                    "Assessments",
+                    flat(case_rules.assessment_in_episode(assessment, referral)),
+                )
+            for cin_plan in episode_cin_plans:
+                report(
+                    cin_plan,
+                    "CINPlanDates",
+                    flat(case_rules.cin_plan_in_episode(cin_plan, referral)),
+                )
+            for enquiry in episode_enquiries:
+                discussion = enquiry.strategy_discussion if enquiry.pk is None else None
+                report(
+                    enquiry,
+                    "Section47",
+                    flat(enquiry_rules.enquiry_in_episode(enquiry, referral, discussion)),
+                )
+            closure = referral.closure_date
+            if closure is None:
                 continue
-            if a.closure_date is None or b.referral_date < a.closure_date:
-                self.problem(
-                    "CINdetails",
-                    f"The episodes referred {a.referral_date:%d/%m/%Y} and "
-                    f"{b.referral_date:%d/%m/%Y} overlap.",
-                )
-        if sum(1 for s in self.all_s47s if s.completion_date is None) > 1:
-            self.problem("Section47", "The child would have more than one open enquiry.")
-        plans = sorted(self.all_plans, key=lambda p: p.start_date)
-        if sum(1 for p in plans if p.end_date is None) > 1:
-            self.problem("ChildProtectionPlans", "The child would have two open plans.")
-        for a, b in zip(plans, plans[1:], strict=False):
-            if a.end_date is None or b.start_date <= a.end_date:
-                self.problem(
-                    "ChildProtectionPlans",
-                    f"The plans from {a.start_date:%d/%m/%Y} and {b.start_date:%d/%m/%Y} overlap.",
-                )
-        cin_plans = sorted(self.all_cin_plans, key=lambda p: p.start_date)
-        for a, b in zip(cin_plans, cin_plans[1:], strict=False):
-            if a.end_date is None or b.start_date <= a.end_date:
-                self.problem("CINPlanDates", "Two child in need plans overlap.")
-        for c in cin_plans:
-            for p in plans:
-                if spans_overlap((c.start_date, c.end_date), (p.start_date, p.end_date)):
-                    self.problem(
-                        "CINPlanDates",
-                        f"The child in need plan from {c.start_date:%d/%m/%Y} runs at the same "
-                        "time as a child protection plan.",
-                    )
+            problems = case_rules.assessments_on_closure(closure, assessments)
+            for enquiry in sorted(episode_enquiries, key=lambda s: s.start_date):
+                problems += plan_rules.enquiry_open_on(enquiry, closure, self._icpcs(enquiry))
+            problems += plan_rules.protection_plans_open_on(referral.referral_date, closure, plans)
+            problems += case_rules.cin_plans_open_on(closure, episode_cin_plans)
+            where = self.where.get(id(referral), "CINdetails")
+            for message in problems:
+                self.problem(f"{where}/CINclosureDate", message)
+
+    def _icpcs(self, enquiry: Section47) -> list[date]:
+        """The days the enquiry's initial conferences were held, here or in the file."""
+        days = list(self.icpc_days.get(id(enquiry), []))
+        if enquiry.pk:
+            days += [
+                c.held_on
+                for c in self.held.s47_conferences.get(enquiry.pk, [])
+                if c.conference_type in INITIAL_TYPES
+                and c.status == ConferenceStatus.HELD
+                and c.held_on
+            ]
+        return days
 
     # -- building and validating records ---------------------------------------------------------
 
@@ -587,10 +620,12 @@ class _ChildPlanner:
     def _create(self, obj: models.Model, element: str) -> models.Model:
         self._validate(obj, element)
         self.writes.creates.append(obj)
+        self.where[id(obj)] = element
         return obj
 
     def _update(self, obj: models.Model, values: dict, element: str) -> None:
         """Fill in or correct a census-sourced record (never clear a value)."""
+        self.where[id(obj)] = element
         changed = [
             name
             for name, value in values.items()
@@ -662,6 +697,7 @@ class _ChildPlanner:
             self.all_referrals.append(referral)
             assessments, cin_plans = {}, {}
         else:
+            self.where[id(referral)] = path
             if referral.source_system == CENSUS:
                 self._update(
                     referral,
@@ -680,6 +716,7 @@ class _ChildPlanner:
             self._assessment(referral, assessments, a, f"{path}/Assessments[{n}]")
         for n, p in enumerate(e.cin_plans, start=1):
             self._cin_plan(referral, cin_plans, p, f"{path}/CINPlanDates[{n}]")
+        self.in_file.append((referral, list(assessments.values()), list(cin_plans.values())))
         plans_by_start = {}
         for n, p in enumerate(e.plans, start=1):
             plans_by_start[p.start] = self._plan(p, f"{path}/ChildProtectionPlans[{n}]")
@@ -705,10 +742,12 @@ class _ChildPlanner:
                 ),
                 path,
             )
-        elif found.source_system == CENSUS:
-            self._update(
-                found, {"authorised_date": a.authorised, "factors": a.factors or None}, path
-            )
+        else:
+            self.where[id(found)] = path
+            if found.source_system == CENSUS:
+                self._update(
+                    found, {"authorised_date": a.authorised, "factors": a.factors or None}, path
+                )
 
     def _cin_plan(self, referral, existing, p, path) -> None:
         found = existing.get(p.start)
@@ -725,8 +764,10 @@ class _ChildPlanner:
             )
             existing[p.start] = plan
             self.all_cin_plans.append(plan)
-        elif found.source_system == CENSUS:
-            self._update(found, {"end_date": p.end}, path)
+        else:
+            self.where[id(found)] = path
+            if found.source_system == CENSUS:
+                self._update(found, {"end_date": p.end}, path)
 
     def _plan(self, p: PlanRecord, path: str) -> ChildProtectionPlan:
         plan = self.plans.get(p.start)
@@ -747,6 +788,7 @@ class _ChildPlanner:
             self.all_plans.append(plan)
             held_reviews = {}
         else:
+            self.where[id(plan)] = path
             if plan.source_system == CENSUS:
                 self._update(
                     plan,
@@ -840,8 +882,10 @@ class _ChildPlanner:
             )
             self.s47s[s.start] = enquiry
             self.all_s47s.append(enquiry)
+            self.enquiry_referral[id(enquiry)] = referral
             held = None
         else:
+            self.where[id(enquiry)] = path
             held = next(
                 (
                     c
@@ -869,6 +913,7 @@ class _ChildPlanner:
         else:
             self._update(enquiry, values, path)
         if s.icpc_date and held is None:
+            self.icpc_days.setdefault(id(enquiry), []).append(s.icpc_date)
             self._initial_conference(
                 enquiry,
                 s.icpc_date,

@@ -402,6 +402,11 @@ class S47Outcome(models.TextChoices):
     NOT_SUBSTANTIATED = "unsubstantiated", "Concerns not substantiated"
 
 
+SECOND_OPEN_ENQUIRY = (
+    "This child already has an open section 47 enquiry: record its outcome before starting another."
+)
+
+
 class Section47QuerySet(models.QuerySet):
     def open(self) -> "Section47QuerySet":
         return self.filter(completion_date__isnull=True)
@@ -472,10 +477,7 @@ class Section47(VersionedModel):
                 fields=["child"],
                 condition=models.Q(completion_date__isnull=True),
                 name="one_open_section47_per_child",
-                violation_error_message=(
-                    "This child already has an open section 47 enquiry: record its outcome "
-                    "before starting another."
-                ),
+                violation_error_message=SECOND_OPEN_ENQUIRY,
             )
         ]
 
@@ -509,20 +511,7 @@ class Section47(VersionedModel):
         today = timezone.localdate()
         if self.start_date and self.start_date > today:
             errors["start_date"] = "A section 47 enquiry cannot start in the future."
-        if self.referral_id and self.start_date and self.start_date < self.referral.referral_date:
-            errors["start_date"] = (
-                "The section 47 enquiry cannot start before the referral was received "
-                f"({self.referral.referral_date:%d/%m/%Y})."
-            )
-        elif (
-            self.strategy_discussion_id
-            and self.start_date
-            and self.start_date != self.strategy_discussion.held_date
-        ):
-            errors["start_date"] = (
-                "The enquiry starts on the date of the strategy discussion that started it "
-                f"({self.strategy_discussion.held_date:%d/%m/%Y})."
-            )
+        # Its episode and strategy discussion: strategy/rules.py enquiry_in_episode.
         if self.child_seen_date:
             if self.child_seen_date > today:
                 errors["child_seen_date"] = "The date the child was seen cannot be in the future."

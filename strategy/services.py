@@ -11,6 +11,7 @@ from accounts.models import User
 from cases.models import Child, RecordSource
 from wirral_cp.concurrency import save_with_version
 
+from . import rules
 from .models import (
     S47Decision,
     S47Outcome,
@@ -147,16 +148,26 @@ def section47_start(*, discussion: StrategyDiscussion, user: User) -> Section47:
         start_date=discussion.held_date,
     )
     with acting_as(user):
+        _check_enquiry(enquiry)
         enquiry.full_clean()
         try:
             with transaction.atomic():
                 enquiry.save()
         except IntegrityError as error:
-            raise ValidationError(
-                "This child already has an open section 47 enquiry: record its outcome before "
-                "starting another."
-            ) from error
+            # Another enquiry started at the same moment.
+            raise ValidationError(rules.SECOND_OPEN_ENQUIRY) from error
     return enquiry
+
+
+def _check_enquiry(enquiry: Section47) -> None:
+    """How the enquiry fits its episode and the child's other enquiries (strategy/rules.py)."""
+    errors = rules.enquiry_in_episode(enquiry, enquiry.referral, enquiry.strategy_discussion)
+    if errors:
+        raise ValidationError(errors)
+    others = Section47.objects.filter(child_id=enquiry.child_id).exclude(pk=enquiry.pk)
+    second = rules.second_open_enquiry(enquiry, others)
+    if second:
+        raise ValidationError(second)
 
 
 @transaction.atomic
@@ -167,6 +178,7 @@ def section47_update(*, enquiry: Section47, user: User, expected_version: int | 
         enquiry.manager_agreed_by = None
         enquiry.manager_agreed_at = None
     with acting_as(user):
+        _check_enquiry(enquiry)
         enquiry.full_clean()
         save_with_version(enquiry, expected_version=expected_version)
     return enquiry

@@ -108,6 +108,10 @@ RULES: dict[str, set[str] | str] = {
     "conferences:action-add": PLAN_WRITERS,
     "conferences:action-edit": PLAN_WRITERS,
     "conferences:core-group-add": PLAN_WRITERS,
+    # Facts about the child's life the worker learns, not a conference's decision.
+    "conferences:plan-end": CHILD_WRITERS,
+    "conferences:transfer-out": CHILD_WRITERS,
+    "conferences:transfer-in": CHILD_WRITERS,
     # Manager decisions on the record.
     "cases:referral-decide": "decided",  # already decided: the manager is sent to it
     "cases:assessment-authorise": MANAGER,

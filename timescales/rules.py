@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from .calendar import add_working_days, calendar_version, is_working_day
+from .calendar import add_working_days, calendar_version, is_working_day, working_days_between
 from .models import LocalPolicy
 
 # National (Working Together and the CIN census): not configurable.
@@ -21,6 +21,11 @@ ICPC_DAY_18_WORKING_DAYS = 18
 FIRST_REVIEW_MONTHS = 3
 LATER_REVIEW_MONTHS = 6
 RE_REFERRAL_MONTHS = 12
+# Working Together 2023: a child on another authority's plan who moves here has a transfer-in
+# conference within 15 working days of this authority being notified of the move.
+TRANSFER_IN_WORKING_DAYS = 15
+# A child protection plan is for a child: it ends, at the latest, on the 18th birthday.
+ADULT_AGE_YEARS = 18
 
 
 def quantity(n: int, unit: str) -> str:
@@ -39,6 +44,7 @@ def in_words(policy: LocalPolicy | None = None) -> dict[str, str]:
         "first_review": quantity(FIRST_REVIEW_MONTHS, "month"),
         "later_review": quantity(LATER_REVIEW_MONTHS, "month"),
         "re_referral": quantity(RE_REFERRAL_MONTHS, "month"),
+        "transfer_in": quantity(TRANSFER_IN_WORKING_DAYS, "working day"),
         "first_core_group": quantity(policy.first_core_group_working_days, "working day"),
         "core_group_interval": quantity(policy.core_group_interval_weeks, "week"),
         "statutory_visit": quantity(policy.statutory_visit_working_days, "working day"),
@@ -62,6 +68,20 @@ def icpc_due(strategy_date: date) -> date:
     """The initial conference within 15 working days of the strategy discussion that started
     the section 47 enquiry."""
     return add_working_days(strategy_date, ICPC_WORKING_DAYS)
+
+
+def transfer_in_conference_due(notified: date) -> date:
+    """The transfer-in conference within 15 working days of this authority being notified that
+    a child on another authority's plan has moved here."""
+    return add_working_days(notified, TRANSFER_IN_WORKING_DAYS)
+
+
+def eighteenth_birthday(born: date) -> date:
+    """The day a child becomes an adult (29 February birthdays fall on 1 March)."""
+    try:
+        return born.replace(year=born.year + ADULT_AGE_YEARS)
+    except ValueError:
+        return date(born.year + ADULT_AGE_YEARS, 3, 1)
 
 
 def icpc_day_18(target: date) -> date:
@@ -145,6 +165,26 @@ def core_group_due(
     if last_meeting is None:
         return first_core_group_due(plan_start, policy)
     return next_core_group_due(last_meeting, policy)
+
+
+class Standing:
+    """Where a due date stands on a day, the one rule for "overdue" and "due soon" (the scan's
+    alert status and the diary's words both read it): `left` is working days left (negative:
+    working days past the date)."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    UPCOMING = "upcoming"
+
+    def __init__(self, due: date, day: date, policy: LocalPolicy | None = None) -> None:
+        policy = policy or LocalPolicy.current()
+        self.left = working_days_between(day, due)
+        if day > due:
+            self.kind = self.OVERDUE
+        elif self.left <= policy.due_soon_working_days:
+            self.kind = self.DUE_SOON
+        else:
+            self.kind = self.UPCOMING
 
 
 def timeliness_fingerprint(policy: LocalPolicy | None = None) -> str:

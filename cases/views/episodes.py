@@ -41,7 +41,7 @@ from ..selectors_episodes import (
 )
 from ..services import child_allocate, referral_decide
 from ..services_episodes import referral_create, referral_update
-from .common import add_service_errors, child_form_page, saving
+from .common import add_service_errors, child_form_page
 
 # A decision to assess, or to hold a strategy discussion, is what starts an assessment.
 ASSESSMENT_DECISIONS = {ThresholdDecision.ASSESSMENT, ThresholdDecision.STRATEGY}
@@ -226,7 +226,9 @@ def assessment_add(request: AuthenticatedRequest, pk: int, referral_id: int) -> 
         request,
         child=child,
         form=form,
-        save=saving(request.user),
+        save=lambda f: services_episodes.assessment_save(
+            assessment=f.save(commit=False), user=request.user, expected_version=f.expected_version
+        ),
         title="Start an assessment",
         success_url=_referral_url(referral),
         success_message="The assessment was saved.",
@@ -251,7 +253,9 @@ def assessment_edit(request: AuthenticatedRequest, pk: int, assessment_id: int) 
         request,
         child=child,
         form=form,
-        save=saving(request.user),
+        save=lambda f: services_episodes.assessment_save(
+            assessment=f.save(commit=False), user=request.user, expected_version=f.expected_version
+        ),
         title="Edit the assessment",
         success_url=_referral_url(assessment.referral),
         success_message="The assessment was saved.",

@@ -36,7 +36,7 @@ from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
 from wirral_cp.paging import page_of
 
-from .. import services
+from .. import services, services_transfers
 from ..forms.diary import (
     CancelForm,
     DiaryFilterForm,
@@ -141,7 +141,7 @@ class Timeliness:
         return self.css == "status-overdue"
 
 
-def timeliness(conference: Conference, today: date, due_soon: int) -> Timeliness:
+def timeliness(conference: Conference, today: date) -> Timeliness:
     """How the conference stands against its target date, said in words (not colour alone)."""
     target = conference.target_date
     if conference.status == ConferenceStatus.CANCELLED:
@@ -161,12 +161,14 @@ def timeliness(conference: Conference, today: date, due_soon: int) -> Timeliness
             "recorded",
             "status-overdue",
         )
-    left = working_days_between(today, target)
-    if left < 0:
+    standing = timescales.Standing(target, today)
+    left = standing.left
+    if standing.kind == timescales.Standing.OVERDUE:
         return Timeliness(f"Late: the target date passed {_days(-left)} ago", "status-overdue")
     if left == 0:
         return Timeliness("Due today", "status-due-soon")
-    return Timeliness(f"{_days(left)} left", "status-due-soon" if left <= due_soon else "")
+    due_soon = standing.kind == timescales.Standing.DUE_SOON
+    return Timeliness(f"{_days(left)} left", "status-due-soon" if due_soon else "")
 
 
 def _days(n: int) -> str:
@@ -239,7 +241,6 @@ def diary(request: AuthenticatedRequest) -> HttpResponse:
     ]
     child_ids = {c.child_id for _, page, _ in pages for c in page.object_list}
     openable = set(children_for_user(user).filter(pk__in=child_ids).values_list("pk", flat=True))
-    due_soon = LocalPolicy.current().due_soon_working_days
     mask = Mask(user)
     tables = [
         {
@@ -249,7 +250,7 @@ def diary(request: AuthenticatedRequest) -> HttpResponse:
             # Two paged lists on one page: each navigation landmark has its own name.
             "label": "Pagination" if len(pages) == 1 else f"Pagination: {caption.lower()}",
             "rows": [
-                (c, timeliness(c, today, due_soon), c.child_id in openable, mask.hides(c.child))
+                (c, timeliness(c, today), c.child_id in openable, mask.hides(c.child))
                 for c in page.object_list
             ],
         }
@@ -275,7 +276,6 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     participants = list(conference.participants.all())
     today = timezone.localdate()
     minutes_due = timescales.minutes_due(conference.held_on) if conference.held_on else None
-    policy = LocalPolicy.current()
     is_chair = _is_chair(user, conference)
     return render(
         request,
@@ -285,7 +285,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "participants": participants,
             "quorum": Quorum(participants) if participants else None,
             "can_open_child": _can_open_child(user, conference.child_id),
-            "timeliness": timeliness(conference, today, policy.due_soon_working_days),
+            "timeliness": timeliness(conference, today),
             "minutes_due": minutes_due,
             "minutes_overdue": bool(
                 minutes_due and not conference.minutes_distributed_on and minutes_due < today
@@ -512,6 +512,10 @@ def _outcome_initial(conference: Conference) -> dict:
     today = timezone.localdate()
     held = conference.held_on or min(conference.scheduled_date or today, today)
     initial = {"held_on": held}
+    transfer = getattr(conference, "transfer_in", None)
+    if transfer is not None and not conference.category:
+        # A transfer-in conference starts from the other authority's category.
+        initial["category"] = transfer.other_category
     if conference.is_initial:
         initial["first_core_group_date"] = (
             conference.first_core_group_date or timescales.first_core_group_due(held)
@@ -534,6 +538,10 @@ def _record_outcome(form: OutcomeForm, user: User) -> Conference:
         and not conference.first_core_group_date
     ):
         conference.first_core_group_date = timescales.first_core_group_due(conference.held_on)
+    if conference.conference_type == ConferenceType.TRANSFER_IN:
+        return services_transfers.transfer_in_hold(
+            conference=conference, user=user, expected_version=form.expected_version
+        )
     return services.conference_record_outcome(
         conference=conference, user=user, expected_version=form.expected_version
     )
@@ -877,14 +885,13 @@ def iro_caseload_page(request: AuthenticatedRequest) -> HttpResponse:
             .select_related("child", "chair")
             .order_by("target_date", "pk")
         )
-        due_soon = policy.due_soon_working_days
         mask = Mask(user)
         context.update(
             masked=mask.hidden_ids([*children, *(c.child for c in [*upcoming, *reviews])]),
             children=children,
             over_limit=len(children) > limit,
-            upcoming=[(c, timeliness(c, today, due_soon)) for c in upcoming],
-            reviews=[(c, timeliness(c, today, due_soon)) for c in reviews],
+            upcoming=[(c, timeliness(c, today)) for c in upcoming],
+            reviews=[(c, timeliness(c, today)) for c in reviews],
             reviews_days=REVIEWS_DUE_DAYS,
         )
     if sees_all:

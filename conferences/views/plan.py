@@ -24,7 +24,7 @@ from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
-from cases.access import get_child_for_user
+from cases.access import child_is_writable_by, get_child_for_user
 from cases.models import Child
 from cases.selectors import DueItem, due_for_child
 from cases.views.common import add_service_errors, child_form_page
@@ -259,6 +259,7 @@ def child_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "current": current,
             "can_edit_current": current is not None
             and plan_is_writable_by(request.user, current.plan),
+            "can_record_moves": child_is_writable_by(request.user, child),
         },
     )
 
@@ -276,6 +277,10 @@ def plan_detail(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpRes
             "s": summary,
             "plan": summary.plan,
             "can_edit": summary.plan.is_open and plan_is_writable_by(request.user, summary.plan),
+            "can_end": summary.plan.is_open and child_is_writable_by(request.user, child),
+            "pending_move": summary.plan.transfers_out.filter(
+                receiving_conference_held=False
+            ).first(),
         },
     )
 

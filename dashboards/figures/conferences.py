@@ -120,3 +120,23 @@ figure(
     column=Column(60, "Reviews in timescale %"),
 )
 figure("conferences_held", "Conferences held", "conferences_held")
+
+# Transfer-in conferences (a child on another authority's plan moved here): held by the target
+# stored when the notification was recorded (15 working days from it).
+population(
+    "transfer_ins_held",
+    of="conferences_held",
+    where=Q(conference_type=ConferenceType.TRANSFER_IN),
+)
+population(
+    "transfer_ins_in_timescale", of="transfer_ins_held", where=Q(held_on__lte=F("target_date"))
+)
+figure("transfer_in_held", "Transfer-in conferences held", "transfer_ins_held")
+figure(
+    "transfer_in_in_timescale",
+    "Transfer-in conferences within 15 working days of the notification",
+    "transfer_ins_in_timescale",
+    of="transfer_ins_held",
+    json=("count", "pct"),
+    card=Card("icpc", 90, "Transfer-in conferences within 15 working days", note="conference"),
+)

@@ -38,7 +38,7 @@ def alerts(rule):
 def status_on(rule, as_of, key):
     timescales_scan(as_of=as_of)
     alert = alerts(rule).get(key)
-    return None if alert is None else (alert.status, alert.days_overdue)
+    return None if alert is None else (alert.status, alert.days_overdue_on(as_of))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from strategy import services
+from strategy import rules, services
 from strategy.models import Section47
 from tests.accounts.factories import UserFactory
 from tests.cases.factories import ReferralFactory
@@ -67,9 +67,8 @@ def test_section47_cannot_start_before_the_referral(db):
         strategy_discussion=discussion,
         start_date=datetime.date(2026, 10, 1),
     )
-    with pytest.raises(ValidationError) as error:
-        enquiry.full_clean()
-    assert "cannot start before the referral was received (05/10/2026)" in str(error.value)
+    found = rules.enquiry_in_episode(enquiry, referral, discussion)
+    assert "cannot start before the referral was received (05/10/2026)" in found["start_date"]
 
 
 def test_discussion_before_the_referral_is_refused(db):

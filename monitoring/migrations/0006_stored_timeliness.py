@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0004_alert_upcoming'),
+        ('monitoring', '0005_alert_days_overdue_computed_when_read'),
     ]
 
     operations = [
