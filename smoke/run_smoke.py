@@ -13,8 +13,8 @@ Against PostgreSQL and Redis, with DEBUG and DEMO_MODE off and the production se
    referral's threshold decision is overdue (smoke/beat.py); the worker runs it and raises the
    alert, which "My tasks" then shows as overdue (the web process's own evaluation, as of today,
    cannot have);
-6. the daily digest task sent through the broker; the worker emails it, and the SMTP server
-   receives it, naming the child and the overdue item;
+6. the daily digest task (for the same day) sent through the broker; the worker emails it, and
+   the SMTP server receives it, naming the child and the working days overdue;
 
 and then stops every process (their process groups), pass or fail. Each step is logged; on a
 failure the processes' logs are printed.
@@ -420,9 +420,16 @@ def smoke(processes: Processes, env: dict[str, str], web_port: int, mailbox: Mai
     log(f"waiting for beat's scan (as of {env['SMOKE_AS_OF']}) to be run by the worker")
 
     def overdue_in_my_tasks() -> str | None:
+        """The child's row in My tasks, once its alert is overdue (the status the worker's
+        scan stores; the web process's evaluation as of today makes it "not yet due" or "due
+        soon"). The words are "Overdue by N working days" or, where days overdue are worked out
+        as of today when read, "Not compliant"."""
         processes.check_alive()
-        found = re.search(r"Overdue by \d+ working days?", text_of(browser.go("GET", "/tasks/")))
-        return found.group(0) if found else None
+        for row in re.findall(r"<tr>.*?</tr>", browser.go("GET", "/tasks/"), re.S):
+            status = re.search(r'class="status-overdue">(.*?)</span>', row, re.S)
+            if "Smoketest" in row and status:
+                return text_of(status.group(1)).strip()
+        return None
 
     overdue = wait_for("My tasks to show the overdue alert", overdue_in_my_tasks)
     worker_log = processes.output("worker")
@@ -432,8 +439,11 @@ def smoke(processes: Processes, env: dict[str, str], web_port: int, mailbox: Mai
         raise SmokeFailure("beat's log shows no scan it sent")
     log(f"My tasks: '{overdue}' (the worker ran beat's scan, as of {env['SMOKE_AS_OF']})")
 
-    log("the daily digest through the broker")
-    sent = celery_app.send_task("monitoring.tasks.send_digests").get(timeout=WAIT_SECONDS)
+    log(f"the daily digest through the broker, for {env['SMOKE_AS_OF']}")
+    # As of the day beat's scan looked at, so the digest counts the days overdue then.
+    sent = celery_app.send_task(
+        "monitoring.tasks.send_digests", kwargs={"day": env["SMOKE_AS_OF"]}
+    ).get(timeout=WAIT_SECONDS)
     if sent < 1:
         raise SmokeFailure(f"the digest task sent {sent} emails")
 
@@ -445,7 +455,9 @@ def smoke(processes: Processes, env: dict[str, str], web_port: int, mailbox: Mai
 
     message = wait_for("the digest at the SMTP server", digest_received, seconds=30)
     body_text = message.get_content()
-    if made["la_child_id"] not in body_text or "overdue" not in body_text:
+    if made["la_child_id"] not in body_text or not re.search(
+        r"\d+ working days? overdue", body_text
+    ):
         raise SmokeFailure(f"the digest does not name the child's overdue item:\n{body_text}")
     log(f"digest received by the SMTP server: '{message['Subject']}'")
 
