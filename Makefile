@@ -15,7 +15,7 @@ PORT ?= 8000
 # A worker and beat need a broker; the demo's web process runs tasks itself.
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint venv runtime cin-validator seed census annex-a worker beat clean
+.PHONY: run test smoke lint venv runtime cin-validator seed census annex-a worker beat clean
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,16 @@ run: seed
 TEST_WORKERS ?= auto
 test: venv cin-validator
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The production shape without Docker (smoke/run_smoke.py): gunicorn with DEBUG off and the
+# hashed static files, a Celery worker and beat, PostgreSQL and Redis, a local SMTP server;
+# sign in with a password and a TOTP code, record a referral, see the worker's alert, receive
+# the digest. Drops and makes SMOKE_DATABASE_URL's database; empties SMOKE_REDIS_URL's.
+SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wirral_smoke_ci
+SMOKE_REDIS_URL ?= redis://127.0.0.1:6379/1
+smoke: venv
+	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) SMOKE_REDIS_URL=$(SMOKE_REDIS_URL) \
+	  $(PY) smoke/run_smoke.py
 
 # The statutory returns from the demo's data (after `make run`): the CIN census for the latest
 # census year that has ended (YEAR=2027 for another), through the DfE validation gate, and

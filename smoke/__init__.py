@@ -1,0 +1,1 @@
+"""The production-shape smoke test (`make smoke`): see run_smoke.py."""
