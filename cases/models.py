@@ -5,6 +5,8 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from timescales import rules as timescales
@@ -35,10 +37,16 @@ def new_la_child_id() -> str:
 
 class ChildQuerySet(models.QuerySet):
     def search(self, query: str) -> "ChildQuerySet":
+        """Children matching an LA child ID, NHS number or UPN exactly (each on an index), a date
+        of birth, or every word of a name (on trigram indexes in PostgreSQL)."""
         query = query.strip()
         if not query:
             return self
-        q = models.Q(la_child_id__iexact=query)
+        identifier = query.replace(" ", "").upper()
+        same_id = models.Q(Exact(Upper("la_child_id"), identifier)) | models.Q(upn=identifier)
+        if identifier.isdigit() and len(identifier) == 10:
+            same_id |= models.Q(nhs_number=identifier)
+        q = same_id
         parsed = _parse_date(query)
         if parsed:
             q |= models.Q(date_of_birth=parsed) | models.Q(expected_date_of_birth=parsed)
@@ -55,7 +63,7 @@ class ChildQuerySet(models.QuerySet):
                     | models.Q(last_name__icontains=term)
                     | models.Q(known_as__icontains=term)
                 )
-            q = name_q | models.Q(la_child_id__iexact=query)
+            q = name_q | same_id
         return self.filter(q)
 
 
@@ -149,7 +157,21 @@ class Child(VersionedModel):
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         verbose_name_plural = "children"
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            # Search by LA child ID, whatever case it is typed in; by NHS number and UPN.
+            models.Index(Upper("la_child_id"), name="child_la_id_upper"),
+            models.Index(fields=["nhs_number"], name="child_nhs_number"),
+            models.Index(fields=["upn"], name="child_upn"),
+            models.Index(fields=["date_of_birth"], name="child_date_of_birth"),
+            models.Index(fields=["expected_date_of_birth"], name="child_expected_birth"),
+            # A team's children (the team dashboards and lists), and the few restricted
+            # records every list counts.
+            models.Index(fields=["allocated_team", "id"], name="child_team_id"),
+            models.Index(
+                fields=["id"], condition=models.Q(is_restricted=True), name="child_restricted"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
