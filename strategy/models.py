@@ -6,6 +6,7 @@ working days of the strategy discussion that started the section 47 enquiry.
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from auditlog.registry import auditlog
@@ -321,6 +322,18 @@ class SafetyAction(models.Model):
         return self.action
 
 
+# Checks on completing an enquiry that need a higher app's records (the conference), which
+# registers them from its AppConfig.ready: each returns {field: message} when it refuses.
+CompletionCheck = Callable[["Section47"], dict[str, str]]
+_completion_checks: list[CompletionCheck] = []
+
+
+def register_completion_check(check: CompletionCheck) -> CompletionCheck:
+    if check not in _completion_checks:
+        _completion_checks.append(check)
+    return check
+
+
 class S47Outcome(models.TextChoices):
     ICPC_REQUIRED = "icpc", "Concerns substantiated: initial child protection conference required"
     ICPC_NOT_REQUIRED = "no_icpc", "Concerns substantiated but ICPC not required (risk managed)"
@@ -479,6 +492,9 @@ class Section47(VersionedModel):
                 errors["completion_date"] = (
                     "A manager must agree that an ICPC is not required before the enquiry ends."
                 )
+            if self.source_system != RecordSource.CENSUS_IMPORT and "completion_date" not in errors:
+                for check in _completion_checks:
+                    errors.update(check(self))
         if errors:
             raise ValidationError(errors)
 

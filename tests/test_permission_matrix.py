@@ -126,6 +126,7 @@ RULES: dict[str, set[str] | str] = {
     "conferences:participants": {"business_support", "iro"},
     "conferences:outcome": {"iro"},
     "conferences:minutes-approve": "post-only",
+    "conferences:interim-plan-agree": "post-only",
     "conferences:minutes-distribute": "post-only",
     "conferences:feedback": {
         "social_worker",
