@@ -363,6 +363,12 @@ def icpc_request(*, enquiry: Section47, user: User) -> Conference:
     existing = enquiry.conferences.filter(conference_type=ConferenceType.INITIAL).first()
     if existing is not None:
         raise ValidationError("An initial child protection conference has already been requested.")
+    if not enquiry.may_request_icpc_unseen:
+        raise ValidationError(
+            "The child has not been seen for this enquiry. See the child first (a section 47 "
+            "visit where the child is seen records it), or ask a team manager to record on "
+            "the enquiry's page why the conference cannot wait."
+        )
     if enquiry.outcome not in ("", S47Outcome.ICPC_REQUIRED):
         raise ValidationError(
             "The enquiry's outcome says no conference is needed: change the outcome first."

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from cases.models import Child, ServiceReferral
 from conferences.models import ChildProtectionPlan, Conference, FeedbackResponse
+from conferences.selectors import iro_child_counts
 from monitoring.rules import RULES_BY_CODE
 
 from .figures import FIGURES, POPULATIONS, Figure, pct
@@ -260,15 +261,7 @@ class Measures:
             .values_list("allocated_worker_id")
             .annotate(n=Count("pk"))
         )
-        chaired = dict(
-            Conference.objects.filter(chair__isnull=False)
-            .filter(
-                Q(plan__end_date__isnull=True)
-                & (Q(plan__isnull=False) | Q(status__in=["requested", "scheduled"]))
-            )
-            .values_list("chair_id")
-            .annotate(n=Count("child", distinct=True))
-        )
+        chaired = iro_child_counts()
 
         def rows(users, counts) -> list[dict]:
             found = [

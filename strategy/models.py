@@ -395,6 +395,17 @@ class Section47(VersionedModel):
         blank=True,
         help_text="What keeps the child safe until the conference, and who does what.",
     )
+    unseen_icpc_reason = models.TextField(
+        "why the ICPC is requested before the child has been seen", blank=True
+    )
+    unseen_icpc_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unseen_icpc_agreed_at = models.DateTimeField(null=True, blank=True)
     source_system = models.CharField(max_length=10, default=RecordSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -431,6 +442,11 @@ class Section47(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.completion_date is None
+
+    @property
+    def may_request_icpc_unseen(self) -> bool:
+        """The child has been seen, or a manager recorded why the conference cannot wait."""
+        return self.child_seen_date is not None or bool(self.unseen_icpc_agreed_by_id)
 
     @property
     def awaiting_manager_agreement(self) -> bool:

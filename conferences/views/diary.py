@@ -902,6 +902,14 @@ def icpc_request(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> Htt
     """The section 47 page's "request an initial child protection conference" button."""
     child = get_child_for_user(request.user, pk, write=True)
     enquiry = get_section47(child, enquiry_id)
+    if request.POST.get("confirm") != "yes":
+        # Asked once more, with what the conference rests on: the target date and whether the
+        # child has been seen (refused if not, unless a manager recorded why).
+        return render(
+            request,
+            "conferences/icpc_request_confirm.html",
+            {"child": child, "enquiry": enquiry, "active_tab": "strategy"},
+        )
     try:
         conference = services.icpc_request(enquiry=enquiry, user=request.user)
     except ValidationError as error:

@@ -38,7 +38,7 @@ def icpc(world):
 def _enquiry_2018(child):
     referral = ReferralFactory(child=child, received_at=london(2018, 8, 21))
     discussion = StrategyDiscussionFactory(referral=referral, held_at=london(2018, 8, 22, 14))
-    return Section47Factory(strategy_discussion=discussion)
+    return Section47Factory(strategy_discussion=discussion, child_seen_date=D(2018, 8, 23))
 
 
 # --- Defect 1: a late ICPC recorded as held with no reason and no interim safety plan --------
