@@ -30,6 +30,7 @@ population(
         held_on__gte=m.start,
         held_on__lte=m.end,
     ),
+    on="held_on",
 )
 population("icpcs_held", of="conferences_held", where=Q(conference_type__in=INITIAL_TYPES))
 population("icpcs_in_timescale", of="icpcs_held", where=Q(held_on__lte=F("target_date")))

@@ -31,7 +31,9 @@ def open_on(day: str):
 population(
     "plans",
     kind="plan",
-    query=lambda m: ChildProtectionPlan.objects.filter(m.scope.children("child__")),
+    # The children on a plan are counted for the team they were allocated to at the period's end.
+    query=lambda m: ChildProtectionPlan.objects.filter(m.scope.children("child__", on=m.end)),
+    on=lambda m: m.end,
 )
 population("plans_open_at_start", of="plans", where=open_on("start"))
 population("plans_open_at_end", of="plans", where=open_on("end"))
@@ -61,9 +63,12 @@ population(
     "core_groups",
     kind="core_group",
     query=lambda m: CoreGroupMeeting.objects.filter(
-        m.scope.children("plan__child__"), meeting_date__gte=m.start, meeting_date__lte=m.end
+        m.scope.children("plan__child__", on="meeting_date"),
+        meeting_date__gte=m.start,
+        meeting_date__lte=m.end,
     ),
     team_key="plan__child__allocated_team_id",
+    on="meeting_date",
 )
 
 
@@ -90,7 +95,7 @@ class CoreGroupTimeliness:
             longest_span(policy.first_core_group_working_days),
         )
         return CoreGroupMeeting.objects.filter(
-            m.scope.children("plan__child__"),
+            m.scope.children("plan__child__", on="meeting_date"),
             meeting_date__gte=m.start - timedelta(days=reach + 1),
             meeting_date__lte=m.end,
         ).annotate(

@@ -31,12 +31,13 @@ population(
     "statutory_visits",
     kind="visit",
     query=lambda m: Visit.objects.filter(
-        m.scope.children("child__"),
+        m.scope.children("child__", on="visit_date"),
         visit_type="statutory_cp",
         child_seen=True,
         visit_date__gte=m.start,
         visit_date__lte=m.end,
     ),
+    on="visit_date",
 )
 population("visits_seen_alone", of="statutory_visits", where=Q(seen_alone=True))
 
@@ -58,7 +59,7 @@ class VisitTimeliness:
         m = self.m
         reach = longest_span(LocalPolicy.current().statutory_visit_working_days)
         return Visit.objects.filter(
-            m.scope.children("child__"),
+            m.scope.children("child__", on="visit_date"),
             visit_type="statutory_cp",
             child_seen=True,
             visit_date__gte=m.start - timedelta(days=reach + 1),
@@ -130,7 +131,10 @@ class VisitTimeliness:
         policy = LocalPolicy.current()
         plan_starts: dict[int, list[date]] = {}
         for child_id, started in (
-            ChildProtectionPlan.objects.filter(m.scope.children("child__"))
+            # Every plan of a team's children then, not only of those still in the team now.
+            ChildProtectionPlan.objects.filter(
+                m.scope.children("child__") if m.scope.kind != "team" else Q()
+            )
             .filter(start_date__lte=m.end)
             .order_by("start_date")
             .values_list("child_id", "start_date")
