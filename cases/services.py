@@ -28,7 +28,7 @@ M = TypeVar("M", bound=Model)
 # What else a visit changes, in apps above this one (a section 47 visit where the child was
 # seen marks the enquiry "child seen"): they register from their AppConfig.ready and run in
 # the visit's transaction, as the same user.
-VisitListener = Callable[[Visit, User], None]
+VisitListener = Callable[[Visit, User], object]
 _visit_listeners: list[VisitListener] = []
 
 

@@ -6,7 +6,7 @@
   reports shared, minutes distributed), but never the child's case record.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -121,28 +121,29 @@ def iro_caseload(user: User) -> QuerySet[Child]:
     """The children on this IRO's caseload (see `caseload_chair`)."""
     return (
         caseload_children()
-        .filter(caseload_chair_id=user.pk)
+        .filter(Q(caseload_chair_id=user.pk))
         .select_related("allocated_worker", "allocated_team")
     )
 
 
 def iro_child_counts() -> dict[int, int]:
     """Children per IRO, each child counted once for their caseload chair: one grouped query."""
-    return dict(
+    rows = (
         caseload_children()
-        .filter(caseload_chair_id__isnull=False)
-        .values_list("caseload_chair_id")
+        .filter(Q(caseload_chair_id__isnull=False))
+        .values(chair=F("caseload_chair_id"))
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return {row["chair"]: row["n"] for row in rows}
 
 
 def iro_caseloads() -> QuerySet[User]:
     """Every active IRO with `children`, the number of children on their caseload."""
     counted = (
         caseload_children()
-        .filter(caseload_chair_id=OuterRef("pk"))
-        .values("caseload_chair_id")
+        .filter(Q(caseload_chair_id=OuterRef("pk")))
+        .values(chair=F("caseload_chair_id"))
         .annotate(n=Count("pk"))
         .values("n")
     )
