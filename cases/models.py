@@ -1,4 +1,5 @@
 import secrets
+from collections.abc import Iterable
 from datetime import date
 
 from auditlog.registry import auditlog
@@ -778,6 +779,66 @@ class Allocation(models.Model):
         return f"{self.team} / {self.worker or 'team only'} from {self.start_date:%d %b %Y}"
 
 
+# --- Child protection plans in other local authorities -----------------------------------------
+
+
+class PreviousPlanElsewhere(VersionedModel):
+    """A child protection plan the child had in another local authority: the census's number of
+    previous plans counts plans in any authority, not only those in this system."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="previous_plans_elsewhere"
+    )
+    local_authority = models.CharField(
+        max_length=200, help_text="The local authority whose plan it was."
+    )
+    start_date = models.DateField("date the plan started")
+    end_date = models.DateField("date the plan ended")
+    notes = models.TextField(
+        blank=True, help_text="Category of abuse, how this was learned, who to contact."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = "child protection plan in another local authority"
+
+    def __str__(self) -> str:
+        return f"Plan in {self.local_authority} from {self.start_date:%d %b %Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not (self.local_authority or "").strip():
+            errors["local_authority"] = "Give the local authority whose plan it was."
+        today = timezone.localdate()
+        if self.start_date and self.start_date > today:
+            errors["start_date"] = "A previous plan cannot start in the future."
+        if self.end_date and self.end_date > today:
+            errors["end_date"] = (
+                "A previous plan has ended: the end date cannot be in the future. A plan still "
+                "open in another authority is a transfer-in, not a previous plan."
+            )
+        elif self.start_date and self.end_date and self.end_date <= self.start_date:
+            errors["end_date"] = "The plan must end after the day it started."
+        if errors:
+            raise ValidationError(errors)
+
+
+def previous_plans_count(
+    *, start: date, recorded: int | None, here: Iterable[date], elsewhere: Iterable[date]
+) -> int:
+    """The plans a child had before a plan that starts on `start`, in any local authority (the
+    census's NumberOfPreviousCPP): the figure a census return gave, when it gave one (it counts
+    every authority already); otherwise this system's earlier plans and those recorded in
+    other authorities that started before it."""
+    if recorded is not None:
+        return recorded
+    return sum(1 for d in here if d < start) + sum(1 for d in elsewhere if d < start)
+
+
 # --- Visits, notes, oversight, services -------------------------------------------------------
 
 
@@ -1130,6 +1191,7 @@ for _model in (
     Assessment,
     CINPlan,
     Allocation,
+    PreviousPlanElsewhere,
     Visit,
     CaseNote,
     ChronologyEdit,

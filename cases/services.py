@@ -1,6 +1,7 @@
 """Writes to the child's record. Each is atomic, validated with full_clean() and audited
 (django-auditlog records the change; the actor comes from the request, or `as_actor`)."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
@@ -20,9 +21,34 @@ from .models import (
     Child,
     ChronologyEdit,
     Referral,
+    Visit,
 )
 
 M = TypeVar("M", bound=Model)
+
+# What else a visit changes, in apps above this one (a section 47 visit where the child was
+# seen marks the enquiry "child seen"): they register from their AppConfig.ready and run in
+# the visit's transaction, as the same user.
+VisitListener = Callable[[Visit, User], object]
+_visit_listeners: list[VisitListener] = []
+
+
+def register_visit_listener(listener: VisitListener) -> VisitListener:
+    if listener not in _visit_listeners:
+        _visit_listeners.append(listener)
+    return listener
+
+
+@transaction.atomic
+def visit_record(*, visit: Visit, user: User, expected_version: int | None = None) -> Visit:
+    """Save a visit, and let the records it bears on hear of it."""
+    if visit.recorded_by_id is None:
+        visit.recorded_by = user
+    record_save(instance=visit, user=user, expected_version=expected_version)
+    with acting_as(user):
+        for listener in _visit_listeners:
+            listener(visit, user)
+    return visit
 
 
 @transaction.atomic

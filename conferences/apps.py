@@ -10,9 +10,10 @@ class ConferencesConfig(AppConfig):
         from cases.access import register_reach
         from cases.rules import register_cin_plan_clash, register_open_on_closure
         from cases.selectors import register_summary_section
+        from strategy.models import register_completion_check
 
         from . import chronology_sources  # noqa: F401
-        from .rules import open_on_closure, saved_cin_plan_clash
+        from .rules import icpc_before_completion, open_on_closure, saved_cin_plan_clash
         from .selectors import child_summary_section, iro_reach
 
         # An IRO reaches the children whose conferences they chair.
@@ -23,3 +24,5 @@ class ConferencesConfig(AppConfig):
         # plan never runs alongside a protection plan.
         register_open_on_closure(open_on_closure)
         register_cin_plan_clash(saved_cin_plan_clash)
+        # A section 47 on "ICPC required" completes only once the conference exists.
+        register_completion_check(icpc_before_completion)

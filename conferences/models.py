@@ -42,6 +42,16 @@ class ConferenceStatus(models.TextChoices):
     ADJOURNED = "adjourned", "Adjourned"
 
 
+class LateReason(models.TextChoices):
+    """Why a conference is after its target date: a local list, counted on the dashboard."""
+
+    CHAIR_UNAVAILABLE = "chair", "Chair unavailable"
+    FAMILY_REQUEST = "family", "Family request"
+    AGENCY_REPORTS_LATE = "reports", "Agency reports late"
+    VENUE = "venue", "Room or venue not available"
+    OTHER = "other", "Other"
+
+
 class ConferenceDecision(models.TextChoices):
     PLAN = "plan", "Child protection plan"
     NO_PLAN = "no_plan", "No child protection plan"
@@ -149,11 +159,26 @@ class Conference(VersionedModel):
         on_delete=models.PROTECT,
         related_name="chaired_conferences",
     )
-    late_reason = models.TextField("reason the conference is after its target date", blank=True)
+    late_reason_code = models.CharField(
+        "why the conference is after its target date",
+        max_length=10,
+        choices=LateReason.choices,
+        blank=True,
+    )
+    late_reason = models.TextField("the reason it is late, in words", blank=True)
     interim_safety_plan = models.TextField(
         blank=True,
         help_text="What keeps the child safe until the conference, and who does what.",
     )
+    interim_plan_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The manager who agreed the interim safety plan of a late conference.",
+    )
+    interim_plan_agreed_at = models.DateTimeField(null=True, blank=True)
     cancelled_reason = models.TextField("reason cancelled or adjourned", blank=True)
     reports_shared_on = models.DateField(
         "date reports were shared with parents", null=True, blank=True
@@ -250,6 +275,31 @@ class Conference(VersionedModel):
         return when is not None and self.target_date is not None and when > self.target_date
 
     @property
+    def held_late(self) -> bool:
+        """An initial conference held after its target date."""
+        held, target = self.held_on, self.target_date
+        return bool(self.is_initial and held and target and held > target)
+
+    def _late_reason_errors(self, errors: dict[str, str]) -> None:
+        """A late conference says why (from the list, and in words) and what keeps the child
+        safe meanwhile."""
+        if not self.late_reason_code:
+            errors["late_reason_code"] = (
+                f"This is after its target date ({self.target_date:%d/%m/%Y}). Choose why the "
+                "conference cannot be held in time."
+            )
+        if not self.late_reason.strip():
+            errors["late_reason"] = (
+                f"This is after the target date ({self.target_date:%d/%m/%Y}): record why "
+                "the conference cannot be held in time, in words."
+            )
+        if not self.interim_safety_plan.strip():
+            errors["interim_safety_plan"] = (
+                "A conference after its target date needs an interim safety plan: what "
+                "keeps the child safe until then, and who does what."
+            )
+
+    @property
     def reports_shared_in_advance(self) -> bool | None:
         if self.reports_shared_on is None or self.conference_date is None:
             return None
@@ -260,15 +310,14 @@ class Conference(VersionedModel):
         if self.section47_id and self.section47.child_id != self.child_id:
             errors["section47"] = "The enquiry belongs to a different child."
         if self.scheduled_for and self.target_date and self.scheduled_date > self.target_date:
-            if not self.late_reason.strip():
-                errors["late_reason"] = (
-                    f"This is after the target date ({self.target_date:%d/%m/%Y}): record why "
-                    "the conference cannot be held in time."
-                )
-            if not self.interim_safety_plan.strip():
+            self._late_reason_errors(errors)
+        if self.held_late and self.source_system != RecordSource.CENSUS_IMPORT:
+            self._late_reason_errors(errors)
+            if "interim_safety_plan" not in errors and not self.interim_plan_agreed_by_id:
                 errors["interim_safety_plan"] = (
-                    "A conference after its target date needs an interim safety plan: what "
-                    "keeps the child safe until then, and who does what."
+                    "A manager must agree the interim safety plan of a conference held after "
+                    f"its target date ({self.target_date:%d/%m/%Y}): ask the child's team "
+                    "manager to agree it on the conference's page."
                 )
         if self.status == ConferenceStatus.SCHEDULED and not self.scheduled_for:
             errors["scheduled_for"] = "Give the date and time of the conference."

@@ -14,7 +14,7 @@ from cases.models import CINPlan, Referral
 from cases.rules import meet_or_overlap, spans_overlap
 from strategy.models import S47Outcome, Section47
 
-from .models import INITIAL_TYPES, ChildProtectionPlan, ConferenceStatus
+from .models import INITIAL_TYPES, ChildProtectionPlan, Conference, ConferenceStatus
 
 # --- Closing an episode (census rules 8565 and 8868) ------------------------------------------
 
@@ -133,3 +133,23 @@ def protection_plan_problems(plan: ChildProtectionPlan) -> dict[str, list[str]]:
         plan, CINPlan.objects.filter(child_id=plan.child_id)
     )
     return {"start_date": found} if found else {}
+
+
+def icpc_before_completion(enquiry: Section47) -> dict[str, str]:
+    """An enquiry whose outcome is "ICPC required" completes only once the initial conference
+    exists (requested, booked or held; not cancelled): completing it first would leave the
+    child waiting for a conference nobody has asked for. Registered with `strategy.models`."""
+    if enquiry.outcome != S47Outcome.ICPC_REQUIRED or not enquiry.pk:
+        return {}
+    exists = (
+        Conference.objects.filter(section47_id=enquiry.pk, conference_type__in=INITIAL_TYPES)
+        .exclude(status=ConferenceStatus.CANCELLED)
+        .exists()
+    )
+    if exists:
+        return {}
+    return {
+        "completion_date": "The outcome is that an initial child protection conference is "
+        "required, and none has been requested. Request the initial child protection "
+        "conference (on the enquiry's page) before completing the enquiry."
+    }

@@ -6,7 +6,8 @@
   reports shared, minutes distributed), but never the child's case record.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -92,41 +93,64 @@ def plan_is_writable_by(user: User, plan: ChildProtectionPlan) -> bool:
     return user.is_iro and plan.conferences.filter(chair=user).exists()
 
 
+UPCOMING = [ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED]
+
+
+def caseload_chair():
+    """A child's IRO for the caseload: the chair of their next conference (the soonest upcoming
+    one with a chair), or, if none is booked, of their last one held. Each child has one, so a
+    review reassigned to another chair moves the child rather than counting them twice."""
+    mine = Conference.objects.filter(child_id=OuterRef("pk"), chair__isnull=False)
+    next_chair = mine.filter(status__in=UPCOMING).order_by("target_date", "pk").values("chair_id")
+    last_chair = (
+        mine.filter(status=ConferenceStatus.HELD).order_by("-held_on", "-pk").values("chair_id")
+    )
+    return Coalesce(Subquery(next_chair[:1]), Subquery(last_chair[:1]))
+
+
+def caseload_children() -> QuerySet[Child]:
+    """Children on an IRO caseload: an open child protection plan or an upcoming conference,
+    each with `caseload_chair_id`."""
+    return Child.objects.filter(
+        Exists(ChildProtectionPlan.objects.filter(child_id=OuterRef("pk"), end_date__isnull=True))
+        | Exists(Conference.objects.filter(child_id=OuterRef("pk"), status__in=UPCOMING))
+    ).annotate(caseload_chair_id=caseload_chair())
+
+
 def iro_caseload(user: User) -> QuerySet[Child]:
-    """Children with an open plan or an upcoming conference chaired by this IRO."""
+    """The children on this IRO's caseload (see `caseload_chair`)."""
     return (
-        Child.objects.filter(
-            Q(conferences__chair=user)
-            & (
-                Q(conferences__status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED])
-                | Q(protection_plans__end_date__isnull=True, protection_plans__isnull=False)
-            )
-        )
-        .distinct()
+        caseload_children()
+        .filter(Q(caseload_chair_id=user.pk))
         .select_related("allocated_worker", "allocated_team")
     )
 
 
+def iro_child_counts() -> dict[int, int]:
+    """Children per IRO, each child counted once for their caseload chair: one grouped query."""
+    rows = (
+        caseload_children()
+        .filter(Q(caseload_chair_id__isnull=False))
+        .values(chair=F("caseload_chair_id"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["chair"]: row["n"] for row in rows}
+
+
 def iro_caseloads() -> QuerySet[User]:
-    """Every IRO with the number of children whose current conferences they chair."""
+    """Every active IRO with `children`, the number of children on their caseload."""
+    counted = (
+        caseload_children()
+        .filter(Q(caseload_chair_id=OuterRef("pk")))
+        .values(chair=F("caseload_chair_id"))
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         User.objects.filter(groups__name=Role.IRO, is_active=True)
-        .annotate(
-            children=Count(
-                "chaired_conferences__child",
-                filter=Q(chaired_conferences__plan__end_date__isnull=True)
-                & (
-                    Q(chaired_conferences__plan__isnull=False)
-                    | Q(
-                        chaired_conferences__status__in=[
-                            ConferenceStatus.REQUESTED,
-                            ConferenceStatus.SCHEDULED,
-                        ]
-                    )
-                ),
-                distinct=True,
-            )
-        )
+        .distinct()
+        .annotate(children=Coalesce(Subquery(counted[:1]), 0))
         .order_by("last_name", "first_name")
     )
 

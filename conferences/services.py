@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.actor import acting_as
 from accounts.models import User
+from cases.access import child_is_managed_by
 from cases.models import Child, CINPlan
 from cases.services import record_save
 from strategy.models import S47Outcome, Section47
@@ -49,6 +50,41 @@ def _save(obj, *, user: User, expected_version: int | None = None) -> None:
             obj.save()
 
 
+def _withdraw_agreement_if_plan_changed(conference: Conference) -> None:
+    """A manager agreed the interim safety plan as it was: a changed plan needs agreeing again."""
+    if not conference.pk or not conference.interim_plan_agreed_by_id:
+        return
+    before = (
+        Conference.objects.filter(pk=conference.pk)
+        .values_list("interim_safety_plan", flat=True)
+        .first()
+    )
+    if before is not None and before.strip() != conference.interim_safety_plan.strip():
+        conference.interim_plan_agreed_by = None
+        conference.interim_plan_agreed_at = None
+
+
+@transaction.atomic
+def conference_agree_interim_plan(
+    *, conference: Conference, manager: User, expected_version: int | None = None
+) -> Conference:
+    """A manager of the child's team agrees the interim safety plan of a late conference."""
+    if not child_is_managed_by(manager, conference.child):
+        raise ValidationError(
+            "Only a manager of the child's team can agree the interim safety plan."
+        )
+    if not conference.interim_safety_plan.strip():
+        raise ValidationError("There is no interim safety plan to agree yet.")
+    conference.interim_plan_agreed_by = manager
+    conference.interim_plan_agreed_at = timezone.now()
+    _save(
+        conference,
+        user=manager,
+        expected_version=conference.version if expected_version is None else expected_version,
+    )
+    return conference
+
+
 @transaction.atomic
 def conference_schedule(
     *, conference: Conference, user: User, expected_version: int | None
@@ -59,6 +95,7 @@ def conference_schedule(
         conference.status = ConferenceStatus.SCHEDULED
     if conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError("Only a requested or adjourned conference can be scheduled.")
+    _withdraw_agreement_if_plan_changed(conference)
     _save(conference, user=user, expected_version=expected_version)
     return conference
 
@@ -112,6 +149,7 @@ def conference_record_outcome(
     if not conference.decision:
         raise ValidationError({"decision": "Record the conference's decision."})
     conference.status = ConferenceStatus.HELD
+    _withdraw_agreement_if_plan_changed(conference)
     _save(conference, user=user, expected_version=expected_version)
     held = conference.held_on
     child = conference.child
@@ -340,6 +378,12 @@ def icpc_request(*, enquiry: Section47, user: User) -> Conference:
     existing = enquiry.conferences.filter(conference_type__in=INITIAL_TYPES).first()
     if existing is not None:
         raise ValidationError("An initial child protection conference has already been requested.")
+    if not enquiry.may_request_icpc_unseen:
+        raise ValidationError(
+            "The child has not been seen for this enquiry. See the child first (a section 47 "
+            "visit where the child is seen records it), or ask a team manager to record on "
+            "the enquiry's page why the conference cannot wait."
+        )
     if enquiry.outcome not in ("", S47Outcome.ICPC_REQUIRED):
         raise ValidationError(
             "The enquiry's outcome says no conference is needed: change the outcome first."

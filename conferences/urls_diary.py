@@ -11,6 +11,11 @@ urlpatterns = [
     path("conferences/<int:pk>/", diary.detail, name="detail"),
     path("conferences/<int:pk>/schedule/", diary.schedule, name="schedule"),
     path("conferences/<int:pk>/cancel/", diary.cancel, name="cancel"),
+    path(
+        "conferences/<int:pk>/interim-plan/agree/",
+        diary.interim_plan_agree,
+        name="interim-plan-agree",
+    ),
     path("conferences/<int:pk>/participants/", diary.participants, name="participants"),
     path("conferences/<int:pk>/reports-shared/", diary.reports_shared, name="reports-shared"),
     path("conferences/<int:pk>/outcome/", diary.outcome, name="outcome"),

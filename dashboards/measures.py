@@ -19,14 +19,17 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from accounts.models import Team, User
 from cases.models import Child, ServiceReferral
 from conferences.models import ChildProtectionPlan, Conference, FeedbackResponse
+from conferences.selectors import iro_child_counts
 from monitoring.rules import RULES_BY_CODE
 
 from .figures import FIGURES, POPULATIONS, Figure, pct
+from .figures.base import team_at
 
 __all__ = ["Measures", "Scope", "pct", "rule_title", "teams_side_by_side"]
 
@@ -40,8 +43,13 @@ class Scope:
     team_ids: tuple[int, ...] = ()
     iro_id: int | None = None
 
-    def children(self, prefix: str = "") -> Q:
+    def children(self, prefix: str = "", *, on=None, moment: bool = False) -> Q:
+        """The records of this scope's children. For a team, with `on` (the record's date
+        field, or a date) the records of children allocated to the team on that day, so a
+        team's figures do not change when a child moves (see `figures.base.team_at`)."""
         if self.kind == "team":
+            if on is not None:
+                return Q(In(team_at(prefix, on, moment=moment), list(self.team_ids)))
             return Q(**{f"{prefix}allocated_team_id__in": self.team_ids})
         if self.kind == "iro":
             chaired = Conference.objects.filter(chair_id=self.iro_id).values("child_id")
@@ -51,7 +59,7 @@ class Scope:
     def conferences(self) -> Q:
         if self.kind == "iro":
             return Q(chair_id=self.iro_id)
-        return self.children("child__")
+        return self.children("child__", on="held_on")
 
     def query(self) -> dict:
         if self.kind == "team":
@@ -145,11 +153,13 @@ class Measures:
                 for p in POPULATIONS.values()
                 if p.aggregated and p.root.name == root
             }
-            return self._aggregate(self.population(root), POPULATIONS[root].team_key, **aggregates)
+            return self._aggregate(
+                self.population(root), POPULATIONS[root].team(self), **aggregates
+            )
 
         return self.memo(("counts", root), run)
 
-    def _aggregate(self, qs: QuerySet, team_key: str, **aggregates) -> dict[str, int]:
+    def _aggregate(self, qs: QuerySet, team, **aggregates) -> dict[str, int]:
         """qs.aggregate(**aggregates), or with by_team the same aggregates grouped by team
         (kept in team_counts) and summed. Every counted row belongs to exactly one group (a
         child has one allocated team or none), so the sums are the scope's counts, distinct
@@ -157,9 +167,9 @@ class Measures:
         if not self.by_team:
             return qs.aggregate(**aggregates)
         totals = dict.fromkeys(aggregates, 0)
-        for row in qs.values(team_key).annotate(**aggregates).order_by():
-            team = row.pop(team_key)
-            self.team_counts.setdefault(team, {}).update(row)
+        for row in qs.values(_team=team).annotate(**aggregates).order_by():
+            row_team = row.pop("_team")
+            self.team_counts.setdefault(row_team, {}).update(row)
             for name, value in row.items():
                 totals[name] += value
         return totals
@@ -260,15 +270,7 @@ class Measures:
             .values_list("allocated_worker_id")
             .annotate(n=Count("pk"))
         )
-        chaired = dict(
-            Conference.objects.filter(chair__isnull=False)
-            .filter(
-                Q(plan__end_date__isnull=True)
-                & (Q(plan__isnull=False) | Q(status__in=["requested", "scheduled"]))
-            )
-            .values_list("chair_id")
-            .annotate(n=Count("child", distinct=True))
-        )
+        chaired = iro_child_counts()
 
         def rows(users, counts) -> list[dict]:
             found = [

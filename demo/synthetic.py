@@ -28,6 +28,7 @@ from conferences.models import (
     Conference,
     ConferenceParticipant,
     CoreGroupMeeting,
+    LateReason,
     PlanAction,
     PlanOutcome,
 )
@@ -140,6 +141,8 @@ def generate_authority(
     as_of = as_of or timezone.localdate()
     n_teams = max(2, children // 1000)
     teams, workers, iros = _staff(n_teams, prefix)
+    managers = [team.managers.first() for team in teams]
+    late_reasons = [code for code, _ in LateReason.choices]
     start_index = Child.objects.filter(la_child_id__startswith="SYN").count()
 
     child_rows = []
@@ -339,6 +342,9 @@ def generate_authority(
                     target_date=target,
                     scheduled_for=_aware(held),
                     chair=rng.choice(iros),
+                    late_reason_code=late_reasons[len(conferences) % len(late_reasons)]
+                    if held > target
+                    else "",
                     late_reason="Synthetic." if held > target else "",
                     interim_safety_plan="Synthetic." if held > target else "",
                 )
@@ -361,8 +367,15 @@ def generate_authority(
             minutes="Synthetic minutes.",
             minutes_approved_at=_aware(held),
             minutes_distributed_on=add_working_days(held, rng.choice([5, 10, 15, 20])),
-            late_reason="Synthetic: chair not available." if held > target else "",
+            late_reason_code=late_reasons[len(conferences) % len(late_reasons)]
+            if held > target
+            else "",
+            late_reason="Synthetic: the reason in words." if held > target else "",
             interim_safety_plan="Synthetic interim plan." if held > target else "",
+            interim_plan_agreed_by=managers[len(conferences) % len(managers)]
+            if held > target
+            else None,
+            interim_plan_agreed_at=_aware(target) if held > target else None,
         )
         if conference.minutes_distributed_on > as_of:
             conference.minutes_distributed_on = None

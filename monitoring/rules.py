@@ -126,12 +126,17 @@ def _assessment(ctx: ScanContext) -> Iterable[Finding]:
 
 
 def _open_s47s_without_icpc(ctx: ScanContext):
+    """Enquiries waiting for an initial conference: open ones with no outcome yet, and any on
+    "ICPC required" whose conference has not been held. Completing the enquiry does not end
+    the wait (it once silenced the ICPC alert)."""
     held_icpc = Conference.objects.filter(
         section47=OuterRef("pk"), status=ConferenceStatus.HELD, conference_type__in=INITIAL_TYPES
     )
     return ctx.scope(
-        Section47.objects.filter(completion_date__isnull=True)
-        .filter(Q(outcome="") | Q(outcome=S47Outcome.ICPC_REQUIRED))
+        Section47.objects.filter(
+            Q(completion_date__isnull=True, outcome="") | Q(outcome=S47Outcome.ICPC_REQUIRED)
+        )
+        .exclude(source_system="census", completion_date__isnull=False)
         .exclude(Exists(held_icpc))
     )
 

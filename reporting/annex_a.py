@@ -30,7 +30,15 @@ from openpyxl.styles import Font
 
 from cases.codes.closure_reason import ClosureReason
 from cases.codes.primary_need import PrimaryNeed
-from cases.models import Assessment, Child, CINPlan, Referral, Visit
+from cases.models import (
+    Assessment,
+    Child,
+    CINPlan,
+    PreviousPlanElsewhere,
+    Referral,
+    Visit,
+    previous_plans_count,
+)
 from conferences.models import (
     INITIAL_TYPES,
     ChildProtectionPlan,
@@ -446,6 +454,11 @@ def _list_7(scope, w: Window) -> AnnexList:
         "child_id", "start_date"
     ):
         earlier[child_id].append(start)
+    elsewhere = defaultdict(list)
+    for child_id, start in PreviousPlanElsewhere.objects.filter(child_id__in=child_ids).values_list(
+        "child_id", "start_date"
+    ):
+        elsewhere[child_id].append(start)
     statutory = {}
     for child_id, day, alone in (
         Visit.objects.statutory()
@@ -469,9 +482,12 @@ def _list_7(scope, w: Window) -> AnnexList:
     rows = []
     for p in plans:
         visit = statutory.get(p.child_id)
-        previous = p.number_of_previous_plans
-        if previous is None:
-            previous = sum(1 for s in earlier[p.child_id] if s < p.start_date)
+        previous = previous_plans_count(
+            start=p.start_date,
+            recorded=p.number_of_previous_plans,
+            here=earlier[p.child_id],
+            elsewhere=elsewhere[p.child_id],
+        )
         rows.append(
             [
                 *_child_cells(p.child, w.as_of),

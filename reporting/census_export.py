@@ -24,7 +24,14 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Assessment, Child, CINPlan, Referral
+from cases.models import (
+    Assessment,
+    Child,
+    CINPlan,
+    PreviousPlanElsewhere,
+    Referral,
+    previous_plans_count,
+)
 from conferences.models import (
     INITIAL_TYPES,
     ChildProtectionPlan,
@@ -185,6 +192,11 @@ def census_build(*, year: int, children: QuerySet[Child] | None = None) -> Censu
         )
     ):
         plans_by_child[row["child_id"]].append(row)
+    elsewhere = defaultdict(list)
+    for child_id, start in PreviousPlanElsewhere.objects.filter(child_id__in=child_ids).values_list(
+        "child_id", "start_date"
+    ):
+        elsewhere[child_id].append(start)
     reviews = defaultdict(list)
     for plan_id, held in (
         Conference.objects.filter(
@@ -237,7 +249,16 @@ def census_build(*, year: int, children: QuerySet[Child] | None = None) -> Censu
                     icpc_of_enquiry=icpc_of_enquiry,
                 )
             )
-        _attach_plans(child, rows, plan_rows, plan_enquiry, enquiry_referral, reviews, y)
+        _attach_plans(
+            child,
+            rows,
+            plan_rows,
+            plan_enquiry,
+            enquiry_referral,
+            reviews,
+            y,
+            elsewhere=elsewhere.get(child_id, []),
+        )
         _attach_loose_icpcs(child, loose_icpcs.get(child_id, []), y)
         children.append(child)
     children.sort(key=lambda c: c.la_child_id)
@@ -365,11 +386,13 @@ def _episode_record(
     return episode
 
 
-def _attach_plans(child, rows, plan_rows, plan_enquiry, enquiry_referral, reviews, y) -> None:
+def _attach_plans(
+    child, rows, plan_rows, plan_enquiry, enquiry_referral, reviews, y, *, elsewhere=()
+) -> None:
     """Each plan open in the year goes in the episode its initial conference's enquiry belongs
     to, or else the episode open on the day it started."""
     episodes = {e.pk: e for e in child.episodes}
-    for index, plan in enumerate(plan_rows):
+    for plan in plan_rows:
         if not _in_year_or_open(plan["start_date"], plan["end_date"], y):
             continue
         episode = episodes.get(enquiry_referral.get(plan_enquiry.get(plan["pk"])))
@@ -384,7 +407,12 @@ def _attach_plans(child, rows, plan_rows, plan_enquiry, enquiry_referral, review
         if episode is None:
             continue
         end = _as_at(plan["end_date"], y)
-        previous = plan["number_of_previous_plans"]
+        previous = previous_plans_count(
+            start=plan["start_date"],
+            recorded=plan["number_of_previous_plans"],
+            here=[p["start_date"] for p in plan_rows],
+            elsewhere=elsewhere,
+        )
         episode.plans.append(
             PlanRecord(
                 pk=plan["pk"],
@@ -392,7 +420,7 @@ def _attach_plans(child, rows, plan_rows, plan_enquiry, enquiry_referral, review
                 end=end,
                 initial_category=plan["initial_category"],
                 latest_category=plan["latest_category"],
-                previous_plans=index if previous is None else previous,
+                previous_plans=previous,
                 reviews=[
                     r
                     for r in reviews.get(plan["pk"], [])

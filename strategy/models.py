@@ -6,7 +6,7 @@ working days of the strategy discussion that started the section 47 enquiry.
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from auditlog.registry import auditlog
@@ -396,6 +396,18 @@ class SafetyAction(models.Model):
         return self.action
 
 
+# Checks on completing an enquiry that need a higher app's records (the conference), which
+# registers them from its AppConfig.ready: each returns {field: message} when it refuses.
+CompletionCheck = Callable[["Section47"], dict[str, str]]
+_completion_checks: list[CompletionCheck] = []
+
+
+def register_completion_check(check: CompletionCheck) -> CompletionCheck:
+    if check not in _completion_checks:
+        _completion_checks.append(check)
+    return check
+
+
 class S47Outcome(models.TextChoices):
     ICPC_REQUIRED = "icpc", "Concerns substantiated: initial child protection conference required"
     ICPC_NOT_REQUIRED = "no_icpc", "Concerns substantiated but ICPC not required (risk managed)"
@@ -462,6 +474,17 @@ class Section47(VersionedModel):
         blank=True,
         help_text="What keeps the child safe until the conference, and who does what.",
     )
+    unseen_icpc_reason = models.TextField(
+        "why the ICPC is requested before the child has been seen", blank=True
+    )
+    unseen_icpc_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unseen_icpc_agreed_at = models.DateTimeField(null=True, blank=True)
     source_system = models.CharField(max_length=10, default=RecordSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -495,6 +518,11 @@ class Section47(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.completion_date is None
+
+    @property
+    def may_request_icpc_unseen(self) -> bool:
+        """The child has been seen, or a manager recorded why the conference cannot wait."""
+        return self.child_seen_date is not None or bool(self.unseen_icpc_agreed_by_id)
 
     @property
     def awaiting_manager_agreement(self) -> bool:
@@ -543,6 +571,9 @@ class Section47(VersionedModel):
                 errors["completion_date"] = (
                     "A manager must agree that an ICPC is not required before the enquiry ends."
                 )
+            if self.source_system != RecordSource.CENSUS_IMPORT and "completion_date" not in errors:
+                for check in _completion_checks:
+                    errors.update(check(self))
         if errors:
             raise ValidationError(errors)
 

@@ -4,11 +4,12 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.actor import acting_as
 from accounts.models import User
-from cases.models import Child, RecordSource
+from cases.models import Child, RecordSource, Visit, VisitType
 from wirral_cp.concurrency import save_with_version
 
 from . import rules
@@ -193,6 +194,53 @@ def section47_agree_no_icpc(*, enquiry: Section47, manager: User) -> Section47:
         raise ValidationError("The rationale must be recorded before a manager can agree it.")
     enquiry.manager_agreed_by = manager
     enquiry.manager_agreed_at = timezone.now()
+    with acting_as(manager):
+        enquiry.full_clean()
+        save_with_version(enquiry, expected_version=enquiry.version)
+    return enquiry
+
+
+def section47_child_seen_from_visit(visit: Visit, user: User) -> Section47 | None:
+    """Registered with `cases.services`: a section 47 visit where the child was seen marks the
+    enquiry open on the visit's date "child seen" (the earliest such date; seen alone if any
+    such visit saw the child alone)."""
+    if visit.visit_type != VisitType.S47 or not visit.child_seen:
+        return None
+    enquiry = (
+        Section47.objects.select_for_update()
+        .filter(child_id=visit.child_id, start_date__lte=visit.visit_date)
+        .filter(Q(completion_date__isnull=True) | Q(completion_date__gte=visit.visit_date))
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    if enquiry is None:
+        return None
+    changed = False
+    if enquiry.child_seen_date is None or visit.visit_date < enquiry.child_seen_date:
+        enquiry.child_seen_date = visit.visit_date
+        changed = True
+    if visit.seen_alone and not enquiry.child_seen_alone:
+        enquiry.child_seen_alone = True
+        changed = True
+    if changed:
+        with acting_as(user):
+            enquiry.full_clean()
+            save_with_version(enquiry, expected_version=enquiry.version)
+    return enquiry
+
+
+@transaction.atomic
+def section47_record_icpc_without_child_seen(
+    *, enquiry: Section47, manager: User, reason: str
+) -> Section47:
+    """A team manager records why an ICPC is requested before the child has been seen."""
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": "Say why the conference is needed before the child has been seen."}
+        )
+    enquiry.unseen_icpc_reason = reason.strip()
+    enquiry.unseen_icpc_agreed_by = manager
+    enquiry.unseen_icpc_agreed_at = timezone.now()
     with acting_as(manager):
         enquiry.full_clean()
         save_with_version(enquiry, expected_version=enquiry.version)

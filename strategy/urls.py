@@ -28,6 +28,11 @@ urlpatterns = [
         views.section47_agree,
         name="section47-agree",
     ),
+    path(
+        "children/<int:pk>/s47/<int:enquiry_id>/icpc-before-seen/",
+        views.section47_icpc_before_seen,
+        name="section47-icpc-before-seen",
+    ),
     path("strategy/discussions/", views.discussion_list, name="discussion-list"),
     path("strategy/enquiries/open/", views.open_enquiries, name="open-enquiries"),
     path(

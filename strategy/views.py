@@ -357,3 +357,25 @@ def ended_without_icpc(request: AuthenticatedRequest) -> HttpResponse:
             "not_required": S47Outcome.ICPC_NOT_REQUIRED,
         },
     )
+
+
+@require_POST
+def section47_icpc_before_seen(
+    request: AuthenticatedRequest, pk: int, enquiry_id: int
+) -> HttpResponse:
+    """A team manager records why the ICPC is requested before the child has been seen."""
+    child = get_child_for_manager(request.user, pk)
+    enquiry = get_section47(child, enquiry_id)
+    try:
+        services.section47_record_icpc_without_child_seen(
+            enquiry=enquiry, manager=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "You recorded why the conference cannot wait for the child to be seen: the "
+            "conference can now be requested.",
+        )
+    return redirect("strategy:section47-detail", child.pk, enquiry.pk)

@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cases.models import PreviousPlanElsewhere
 from conferences.models import ConferenceParticipant, CoreGroupMeeting, FeedbackInvitation
 from monitoring.models import Alert
 from tests.cases.factories import (
@@ -70,6 +71,7 @@ RULES: dict[str, set[str] | str] = {
     "cases:oversight": CHILD_READERS,
     "cases:services": CHILD_READERS,
     "cases:cin-plans": CHILD_READERS,
+    "cases:previous-plans": CHILD_READERS,
     "strategy:child": CHILD_READERS,
     "strategy:discussion-detail": CHILD_READERS,
     "strategy:section47-detail": CHILD_READERS,
@@ -101,6 +103,8 @@ RULES: dict[str, set[str] | str] = {
     "cases:service-add": CHILD_WRITERS,
     "cases:service-edit": CHILD_WRITERS,
     "cases:cin-plan-add": CHILD_WRITERS,
+    "cases:previous-plan-add": CHILD_WRITERS,
+    "cases:previous-plan-edit": CHILD_WRITERS,
     "cases:cin-plan-edit": CHILD_WRITERS,
     "cases:cin-plan-end": CHILD_WRITERS,
     "cases:chronology-describe": "post-only",
@@ -135,6 +139,8 @@ RULES: dict[str, set[str] | str] = {
     "conferences:participants": {"business_support", "iro"},
     "conferences:outcome": {"iro"},
     "conferences:minutes-approve": "post-only",
+    "conferences:interim-plan-agree": "post-only",
+    "strategy:section47-icpc-before-seen": "post-only",
     "conferences:minutes-distribute": "post-only",
     "conferences:feedback": {
         "social_worker",
@@ -221,6 +227,12 @@ def scene(world):
             start_date=datetime.date(2026, 8, 20),
             end_date=datetime.date(2026, 9, 7),
         ).pk,
+        "elsewhere_id": PreviousPlanElsewhere.objects.create(
+            child=child,
+            local_authority="Sefton",
+            start_date=datetime.date(2024, 1, 10),
+            end_date=datetime.date(2024, 9, 2),
+        ).pk,
         "discussion_id": discussion.pk,
         "enquiry_id": enquiry.pk,
         "conference": conference,
@@ -277,6 +289,7 @@ def _url(name: str, scene: dict) -> str:
         "note_id",
         "service_id",
         "cin_plan_id",
+        "elsewhere_id",
         "discussion_id",
         "enquiry_id",
         "plan_id",

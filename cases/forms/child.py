@@ -6,7 +6,7 @@ from wirral_cp.forms import DateInput, VersionedForm, VersionedModelForm
 from ..codes.disability import Disability
 from ..codes.ethnicity import Ethnicity
 from ..codes.sex import Sex
-from ..models import Child
+from ..models import Child, PreviousPlanElsewhere
 
 
 class ChildForm(VersionedModelForm):
@@ -105,3 +105,14 @@ class RestrictionForm(forms.Form):
             {"is_restricted": child.is_restricted, "restricted_to": child.restricted_to.all()},
         )
         super().__init__(*args, **kwargs)
+
+
+class PreviousPlanElsewhereForm(VersionedModelForm):
+    class Meta:
+        model = PreviousPlanElsewhere
+        fields = ["local_authority", "start_date", "end_date", "notes"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -35,8 +35,17 @@ from ..forms.activity import (
     VisitForm,
 )
 from ..models import CaseNote, ManagementOversight, MissingEpisode, ServiceReferral, Visit
-from ..services import case_note_correct, chronology_describe
+from ..services import case_note_correct, chronology_describe, visit_record
 from .common import child_form_page, saving
+
+
+def _saving_visit(user):
+    return lambda form: visit_record(
+        visit=form.save(commit=False),
+        user=user,
+        expected_version=getattr(form, "expected_version", None),
+    )
+
 
 NOTES_PER_PAGE = 50
 
@@ -69,7 +78,7 @@ def visit_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=saving(request.user),
+        save=_saving_visit(request.user),
         title="Record a visit",
         success_url=reverse("cases:visits", args=[child.pk]),
         success_message="The visit was recorded.",
@@ -87,7 +96,7 @@ def visit_edit(request: AuthenticatedRequest, pk: int, visit_id: int) -> HttpRes
         request,
         child=child,
         form=form,
-        save=saving(request.user),
+        save=_saving_visit(request.user),
         title=f"Edit the visit of {date_format(visit.visit_date, 'j M Y')}",
         success_url=reverse("cases:visits", args=[child.pk]),
         success_message="The visit was saved.",

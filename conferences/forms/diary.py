@@ -16,6 +16,7 @@ from ..models import (
     ConferenceStatus,
     ConferenceType,
     FeedbackResponse,
+    LateReason,
     RespondentType,
 )
 
@@ -36,6 +37,24 @@ class ConferenceModelForm(VersionedModelForm):
                 mapped.setdefault(key, []).extend(messages)
             errors = ValidationError(mapped)
         super()._update_errors(errors)
+
+
+# The late reason (from the list, and in words) and the interim safety plan: asked for when a
+# conference is, or would be, after its target date.
+LATE_FIELDS = ("late_reason_code", "late_reason", "interim_safety_plan")
+LATE_WIDGETS = {
+    "late_reason_code": forms.RadioSelect,
+    "late_reason": forms.Textarea(attrs={"rows": 3}),
+    "interim_safety_plan": forms.Textarea(attrs={"rows": 4}),
+}
+
+
+def _offer_late_fields(form, late: bool) -> None:
+    if not late:
+        for name in LATE_FIELDS:
+            form.fields.pop(name, None)
+        return
+    form.fields["late_reason_code"].choices = LateReason.choices
 
 
 # --- The diary ---------------------------------------------------------------------------------
@@ -102,16 +121,12 @@ class ScheduleForm(ConferenceModelForm):
     """Date, time, venue and chair; the late reason and interim safety plan appear only when
     the conference is (or would be) after its target date."""
 
-    LATE_FIELDS = ("late_reason", "interim_safety_plan")
+    LATE_FIELDS = LATE_FIELDS
 
     class Meta:
         model = Conference
-        fields = ["scheduled_for", "venue", "chair", "late_reason", "interim_safety_plan"]
-        widgets = {
-            "scheduled_for": DateTimeInput(),
-            "late_reason": forms.Textarea(attrs={"rows": 3}),
-            "interim_safety_plan": forms.Textarea(attrs={"rows": 4}),
-        }
+        fields = ["scheduled_for", "venue", "chair", *LATE_FIELDS]
+        widgets = {"scheduled_for": DateTimeInput(), **LATE_WIDGETS}
         labels = {"chair": "Chair (independent reviewing officer)"}
 
     def __init__(self, *args, late: bool, **kwargs):
@@ -121,15 +136,13 @@ class ScheduleForm(ConferenceModelForm):
         self.fields["chair"].required = True
         self.fields["chair"].queryset = active_iros()  # type: ignore[attr-defined]  # a ModelChoiceField
         self.late = late
+        _offer_late_fields(self, late)
         if late:
             self.fields[
-                "late_reason"
+                "late_reason_code"
             ].help_text = (
                 "The date is after the target date: say why the conference cannot be held in time."
             )
-        else:
-            for name in self.LATE_FIELDS:
-                del self.fields[name]
 
     @staticmethod
     def posted_date_is_late(data, conference: Conference) -> bool:
@@ -243,8 +256,10 @@ class OutcomeForm(ConferenceModelForm):
             "see_child_alone",
             "end_next_step",
             "minutes",
+            *LATE_FIELDS,
         ]
         widgets = {
+            **LATE_WIDGETS,
             "held_on": DateInput(),
             "childs_views": forms.Textarea(attrs={"rows": 4}),
             "decision_reasons": forms.Textarea(attrs={"rows": 4}),
@@ -287,6 +302,16 @@ class OutcomeForm(ConferenceModelForm):
         ]
         self.fields["decision"].widget = forms.RadioSelect()
         self.fields["decision"].choices = choices
+        # An initial conference held after its target date says why; asked for once the
+        # target has passed (a conference is recorded on or before today).
+        _offer_late_fields(
+            self, conference.is_initial and timezone.localdate() > conference.target_date
+        )
+        if "late_reason_code" in self.fields:
+            self.fields["late_reason_code"].help_text = (
+                f"Only if the conference was held after its target date "
+                f"({conference.target_date:%-d %b %Y})."
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from audit.services import record_access
-from cases.access import Mask, children_for_user, get_child_for_user
+from cases.access import Mask, child_is_managed_by, children_for_user, get_child_for_user
 from cases.models import PARENT_RELATIONSHIPS
 from cases.services import record_save
 from cases.views.common import add_service_errors
@@ -34,6 +34,7 @@ from strategy.selectors import get_section47
 from timescales import rules as timescales
 from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
+from wirral_cp.concurrency import StaleEditError
 from wirral_cp.paging import page_of
 
 from .. import services, services_transfers
@@ -299,6 +300,14 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             and not conference.minutes_approved_at,
             "may_record_attendance": _may_record_attendance(user, conference),
             "may_collect_feedback": _may_collect_feedback(user, conference),
+            "late_or_due_passed": conference.is_late or today > conference.target_date,
+            "can_agree_interim_plan": bool(
+                conference.interim_safety_plan.strip()
+                and not conference.interim_plan_agreed_by_id
+                and conference.status != ConferenceStatus.CANCELLED
+                and (conference.is_late or today > conference.target_date)
+                and child_is_managed_by(user, conference.child)
+            ),
             "distribute_form": MinutesDistributeForm(initial={"distributed_on": today}),
             "feedback_count": conference.feedback_responses.count(),
         },
@@ -364,6 +373,33 @@ def schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         template="conferences/conference_schedule.html",
         extra_context={"today": today},
     )
+
+
+@require_POST
+def interim_plan_agree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A manager of the child's team agrees the interim safety plan of a late conference."""
+    user = request.user
+    conference = get_conference_for_user(user, pk)
+    if not child_is_managed_by(user, conference.child):
+        raise Http404("No such conference")
+    version = request.POST.get("version", "")
+    try:
+        services.conference_agree_interim_plan(
+            conference=conference,
+            manager=user,
+            expected_version=int(version) if version.isdecimal() else -1,
+        )
+    except StaleEditError:
+        messages.error(
+            request,
+            "Someone changed the conference since you opened it: read the interim safety plan "
+            "again before agreeing it.",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "You agreed the interim safety plan.")
+    return redirect("conferences:detail", conference.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -908,6 +944,14 @@ def icpc_request(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> Htt
     """The section 47 page's "request an initial child protection conference" button."""
     child = get_child_for_user(request.user, pk, write=True)
     enquiry = get_section47(child, enquiry_id)
+    if request.POST.get("confirm") != "yes":
+        # Asked once more, with what the conference rests on: the target date and whether the
+        # child has been seen (refused if not, unless a manager recorded why).
+        return render(
+            request,
+            "conferences/icpc_request_confirm.html",
+            {"child": child, "enquiry": enquiry, "active_tab": "strategy"},
+        )
     try:
         conference = services.icpc_request(enquiry=enquiry, user=request.user)
     except ValidationError as error:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
 from cases.access import child_is_writable_by, get_child_for_user
-from cases.models import Child
+from cases.models import Child, previous_plans_count
 from cases.selectors import DueItem, due_for_child
 from cases.views.common import add_service_errors, child_form_page
 from timescales import rules as timescales
@@ -200,10 +200,17 @@ def summaries_for(child: Child, plans=None) -> list[PlanSummary]:
     plans.sort(key=lambda p: (p.end_date is not None, -p.start_date.toordinal(), -p.pk))
     due = due_for_child(child)
     today = timezone.localdate()
+    elsewhere = list(child.previous_plans_elsewhere.values_list("start_date", flat=True))
+    starts = [p.start_date for p in plans]
     return [
         summarise(
             plan,
-            previous_plans=sum(1 for p in plans if p.start_date < plan.start_date),
+            previous_plans=previous_plans_count(
+                start=plan.start_date,
+                recorded=plan.number_of_previous_plans,
+                here=starts,
+                elsewhere=elsewhere,
+            ),
             due=due,
             today=today,
         )
@@ -216,7 +223,12 @@ def plan_summary(child: Child, plan_id: int, user) -> PlanSummary:
     is one small query."""
     plan = get_plan_of_child(child, plan_id)
     plan = plans_queryset(child).get(pk=plan.pk)
-    previous = child.protection_plans.filter(start_date__lt=plan.start_date).count()
+    previous = previous_plans_count(
+        start=plan.start_date,
+        recorded=plan.number_of_previous_plans,
+        here=child.protection_plans.values_list("start_date", flat=True),
+        elsewhere=child.previous_plans_elsewhere.values_list("start_date", flat=True),
+    )
     return summarise(
         plan, previous_plans=previous, due=due_for_child(child), today=timezone.localdate()
     )

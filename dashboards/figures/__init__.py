@@ -13,6 +13,7 @@ from .base import FIGURES, POPULATIONS, Card, Column, Figure, Population, Sectio
 
 SECTIONS = [
     Section("icpc", "Initial child protection conferences", "dashboards/_chart_icpc.html"),
+    Section("icpc_late", "Why initial conferences were late"),
     Section("plans", "Children on child protection plans", "dashboards/_chart_plans.html"),
     Section("multi", "Multi-agency work and timeliness", "dashboards/_chart_multi.html"),
 ]

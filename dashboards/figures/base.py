@@ -15,14 +15,56 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 
 if TYPE_CHECKING:
     from dashboards.measures import Measures
 
 Where = Q | Callable[["Measures"], Q]
+# When a record's team is taken: a date (or datetime) field of the record, or a day of the
+# period (the children on a plan at its end).
+On = str | Callable[["Measures"], date]
+
+
+def team_at(child: str, on, *, moment: bool = False):
+    """The team the child was allocated to on the record's day, from the allocation history:
+    the allocation that started last on or before it; for a record before the first recorded
+    allocation, the first one; for a child with no history, the child's team now. `child` is
+    the path to the child ("child__", "plan__child__"), `on` a field of the record (`moment`:
+    a datetime, taken on its local day) or a date."""
+    from cases.models import Allocation
+
+    if isinstance(on, date):
+        day = Value(on, output_field=DateField())
+    elif moment:
+        day = TruncDate(ExpressionWrapper(OuterRef(on), output_field=DateTimeField()))
+    else:
+        day = OuterRef(on)
+    mine = Allocation.objects.filter(child_id=OuterRef(f"{child}id"))
+    then = mine.filter(start_date__lte=day).order_by("-start_date", "-pk").values("team_id")
+    first = mine.order_by("start_date", "pk").values("team_id")
+    return Coalesce(
+        Subquery(then[:1]),
+        Subquery(first[:1]),
+        F(f"{child}allocated_team_id"),
+        output_field=BigIntegerField(),
+    )
 
 
 def pct(numerator: int, denominator: int) -> float | None:
@@ -48,8 +90,11 @@ class Population:
     count: Callable[[Measures], int] | None = None
     # Counted by distinct values of this field (children on a plan are plans' children).
     counts: str = "pk"
-    # A root's path to the team a record belongs to, for the teams side by side.
+    # A root's path to the team a record belongs to, for the teams side by side: the child's
+    # team on the record's day (`on`, as its query's scope filter has it), or a plain path.
     team_key: str = "child__allocated_team_id"
+    on: On | None = None
+    on_moment: bool = False  # `on` is a datetime field
 
     def __post_init__(self):
         ways = [self.query is not None, self.where is not None, self.ids is not None]
@@ -74,6 +119,14 @@ class Population:
             return Q()
         where = self.where(m) if callable(self.where) else self.where
         return POPULATIONS[self.of].condition(m) & where
+
+    def team(self, m: Measures):
+        """What the teams side by side group a root's records by."""
+        if self.on is None:
+            return F(self.team_key)
+        child = self.team_key.removesuffix("allocated_team_id")
+        on = self.on(m) if callable(self.on) else self.on
+        return team_at(child, on, moment=self.on_moment)
 
     @property
     def row_kind(self) -> str:

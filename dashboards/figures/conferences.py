@@ -8,6 +8,7 @@ from conferences.models import (
     ConferenceParticipant,
     ConferenceStatus,
     ConferenceType,
+    LateReason,
 )
 from timescales import rules as timescales
 
@@ -29,6 +30,7 @@ population(
         held_on__gte=m.start,
         held_on__lte=m.end,
     ),
+    on="held_on",
 )
 population("icpcs_held", of="conferences_held", where=Q(conference_type__in=INITIAL_TYPES))
 population("icpcs_in_timescale", of="icpcs_held", where=Q(held_on__lte=F("target_date")))
@@ -46,6 +48,12 @@ def _icpcs_late_by_day_18(m) -> list[int]:
 
 
 population("icpcs_late_by_day_18", kind="conference", model=Conference, ids=_icpcs_late_by_day_18)
+# Why late ICPCs were late, one population per reason on the local list (and those with no
+# reason: imported from a census return, or held before the reason was asked for).
+for _code, _label in [*LateReason.choices, ("", "No reason recorded")]:
+    population(
+        f"icpcs_late_reason_{_code or 'none'}", of="icpcs_late", where=Q(late_reason_code=_code)
+    )
 population("icpcs_with_police", of="icpcs_held", where=_with(agency="police", status__in=TOOK_PART))
 population(
     "icpcs_with_health_attendee", of="icpcs_held", where=_with(agency="health", status="attended")
@@ -89,6 +97,15 @@ figure(
     "icpcs_late_by_day_18",
     card=Card("icpc", 30, "Late, but held by working day 18"),
 )
+for _position, (_code, _label) in enumerate(
+    [*LateReason.choices, ("", "No reason recorded")], start=31
+):
+    figure(
+        f"icpc_late_reason_{_code or 'none'}",
+        f"Late ICPCs: {_label.lower() if _code else 'no reason recorded'}",
+        f"icpcs_late_reason_{_code or 'none'}",
+        card=Card("icpc_late", _position, f"Late: {_label.lower()}" if _code else _label),
+    )
 figure(
     "icpc_with_police",
     "ICPCs with police",

@@ -22,8 +22,12 @@ population(
     "referrals",
     kind="referral",
     query=lambda m: Referral.objects.filter(
-        m.scope.children("child__"), received_at__gte=m.start_at, received_at__lt=m.end_at
+        m.scope.children("child__", on="received_at", moment=True),
+        received_at__gte=m.start_at,
+        received_at__lt=m.end_at,
     ),
+    on="received_at",
+    on_moment=True,
 )
 
 

@@ -24,7 +24,9 @@ def open_on(day: str):
 population(
     "plans",
     kind="plan",
-    query=lambda m: ChildProtectionPlan.objects.filter(m.scope.children("child__")),
+    # The children on a plan are counted for the team they were allocated to at the period's end.
+    query=lambda m: ChildProtectionPlan.objects.filter(m.scope.children("child__", on=m.end)),
+    on=lambda m: m.end,
 )
 population("plans_open_at_start", of="plans", where=open_on("start"))
 population("plans_open_at_end", of="plans", where=open_on("end"))
@@ -54,9 +56,12 @@ population(
     "core_groups",
     kind="core_group",
     query=lambda m: CoreGroupMeeting.objects.filter(
-        m.scope.children("plan__child__"), meeting_date__gte=m.start, meeting_date__lte=m.end
+        m.scope.children("plan__child__", on="meeting_date"),
+        meeting_date__gte=m.start,
+        meeting_date__lte=m.end,
     ),
     team_key="plan__child__allocated_team_id",
+    on="meeting_date",
 )
 
 

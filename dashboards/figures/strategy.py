@@ -10,8 +10,12 @@ population(
     "strategy_discussions",
     kind="strategy",
     query=lambda m: StrategyDiscussion.objects.with_participation().filter(
-        m.scope.children("child__"), held_at__gte=m.start_at, held_at__lt=m.end_at
+        m.scope.children("child__", on="held_at", moment=True),
+        held_at__gte=m.start_at,
+        held_at__lt=m.end_at,
     ),
+    on="held_at",
+    on_moment=True,
 )
 # Health that took part, and health that only sent information, are reported apart.
 population("strategy_with_health", of="strategy_discussions", where=Q(health_took_part=True))
@@ -25,11 +29,12 @@ population(
     "s47s_ended_without_icpc",
     kind="section47",
     query=lambda m: Section47.objects.filter(
-        m.scope.children("child__"),
+        m.scope.children("child__", on="completion_date"),
         outcome__in=[S47Outcome.ICPC_NOT_REQUIRED, S47Outcome.NOT_SUBSTANTIATED],
         completion_date__gte=m.start,
         completion_date__lte=m.end,
     ),
+    on="completion_date",
 )
 
 figure(

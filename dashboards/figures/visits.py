@@ -10,10 +10,11 @@ population(
     "statutory_visits",
     kind="visit",
     query=lambda m: Visit.objects.statutory().filter(
-        m.scope.children("child__"),
+        m.scope.children("child__", on="visit_date"),
         visit_date__gte=m.start,
         visit_date__lte=m.end,
     ),
+    on="visit_date",
 )
 population("visits_seen_alone", of="statutory_visits", where=Q(seen_alone=True))
 

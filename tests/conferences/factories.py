@@ -44,7 +44,9 @@ class ActionFactory(factory.django.DjangoModelFactory):
     timescale = datetime.date(2026, 7, 1)
 
 
-def hold(conference, *, chair, held_on, decision="plan", category="NEG", **extra):
+def hold(
+    conference, *, chair, held_on, decision="plan", category="NEG", explain_late=True, **extra
+):
     """Record a conference as held through the service, as the chair would."""
     from conferences.services import conference_record_outcome
 
@@ -53,6 +55,18 @@ def hold(conference, *, chair, held_on, decision="plan", category="NEG", **extra
     conference.decision = decision
     conference.category = category if decision in ("plan", "continue") else ""
     conference.decision_reasons = "Risk of significant harm from neglect."
+    if explain_late and conference.is_initial and held_on > conference.target_date:
+        # A late ICPC says why and has an interim safety plan a manager agreed (tested in
+        # tests/conferences/test_late_icpc.py); tests about something else give them here.
+        from tests.accounts.factories import make_user
+
+        extra = {
+            "late_reason_code": "chair",
+            "late_reason": "The chair was unavailable on the target date.",
+            "interim_safety_plan": conference.interim_safety_plan or "Grandmother stays.",
+            "interim_plan_agreed_by": make_user("Team manager"),
+            **extra,
+        }
     for key, value in extra.items():
         setattr(conference, key, value)
     conference.save()

@@ -122,6 +122,7 @@ def test_the_whole_conference_through_the_client(world, login):
             conference,
             world.iro,
             today(),
+            late_reason_code="chair",
             late_reason="No chair was free on the target date.",
             interim_safety_plan="Ruby stays with Nan; daily visits by the social worker.",
         ),
@@ -129,6 +130,16 @@ def test_the_whole_conference_through_the_client(world, login):
     assert response.status_code == 302
     conference.refresh_from_db()
     assert conference.status == "scheduled" and conference.is_late
+
+    # The team manager agrees the interim safety plan.
+    response = login(world.team_manager).post(
+        reverse("conferences:interim-plan-agree", args=[conference.pk]),
+        {"version": conference.version},
+    )
+    assert response.status_code == 302
+    conference.refresh_from_db()
+    assert conference.interim_plan_agreed_by == world.team_manager
+    bs = login(world.business_support)
 
     # ... invite people ...
     invited = [
@@ -195,7 +206,13 @@ def test_the_whole_conference_through_the_client(world, login):
     response = iro.post(
         reverse("conferences:outcome", args=[conference.pk]),
         _outcome_post(
-            conference, version=conference.version, first_core_group_date=first_core_group
+            conference,
+            version=conference.version,
+            first_core_group_date=first_core_group,
+            # Late: the form shows the reason and the interim safety plan, filled in.
+            late_reason_code=conference.late_reason_code,
+            late_reason=conference.late_reason,
+            interim_safety_plan=conference.interim_safety_plan,
         ),
     )
     assert response.status_code == 302

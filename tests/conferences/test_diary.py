@@ -186,6 +186,7 @@ def test_booking_after_the_target_is_flagged_late_in_words(world, login):
         conference,
         chair=world.iro,
         when=london(day_after.year, day_after.month, day_after.day),
+        late_reason_code="chair",
         late_reason="Chair unavailable.",
         interim_safety_plan="Grandmother to stay; daily visits.",
     )
@@ -384,6 +385,7 @@ def test_scheduling_late_is_refused_without_reason_and_interim_plan(world, reque
             requested,
             world.iro,
             after,
+            late_reason_code="reports",
             late_reason="The paediatric report is not ready.",
             interim_safety_plan="Children stay with their grandmother; daily visits.",
         ),

@@ -9,6 +9,8 @@ from tests.strategy.factories import Section47Factory
 
 def test_icpc_request_creates_a_conference_with_the_target_date(db):
     enquiry = Section47Factory()
+    enquiry.child_seen_date = enquiry.start_date
+    enquiry.save()
     conference = services.icpc_request(enquiry=enquiry, user=UserFactory())
     assert conference.target_date == enquiry.icpc_target_date
     assert conference.status == "requested"

@@ -80,7 +80,7 @@ def test_an_iro_above_the_limit_is_warned(world, booked, login, policy):
     _chaired_child(world, world.iro)
     content = client.get(reverse("conferences:iro-caseload")).content.decode()
     assert "Warning: your caseload is above the limit" in content
-    assert "You chair conferences for 3 children; the local limit is 2." in content
+    assert "You chair conferences for 3 children; the local warning level is 2" in content
 
 
 def test_reviews_due_in_the_next_30_days_are_listed(world, login, policy):

@@ -38,6 +38,8 @@ def test_scheduling_after_target_needs_reason_and_interim_safety_plan(icpc):
         services.conference_schedule(conference=icpc, user=UserFactory(), expected_version=1)
     assert "late_reason" in error.value.message_dict
     assert "interim_safety_plan" in error.value.message_dict
+    assert "late_reason_code" in error.value.message_dict
+    icpc.late_reason_code = "reports"
     icpc.late_reason = "Paediatric report not ready; chair unavailable on the 9th."
     icpc.interim_safety_plan = "Children stay with grandmother; daily visits by the worker."
     services.conference_schedule(conference=icpc, user=UserFactory(), expected_version=1)

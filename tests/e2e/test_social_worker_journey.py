@@ -130,6 +130,8 @@ def test_social_worker_takes_a_referral_to_an_icpc_request(app, world):
 
     # --- ICPC requested -------------------------------------------------------------------------
     sw.get_by_role("button", name="Request an initial child protection conference").click()
+    app.check(sw, "Request an ICPC: confirm")
+    sw.get_by_role("button", name="Yes, request the conference").click()
     expect(status_message(sw)).to_contain_text("Initial child protection conference requested")
     app.check(sw, "ICPC requested")
     conference = Conference.objects.get(child=child)

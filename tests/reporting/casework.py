@@ -99,6 +99,8 @@ def _strategy_to_icpc(child, referral, user, manager, iro, day, held_on, *, plan
         discussion=discussion, participants=participants, safety_actions=[], user=user
     )
     enquiry = discussion.started_enquiry
+    enquiry.child_seen_date = enquiry.start_date  # the conference is asked for once seen
+    record_save(instance=enquiry, user=user)
     conference = icpc_request(enquiry=enquiry, user=user)
     return _hold(conference, iro, held_on, "plan" if plan else "no_plan", "NEG")
 
