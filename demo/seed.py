@@ -228,6 +228,8 @@ def _late_icpc(mia: Child, users: dict[str, User], today: date) -> None:
         discussion_type="online",
         chair=tm,
         reason="Repeated reports of shouting and crying; the child has a bruise on her cheek.",
+        referrer_invited="invited",
+        education_invited="invited",
         s47_decision="start",
         enquiry_type="joint",
         abe_decision="no",
@@ -255,6 +257,7 @@ def _late_icpc(mia: Child, users: dict[str, User], today: date) -> None:
     conference.chair = users["iro"]
     conference.scheduled_for = _at(add_working_days(today, 2), 10)
     conference.venue = "Demotown Civic Centre, room 2 (demo)"
+    conference.late_reason_code = "chair"
     conference.late_reason = "The police investigator and the chair could not attend earlier."
     conference.interim_safety_plan = (
         "Mia stays with her aunt; her mother visits there, supervised, after school."
@@ -551,6 +554,12 @@ def _demo_records(children: dict[str, Child], users: dict[str, User], today: dat
             participation=took_part,
         )
     kai_enquiry = section47_start(discussion=discussion, user=sw_south)
+    # Seen on the day of the discussion: an initial conference is asked for only once the
+    # child has been seen.
+    kai_enquiry.child_seen_date = discussion.held_date
+    kai_enquiry.child_seen_alone = True
+    kai_enquiry.full_clean()
+    kai_enquiry.save()
     # The initial conference is booked within its target, iro2 chairing.
     kai_icpc = icpc_request(enquiry=Section47.objects.get(pk=kai_enquiry.pk), user=sw_south)
     kai_icpc.chair = users["iro2"]

@@ -90,6 +90,13 @@ WRITERS: dict[str, str] = {
     "conferences:action-add": "iro",
     "conferences:action-edit": "iro",
     "conferences:core-group-add": "iro",
+    "cases:previous-plan-add": "social_worker",
+    "cases:previous-plan-edit": "social_worker",
+    "strategy:section47-icpc-before-seen": "team_manager",
+    "conferences:interim-plan-agree": "team_manager",
+    "conferences:plan-end": "social_worker",
+    "conferences:transfer-in": "social_worker",
+    "conferences:transfer-out": "social_worker",
     "monitoring:acknowledge": "social_worker",
 }
 
@@ -102,6 +109,8 @@ FORM_PAGE = {
     "conferences:minutes-approve": "conferences:detail",
     "conferences:minutes-distribute": "conferences:detail",
     "monitoring:acknowledge": "monitoring:my-tasks",
+    "strategy:section47-icpc-before-seen": "strategy:section47-detail",
+    "conferences:interim-plan-agree": "conferences:detail",
 }
 
 # Pages that would answer a POST as they answer a GET, ignoring what is posted. None: pages that

@@ -94,7 +94,7 @@ def test_the_rule_raises_a_return_interview_not_offered_within_72_hours(world, e
         alert = Alert.objects.filter(rule="RETURN_INTERVIEW_72H", subject_key=key).first()
         if alert is None or alert.status == AlertStatus.RESOLVED:
             return None
-        return alert.status, alert.due_date, alert.days_overdue
+        return alert.status, alert.due_date, alert.days_overdue_on(day)
 
     assert status_on(D(2023, 12, 22))[:2] == ("due_soon", D(2023, 12, 25))
     # Overdue on Boxing Day: the due date is a day, the 72 hours ran out on Christmas Day.

@@ -237,7 +237,7 @@ def test_the_rule_raises_the_review_after_the_birth_and_the_summary_shows_it(wor
         alert = Alert.objects.filter(rule="POST_BIRTH_REVIEW", subject_key=key).first()
         if alert is None or alert.status == AlertStatus.RESOLVED:
             return None
-        return alert.status, alert.due_date, alert.days_overdue
+        return alert.status, alert.due_date, alert.days_overdue_on(day)
 
     assert status_on(D(2026, 1, 5)) == ("upcoming", D(2026, 1, 15), -8)
     assert status_on(D(2026, 1, 15)) == ("due_soon", D(2026, 1, 15), 0)

@@ -545,7 +545,9 @@ def test_plan_pages_run_a_fixed_number_of_queries(world, login, plan, url_name):
         )
     many = count_queries(client, url)
     assert many == few
-    assert many <= 20
+    # Plans in other authorities (the previous-plan count) and the visits set at the
+    # conference each read one small table.
+    assert many <= 22
 
 
 def test_child_plan_with_30_actions_stays_within_its_query_budget(
@@ -553,6 +555,6 @@ def test_child_plan_with_30_actions_stays_within_its_query_budget(
 ):
     add_actions(plan, 30)
     client = login(world.social_worker)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(23):
         page = client.get(url_for("conferences:child-plan", plan)).content.decode()
     assert "Action 29" in page

@@ -267,6 +267,13 @@ def _held(world, conference, day):
     conference.held_on = day
     conference.decision = "plan"
     conference.category = "EMO"
+    if day > conference.target_date:
+        # Held late: why, and the interim safety plan a manager agreed (tests/conferences/
+        # test_late_icpc.py tests the rule itself).
+        conference.late_reason_code = "reports"
+        conference.late_reason = "The other authority's reports came late."
+        conference.interim_safety_plan = "The child stays with the aunt meanwhile."
+        conference.interim_plan_agreed_by = world.team_manager
     conference.save()
     transfer_in_hold(conference=conference, user=world.iro, expected_version=conference.version)
 

@@ -57,7 +57,9 @@ def test_the_form_says_the_local_default(db):
     from conferences.forms.diary import OutcomeForm
     from conferences.models import Conference, ConferenceType
 
-    form = OutcomeForm(instance=Conference(conference_type=ConferenceType.INITIAL))
+    form = OutcomeForm(
+        instance=Conference(conference_type=ConferenceType.INITIAL, target_date=today())
+    )
     assert "at most 10 working days apart" in form.fields["visit_working_days"].help_text
 
 

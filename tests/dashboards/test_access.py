@@ -72,6 +72,9 @@ def _grow(world, n: int) -> None:
         CoreGroupMeeting.objects.create(
             plan=plan, meeting_date=day(2018, 9, 25), attendees="x", recorded_by=world.iro
         )
+    from conferences.timeliness import refresh_timeliness
+
+    refresh_timeliness()  # as recording them through the pages does
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@ import datetime
 
 from cases.models import Allocation
 from cases.services import child_allocate
+from conferences.timeliness import refresh_timeliness
 from dashboards.measures import Measures, Scope, teams_side_by_side
 from tests.cases.factories import ReferralFactory, VisitFactory
-from tests.conferences.factories import ConferenceFactory
+from tests.conferences.factories import ConferenceFactory, PlanFactory
 from tests.strategy.factories import london
 
 D = datetime.date
@@ -39,7 +40,10 @@ def _moved_child(world):
         start_date=D(2026, 4, 1),
         expected_version=child.version,
     )
+    # The ICPC made a plan: the visit is a statutory one (stored as the pages would).
+    PlanFactory(child=child, start_date=D(2026, 3, 3))
     VisitFactory(child=child, visit_date=D(2026, 4, 2))
+    refresh_timeliness([child.pk])
     child.refresh_from_db()
     assert child.allocated_team == world.other_team
     return child

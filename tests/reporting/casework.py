@@ -11,6 +11,7 @@ from cases.services import child_create, record_save, referral_decide
 from cases.services_episodes import assessment_authorise, referral_close, referral_create
 from conferences.models import Conference
 from conferences.services import conference_record_outcome, icpc_request
+from conferences.timeliness import refresh_timeliness
 from strategy.models import StrategyDiscussion
 from strategy.services import strategy_discussion_record
 
@@ -166,6 +167,7 @@ def record_casework(world) -> Casework:
         ),
         user=sw,
     )
+    refresh_timeliness([open_plan.pk])  # as the evaluation after the save commits does
 
     unborn = _child(
         sw,

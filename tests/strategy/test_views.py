@@ -72,8 +72,10 @@ def test_strategy_forms_permission_matrix(world, case, login, persona, name, arg
 @pytest.mark.parametrize("persona", ALL)
 def test_request_icpc_only_by_writers(world, case, login, persona):
     _, _, enquiry = case
+    enquiry.child_seen_date = enquiry.start_date  # seen: a conference may be asked for
+    enquiry.save()
     url = reverse("conferences:icpc-request", args=[world.child.pk, enquiry.pk])
-    response = login(world.persona(persona)).post(url)
+    response = login(world.persona(persona)).post(url, {"confirm": "yes"})
     if persona in WRITERS:
         assert response.status_code == 302
         assert Conference.objects.filter(section47=enquiry).count() == 1
@@ -173,9 +175,11 @@ def test_social_worker_path_referral_to_icpc_request(world, login):
     assert response.status_code == 302
     enquiry.refresh_from_db()
     assert enquiry.child_seen_alone
-    response = client.post(
-        reverse("conferences:icpc-request", args=[child.pk, enquiry.pk]), follow=True
-    )
+    url = reverse("conferences:icpc-request", args=[child.pk, enquiry.pk])
+    # Asked to confirm first; then the conference is requested.
+    assert client.post(url).status_code == 200
+    assert not Conference.objects.filter(child=child).exists()
+    response = client.post(url, {"confirm": "yes"}, follow=True)
     assert "must be held by Friday 11 December 2026" in response.content.decode()
     conference = Conference.objects.get(child=child)
     assert conference.target_date == datetime.date(2026, 12, 11)
