@@ -17,15 +17,24 @@ population(
     "missing_episodes",
     kind="missing",
     query=lambda m: MissingEpisode.objects.filter(
-        m.scope.children("child__"), started_at__gte=m.start_at, started_at__lt=m.end_at
+        m.scope.children("child__", on="started_at", moment=True),
+        started_at__gte=m.start_at,
+        started_at__lt=m.end_at,
     ),
+    # A team's figures: the team the child was allocated to when they went missing.
+    on="started_at",
+    on_moment=True,
 )
 population(
     "missing_returns",
     kind="missing",
     query=lambda m: MissingEpisode.objects.filter(
-        m.scope.children("child__"), ended_at__gte=m.start_at, ended_at__lt=m.end_at
+        m.scope.children("child__", on="ended_at", moment=True),
+        ended_at__gte=m.start_at,
+        ended_at__lt=m.end_at,
     ),
+    on="ended_at",
+    on_moment=True,
 )
 population(
     "return_interviews_in_time",

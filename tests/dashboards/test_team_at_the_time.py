@@ -86,3 +86,23 @@ def test_a_child_with_no_allocation_history_counts_for_their_team_now(world):
         target_date=D(2026, 3, 10),
     )
     assert _team(world.team, D(2026, 3, 1), D(2026, 3, 31)).count("icpcs_held") == 1
+
+
+def test_a_missing_episode_counts_for_the_team_of_the_time(world):
+    """Missing on Monday 2 March 2026 (Team A); after the move on 1 April it stays Team A's."""
+    from cases.models import MissingEpisode
+
+    child = _moved_child(world)
+    MissingEpisode.objects.create(
+        child=child,
+        started_at=london(2026, 3, 2, 18),
+        ended_at=london(2026, 3, 3, 9),
+        reported_to_police=True,
+        recorded_by=world.social_worker,
+    )
+    assert _team(world.team, D(2026, 3, 1), D(2026, 3, 31)).count("missing_episodes") == 1
+    assert _team(world.other_team, D(2026, 3, 1), D(2026, 3, 31)).count("missing_episodes") == 0
+    m = Measures(Scope("authority", "All"), D(2026, 3, 1), D(2026, 3, 31), by_team=True)
+    rows = {row["team"]: row for row in teams_side_by_side(m)}
+    assert rows[world.team]["missing_episodes"] == 1
+    assert rows[world.other_team]["missing_episodes"] == 0
