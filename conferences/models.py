@@ -114,7 +114,33 @@ class ConferenceQuerySet(models.QuerySet):
         return self.filter(status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED])
 
 
-class Conference(VersionedModel):
+class VisitArrangements(models.Model):
+    """How often the child is visited and whether they are seen alone: set by a conference and
+    carried by the plan it makes (a review that continues the plan may change it)."""
+
+    visit_working_days = models.PositiveSmallIntegerField(
+        "visits at most this many working days apart",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(VISIT_FREQUENCY_WORKING_DAYS[0]),
+            MaxValueValidator(VISIT_FREQUENCY_WORKING_DAYS[1]),
+        ],
+        help_text="How often the child is to be visited and seen. Leave empty for the local "
+        "timescale.",
+    )
+    see_child_alone = models.BooleanField(
+        "the child is to be seen alone on visits",
+        default=True,
+        help_text="Untick only when the conference decided the child should not be seen alone "
+        "(for example a baby), and say why in the reasons.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Conference(VisitArrangements, VersionedModel):
     child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="conferences")
     section47 = models.ForeignKey(
         "strategy.Section47",
@@ -197,24 +223,6 @@ class Conference(VersionedModel):
     outline_plan = models.TextField(blank=True)
     first_core_group_date = models.DateField(null=True, blank=True)
     next_review_date = models.DateField(null=True, blank=True)
-    # What the conference set for visits to the child: the plan carries it from then on.
-    visit_working_days = models.PositiveSmallIntegerField(
-        "visits at most this many working days apart",
-        null=True,
-        blank=True,
-        validators=[
-            MinValueValidator(VISIT_FREQUENCY_WORKING_DAYS[0]),
-            MaxValueValidator(VISIT_FREQUENCY_WORKING_DAYS[1]),
-        ],
-        help_text="How often the child is to be visited and seen. Leave empty for the local "
-        "timescale.",
-    )
-    see_child_alone = models.BooleanField(
-        "the child is to be seen alone on visits",
-        default=True,
-        help_text="Untick only when the conference decided the child should not be seen alone "
-        "(for example a baby), and say why in the reasons.",
-    )
     end_next_step = models.CharField(
         "next step when the plan ends",
         max_length=16,
@@ -488,7 +496,7 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(end_date__isnull=True)
 
 
-class ChildProtectionPlan(VersionedModel):
+class ChildProtectionPlan(VisitArrangements, VersionedModel):
     child = models.ForeignKey(
         "cases.Child", on_delete=models.PROTECT, related_name="protection_plans"
     )
@@ -520,24 +528,6 @@ class ChildProtectionPlan(VersionedModel):
     )
     source_system = models.CharField(max_length=10, default=RecordSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Set by the conference that made the plan, changed by a review that continues it.
-    visit_working_days = models.PositiveSmallIntegerField(
-        "visits at most this many working days apart",
-        null=True,
-        blank=True,
-        validators=[
-            MinValueValidator(VISIT_FREQUENCY_WORKING_DAYS[0]),
-            MaxValueValidator(VISIT_FREQUENCY_WORKING_DAYS[1]),
-        ],
-        help_text="How often the child is to be visited and seen. Leave empty for the local "
-        "timescale.",
-    )
-    see_child_alone = models.BooleanField(
-        "the child is to be seen alone on visits",
-        default=True,
-        help_text="Untick only when the conference decided the child should not be seen alone "
-        "(for example a baby), and say why in the reasons.",
-    )
 
     objects = PlanQuerySet.as_manager()
 
