@@ -126,16 +126,22 @@ def iro_caseload(user: User) -> QuerySet[Child]:
     )
 
 
-def iro_child_counts() -> dict[int, int]:
-    """Children per IRO, each child counted once for their caseload chair: one grouped query."""
+def iro_child_counts(children: Q | None = None) -> dict[int, int]:
+    """Children per IRO, each child counted once for their caseload chair: one grouped query.
+    `children` narrows the children counted (a team's)."""
     rows = (
         caseload_children()
-        .filter(Q(caseload_chair_id__isnull=False))
+        .filter(Q(caseload_chair_id__isnull=False), children or Q())
         .values(chair=F("caseload_chair_id"))
         .annotate(n=Count("pk"))
         .order_by()
     )
     return {row["chair"]: row["n"] for row in rows}
+
+
+def iro_caseload_ids(iro_id: int) -> QuerySet:
+    """The ids of the children on this IRO's caseload, as a subquery."""
+    return caseload_children().filter(Q(caseload_chair_id=iro_id)).values("pk")
 
 
 def iro_caseloads() -> QuerySet[User]:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from cases.models import Child, ServiceReferral
 from conferences.models import ChildProtectionPlan, Conference, FeedbackResponse
-from conferences.selectors import iro_child_counts
+from conferences.selectors import iro_caseload_ids, iro_child_counts
 from monitoring.rules import RULES_BY_CODE
 
 from .figures import FIGURES, POPULATIONS, Figure, pct
@@ -258,21 +258,32 @@ class Measures:
 
     def caseloads(self) -> dict:
         """Children per social worker (allocated) and per IRO (open plans and upcoming
-        conferences they chair), counted from the children's side: one grouped scan each."""
+        conferences they chair), counted from the children's side: one grouped scan each.
+        Each scope lists its own people: a team its workers and the IROs chairing its
+        children, counting its children; an IRO themself and the workers of the children on
+        their caseload, counting those children; the authority everyone."""
         workers = User.objects.filter(groups__name="Social worker", is_active=True)
+        iros = User.objects.filter(groups__name="IRO", is_active=True)
+        children = Child.objects.filter(allocated_worker__isnull=False)
+        listed_only_if_counted = {"workers": False, "iros": False}
         if self.scope.kind == "team":
             workers = workers.filter(team_id__in=self.scope.team_ids)
-        iros = User.objects.filter(groups__name="IRO", is_active=True)
-        if self.scope.kind == "iro":
+            chaired = iro_child_counts(Q(allocated_team_id__in=self.scope.team_ids))
+            listed_only_if_counted["iros"] = True
+        elif self.scope.kind == "iro":
             iros = iros.filter(pk=self.scope.iro_id)
+            chaired = iro_child_counts()
+            children = children.filter(pk__in=iro_caseload_ids(self.scope.iro_id))
+            listed_only_if_counted["workers"] = True
+        else:
+            chaired = iro_child_counts()
         allocated = dict(
-            Child.objects.filter(allocated_worker__isnull=False)
-            .values_list("allocated_worker_id")
-            .annotate(n=Count("pk"))
+            children.values_list("allocated_worker_id").annotate(n=Count("pk")).order_by()
         )
-        chaired = iro_child_counts()
 
-        def rows(users, counts) -> list[dict]:
+        def rows(users, counts, only_counted: bool) -> list[dict]:
+            if only_counted:
+                users = users.filter(pk__in=list(counts))
             found = [
                 {
                     "id": pk,
@@ -285,7 +296,10 @@ class Measures:
             ]
             return sorted(found, key=lambda r: (-r["children"], r["name"]))[:200]
 
-        return {"social_workers": rows(workers, allocated), "iros": rows(iros, chaired)}
+        return {
+            "social_workers": rows(workers, allocated, listed_only_if_counted["workers"]),
+            "iros": rows(iros, chaired, listed_only_if_counted["iros"]),
+        }
 
     def alerts_breakdown(self) -> dict:
         return self._alerts_breakdown

@@ -111,6 +111,7 @@ def _listing(
     # The names this user is on: a handful, read once, never the whole authority's ids.
     mask = Mask(user)
     today = timezone.localdate()
+    words = _words(qs.model, fields)
     qs = in_reach(qs, user, child="plan__child" if kind == "core_group" else "child")
     met = "met" in extra
 
@@ -118,6 +119,8 @@ def _listing(
         first, last, la_id, child_id, restricted, *rest = values
         if kind == "alert":
             rest[0], rest[2] = rule_title(rest[0]), days_overdue(rest[0], rest[2], today)
+        for i, say in words.items():
+            rest[i] = say(rest[i])
         if met:
             rest[-1] = "Yes" if rest[-1] else "No"
         if mask.hides_values(child_id, restricted):
@@ -125,6 +128,35 @@ def _listing(
         return [" ".join(filter(None, [first, last])) or "–", la_id or "", child_id, *rest]
 
     return qs, qs.order_by("pk").values_list(*child, *fields), row
+
+
+def _words(model, fields: list[str]) -> dict[int, Callable]:
+    """For each listed field that holds a code (its choices) or a yes/no, how to say it in
+    words: a drill-down never shows a code raw."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db.models import BooleanField as Boolean
+
+    words: dict[int, Callable] = {}
+    for i, name in enumerate(fields):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.choices:
+            labels = {str(k): str(v) for k, v in field.flatchoices}
+            words[i] = lambda v, labels=labels: labels.get(str(v), v) if v not in (None, "") else v
+        elif isinstance(field, Boolean):
+            words[i] = lambda v: None if v is None else ("Yes" if v else "No")
+    return words
+
+
+# A share's drill-down filter: all of its denominator, or the records met or not met.
+MET_FILTER = {"yes": True, "no": False}
+DASHBOARD_OF_SCOPE = {
+    "authority": "dashboards:service",
+    "team": "dashboards:team",
+    "iro": "dashboards:iro",
+}
 
 
 class _Echo:
@@ -323,6 +355,9 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
     measures = Measures(scope, start, end, as_of)
     kind, title, columns, extra = figure.kind, figure.title, ROW_COLUMNS[figure.kind], ()
     query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
+    shown = request.GET.get("met") or ""
+    if shown and (shown not in MET_FILTER or not every):
+        raise Http404("Show all, met or not met")
     if every:
         counted = measures.population(figure.population).values("pk")
         qs = measures.population(figure.of).annotate(
@@ -335,8 +370,10 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
         qs, title, narrowed = _alerts_narrowed(request, qs, title)
         query.update(narrowed)
     records, values, row = _listing(kind, qs, request.user, extra)
+    if shown:
+        values = values.filter(met=MET_FILTER[shown])
     url = reverse("dashboards:drill", args=[key])
-    listing = {**query, "all": "1"} if every else query
+    listing = {**query, "all": "1", **({"met": shown} if shown else {})} if every else query
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(_csv_lines(columns, values, row), content_type="text/csv")
         name = f"{key}_all" if every else key
@@ -346,7 +383,11 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
     totals = records.aggregate(
         count=Count("pk"), **({"met_count": Count("pk", filter=Q(met=True))} if every else {})
     )
-    page = page_of(request, values, count=totals["count"])
+    if shown:
+        listed = totals["met_count"] if MET_FILTER[shown] else totals["count"] - totals["met_count"]
+    else:
+        listed = totals["count"]
+    page = page_of(request, values, count=listed)
     return render(
         request,
         "dashboards/drill.html",
@@ -359,7 +400,13 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
             "page": page,
             "rows": [row(values_) for values_ in page.object_list],
             "every": every,
+            "total": totals["count"],
             "met": totals.get("met_count"),
+            "not_met": totals["count"] - totals["met_count"] if every else None,
+            "shown": shown,
+            "query": query,
+            # Back to the dashboard the figure is on, with the same period and scope.
+            "back_url": f"{reverse(DASHBOARD_OF_SCOPE[scope.kind])}?{urlencode(query)}",
             # A share's drill-down links to its whole denominator, and back.
             "other_url": f"{url}?{urlencode(query if every else {**query, 'all': '1'})}"
             if figure.is_share

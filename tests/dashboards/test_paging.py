@@ -111,19 +111,21 @@ def named(world):
 
 
 # Byte for byte what the drill-down CSV was before it was streamed (HttpResponse, every row
-# in memory), for the team manager of the fixture above.
+# in memory), for the team manager of the fixture above; codes now in words (#23).
 BEFORE = {
     "icpc_held": (
         "icpc_held_2018-09-01_2018-09-30.csv",
         b"Child,LA child ID,Type,Target date,Held,Chair\r\n"
-        b"'=HYPERLINK(1) Smith,LA000001,initial,2018-09-13,2018-09-13,\r\n"
-        b"Restricted record,,initial,2018-09-13,2018-09-18,\r\n",
+        b"'=HYPERLINK(1) Smith,LA000001,Initial child protection conference,"
+        b"2018-09-13,2018-09-13,\r\n"
+        b"Restricted record,,Initial child protection conference,2018-09-13,2018-09-18,\r\n",
     ),
     "icpc_in_timescale": (
         "icpc_in_timescale_all_2018-09-01_2018-09-30.csv",
         b"Child,LA child ID,Type,Target date,Held,Chair,Met\r\n"
-        b"'=HYPERLINK(1) Smith,LA000001,initial,2018-09-13,2018-09-13,,Yes\r\n"
-        b"Restricted record,,initial,2018-09-13,2018-09-18,,No\r\n",
+        b"'=HYPERLINK(1) Smith,LA000001,Initial child protection conference,"
+        b"2018-09-13,2018-09-13,,Yes\r\n"
+        b"Restricted record,,Initial child protection conference,2018-09-13,2018-09-18,,No\r\n",
     ),
 }
 
