@@ -4,7 +4,13 @@ from django.db.models import Q
 
 from .models import Role
 
-ADMIN_MODELS = [("accounts", "user"), ("accounts", "team"), ("auth", "group")]
+ADMIN_MODELS = [
+    ("accounts", "user"),
+    ("accounts", "team"),
+    ("auth", "group"),
+    # The dashboard's local targets (no case content).
+    ("dashboards", "figuretarget"),
+]
 # Security housekeeping for administrators: read the audit log, see and clear login lockouts
 # (django-axes), remove a lost authenticator app and issue an enrolment code so its owner can
 # set up a new one (and see which codes were issued).

@@ -24,6 +24,7 @@ from wirral_cp.spreadsheets import safe_row
 
 from .figures import FIGURES, SECTIONS
 from .measures import Measures, rule_title, team_columns, teams_side_by_side
+from .models import FigureTarget, Status
 from .selectors import BadPeriod, period_from, scope_for
 
 # How many of an IRO's next conferences the home page lists.
@@ -177,8 +178,36 @@ def _csv_lines(columns: list[str], values: QuerySet, row: Callable) -> Iterator[
         yield writer.writerow(safe_row([name, la_id, *rest]))
 
 
-def _sections(measures: Measures) -> list[dict]:
-    """The dashboard's sections, each with the cards of the figures declared in it."""
+# A status's colour on a card and a chart; the card always says the status in words too.
+STATUS_CLASS = {
+    Status.MET: "text-bg-success",
+    Status.NEAR: "text-bg-warning",
+    Status.NOT_MET: "text-bg-danger",
+    None: "text-bg-secondary",
+}
+STATUS_COLOUR = {Status.MET: "#1d5c2e", Status.NEAR: "#8a5a00", Status.NOT_MET: "#8a1c1c"}
+NO_TARGET_COLOUR = "#0b4f8a"
+
+
+def _judged(figure_key: str, value, targets: dict[str, FigureTarget]) -> dict:
+    """A figure against its local target, if it has one: the target, the status in words and
+    the colour that goes with it."""
+    target = targets.get(figure_key)
+    if target is None:
+        return {"target": None, "status": None, "status_label": "", "status_class": ""}
+    status = target.status(value)
+    return {
+        "target": int(target.target) if target.target == int(target.target) else target.target,
+        "status": status,
+        "status_label": status.label if status else "No figure yet",
+        "status_class": STATUS_CLASS[status],
+        "colour": STATUS_COLOUR.get(status, NO_TARGET_COLOUR) if status else NO_TARGET_COLOUR,
+    }
+
+
+def _sections(measures: Measures, targets: dict[str, FigureTarget]) -> list[dict]:
+    """The dashboard's sections, each with the cards of the figures declared in it, each
+    judged against its local target."""
     sections = []
     for section in SECTIONS:
         figures = [f for f in FIGURES.values() if f.card and f.card.section == section.key]
@@ -188,13 +217,15 @@ def _sections(measures: Measures) -> list[dict]:
             if figure.card.note:
                 n = measures.count(figure.population)
                 note = f"{n} {figure.card.note}{'' if n == 1 else 's'}"
+            value = measures.figure(figure.key)
             cards.append(
                 {
                     "key": figure.key,
                     "label": figure.card.label,
-                    "value": measures.figure(figure.key),
+                    "value": value,
                     "percent": figure.is_share,
                     "note": note,
+                    **_judged(figure.key, value, targets),
                 }
             )
         sections.append(
@@ -217,10 +248,20 @@ def _context(
     base_query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
     trend = measures.plan_trend()
     icpc_late = summary["icpc_held"] - summary["icpc_in_timescale"]
+    targets = {t.figure: t for t in FigureTarget.objects.all()}
+    agencies = [
+        "strategy_with_health",
+        "strategy_health_information_only",
+        "strategy_with_police",
+        "icpc_with_police",
+    ]
     charts = {
+        # Colours carry meaning: in timescale is the colour of a met target, late of one not
+        # met; a share's bar is coloured by its status against its target (or neutral).
         "icpc": {
             "labels": ["Within 15 working days", "Late"],
             "values": [summary["icpc_in_timescale"], icpc_late],
+            "colours": [STATUS_COLOUR[Status.MET], STATUS_COLOUR[Status.NOT_MET]],
         },
         "trend": {
             "labels": [p["date"].strftime("%d %b %Y") for p in trend],
@@ -233,11 +274,10 @@ def _context(
                 "Police in strategy",
                 "Police at ICPC",
             ],
-            "values": [
-                summary["strategy_with_health_pct"],
-                summary["strategy_health_information_only_pct"],
-                summary["strategy_with_police_pct"],
-                summary["icpc_with_police_pct"],
+            "values": [summary[f"{key}_pct"] for key in agencies],
+            "colours": [
+                _judged(key, summary[f"{key}_pct"], targets).get("colour", NO_TARGET_COLOUR)
+                for key in agencies
             ],
         },
     }
@@ -251,7 +291,7 @@ def _context(
         "query": urlencode(base_query),
         "trend": trend,
         "icpc_late": icpc_late,
-        "sections": _sections(measures),
+        "sections": _sections(measures, targets),
         "charts": charts,
         "caseloads": measures.caseloads(),
         "alerts": measures.alerts_breakdown(),

@@ -5,7 +5,8 @@
   var node = document.getElementById("dashboard-charts");
   if (!node || typeof Chart === "undefined") { return; }
   var data = JSON.parse(node.textContent);
-  var colours = ["#1d5c2e", "#8a1c1c", "#0b4f8a"];
+  // Each chart's colours come with its figures: met, not met, or neutral (dashboards/views.py).
+  var neutral = "#0b4f8a";
   // Counts start at zero in whole numbers; percentages run from 0 to 100.
   var counts = { y: { beginAtZero: true, ticks: { precision: 0 } } };
   var percentages = { y: { min: 0, max: 100 } };
@@ -14,7 +15,7 @@
     if (!el) { return; }
     new Chart(el, {
       type: "bar",
-      data: { labels: chart.labels, datasets: [{ label: label, data: chart.values, backgroundColor: colours }] },
+      data: { labels: chart.labels, datasets: [{ label: label, data: chart.values, backgroundColor: chart.colours || neutral }] },
       options: { plugins: { legend: { display: false } }, animation: false, scales: scales }
     });
   }
@@ -24,7 +25,7 @@
   if (trend) {
     new Chart(trend, {
       type: "line",
-      data: { labels: data.trend.labels, datasets: [{ label: "Children on a plan", data: data.trend.values, borderColor: "#0b4f8a" }] },
+      data: { labels: data.trend.labels, datasets: [{ label: "Children on a plan", data: data.trend.values, borderColor: neutral }] },
       options: { animation: false, scales: counts }
     });
   }
