@@ -189,6 +189,14 @@ def get_child_for_manager(user: User, pk: int) -> Child:
     return child
 
 
+def children_managed_by(user: User) -> QuerySet[Child]:
+    """The children whose team this user manages, in their reach: where their decisions wait
+    (My work). Nobody else manages any."""
+    if not (user.is_authenticated and user.is_active and user.is_team_manager):
+        return Child.objects.none()
+    return children_for_user(user).filter(allocated_team_id__in=user.managed_team_ids)
+
+
 def may_produce_returns(user: User) -> bool:
     """Who produces the statutory returns (CIN census, Annex A): performance staff, who are
     senior managers today."""

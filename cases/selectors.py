@@ -32,6 +32,9 @@ class DueItem:
     what: str  # the rule's name, in words
     date: date
     sentence: str  # the rule, said to a social worker
+    # The next step that meets it and the form that takes it ("Record a visit", a URL).
+    action: str = ""
+    url: str = ""
 
 
 # The rule engine (monitoring) says what is due for a child, registered from its AppConfig.
@@ -100,7 +103,14 @@ def child_summary(child: Child, user: User) -> dict:
         "is_manager": child_is_managed_by(user, child),
     }
     summary["due"] = [
-        {"what": d.what, "date": d.date, "overdue": d.date < today} for d in due_for_child(child)
+        {
+            "what": d.what,
+            "date": d.date,
+            "overdue": d.date < today,
+            "action": d.action,
+            "url": d.url,
+        }
+        for d in due_for_child(child)
     ]
     for section in _SUMMARY_SECTIONS:
         extra = section(child, user, today)

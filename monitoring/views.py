@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
@@ -10,11 +13,16 @@ from accounts.http import AuthenticatedRequest
 from cases.access import Mask
 from wirral_cp.paging import page_of
 
+from .actions import alert_step
 from .forms import AcknowledgeForm
 from .models import AlertStatus
 from .rules import RULES
-from .selectors import alerts_for_user
+from .selectors import alerts_for_user, decisions_waiting
 from .services import alert_acknowledge
+
+# "This week": what falls due in the next seven days, at most this many listed.
+WEEK_DAYS = 7
+COMING_LISTED = 50
 
 
 def _my_alerts(user):
@@ -29,7 +37,9 @@ def _my_alerts(user):
 
 @require_safe
 def my_tasks(request: AuthenticatedRequest) -> HttpResponse:
-    """What is due or overdue for me and my team, most overdue first."""
+    """My work: the decisions waiting for me (a manager), what is overdue or due soon for me
+    and my team, most overdue first, and what falls due this week; each with a link to the
+    form that takes its next step."""
     status = request.GET.get("status", "active")
     rule = request.GET.get("rule", "")
     mine_only = request.GET.get("mine") == "1"
@@ -53,12 +63,30 @@ def my_tasks(request: AuthenticatedRequest) -> HttpResponse:
     )
     alerts = alerts.order_by(urgency, "due_date", "pk")
     page = page_of(request, alerts)
-    masked = Mask(request.user).hidden_ids(a.child for a in page.object_list)
+    # This week's: what is not yet due but falls due within the next seven days (a visit,
+    # a core group, a review to prepare), soonest first, on the first page only.
+    today = timezone.localdate()
+    coming = []
+    if page.number == 1 and status == "active":
+        upcoming = _my_alerts(request.user).filter(
+            status=AlertStatus.UPCOMING, due_date__lte=today + timedelta(days=WEEK_DAYS)
+        )
+        if rule:
+            upcoming = upcoming.filter(rule=rule)
+        if mine_only:
+            upcoming = upcoming.filter(responsible_worker=request.user)
+        coming = list(upcoming.order_by("due_date", "pk")[:COMING_LISTED])
+    shown = [*page.object_list, *coming]
+    masked = Mask(request.user).hidden_ids(a.child for a in shown)
+    for a in shown:
+        a.next_step = alert_step(a)
     return render(
         request,
         "monitoring/my_tasks.html",
         {
             "page": page,
+            "coming": coming,
+            "decisions": decisions_waiting(request.user) if page.number == 1 else [],
             "masked": masked,
             "status": status,
             "rule": rule,
