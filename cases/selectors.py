@@ -37,6 +37,23 @@ class DueItem:
     url: str = ""
 
 
+def due_steps(child: Child, today: date, subjects: tuple[str, ...] = ()) -> list[dict]:
+    """What is due for this child (or for these subjects of its records: "plan:12"), soonest
+    first, each with its next step and whether it is overdue: what the summary and the event
+    pages show."""
+    return [
+        {
+            "what": d.what,
+            "date": d.date,
+            "overdue": d.date < today,
+            "action": d.action,
+            "url": d.url,
+        }
+        for d in due_for_child(child)
+        if not subjects or d.subject in subjects
+    ]
+
+
 # The rule engine (monitoring) says what is due for a child, registered from its AppConfig.
 DueSource = Callable[[Child], list[DueItem]]
 _DUE_SOURCES: list[DueSource] = []
@@ -102,16 +119,7 @@ def child_summary(child: Child, user: User) -> dict:
         "can_edit": child_is_writable_by(user, child),
         "is_manager": child_is_managed_by(user, child),
     }
-    summary["due"] = [
-        {
-            "what": d.what,
-            "date": d.date,
-            "overdue": d.date < today,
-            "action": d.action,
-            "url": d.url,
-        }
-        for d in due_for_child(child)
-    ]
+    summary["due"] = due_steps(child, today)
     for section in _SUMMARY_SECTIONS:
         extra = section(child, user, today)
         alerts.extend(extra.pop("alerts", []))

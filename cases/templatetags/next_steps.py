@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.access import child_is_writable_by
 from cases.models import Child, Referral, ThresholdDecision
-from cases.selectors import due_for_child
+from cases.selectors import due_steps
 
 register = template.Library()
 
@@ -48,17 +48,7 @@ def next_steps(context, child: Child, *pairs) -> dict:
     user = context["request"].user
     today = timezone.localdate()
     wanted = tuple(f"{kind}:{pk}" for kind, pk in zip(pairs[::2], pairs[1::2], strict=True) if pk)
-    items = [
-        {
-            "what": d.what,
-            "date": d.date,
-            "overdue": d.date < today,
-            "action": d.action,
-            "url": d.url,
-        }
-        for d in due_for_child(child)
-        if not wanted or d.subject in wanted
-    ]
+    items = due_steps(child, today, wanted)
     return {
         "steps": [*_workflow_steps(child, wanted), *items],
         "can_edit": child_is_writable_by(user, child),

@@ -4,27 +4,11 @@ dates as the alerts and the child's summary."""
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
 
-from monitoring.models import Alert
 from tests.cases.factories import ReferralFactory
 from tests.conferences.factories import ConferenceFactory, PlanFactory
+from tests.monitoring.factories import stored_alert as _alert
 from tests.strategy.factories import Section47Factory
-
-
-def _alert(child, rule, subject, due, status="upcoming"):
-    now = timezone.now()
-    return Alert.objects.create(
-        rule=rule,
-        subject_key=subject,
-        child=child,
-        status=status,
-        due_date=due,
-        responsible_worker=child.allocated_worker,
-        responsible_team=child.allocated_team,
-        first_found_at=now,
-        last_found_at=now,
-    )
 
 
 def test_a_strategy_decision_asks_for_the_strategy_discussion(world, login):

@@ -107,3 +107,29 @@ def icpc_held(world, child, *, strategy_on: date, held_on: date, decision: str =
         if decision == "plan"
         else "",
     )
+
+
+def icpcs_one_in_time_one_late(world):
+    """Ruby's ICPC (world.child) held within 15 working days of her strategy discussion and
+    Leo's after it, both in the manager's team. Returns (ruby, leo)."""
+    from tests.cases.factories import ChildFactory
+    from timescales.calendar import add_working_days
+
+    ruby = world.child
+    leo = ChildFactory(
+        first_name="Leo",
+        last_name="Latecombe",
+        allocated_team=world.team,
+        allocated_worker=world.same_team_worker,
+    )
+    ruby_strategy = working_days_ago(25)
+    icpc_held(world, ruby, strategy_on=ruby_strategy, held_on=add_working_days(ruby_strategy, 12))
+    leo_strategy = working_days_ago(30)
+    icpc_held(
+        world,
+        leo,
+        strategy_on=leo_strategy,
+        held_on=add_working_days(leo_strategy, 17),
+        decision="no_plan",
+    )
+    return ruby, leo

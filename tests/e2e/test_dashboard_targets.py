@@ -10,8 +10,6 @@ from playwright.sync_api import expect
 
 from dashboards.models import FigureTarget
 from monitoring.services import timescales_scan
-from tests.cases.factories import ChildFactory
-from timescales.calendar import add_working_days
 
 from . import scenes
 
@@ -19,25 +17,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_figure_against_its_target_and_the_children_who_missed(app, world):
-    ruby = world.child
-    leo = ChildFactory(
-        first_name="Leo",
-        last_name="Latecombe",
-        allocated_team=world.team,
-        allocated_worker=world.same_team_worker,
-    )
-    ruby_strategy = scenes.working_days_ago(25)
-    scenes.icpc_held(
-        world, ruby, strategy_on=ruby_strategy, held_on=add_working_days(ruby_strategy, 12)
-    )
-    leo_strategy = scenes.working_days_ago(30)
-    scenes.icpc_held(
-        world,
-        leo,
-        strategy_on=leo_strategy,
-        held_on=add_working_days(leo_strategy, 17),
-        decision="no_plan",
-    )
+    ruby, leo = scenes.icpcs_one_in_time_one_late(world)
     timescales_scan()
     FigureTarget.objects.create(figure="icpc_in_timescale", target=90)
 

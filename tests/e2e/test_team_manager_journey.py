@@ -15,7 +15,6 @@ from cases.models import ManagementOversight
 from monitoring.models import Alert, AlertStatus
 from monitoring.services import timescales_scan
 from tests.cases.factories import ChildFactory, ReferralFactory
-from timescales.calendar import add_working_days
 
 from . import scenes
 from .pages import open_child, status_message, tab
@@ -24,30 +23,12 @@ pytestmark = pytest.mark.e2e
 
 
 def test_team_manager_sees_timeliness_acknowledges_a_breach_and_records_oversight(app, world):
-    ruby = world.child
-    leo = ChildFactory(
-        first_name="Leo",
-        last_name="Latecombe",
-        allocated_team=world.team,
-        allocated_worker=world.same_team_worker,
-    )
+    ruby, leo = scenes.icpcs_one_in_time_one_late(world)
     amara = ChildFactory(
         first_name="Amara",
         last_name="Samplebrook",
         allocated_team=world.team,
         allocated_worker=world.social_worker,
-    )
-    ruby_strategy = scenes.working_days_ago(25)
-    scenes.icpc_held(
-        world, ruby, strategy_on=ruby_strategy, held_on=add_working_days(ruby_strategy, 12)
-    )
-    leo_strategy = scenes.working_days_ago(30)
-    scenes.icpc_held(
-        world,
-        leo,
-        strategy_on=leo_strategy,
-        held_on=add_working_days(leo_strategy, 17),
-        decision="no_plan",
     )
     received = scenes.working_days_ago(3)
     ReferralFactory(child=amara, received_at=scenes.at(received, 9, 15))

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from cases.services import child_restrict
 from monitoring.actions import next_step
-from monitoring.models import Alert
 from monitoring.rules import RULES
 from tests.cases.factories import AssessmentFactory, ChildFactory, ReferralFactory
+from tests.monitoring.factories import stored_alert
 
 TASKS = reverse("monitoring:my-tasks")
 
@@ -28,18 +28,7 @@ def test_every_rule_names_a_next_step_with_a_form(rule):
 
 
 def _alert(world, child, rule, status, due, subject):
-    now = timezone.now()
-    return Alert.objects.create(
-        rule=rule,
-        subject_key=subject,
-        child=child,
-        status=status,
-        due_date=due,
-        responsible_worker=child.allocated_worker,
-        responsible_team=child.allocated_team,
-        first_found_at=now,
-        last_found_at=now,
-    )
+    return stored_alert(child, rule, subject, due, status)
 
 
 def test_a_task_is_one_click_from_its_form(world, login):
