@@ -274,17 +274,20 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if _can_open_child(user, conference.child_id):
         # The decision, the child's views and the minutes are shown: a look at the record.
         record_access(request=request, obj=conference, what="conference and minutes")
-    participants = list(conference.participants.all())
+    # Attendance in the order it was entered.
+    participants = list(conference.participants.order_by("pk"))
     today = timezone.localdate()
     minutes_due = timescales.minutes_due(conference.held_on) if conference.held_on else None
     is_chair = _is_chair(user, conference)
+    # Quorate or not is said once attendance is recorded, not while people are only invited.
+    attendance_recorded = any(p.status for p in participants)
     return render(
         request,
         "conferences/conference_detail.html",
         {
             "conference": conference,
             "participants": participants,
-            "quorum": Quorum(participants) if participants else None,
+            "quorum": Quorum(participants) if attendance_recorded else None,
             "can_open_child": _can_open_child(user, conference.child_id),
             "timeliness": timeliness(conference, today),
             "minutes_due": minutes_due,
