@@ -55,9 +55,12 @@ def test_attendance_is_listed_in_the_order_entered(world, login):
 def test_compliance_warnings_show_on_the_conference(world, login):
     conference = _conference(world, status="held", held_on=datetime.date(2026, 11, 20))
     stored_alert(
-        world.child, "ICPC_NO_POLICE", f"conference:{conference.pk}", None, status="open"
-    ).__class__.objects.filter(rule="ICPC_NO_POLICE").update(
-        evidence="No police officer attended or sent a report."
+        world.child,
+        "ICPC_NO_POLICE",
+        f"conference:{conference.pk}",
+        None,
+        status="open",
+        evidence="No police officer attended or sent a report.",
     )
     content = (
         login(world.social_worker)
