@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 
+from audit import versions as data_version
 from cases.models import Visit
 from timescales import rules as timescales
 from timescales.models import LocalPolicy
@@ -120,8 +121,11 @@ def _store(model: type[Model], rows: list[tuple[int, date | None, bool | None]])
     """Write (pk, due_date, in_timescale) rows. On PostgreSQL one UPDATE joined to arrays a
     batch at a time (Django's bulk_update builds a CASE of every pk per batch, whose cost grows
     with the square of the batch); elsewhere bulk_update."""
+    if not rows:
+        return
     alias = router.db_for_write(model)
     connection = connections[alias]
+    data_version.bump(alias)  # written in bulk, past the signals
     if connection.vendor != "postgresql":
         objects = [model(pk=pk, due_date=due, in_timescale=met) for pk, due, met in rows]
         model._default_manager.using(alias).bulk_update(

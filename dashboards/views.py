@@ -181,6 +181,8 @@ def _context(
         start, end, as_of = period_from({})
     scope = scope_for(request.user, request.GET, default=default)
     measures = Measures(scope, start, end, as_of, by_team=by_team)
+    # Nothing written since these figures were last worked out: take them as they were.
+    measures.restore()
     summary = measures.summary()
     base_query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
     trend = measures.plan_trend()
@@ -209,7 +211,7 @@ def _context(
             ],
         },
     }
-    return {
+    context = {
         "measures": measures,
         "scope": scope,
         "summary": summary,
@@ -231,6 +233,8 @@ def _context(
         if request.user.is_senior_manager
         else Team.objects.none(),
     }
+    measures.keep()
+    return context
 
 
 @require_safe
@@ -274,7 +278,11 @@ def metrics_json(request: AuthenticatedRequest) -> JsonResponse:
     except BadPeriod as error:
         return JsonResponse({"error": str(error)}, status=400)
     scope = scope_for(request.user, request.GET)
-    return JsonResponse(Measures(scope, start, end, as_of).summary())
+    measures = Measures(scope, start, end, as_of)
+    measures.restore()
+    summary = measures.summary()
+    measures.keep()
+    return JsonResponse(summary)
 
 
 def _alerts_narrowed(request: AuthenticatedRequest, qs, title: str):

@@ -17,6 +17,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
+from audit import versions as data_version
 from cases.models import (
     Assessment,
     Child,
@@ -222,6 +223,7 @@ def generate_authority(
             # Loaded in bulk, past the services: store each visit's and core group's
             # timeliness as recording them one by one would.
             refresh_timeliness(child_ids)
+            data_version.bump()  # written in bulk, past the signals
     return counts
 
 
