@@ -13,6 +13,8 @@ version, and nothing is kept.
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from wirral_cp.replica import mark_written
+
 SEQUENCE = "audit_data_version"
 # The apps whose records the figures are made of.
 CASE_APPS = frozenset({"accounts", "cases", "strategy", "conferences", "monitoring", "timescales"})
@@ -57,3 +59,5 @@ def record_changed(sender, using: str | None = None, **kwargs) -> None:
     """post_save / post_delete of any model: a case app's record moves the version."""
     if sender._meta.app_label in CASE_APPS:
         bump(using)
+        # The rest of this request reads its own write from the primary.
+        mark_written()

@@ -29,6 +29,7 @@ from cases.models import Child, ServiceReferral
 from conferences.models import ChildProtectionPlan, Conference, FeedbackResponse
 from conferences.selectors import iro_child_counts
 from monitoring.rules import RULES_BY_CODE
+from wirral_cp.replica import state as read_state
 
 from .figures import FIGURES, POPULATIONS, Figure, pct
 from .figures.base import team_at
@@ -149,8 +150,8 @@ class Measures:
     def keep(self) -> None:
         """Keep what was counted, for the next request at the same data version (after
         `restore()`; a version that moved meanwhile only means a key nobody asks for)."""
-        if self.version is None:
-            return
+        if self.version is None or read_state().lagging:
+            return  # no version, or read from a replica that is behind: not the version's
         cache.set(
             self._key(),
             {"counted": self._counted, "team_counts": self.team_counts, "reports": self._reports},
