@@ -27,7 +27,6 @@ def _free_port() -> int:
 
 def _sessions(n: int) -> list[dict]:
     """Signed-in sessions for the authority's workers and managers, each with its children."""
-    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -43,7 +42,7 @@ def _sessions(n: int) -> list[dict]:
     for user in users:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         children = list(
@@ -81,12 +80,15 @@ def _run(url: str, users: int, think: float, seconds: int, sessions: Path) -> di
             "--only-summary",
         ],
         env=env,
-        check=True,
-        capture_output=True,
+        check=False,  # Locust exits 1 when any request failed: the errors are reported
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     with open(f"{prefix}_stats.csv") as f:
         rows = {r["Name"]: r for r in csv.DictReader(f)}
     total = rows["Aggregated"]
+    with open(f"{prefix}_failures.csv") as f:
+        failures = [f"{r['Name']}: {r['Error']} ({r['Occurrences']})" for r in csv.DictReader(f)]
     return {
         "users": users,
         "think_s": think,
@@ -95,6 +97,7 @@ def _run(url: str, users: int, think: float, seconds: int, sessions: Path) -> di
         "req_per_s": round(float(total["Requests/s"]), 1),
         "median_ms": float(total["50%"]),
         "p95_ms": float(total["95%"]),
+        "failures": failures[:5],
         "pages_p95_ms": {name: float(r["95%"]) for name, r in rows.items() if name != "Aggregated"},
     }
 
@@ -111,6 +114,10 @@ def main() -> None:
     name = setup_django(args.children, fresh=False, name=args.database)
     sessions = Path(tempfile.mkdtemp()) / "sessions.json"
     sessions.write_text(json.dumps(_sessions(200)))
+    # DEBUG off serves the hashed static files from their manifest, as production does.
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     port = _free_port()
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     server = subprocess.Popen(
