@@ -21,7 +21,10 @@ def _flat(report: dict, prefix: str = "") -> dict[str, object]:
     for key, value in report.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            if "median_ms" in value:
+            if "req_per_s" in value:  # a load test's profile
+                for part in ("req_per_s", "median_ms", "p95_ms", "errors", "requests"):
+                    out[f"{name}: {part}"] = value[part]
+            elif "median_ms" in value:
                 out[name] = value["median_ms"]
                 if "first_ms" in value:
                     out[f"{name} (first)"] = value["first_ms"]
