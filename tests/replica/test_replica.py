@@ -7,7 +7,9 @@ The test database is made on the primary and streamed to the standby like any ot
 tests commit (transaction=True) so that the standby can see their rows, and point the
 `replica` alias (a test mirror of the primary) at the standby for their duration."""
 
+import fcntl
 import os
+import tempfile
 import time
 
 import environ
@@ -25,6 +27,7 @@ from wirral_cp import replica as replica_module
 
 PERIOD = {"from": "2018-09-01", "to": "2018-09-30"}
 URL = os.environ.get("DATABASE_REPLICA_URL", "")
+LOCK = os.path.join(tempfile.gettempdir(), "wirral-cp-replica-tests.lock")
 
 pytestmark = pytest.mark.django_db(
     transaction=True,
@@ -34,13 +37,18 @@ pytestmark = pytest.mark.django_db(
 
 
 @pytest.fixture
-def standby(settings):
+def standby(settings, request):
     """The replica alias pointed at the real standby (the test database's copy there)."""
     if not URL or "replica" not in settings.DATABASES:
         message = "no DATABASE_REPLICA_URL: .ci/replica makes a streaming replica"
         if os.environ.get("CI"):
             pytest.fail(f"CI runs the replica tests, but {message}")
         pytest.skip(message)
+    # One replica test at a time across pytest-xdist's workers: a test pauses the standby's
+    # replay, which another's wait for it to catch up would not survive.
+    lock = open(LOCK, "w")  # noqa: SIM115 (held until the test ends)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    request.addfinalizer(lock.close)
     real = environ.Env.db_url_config(URL)
     connection = connections["replica"]
     mirrored = connection.settings_dict
