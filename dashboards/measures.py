@@ -18,18 +18,26 @@ from functools import cached_property
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.lookups import In
 from django.utils import timezone
 
 from accounts.models import Team, User
+from audit import versions as data_version
 from cases.models import Child, ServiceReferral
 from conferences.models import ChildProtectionPlan, Conference, FeedbackResponse
 from conferences.selectors import iro_caseload_ids, iro_child_counts
 from monitoring.rules import RULES_BY_CODE
+from wirral_cp.replica import state as read_state
 
 from .figures import FIGURES, POPULATIONS, Figure, pct
 from .figures.base import team_at
+
+# How long a scope's figures are kept for one data version (audit.versions) and day.
+KEEP_SECONDS = 6 * 60 * 60
+# Bumped when what is kept changes shape.
+KEPT_FORMAT = 1
 
 __all__ = ["Measures", "Scope", "pct", "rule_title", "teams_side_by_side"]
 
@@ -96,6 +104,64 @@ class Measures:
         self.team_counts: dict[int | None, dict[str, int]] = {}
         self._counted: dict[str, int] = {}
         self._memo: dict[Any, Any] = {}
+        # The reports that are not figures (plan trend, caseloads, ...), once each.
+        self._reports: dict[str, Any] = {}
+        self.version: int | None = None
+        self.restored = False
+
+    # --- Kept figures -------------------------------------------------------------------------
+
+    def _key(self) -> str:
+        s = self.scope
+        return ":".join(
+            str(part)
+            for part in (
+                "measures",
+                KEPT_FORMAT,
+                self.version,
+                timezone.localdate().isoformat(),
+                s.kind,
+                ",".join(map(str, s.team_ids)),
+                s.iro_id,
+                self.start.isoformat(),
+                self.end.isoformat(),
+                self.as_of.isoformat(),
+                int(self.by_team),
+            )
+        )
+
+    def restore(self) -> bool:
+        """Take the counts and reports kept for this scope, period and day at the current data
+        version, when there are any: nothing was written since they were worked out, so they
+        are what counting again would give (and what the drill-downs list). One query."""
+        self.version = data_version.current()
+        if self.version is None:
+            return False
+        kept = cache.get(self._key())
+        if kept is None:
+            return False
+        self._counted.update(kept["counted"])
+        for team, counts in kept["team_counts"].items():
+            self.team_counts.setdefault(team, {}).update(counts)
+        self._reports.update(kept["reports"])
+        self.restored = True
+        return True
+
+    def keep(self) -> None:
+        """Keep what was counted, for the next request at the same data version (after
+        `restore()`; a version that moved meanwhile only means a key nobody asks for)."""
+        if self.version is None or read_state().lagging:
+            return  # no version, or read from a replica that is behind: not the version's
+        cache.set(
+            self._key(),
+            {"counted": self._counted, "team_counts": self.team_counts, "reports": self._reports},
+            KEEP_SECONDS,
+        )
+
+    def _report(self, name: str, make: Callable[[], Any]) -> Any:
+        if name not in self._reports:
+            self._reports[name] = make()
+        return self._reports[name]
 
     def memo(self, key: Any, make: Callable[[], Any]) -> Any:
         """`make()`, once per Measures: populations and the rules behind them share their
@@ -197,6 +263,9 @@ class Measures:
     # --- Figures ------------------------------------------------------------------------------
 
     def plan_trend(self) -> list[dict]:
+        return self._report("plan_trend", self._plan_trend)
+
+    def _plan_trend(self) -> list[dict]:
         """Children on a plan at the end of each month in the period (and at its end)."""
         points, day = [], self.start
         while True:
@@ -220,6 +289,9 @@ class Measures:
         return [{"date": p, "children": counts[f"d{i}"]} for i, p in enumerate(points)]
 
     def waiting_times(self) -> list[dict]:
+        return self._report("waiting_times", self._waiting_times)
+
+    def _waiting_times(self) -> list[dict]:
         """Median and longest wait (calendar days) by service, for referrals in the period."""
         by_service: dict[str, list[int]] = {}
         labels = dict(ServiceReferral._meta.get_field("service").choices)
@@ -240,6 +312,9 @@ class Measures:
         ]
 
     def feedback_scores(self) -> dict:
+        return self._report("feedback_scores", self._feedback_scores)
+
+    def _feedback_scores(self) -> dict:
         scores = self.feedback.aggregate(
             responses=Count("pk"),
             avg_listened_to=Avg("listened_to"),
@@ -257,6 +332,9 @@ class Measures:
         return {k: round(v, 2) if isinstance(v, float) else v for k, v in scores.items()}
 
     def caseloads(self) -> dict:
+        return self._report("caseloads", self._caseloads)
+
+    def _caseloads(self) -> dict:
         """Children per social worker (allocated) and per IRO (open plans and upcoming
         conferences they chair), counted from the children's side: one grouped scan each.
         Each scope lists its own people: a team its workers and the IROs chairing its
@@ -277,6 +355,9 @@ class Measures:
             listed_only_if_counted["workers"] = True
         else:
             chaired = iro_child_counts()
+        if self.scope.kind == "team":
+            # A team's dashboard counts its own workers' children, not the whole authority's.
+            children = children.filter(allocated_worker__in=workers.values("pk"))
         allocated = dict(
             children.values_list("allocated_worker_id").annotate(n=Count("pk")).order_by()
         )
@@ -302,9 +383,8 @@ class Measures:
         }
 
     def alerts_breakdown(self) -> dict:
-        return self._alerts_breakdown
+        return self._report("alerts_breakdown", self._alerts_breakdown)
 
-    @cached_property
     def _alerts_breakdown(self) -> dict:
         """Open alerts by rule, by team and by worker, from one grouped query."""
         by_rule: dict[str, int] = {}

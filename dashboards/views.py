@@ -20,6 +20,8 @@ from monitoring.models import days_overdue
 from monitoring.rules import RULES_BY_CODE
 from monitoring.selectors import pending_alerts_for_user
 from wirral_cp.paging import page_of
+from wirral_cp.replica import reads_from_replica
+from wirral_cp.replica import state as read_state
 from wirral_cp.spreadsheets import safe_row
 
 from .figures import FIGURES, SECTIONS
@@ -244,6 +246,8 @@ def _context(
         start, end, as_of = period_from({})
     scope = scope_for(request.user, request.GET, default=default)
     measures = Measures(scope, start, end, as_of, by_team=by_team)
+    # Nothing written since these figures were last worked out: take them as they were.
+    measures.restore()
     summary = measures.summary()
     base_query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
     trend = measures.plan_trend()
@@ -281,7 +285,7 @@ def _context(
             ],
         },
     }
-    return {
+    context = {
         "measures": measures,
         "scope": scope,
         "summary": summary,
@@ -302,10 +306,15 @@ def _context(
         else Team.objects.all()
         if request.user.is_senior_manager
         else Team.objects.none(),
+        # Read from a replica that had not replayed everything: the figures are as of then.
+        "read_state": read_state(),
     }
+    measures.keep()
+    return context
 
 
 @require_safe
+@reads_from_replica
 def team_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     context = _context(request, default="team" if not request.user.is_senior_manager else None)
     context["title"] = "Team dashboard"
@@ -313,6 +322,7 @@ def team_dashboard(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def iro_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not request.GET.get("iro") and not request.user.is_iro:
         raise Http404("No IRO dashboard for this user")
@@ -322,6 +332,7 @@ def iro_dashboard(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def service_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_senior_manager:
         raise Http404("No service dashboard for this user")
@@ -340,13 +351,18 @@ def service_dashboard(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def metrics_json(request: AuthenticatedRequest) -> JsonResponse:
     try:
         start, end, as_of = period_from(request.GET)
     except BadPeriod as error:
         return JsonResponse({"error": str(error)}, status=400)
     scope = scope_for(request.user, request.GET)
-    return JsonResponse(Measures(scope, start, end, as_of).summary())
+    measures = Measures(scope, start, end, as_of)
+    measures.restore()
+    summary = measures.summary()
+    measures.keep()
+    return JsonResponse(summary)
 
 
 def _alerts_narrowed(request: AuthenticatedRequest, qs, title: str):
@@ -377,6 +393,7 @@ def _alerts_narrowed(request: AuthenticatedRequest, qs, title: str):
 
 
 @require_safe
+@reads_from_replica
 def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
     """The records behind one figure; `?format=csv` downloads them. For a share, `?all=1`
     lists its whole denominator instead, each record met or not (counted in the share or

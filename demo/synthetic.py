@@ -9,12 +9,15 @@ enquiry, census codes), so scans and dashboards behave as they would on real dat
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
+from audit import versions as data_version
 from cases.models import (
     Assessment,
     Child,
@@ -69,6 +72,8 @@ FIRST = {
 }
 CATEGORIES = ["NEG", "NEG", "NEG", "EMO", "EMO", "PHY", "SAB", "MUL"]
 BATCH = 2000
+# Children generated (with all their records) per transaction.
+CHUNK = 5000
 # The oldest assessment left open: later ones are all completed.
 OPEN_ASSESSMENT_DAYS = 60
 
@@ -83,6 +88,62 @@ class Counts:
     plans: int = 0
     visits: int = 0
     extra: dict = field(default_factory=dict)
+
+
+def _insert(objs: list[Any]) -> None:
+    """bulk_create, without its per-field machinery on PostgreSQL: one INSERT ... VALUES of
+    a batch, RETURNING the ids (set on the objects, as bulk_create does). Foreign keys given as
+    objects take their ids, auto_now fields the time, JSON fields their encoding; every other
+    value is written as the model holds it (the generator only makes valid values)."""
+    if not objs:
+        return
+    model: type[Model] = type(objs[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        model._default_manager.using(alias).bulk_create(objs, batch_size=BATCH)
+        return
+    from psycopg2.extras import execute_values
+
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    fks = [f for f in fields if f.is_relation]
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    encoded = [f for f in fields if f.get_internal_type() == "JSONField"]
+    now = timezone.now()
+    for obj in objs:
+        for f in fks:
+            if getattr(obj, f.attname) is None:
+                related = f.get_cached_value(obj, None)
+                if related is not None:
+                    setattr(obj, f.attname, related.pk)
+        for f in stamped:
+            setattr(obj, f.attname, now)
+    names = [f.attname for f in fields]
+    encode = {f.attname: f for f in encoded}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    # The table and column names are the model's own.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES %s RETURNING {quote(meta.pk.column)}"  # noqa: E501, S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), BATCH):
+            batch = objs[start : start + BATCH]
+            rows = [
+                tuple(
+                    encode[name].get_db_prep_save(getattr(obj, name), connection)
+                    if name in encode
+                    else getattr(obj, name)
+                    for name in names
+                )
+                for obj in batch
+            ]
+            ids = execute_values(cursor.cursor, sql, rows, page_size=BATCH, fetch=True)
+            for obj, (pk,) in zip(batch, ids, strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = alias
 
 
 def _aware(d: date, hour: int = 10) -> datetime:
@@ -132,27 +193,67 @@ def _staff(n_teams: int, prefix: str) -> tuple[list[Team], dict[int, list[User]]
     return teams, workers, iros
 
 
-@transaction.atomic
 def generate_authority(
-    *, children: int, seed: int = 2026, as_of: date | None = None, prefix: str = "Synthetic"
+    *,
+    children: int,
+    seed: int = 2026,
+    as_of: date | None = None,
+    prefix: str = "Synthetic",
+    chunk: int = CHUNK,
 ) -> Counts:
-    """Create `children` synthetic children with referrals, enquiries, conferences and plans."""
+    """Create `children` synthetic children with referrals, enquiries, conferences and plans.
+
+    Streamed: `chunk` children at a time, each chunk with all its records in its own
+    transaction (and its visits' and core groups' timeliness stored), so memory stays bounded
+    and no transaction holds the whole authority."""
     rng = random.Random(seed)
     as_of = as_of or timezone.localdate()
     n_teams = max(2, children // 1000)
-    teams, workers, iros = _staff(n_teams, prefix)
-    managers = [team.managers.first() for team in teams]
-    late_reasons = [code for code, _ in LateReason.choices]
+    with transaction.atomic():
+        teams, workers, iros = _staff(n_teams, prefix)
+        managers = [team.managers.first() for team in teams]
     start_index = Child.objects.filter(la_child_id__startswith="SYN").count()
+    counts = Counts(extra={"core_groups": 0, "actions": 0, "participants": 0})
+    ctx = _Context(rng, as_of, teams, workers, iros, managers)
+    for offset in range(0, children, chunk):
+        with transaction.atomic():
+            child_ids = _generate_chunk(
+                ctx, start_index + offset, min(chunk, children - offset), counts
+            )
+            # Loaded in bulk, past the services: store each visit's and core group's
+            # timeliness as recording them one by one would.
+            refresh_timeliness(child_ids)
+            data_version.bump()  # written in bulk, past the signals
+    return counts
 
+
+@dataclass
+class _Context:
+    rng: random.Random
+    as_of: date
+    teams: list[Team]
+    workers: dict[int, list[User]]
+    iros: list[User]
+    managers: list[User | None]
+    late_reasons: list[str] = field(
+        default_factory=lambda: [code for code, _ in LateReason.choices]
+    )
+    # Conferences made so far (their late reasons and managers take turns).
+    conferences: int = 0
+
+
+def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> list[int]:
+    """`n` children numbered from `first_index` and all their records; returns their ids."""
+    rng, as_of, teams, workers, iros = ctx.rng, ctx.as_of, ctx.teams, ctx.workers, ctx.iros
+    managers, late_reasons = ctx.managers, ctx.late_reasons
     child_rows = []
-    for i in range(children):
+    for i in range(first_index, first_index + n):
         sex = rng.choice("FM")
         team = teams[i % len(teams)]
         dob = as_of - timedelta(days=rng.randint(365, 17 * 365))
         child_rows.append(
             Child(
-                la_child_id=f"SYN{start_index + i:08d}",
+                la_child_id=f"SYN{i:08d}",
                 first_name=rng.choice(FIRST[sex]),
                 last_name=rng.choice(SURNAMES),
                 date_of_birth=dob,
@@ -166,7 +267,7 @@ def generate_authority(
                 postcode="ZZ99 9ZZ",
             )
         )
-    Child.objects.bulk_create(child_rows, batch_size=BATCH)
+    _insert(child_rows)
 
     referrals, family = [], []
     for child in child_rows:
@@ -217,8 +318,8 @@ def generate_authority(
                     parental_responsibility=True,
                 )
             )
-    Referral.objects.bulk_create(referrals, batch_size=BATCH)
-    FamilyMember.objects.bulk_create(family, batch_size=BATCH)
+    _insert(referrals)
+    _insert(family)
 
     assessments = []
     # The census year (from 1 April) that `as_of` falls in.
@@ -248,7 +349,7 @@ def generate_authority(
                 factors=rng.choice([["21"], ["3B", "4B"], ["16A"], ["1B", "3B"]]) if done else [],
             )
         )
-    Assessment.objects.bulk_create(assessments, batch_size=BATCH)
+    _insert(assessments)
 
     discussions, participants, enquiries = [], [], []
     for referral in referrals:
@@ -271,7 +372,7 @@ def generate_authority(
             education_invited="invited",
         )
         discussions.append(discussion)
-    StrategyDiscussion.objects.bulk_create(discussions, batch_size=BATCH)
+    _insert(discussions)
     for d in discussions:
         participants.append(
             StrategyParticipant(
@@ -308,11 +409,12 @@ def generate_authority(
                 child_seen_alone=True,
             )
         )
-    StrategyParticipant.objects.bulk_create(participants, batch_size=BATCH)
-    Section47.objects.bulk_create(enquiries, batch_size=BATCH)
+    _insert(participants)
 
-    conferences, plans, enquiry_updates = [], [], []
+    # Each enquiry's outcome is decided before it is written (no second UPDATE pass).
+    conferences, plans = [], []
     for e in enquiries:
+        turn = ctx.conferences + len(conferences)
         target = e.icpc_target_date
         if target > as_of and rng.random() < 0.7:
             conferences.append(
@@ -329,7 +431,6 @@ def generate_authority(
         if rng.random() < 0.25:
             e.outcome, e.outcome_rationale = "unsubstantiated", "Synthetic rationale."
             e.completion_date = min(as_of, e.start_date + timedelta(days=10))
-            enquiry_updates.append(e)
             continue
         held = add_working_days(e.start_date, rng.choice([8, 10, 12, 14, 15, 15, 16, 18, 22]))
         if held > as_of:
@@ -342,7 +443,7 @@ def generate_authority(
                     target_date=target,
                     scheduled_for=_aware(held),
                     chair=rng.choice(iros),
-                    late_reason_code=late_reasons[len(conferences) % len(late_reasons)]
+                    late_reason_code=late_reasons[turn % len(late_reasons)]
                     if held > target
                     else "",
                     late_reason="Synthetic." if held > target else "",
@@ -367,14 +468,10 @@ def generate_authority(
             minutes="Synthetic minutes.",
             minutes_approved_at=_aware(held),
             minutes_distributed_on=add_working_days(held, rng.choice([5, 10, 15, 20])),
-            late_reason_code=late_reasons[len(conferences) % len(late_reasons)]
-            if held > target
-            else "",
+            late_reason_code=late_reasons[turn % len(late_reasons)] if held > target else "",
             late_reason="Synthetic: the reason in words." if held > target else "",
             interim_safety_plan="Synthetic interim plan." if held > target else "",
-            interim_plan_agreed_by=managers[len(conferences) % len(managers)]
-            if held > target
-            else None,
+            interim_plan_agreed_by=managers[turn % len(managers)] if held > target else None,
             interim_plan_agreed_at=_aware(target) if held > target else None,
         )
         if conference.minutes_distributed_on > as_of:
@@ -382,7 +479,6 @@ def generate_authority(
         conferences.append(conference)
         e.outcome = "icpc"
         e.completion_date = held
-        enquiry_updates.append(e)
         if plan_made:
             plan = ChildProtectionPlan(
                 child_id=e.child_id,
@@ -395,14 +491,12 @@ def generate_authority(
                 plan.end_next_step = rng.choice(["cin_plan", "early_help", "nfi"])
             conference.plan = plan
             plans.append(plan)
-    Section47.objects.bulk_update(
-        enquiry_updates, ["outcome", "outcome_rationale", "completion_date"], batch_size=BATCH
-    )
-    ChildProtectionPlan.objects.bulk_create(plans, batch_size=BATCH)
+    _insert(enquiries)
+    _insert(plans)
     for c in conferences:
         if c.plan is not None:
             c.plan_id = c.plan.pk
-    Conference.objects.bulk_create(conferences, batch_size=BATCH)
+    _insert(conferences)
 
     conf_participants = []
     for c in conferences:
@@ -442,7 +536,7 @@ def generate_authority(
                 had_reports_in_advance=rng.random() < 0.8,
             )
         )
-    ConferenceParticipant.objects.bulk_create(conf_participants, batch_size=BATCH)
+    _insert(conf_participants)
 
     reviews, core_groups, visits, oversight, outcomes, actions = [], [], [], [], [], []
     recorder = workers[teams[0].pk][0]
@@ -527,11 +621,11 @@ def generate_authority(
             outcomes.append(
                 PlanOutcome(plan=plan, what_needs_to_change="Synthetic outcome.", order=n)
             )
-    Conference.objects.bulk_create(reviews, batch_size=BATCH)
-    CoreGroupMeeting.objects.bulk_create(core_groups, batch_size=BATCH)
-    Visit.objects.bulk_create(visits, batch_size=BATCH)
-    ManagementOversight.objects.bulk_create(oversight, batch_size=BATCH)
-    PlanOutcome.objects.bulk_create(outcomes, batch_size=BATCH)
+    _insert(reviews)
+    _insert(core_groups)
+    _insert(visits)
+    _insert(oversight)
+    _insert(outcomes)
     for outcome in outcomes:
         for _ in range(2):
             actions.append(
@@ -544,22 +638,17 @@ def generate_authority(
                     progress_evidence="Synthetic.",
                 )
             )
-    PlanAction.objects.bulk_create(actions, batch_size=BATCH)
-    # Loaded in bulk, past the services: store each visit's and core group's timeliness as
-    # recording them one by one would.
-    refresh_timeliness()
+    _insert(actions)
+    ctx.conferences += len(conferences)
 
-    return Counts(
-        children=len(child_rows),
-        referrals=len(referrals),
-        discussions=len(discussions),
-        section47s=len(enquiries),
-        conferences=len(conferences) + len(reviews),
-        plans=len(plans),
-        visits=len(visits),
-        extra={
-            "core_groups": len(core_groups),
-            "actions": len(actions),
-            "participants": len(participants) + len(conf_participants),
-        },
-    )
+    counts.children += len(child_rows)
+    counts.referrals += len(referrals)
+    counts.discussions += len(discussions)
+    counts.section47s += len(enquiries)
+    counts.conferences += len(conferences) + len(reviews)
+    counts.plans += len(plans)
+    counts.visits += len(visits)
+    counts.extra["core_groups"] += len(core_groups)
+    counts.extra["actions"] += len(actions)
+    counts.extra["participants"] += len(participants) + len(conf_participants)
+    return [child.pk for child in child_rows]

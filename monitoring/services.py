@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit import versions as data_version
 from cases.models import Child
 from conferences.timeliness import refresh_timeliness
 from timescales.models import LocalPolicy
@@ -191,6 +192,8 @@ def timescales_scan(
     found = findings(as_of=as_of, child_ids=child_ids)
     changes = _changes(found, child_ids=child_ids, now=now)
     updated, resolved = _apply(changes, now=now)
+    if changes.create or updated or resolved:
+        data_version.bump()  # the alerts were written in bulk, past the signals
     return ScanResult(found=found, created=len(changes.create), updated=updated, resolved=resolved)
 
 

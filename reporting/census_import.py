@@ -33,6 +33,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit import versions as data_version
 from cases import rules as case_rules
 from cases.models import (
     Assessment,
@@ -277,6 +278,7 @@ def _write(planned: list[_Writes], user: User, report: ImportReport) -> None:
                 obj.save(update_fields=fields)
             updated[str(obj._meta.verbose_name_plural)] += 1
     _audit(created_entries, [o for w in planned for o, _ in w.updates], user, report.source_name)
+    data_version.bump()  # created in bulk, past the signals
     report.records_created.update(counts)
     report.records_updated.update(updated)
     for writes in planned:

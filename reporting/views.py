@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedRequest
 from audit.services import record_access
 from cases.access import children_for_returns, may_produce_returns
+from wirral_cp.replica import reads_from_replica
 
 from .annex_a import annex_a_build, annex_a_workbook
 from .census import CensusYear, latest_census_year
@@ -43,6 +44,7 @@ def _as_of(request: AuthenticatedRequest) -> date:
 
 
 @require_GET
+@reads_from_replica
 def census_page(request: AuthenticatedRequest) -> HttpResponse:
     """The census for a year: the counts to check, and every validation error or query with a
     link to the child's record to put it right."""
@@ -69,6 +71,7 @@ def census_page(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def census_download(request: AuthenticatedRequest) -> HttpResponse:
     """The XML file, released only when the DfE rules found no error."""
     _require_returns_access(request)
@@ -89,6 +92,7 @@ def census_download(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def annex_a_page(request: AuthenticatedRequest) -> HttpResponse:
     _require_returns_access(request)
     as_of = _as_of(request)
@@ -97,6 +101,7 @@ def annex_a_page(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def annex_a_download(request: AuthenticatedRequest) -> HttpResponse:
     _require_returns_access(request)
     as_of = _as_of(request)

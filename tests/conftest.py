@@ -27,6 +27,9 @@ def _same_names_every_run(request):
 def _fast_and_eager(settings):
     # Fast password hashing for the many users tests create.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Test data sits in a transaction a streaming replica cannot see: pages read from the
+    # primary, except in tests/replica (which commit, and point the replica at a real standby).
+    settings.REPLICA_READS = False
     # Cached rows (the local timescale policy) must not leak between tests.
     from django.core.cache import cache
 

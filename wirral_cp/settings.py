@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # After whitenoise (static files stay cacheable): no other response is stored by the browser.
     "wirral_cp.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After a write, the session's reads come from the primary (wirral_cp/replica.py).
+    "wirral_cp.replica.ReplicaStickyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -127,6 +129,18 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A PostgreSQL streaming replica for the pages that only read (dashboards, drill-downs, returns):
+# wirral_cp/replica.py. Without it everything reads from the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    # Tests make no database on the replica (it is read-only): it mirrors the test database,
+    # and tests/replica point it at the real standby.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["wirral_cp.replica.ReplicaRouter"]
+# Further behind than this, the replica is not read (the primary is).
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+# After a write, the same session reads from the primary for this long.
+REPLICA_STICKY_SECONDS = env.float("REPLICA_STICKY_SECONDS", default=60.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
