@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
+from cases.family_people import link_family
 from cases.models import (
     Assessment,
     Child,
@@ -145,16 +146,39 @@ def generate_authority(
     late_reasons = [code for code, _ in LateReason.choices]
     start_index = Child.objects.filter(la_child_id__startswith="SYN").count()
 
+    # Families from a generator of their own, so the rest of the authority is as it was: about
+    # a third of the children are a brother or sister of the child before, with the same
+    # surname and the same parents (one mother and father in the person index, not two).
+    family_rng = random.Random(seed * 7 + 19)
+    parents_of: list[tuple[tuple[str, date], tuple[str, date]]] = []
     child_rows = []
     for i in range(children):
         sex = rng.choice("FM")
         team = teams[i % len(teams)]
         dob = as_of - timedelta(days=rng.randint(365, 17 * 365))
+        first_name = rng.choice(FIRST[sex])
+        last_name = rng.choice(SURNAMES)
+        if i and family_rng.random() < 0.33:
+            last_name = child_rows[-1].last_name
+            parents_of.append(parents_of[-1])
+        else:
+            parents_of.append(
+                (
+                    (
+                        family_rng.choice(FIRST["F"]),
+                        as_of - timedelta(days=family_rng.randint(20 * 365, 45 * 365)),
+                    ),
+                    (
+                        family_rng.choice(FIRST["M"]),
+                        as_of - timedelta(days=family_rng.randint(20 * 365, 50 * 365)),
+                    ),
+                )
+            )
         child_rows.append(
             Child(
                 la_child_id=f"SYN{start_index + i:08d}",
-                first_name=rng.choice(FIRST[sex]),
-                last_name=rng.choice(SURNAMES),
+                first_name=first_name,
+                last_name=last_name,
                 date_of_birth=dob,
                 sex=sex,
                 ethnicity=rng.choice(["WBRI", "WBRI", "WBRI", "MWBC", "AIND", "BAFR", "WOTH"]),
@@ -169,7 +193,8 @@ def generate_authority(
     Child.objects.bulk_create(child_rows, batch_size=BATCH)
 
     referrals, family = [], []
-    for child in child_rows:
+    for child, parents in zip(child_rows, parents_of, strict=True):
+        (mother_name, mother_born), (father_name, father_born) = parents
         received = as_of - timedelta(days=rng.randint(1, 730))
         r = rng.random()
         decision = (
@@ -198,8 +223,9 @@ def generate_authority(
             family.append(
                 FamilyMember(
                     child=child,
-                    first_name="Parent",
+                    first_name=mother_name,
                     last_name=child.last_name,
+                    date_of_birth=mother_born,
                     sex="F",
                     relationship="mother",
                     lives_with_child=True,
@@ -209,8 +235,9 @@ def generate_authority(
             family.append(
                 FamilyMember(
                     child=child,
-                    first_name="Parent",
+                    first_name=father_name,
                     last_name=child.last_name,
+                    date_of_birth=father_born,
                     sex="M",
                     relationship="father",
                     lives_with_child=rng.random() < 0.5,
@@ -219,6 +246,8 @@ def generate_authority(
             )
     Referral.objects.bulk_create(referrals, batch_size=BATCH)
     FamilyMember.objects.bulk_create(family, batch_size=BATCH)
+    # Every child and parent a person; siblings' parents proved the same (names and birth).
+    link_family(members=family, children=child_rows)
 
     assessments = []
     # The census year (from 1 April) that `as_of` falls in.
