@@ -382,3 +382,69 @@ def household_and_responsibility(child: Child, *, today: date | None = None) -> 
             .select_related("person", "person__child_record")
         ]
     return found
+
+
+# --- fathers and the wider family: invited, attended, in the safety plan ---------------------
+
+# (child id, people) -> {person id: {"invited": bool, "attended": bool, "core_groups": int}}
+InvolvementSource = Callable[[int, list[Person]], dict[int, dict]]
+_INVOLVEMENT_SOURCES: list[InvolvementSource] = []
+
+
+def register_involvement(source: InvolvementSource) -> InvolvementSource:
+    """A higher app says which of the child's significant adults it invited and who took part
+    (conferences: its participants and core groups). One query per source."""
+    if source not in _INVOLVEMENT_SOURCES:
+        _INVOLVEMENT_SOURCES.append(source)
+    return source
+
+
+SIGNIFICANT_KINDS = {
+    Kind.MOTHER,
+    Kind.FATHER,
+    Kind.PARENT,
+    Kind.STEP_PARENT,
+    Kind.PARENTS_PARTNER,
+    Kind.GRANDPARENT,
+    Kind.AUNT_UNCLE,
+    Kind.CARER,
+}
+
+
+def significant_adults(family: Family) -> list[dict]:
+    """For each significant adult: lives with the child, parental responsibility, invited to
+    conferences and core groups or not (and why), took part or not, in the safety plan or not."""
+    adults = [r for r in family.relatives if r.kind in SIGNIFICANT_KINDS]
+    if not adults or family.person is None:
+        return []
+    links = {
+        link.person_id: link
+        for link in Link.objects.filter(
+            relative_id=family.person.pk, person_id__in=[r.person.pk for r in adults]
+        )
+    }
+    found: dict[int, dict] = {}
+    for source in _INVOLVEMENT_SOURCES:
+        for pk, facts in source(family.child.pk, [r.person for r in adults]).items():
+            mine = found.setdefault(pk, {"invited": False, "attended": False, "core_groups": 0})
+            mine["invited"] |= facts.get("invited", False)
+            mine["attended"] |= facts.get("attended", False)
+            mine["core_groups"] += facts.get("core_groups", 0)
+    household = {p.pk for p in family.household}
+    rows = []
+    for relative in adults:
+        link = links.get(relative.person.pk)
+        facts = found.get(relative.person.pk, {})
+        rows.append(
+            {
+                "relative": relative,
+                "lives_with": relative.person.pk in household,
+                "invited": facts.get("invited", False),
+                "attended": facts.get("attended", False),
+                "core_groups": facts.get("core_groups", 0),
+                "not_invited_reason": link.not_invited_reason if link else "",
+                "not_involved_reason": link.not_involved_reason if link else "",
+                "in_safety_plan": relative.in_safety_plan,
+            }
+        )
+    return rows

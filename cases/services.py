@@ -277,6 +277,8 @@ def child_birth_record(
     with acting_as(user):
         locked.full_clean()
         save_with_version(locked, expected_version=locked.version)
+    # The child's person is born too: the real date of birth, sex and names.
+    child_person_sync(child=locked, user=user)
     return locked
 
 

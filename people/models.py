@@ -217,6 +217,17 @@ class Relationship(VersionedModel):
         "lives with them", default=False, help_text="As recorded on the family page."
     )
     involved_in_safety_plan = models.BooleanField(default=False)
+    # Fathers and the wider family (issue 19 item 5): why a significant adult is not invited to
+    # conferences and core groups, and a recorded reason they are not to be involved at all.
+    not_invited_reason = models.CharField(
+        "why they are not invited to conferences and core groups", max_length=300, blank=True
+    )
+    not_involved_reason = models.CharField(
+        "why they are not to be involved",
+        max_length=300,
+        blank=True,
+        help_text="For example a risk to the child or the other parent, recorded by a manager.",
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)

@@ -25,7 +25,7 @@ from ..access import (
     persons_visible_to,
 )
 from ..chronology import chronology_for_children
-from ..family import Family, family_of, sibling_statuses
+from ..family import Family, family_of, sibling_statuses, significant_adults
 from ..forms.household import HouseholdMoveForm
 from ..services import household_move
 from .common import child_form_page
@@ -79,6 +79,7 @@ def family_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "household_masked": sum(p.pk in masked_people for p in family.household),
             "with_pr": family.with_parental_responsibility,
             "can_edit": child_is_writable_by(request.user, child),
+            "adults": significant_adults(family),
         },
     )
 

@@ -501,3 +501,27 @@ def test_a_move_with_a_bad_date_is_refused_on_the_form(world, login):
     assert response.status_code == 200
     assert "Enter a valid date" in response.content.decode()
     assert not Household.objects.filter(address="1 Road").exists()
+
+
+# --- 5. fathers and the wider family ---------------------------------------------------------
+
+
+def test_each_significant_adult_shows_whether_invited_attended_and_in_the_safety_plan(world, login):
+    from tests.conferences.factories import ConferenceFactory
+
+    _siblings(world, n=1)
+    link_family()
+    mark = Link.objects.get(kind=Kind.FATHER)
+    mark.not_invited_reason = "Address not known"
+    mark.save()
+    conference = ConferenceFactory(section47__strategy_discussion__referral__child=world.child)
+    conference.participants.create(
+        kind="parent", name="Jade  Testwood", role="Mother", status="attended"
+    )
+    client = login(world.social_worker)
+    page = client.get(reverse("cases:family-view", args=[world.child.pk])).content.decode()
+    section = page[page.index('id="adults-h"') :]
+    jade_row = section[section.index("Jade Testwood") :].split("</tr>")[0]
+    assert jade_row.count("Yes") >= 3  # lives with, invited, attended
+    mark_row = section[section.index("Mark Testwood") :].split("</tr>")[0]
+    assert "No: Address not known" in mark_row
