@@ -12,6 +12,7 @@ added once shows on every grandchild's family page and genogram.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -71,9 +72,9 @@ class Family:
 
 def _word(kind: str, sex: str) -> str:
     if kind == Kind.GRANDPARENT:
-        return {Sex.FEMALE: "Grandmother", Sex.MALE: "Grandfather"}.get(sex, "Grandparent")  # type: ignore[call-overload]
+        return {"F": "Grandmother", "M": "Grandfather"}.get(sex, "Grandparent")
     if kind == Kind.AUNT_UNCLE:
-        return {Sex.FEMALE: "Aunt", Sex.MALE: "Uncle"}.get(sex, "Aunt or uncle")  # type: ignore[call-overload]
+        return {"F": "Aunt", "M": "Uncle"}.get(sex, "Aunt or uncle")
     if kind == CHILD_OF:
         return "Child's own child"
     return Kind(kind).label
@@ -352,11 +353,11 @@ def sibling_statuses(child_ids: list[int]) -> dict[int, list[str]]:
     return statuses
 
 
-def household_and_responsibility(child: Child, *, today: date | None = None) -> dict:
+def household_and_responsibility(child: Child, *, today: date | None = None) -> dict[str, Any]:
     """For the child's summary: the current household (address and people, a restricted
     child among them marked as such) and the people with parental responsibility (3 queries)."""
     today = today or timezone.localdate()
-    found: dict = {"household": None, "household_people": [], "with_pr": []}
+    found: dict[str, Any] = {"household": None, "household_people": [], "with_pr": []}
     if child.person_id is None:
         return found
     found["with_pr"] = list(
@@ -387,7 +388,7 @@ def household_and_responsibility(child: Child, *, today: date | None = None) -> 
 # --- fathers and the wider family: invited, attended, in the safety plan ---------------------
 
 # (child id, people) -> {person id: {"invited": bool, "attended": bool, "core_groups": int}}
-InvolvementSource = Callable[[int, list[Person]], dict[int, dict]]
+InvolvementSource = Callable[[int, list[Person]], dict[int, dict[str, Any]]]
 _INVOLVEMENT_SOURCES: list[InvolvementSource] = []
 
 
@@ -411,7 +412,7 @@ SIGNIFICANT_KINDS = {
 }
 
 
-def significant_adults(family: Family) -> list[dict]:
+def significant_adults(family: Family) -> list[dict[str, Any]]:
     """For each significant adult: lives with the child, parental responsibility, invited to
     conferences and core groups or not (and why), took part or not, in the safety plan or not."""
     adults = [r for r in family.relatives if r.kind in SIGNIFICANT_KINDS]
@@ -423,7 +424,7 @@ def significant_adults(family: Family) -> list[dict]:
             relative_id=family.person.pk, person_id__in=[r.person.pk for r in adults]
         )
     }
-    found: dict[int, dict] = {}
+    found: dict[int, dict[str, Any]] = {}
     for source in _INVOLVEMENT_SOURCES:
         for pk, facts in source(family.child.pk, [r.person for r in adults]).items():
             mine = found.setdefault(pk, {"invited": False, "attended": False, "core_groups": 0})

@@ -525,3 +525,39 @@ def test_each_significant_adult_shows_whether_invited_attended_and_in_the_safety
     assert jade_row.count("Yes") >= 3  # lives with, invited, attended
     mark_row = section[section.index("Mark Testwood") :].split("</tr>")[0]
     assert "No: Address not known" in mark_row
+
+
+def test_a_father_not_involved_with_a_child_on_a_plan_is_flagged(world):
+    from monitoring.models import Alert
+    from monitoring.services import timescales_scan
+    from tests.conferences.factories import PlanFactory
+
+    plan = PlanFactory()
+    child = plan.child
+    FamilyMemberFactory(
+        child=child,
+        first_name="Mark",
+        last_name="Testwood",
+        sex="M",
+        relationship="father",
+        date_of_birth=datetime.date(1988, 1, 2),
+        lives_with_child=False,
+    )
+    link_family()
+    father = Link.objects.get(kind=Kind.FATHER)
+    key = f"father:{father.pk}"
+    timescales_scan(as_of=plan.start_date + datetime.timedelta(days=1))
+    assert Alert.objects.get(rule="FATHER_NOT_INVOLVED", subject_key=key).status == "open"
+    # A reason recorded (or his involvement) clears it.
+    father.not_involved_reason = "Non-molestation order"
+    father.save()
+    timescales_scan(as_of=plan.start_date + datetime.timedelta(days=2))
+    assert Alert.objects.get(rule="FATHER_NOT_INVOLVED", subject_key=key).status == "resolved"
+    father.not_involved_reason = ""
+    father.save()
+    from tests.conferences.factories import ConferenceFactory
+
+    conference = ConferenceFactory(section47__strategy_discussion__referral__child=child)
+    conference.participants.create(kind="parent", name="Mark Testwood")
+    timescales_scan(as_of=plan.start_date + datetime.timedelta(days=3))
+    assert Alert.objects.get(rule="FATHER_NOT_INVOLVED", subject_key=key).status == "resolved"
