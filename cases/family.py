@@ -443,9 +443,10 @@ def significant_adults(family: Family) -> list[dict[str, Any]]:
                 "invited": facts.get("invited", False),
                 "attended": facts.get("attended", False),
                 "core_groups": facts.get("core_groups", 0),
+                "link_id": link.pk if link else None,
                 "not_invited_reason": link.not_invited_reason if link else "",
                 "not_involved_reason": link.not_involved_reason if link else "",
-                "in_safety_plan": relative.in_safety_plan,
+                "in_safety_plan": link.involved_in_safety_plan if link else relative.in_safety_plan,
             }
         )
     return rows

@@ -18,4 +18,9 @@ urlpatterns = [
     path("<int:pk>/family-view/", people.family_view, name="family-view"),
     path("<int:pk>/family-chronology/", people.family_chronology, name="family-chronology"),
     path("<int:pk>/household/", people.household_move_view, name="household-move"),
+    path(
+        "<int:pk>/family-view/adults/<int:link_id>/",
+        people.involvement_edit,
+        name="involvement-edit",
+    ),
 ]

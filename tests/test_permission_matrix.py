@@ -93,6 +93,7 @@ RULES: dict[str, set[str] | str] = {
     "cases:child-edit": CHILD_WRITERS,
     "cases:family-add": CHILD_WRITERS,
     "cases:household-move": CHILD_WRITERS,
+    "cases:involvement-edit": CHILD_WRITERS,
     "cases:family-edit": CHILD_WRITERS,
     "cases:professional-add": CHILD_WRITERS,
     "cases:professional-edit": CHILD_WRITERS,
@@ -224,6 +225,7 @@ def scene(world):
     return {
         "pk": child.pk,
         "person_id": member.person_id,
+        "link_id": member.link_id,
         "member_id": member.pk,
         "professional_id": ProfessionalFactory(child=child).pk,
         "referral_id": referral.pk,
@@ -306,6 +308,7 @@ def _url(name: str, scene: dict) -> str:
         "plan_id",
         "outcome_id",
         "action_id",
+        "link_id",
     ]
     candidates += [{}, {"pk": scene["pk"]}, {"person_id": scene["person_id"]}]
     candidates += [{"pk": scene["pk"], k: scene[k]} for k in keys[1:]]

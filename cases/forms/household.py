@@ -1,7 +1,8 @@
 from django import forms
 
 from people.models import Person
-from wirral_cp.forms import DateInput, VersionedForm
+from people.models import Relationship as Link
+from wirral_cp.forms import DateInput, VersionedForm, VersionedModelForm
 
 
 class HouseholdMoveForm(VersionedForm):
@@ -33,3 +34,12 @@ class HouseholdMoveForm(VersionedForm):
     @property
     def expected_version(self) -> int | None:
         return self.cleaned_data.get("version")
+
+
+class InvolvementForm(VersionedModelForm):
+    """How a significant adult is involved in the child's plan, or why not."""
+
+    class Meta:
+        model = Link
+        fields = ["involved_in_safety_plan", "not_invited_reason", "not_involved_reason"]
+        labels = {"involved_in_safety_plan": "Part of the safety plan"}

@@ -8,7 +8,7 @@ the team that holds the record.
 """
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -26,9 +26,9 @@ from ..access import (
 )
 from ..chronology import chronology_for_children
 from ..family import Family, family_of, sibling_statuses, significant_adults
-from ..forms.household import HouseholdMoveForm
+from ..forms.household import HouseholdMoveForm, InvolvementForm
 from ..services import household_move
-from .common import child_form_page
+from .common import child_form_page, saving
 
 
 def _sibling_rows(request: AuthenticatedRequest, family: Family) -> list[dict]:
@@ -201,5 +201,26 @@ def household_move_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         title="Record a move of household",
         success_url=reverse("cases:family-view", args=[child.pk]),
         success_message="The child's household was recorded.",
+        extra_context={"active_tab": "family-view"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def involvement_edit(request: AuthenticatedRequest, pk: int, link_id: int) -> HttpResponse:
+    """Whether a significant adult is part of the safety plan, why they are not invited to
+    conferences and core groups, or why they are not to be involved at all."""
+    child = get_child_for_user(request.user, pk, write=True)
+    link = get_object_or_404(
+        Link.objects.select_related("person"), pk=link_id, relative_id=child.person_id
+    )
+    form = InvolvementForm(request.POST or None, instance=link)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=saving(request.user),
+        title=f"How {link.person} is involved",
+        success_url=reverse("cases:family-view", args=[child.pk]) + "#adults-h",
+        success_message=f"What {link.person}'s involvement is was saved.",
         extra_context={"active_tab": "family-view"},
     )

@@ -561,3 +561,49 @@ def test_a_father_not_involved_with_a_child_on_a_plan_is_flagged(world):
     conference.participants.create(kind="parent", name="Mark Testwood")
     timescales_scan(as_of=plan.start_date + datetime.timedelta(days=3))
     assert Alert.objects.get(rule="FATHER_NOT_INVOLVED", subject_key=key).status == "resolved"
+
+
+def test_the_dashboard_counts_icpcs_that_invited_a_father_not_living_with_the_child(world):
+    from tests.dashboards.test_measures import D, _icpc, measures
+
+    first, second = ChildFactory(), ChildFactory()
+    for child in (first, second):
+        FamilyMemberFactory(
+            child=child,
+            first_name="Mark",
+            last_name=child.last_name,
+            sex="M",
+            relationship="father",
+            lives_with_child=False,
+        )
+    FamilyMemberFactory(child=world.child, relationship="father", lives_with_child=True, sex="M")
+    link_family()
+    invited = _icpc(first, D(2018, 9, 13))
+    _icpc(second, D(2018, 9, 13))
+    _icpc(world.child, D(2018, 9, 13))
+    invited.participants.create(kind="parent", name=f"mark {first.last_name}", role="Father")
+    summary = measures(D(2018, 9, 1), D(2018, 9, 30)).summary()
+    assert summary["icpc_absent_father_invited"] == 1
+    assert summary["icpc_absent_father_invited_pct"] == 50.0
+
+
+def test_a_worker_records_why_a_father_is_not_involved(world, login):
+    _siblings(world, n=1)
+    link_family()
+    mark = Link.objects.get(kind=Kind.FATHER)
+    client = login(world.social_worker)
+    url = reverse("cases:involvement-edit", args=[world.child.pk, mark.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"not_involved_reason": "Non-molestation order", "version": mark.version}
+    )
+    assert response.status_code == 302
+    mark.refresh_from_db()
+    assert mark.not_involved_reason == "Non-molestation order"
+    page = client.get(reverse("cases:family-view", args=[world.child.pk])).content.decode()
+    assert "not to be involved, Non-molestation order" in page
+    # A stale form is refused; another team's worker gets a 404.
+    response = client.post(url, {"not_involved_reason": "x", "version": mark.version - 1})
+    assert "Someone else saved this record" in response.content.decode()
+    client = login(world.other_team_worker)
+    assert client.get(url).status_code == 404
