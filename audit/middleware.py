@@ -43,4 +43,17 @@ class RecordAccessMiddleware:
 
             # The view has just found the child (or answered 404): one INSERT, no fetch.
             record_child_access(request=request, child_id=match.kwargs["pk"], what=match.view_name)
+        elif (
+            request.method == "GET"
+            and response.status_code == 200
+            and match is not None
+            and request.user.is_authenticated
+            and match.route.startswith("people/<int:person_id>/")
+        ):
+            from .services import record_person_access
+
+            # A look at a person (an adult or a child of the person index), like a look at a child.
+            record_person_access(
+                request=request, person_id=match.kwargs["person_id"], what=match.view_name
+            )
         return response

@@ -48,6 +48,25 @@ def record_access(*, request: HttpRequest, obj: models.Model, what: str) -> LogE
     )
 
 
+def record_person_access(*, request: HttpRequest, person_id: int, what: str) -> LogEntry:
+    """A look at a person of the person index, logged as a look at a child is."""
+    from people.models import Person
+
+    user = request.user if request.user.is_authenticated else None
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_pk=str(person_id),
+        object_id=int(person_id),
+        object_repr=f"Person {person_id}",
+        action=LogEntry.Action.ACCESS,
+        actor=user,
+        actor_email=getattr(user, "email", None) or None,
+        remote_addr=client_ip(request),
+        additional_data={"what": what},
+        changes_text="",
+    )
+
+
 def record_child_access(*, request: HttpRequest, child_id: int, what: str) -> LogEntry:
     """Like record_access for a child the view has just shown, without fetching it again."""
     from cases.models import Child

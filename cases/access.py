@@ -20,12 +20,14 @@ its own (`children_for_returns`).
 """
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from people.models import PARENT_KINDS, Person
+from people.models import Relationship as Link
 
 from .models import Child
 
@@ -209,3 +211,64 @@ def children_for_returns(user: User) -> QuerySet[Child]:
     if not may_produce_returns(user):
         raise Http404("No such page")
     return Child.objects.all()
+
+
+# --- people: a person is seen through the children they are related to ----------------------
+
+
+def _children_person_ids(children: QuerySet[Child]) -> QuerySet[Child, Any]:
+    return children.filter(person__isnull=False).values("person_id")
+
+
+def _related_to(person_ids: QuerySet[Child, Any]) -> Q:
+    """People who are, or are related to, one of `person_ids` (directly, or through one of that
+    person's parents: the grandmother recorded on a brother's page)."""
+    parents = Link.objects.filter(relative_id__in=person_ids, kind__in=PARENT_KINDS).values(
+        "person_id"
+    )
+    return (
+        Q(pk__in=person_ids)
+        | Q(relationships__relative_id__in=person_ids)
+        | Q(relationships_to__person_id__in=person_ids)
+        | Q(relationships__through_id__in=parents)
+        | Q(relationships__relative_id__in=parents)
+        | Q(relationships_to__person_id__in=parents)
+    )
+
+
+def persons_visible_to(user: User) -> QuerySet[Person]:
+    """People whose details this user may see: each is, or is related to, a child the user may
+    open (`children_for_user`), and is not themselves a restricted record hidden from them."""
+    open_children = _children_person_ids(children_for_user(user))
+    # A child on a restricted record is that record: masked, however they are related.
+    hidden = _children_person_ids(restricted_children_hidden_from(user))
+    return Person.objects.filter(
+        pk__in=Person.objects.filter(_related_to(open_children)).exclude(pk__in=hidden)
+    )
+
+
+def persons_masked_for(user: User) -> QuerySet[Person]:
+    """People this user reaches only through restricted records they are not named on: shown
+    as "Restricted record", like the children."""
+    hidden = _children_person_ids(restricted_children_hidden_from(user))
+    return Person.objects.filter(pk__in=Person.objects.filter(_related_to(hidden))).exclude(
+        pk__in=persons_visible_to(user)
+    )
+
+
+def person_for(user: User, pk: int) -> Person:
+    """The person with this pk if the user may see them; a restricted 404 that says whom to ask
+    if they are seen only through restricted records; else 404."""
+    person = persons_visible_to(user).filter(pk=pk).first()
+    if person is not None:
+        return person
+    if persons_masked_for(user).filter(pk=pk).exists():
+        hidden = restricted_children_hidden_from(user).filter(
+            Q(person_id=pk)
+            | Q(person__relationships__relative_id=pk)
+            | Q(person__relationships_to__person_id=pk)
+        )
+        child = hidden.first() or restricted_children_hidden_from(user).first()
+        if child is not None:
+            raise RestrictedRecord(child)
+    raise Http404("No such person")

@@ -18,7 +18,9 @@ the order the source returned them: a source should yield its events oldest firs
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+
+from django.utils import timezone
 
 from .models import Child, ChronologyEdit
 
@@ -33,6 +35,9 @@ class ChronologyEvent:
     edited: bool = False
     # The system's own wording, kept when a worker has given the entry their own description.
     default_description: str = ""
+    # The moment it happened, when the record knows it (a referral received at 09:12): events
+    # of one day are put in time order in the family chronology.
+    at: datetime | None = None
 
     @property
     def anchor(self) -> str:
@@ -69,3 +74,21 @@ def chronology_for(child: Child) -> list[ChronologyEvent]:
             events.append(event)
     # A stable sort: same-day events keep source and record order (see the module docstring).
     return sorted(events, key=lambda e: e.date)
+
+
+def _time_of_day(event: ChronologyEvent) -> tuple[bool, str]:
+    if event.at is None:
+        return (True, "")
+    return (False, timezone.localtime(event.at).strftime("%H:%M:%S.%f"))
+
+
+def chronology_for_children(children: Iterable[Child]) -> list[tuple[Child, ChronologyEvent]]:
+    """The family chronology: each child's events, marked with whose they are, in date order;
+    events of one day in time order where the time is known (those with no time after them,
+    in each child's own order). One child's chronology per child (the sources' queries each)."""
+    rows = []
+    for child in children:
+        for position, event in enumerate(chronology_for(child)):
+            rows.append((child, event, position))
+    rows.sort(key=lambda r: (r[1].date, *_time_of_day(r[1]), r[0].pk, r[2]))
+    return [(child, event) for child, event, _ in rows]

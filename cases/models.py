@@ -150,6 +150,15 @@ class Child(VersionedModel):
     source = models.CharField(
         max_length=10, choices=RecordSource.choices, default=RecordSource.ENTERED
     )
+    # The child as a person of the person index: their relationships and households.
+    person = models.OneToOneField(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="child_record",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -375,6 +384,24 @@ class FamilyMember(VersionedModel):
     address = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     notes = models.TextField(blank=True)
+    # The person index's record of this person, and of their relationship to the child (kept in
+    # step by cases.family_people on every save; the row here is what the worker typed).
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="family_entries",
+        editable=False,
+    )
+    link = models.ForeignKey(
+        "people.Relationship",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="family_entries",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .access import child_is_managed_by, child_is_writable_by
+from .access import Mask, child_is_managed_by, child_is_writable_by
+from .family import household_and_responsibility
 from .models import Child, CINPlan, ManagementOversight, Referral, ServiceReferral, Visit
 
 # Higher apps add their part of the child's summary (the plan and the next conference; what is
@@ -120,6 +121,15 @@ def child_summary(child: Child, user: User) -> dict:
         "is_manager": child_is_managed_by(user, child),
     }
     summary["due"] = due_steps(child, today)
+    # Who the child lives with now, and who has parental responsibility (the person index).
+    home = household_and_responsibility(child, today=today)
+    mask = Mask(user)
+    summary["household"] = home["household"]
+    summary["household_people"] = [
+        {"person": p, "masked": mask.hides(getattr(p, "child_record", None))}
+        for p in home["household_people"]
+    ]
+    summary["with_pr"] = home["with_pr"]
     for section in _SUMMARY_SECTIONS:
         extra = section(child, user, today)
         alerts.extend(extra.pop("alerts", []))

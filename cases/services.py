@@ -20,6 +20,7 @@ from .models import (
     CaseNoteVersion,
     Child,
     ChronologyEdit,
+    FamilyMember,
     Referral,
     Visit,
 )
@@ -276,4 +277,132 @@ def child_birth_record(
     with acting_as(user):
         locked.full_clean()
         save_with_version(locked, expected_version=locked.version)
+    # The child's person is born too: the real date of birth, sex and names.
+    child_person_sync(child=locked, user=user)
     return locked
+
+
+@transaction.atomic
+def family_member_save(
+    *, member: FamilyMember, user: User, expected_version: int | None = None
+) -> FamilyMember:
+    """Save an entry of the child's family page and keep the person index in step with it.
+
+    The entry is validated and saved as any record (a stale save is refused); then its person
+    (the one it is proved to be, or a new one) and its relationship to the child are recorded
+    once (`cases.family_people.link_family`). An edit brings the person's details up to date;
+    a relationship the entry no longer says, and that no other entry says, is removed.
+    """
+    from people.models import Relationship as Link
+
+    from .family_people import link_family
+
+    old_link_id = (
+        FamilyMember.objects.filter(pk=member.pk).values_list("link_id", flat=True).first()
+        if member.pk
+        else None
+    )
+    with acting_as(user):
+        record_save(instance=member, user=user, expected_version=expected_version)
+        if member.person_id is not None:
+            person = member.person
+            assert person is not None
+            for name in ("first_name", "last_name", "sex", "date_of_birth", "date_of_death"):
+                setattr(person, name, getattr(member, name))
+            person.is_deceased = member.is_deceased
+            if member.phone:
+                person.phone = member.phone
+            person.full_clean()
+            save_with_version(person, expected_version=person.version)
+        link_family(members=[member])
+        if (
+            old_link_id
+            and old_link_id != member.link_id
+            and not FamilyMember.objects.filter(link_id=old_link_id).exists()
+        ):
+            Link.objects.filter(pk=old_link_id).delete()
+    return member
+
+
+@transaction.atomic
+def child_person_sync(*, child: Child, user: User) -> None:
+    """The child's person carries the child's names, date of birth and sex (after an edit)."""
+    if child.person_id is None:
+        return
+    from .family_people import _child_person_fields
+
+    person = child.person
+    assert person is not None
+    for name, value in _child_person_fields(child).items():
+        setattr(person, name, value)
+    with acting_as(user):
+        person.full_clean()
+        save_with_version(person, expected_version=person.version)
+
+
+@transaction.atomic
+def child_details_save(*, child: Child, user: User, expected_version: int | None = None) -> Child:
+    """Save the child's details, and the same details on the child's person."""
+    record_save(instance=child, user=user, expected_version=expected_version)
+    child_person_sync(child=child, user=user)
+    return child
+
+
+@transaction.atomic
+def household_move(
+    *,
+    child: Child,
+    user: User,
+    address: str,
+    postcode: str,
+    start_date: date,
+    people: list,
+    expected_version: int | None,
+) -> object:
+    """The child (and the people chosen) live at `address` from `start_date`: a new household.
+
+    Each of them leaves their current household the day before, and their address history
+    gains the new address (the previous one ended the day before). Refused if the child's
+    household was changed by someone else since the form was opened (the child's person's
+    version), or if the move is dated before the child's current household began.
+    """
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+
+    from people.models import Household, HouseholdMember, Person, PersonAddress
+
+    from .family_people import link_family
+
+    if child.person_id is None:
+        link_family(members=[], children=[child])
+    person = Person.objects.select_for_update().get(pk=child.person_id)
+    if expected_version is not None and person.version != expected_version:
+        raise StaleEditError()
+    moving = [person, *[p for p in people if p.pk != person.pk]]
+    ids = [p.pk for p in moving]
+    current = HouseholdMember.objects.current(start_date).filter(
+        person_id__in=ids, end_date__isnull=True
+    )
+    if current.filter(person_id=person.pk, start_date__gte=start_date).exists():
+        raise ValidationError(
+            {"start_date": "The child's current household began on or after this date."}
+        )
+    day_before = start_date - timedelta(days=1)
+    with acting_as(user):
+        for member in current.select_related("household"):
+            member.end_date = max(day_before, member.start_date or day_before)
+            member.save(update_fields=["end_date"])
+        household = Household(address=address, postcode=postcode, start_date=start_date)
+        household.full_clean()
+        household.save()
+        for who in moving:
+            HouseholdMember.objects.create(household=household, person=who, start_date=start_date)
+            PersonAddress.objects.filter(person=who, end_date__isnull=True).exclude(
+                start_date__gte=start_date
+            ).update(end_date=day_before)
+            PersonAddress.objects.create(
+                person=who, address=address, postcode=postcode, start_date=start_date
+            )
+        save_with_version(person, expected_version=person.version)
+    return household

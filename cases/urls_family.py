@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import family
+from .views import family, people
 
 urlpatterns = [
     path("<int:pk>/family/", family.family, name="family"),
@@ -15,4 +15,12 @@ urlpatterns = [
         name="professional-edit",
     ),
     path("<int:pk>/genogram/", family.genogram, name="genogram"),
+    path("<int:pk>/family-view/", people.family_view, name="family-view"),
+    path("<int:pk>/family-chronology/", people.family_chronology, name="family-chronology"),
+    path("<int:pk>/household/", people.household_move_view, name="household-move"),
+    path(
+        "<int:pk>/family-view/adults/<int:link_id>/",
+        people.involvement_edit,
+        name="involvement-edit",
+    ),
 ]

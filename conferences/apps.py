@@ -12,7 +12,7 @@ class ConferencesConfig(AppConfig):
         from cases.selectors import register_summary_section
         from strategy.models import register_completion_check
 
-        from . import chronology_sources  # noqa: F401
+        from . import chronology_sources, family_status  # noqa: F401
         from .rules import icpc_before_completion, open_on_closure, saved_cin_plan_clash
         from .selectors import child_summary_section, iro_reach
 

@@ -12,6 +12,7 @@ from accounts.models import Role, Team, User
 from accounts.services import roles_ensure
 from cases.codes.ethnicity import Ethnicity
 from cases.codes.sex import Sex
+from cases.family_people import link_family
 from cases.models import (
     Allocation,
     Assessment,
@@ -160,6 +161,12 @@ def seed_demo(
     with set_actor(users["sw.north"]):
         _demo_records(children, users, timezone.localdate())
         _late_icpc(children["DEMO0007"], users, timezone.localdate())
+        # The family entries as persons, relationships and households (Jade is one person,
+        # the mother of Ruby and of Leo).
+        link_family(
+            members=FamilyMember.objects.filter(child__in=children.values()),
+            children=Child.objects.filter(pk__in=[c.pk for c in children.values()]),
+        )
     refresh_timeliness()
     if authority_children and not Child.objects.filter(la_child_id__startswith="SYN").exists():
         progress(f"A synthetic authority of {authority_children} children")

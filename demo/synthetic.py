@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Role, Team, User
 from audit import versions as data_version
+from cases.family_people import link_family
 from cases.models import (
     Assessment,
     Child,
@@ -214,7 +215,7 @@ def generate_authority(
         managers = [team.managers.first() for team in teams]
     start_index = Child.objects.filter(la_child_id__startswith="SYN").count()
     counts = Counts(extra={"core_groups": 0, "actions": 0, "participants": 0})
-    ctx = _Context(rng, as_of, teams, workers, iros, managers)
+    ctx = _Context(rng, as_of, teams, workers, iros, managers, random.Random(seed * 7 + 19))
     for offset in range(0, children, chunk):
         with transaction.atomic():
             child_ids = _generate_chunk(
@@ -235,27 +236,54 @@ class _Context:
     workers: dict[int, list[User]]
     iros: list[User]
     managers: list[User | None]
+    # Families from a generator of their own, so the rest of the authority is as it was.
+    family_rng: random.Random
     late_reasons: list[str] = field(
         default_factory=lambda: [code for code, _ in LateReason.choices]
     )
     # Conferences made so far (their late reasons and managers take turns).
     conferences: int = 0
+    # The last child's surname and parents, so a family can span two chunks.
+    last_family: tuple[str, tuple[tuple[str, date], tuple[str, date]]] | None = None
 
 
 def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> list[int]:
     """`n` children numbered from `first_index` and all their records; returns their ids."""
     rng, as_of, teams, workers, iros = ctx.rng, ctx.as_of, ctx.teams, ctx.workers, ctx.iros
     managers, late_reasons = ctx.managers, ctx.late_reasons
+    # About a third of the children are a brother or sister of the child before, with the same
+    # surname and the same parents (one mother and father in the person index, not two).
+    family_rng = ctx.family_rng
+    parents_of: list[tuple[tuple[str, date], tuple[str, date]]] = []
     child_rows = []
     for i in range(first_index, first_index + n):
         sex = rng.choice("FM")
         team = teams[i % len(teams)]
         dob = as_of - timedelta(days=rng.randint(365, 17 * 365))
+        first_name = rng.choice(FIRST[sex])
+        last_name = rng.choice(SURNAMES)
+        if ctx.last_family is not None and family_rng.random() < 0.33:
+            last_name = ctx.last_family[0]
+            parents_of.append(ctx.last_family[1])
+        else:
+            parents_of.append(
+                (
+                    (
+                        family_rng.choice(FIRST["F"]),
+                        as_of - timedelta(days=family_rng.randint(20 * 365, 45 * 365)),
+                    ),
+                    (
+                        family_rng.choice(FIRST["M"]),
+                        as_of - timedelta(days=family_rng.randint(20 * 365, 50 * 365)),
+                    ),
+                )
+            )
+        ctx.last_family = (last_name, parents_of[-1])
         child_rows.append(
             Child(
                 la_child_id=f"SYN{i:08d}",
-                first_name=rng.choice(FIRST[sex]),
-                last_name=rng.choice(SURNAMES),
+                first_name=first_name,
+                last_name=last_name,
                 date_of_birth=dob,
                 sex=sex,
                 ethnicity=rng.choice(["WBRI", "WBRI", "WBRI", "MWBC", "AIND", "BAFR", "WOTH"]),
@@ -270,7 +298,8 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
     _insert(child_rows)
 
     referrals, family = [], []
-    for child in child_rows:
+    for child, parents in zip(child_rows, parents_of, strict=True):
+        (mother_name, mother_born), (father_name, father_born) = parents
         received = as_of - timedelta(days=rng.randint(1, 730))
         r = rng.random()
         decision = (
@@ -299,8 +328,9 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
             family.append(
                 FamilyMember(
                     child=child,
-                    first_name="Parent",
+                    first_name=mother_name,
                     last_name=child.last_name,
+                    date_of_birth=mother_born,
                     sex="F",
                     relationship="mother",
                     lives_with_child=True,
@@ -310,8 +340,9 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
             family.append(
                 FamilyMember(
                     child=child,
-                    first_name="Parent",
+                    first_name=father_name,
                     last_name=child.last_name,
+                    date_of_birth=father_born,
                     sex="M",
                     relationship="father",
                     lives_with_child=rng.random() < 0.5,
@@ -320,6 +351,8 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
             )
     _insert(referrals)
     _insert(family)
+    # Every child and parent a person; siblings' parents proved the same (names and birth).
+    link_family(members=family, children=child_rows)
 
     assessments = []
     # The census year (from 1 April) that `as_of` falls in.

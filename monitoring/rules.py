@@ -33,10 +33,13 @@ from conferences.models import (
     ConferenceParticipant,
     ConferenceStatus,
     ConferenceType,
+    CoreGroupMeeting,
     ParticipantKind,
     PlanAction,
     TransferOut,
 )
+from people.models import Kind
+from people.models import Relationship as Link
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
 from timescales import rules as timescales
 from timescales.models import LocalPolicy
@@ -543,6 +546,60 @@ def _genogram(ctx: ScanContext) -> Iterable[Finding]:
         )
 
 
+def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
+    """A child on a plan whose father is known (recorded as the father), alive, and not kept
+    out by a recorded reason, yet not involved: not in the safety plan, never invited to the
+    child's conferences, not named at a core group (issue 19: fathers too rarely engaged)."""
+    plans = list(_open_plans(ctx).values_list("pk", "child_id", "start_date", "child__person_id"))
+    persons = {person for *_, person in plans if person}
+    if not persons:
+        return
+    fathers: dict[int, list[tuple[int, str]]] = {}
+    for link_id, child_person, first, last in (
+        Link.objects.current(ctx.as_of)
+        .filter(
+            relative_id__in=persons,
+            kind=Kind.FATHER,
+            involved_in_safety_plan=False,
+            not_involved_reason="",
+            person__is_deceased=False,
+            person__date_of_death__isnull=True,
+        )
+        .values_list("pk", "relative_id", "person__first_name", "person__last_name")
+    ):
+        name = " ".join(f"{first} {last}".split()).casefold()
+        fathers.setdefault(child_person, []).append((link_id, name))
+    children = [child for _, child, _, person in plans if person in fathers]
+    named: dict[int, set[str]] = {}
+    for child_id, name in ConferenceParticipant.objects.filter(
+        conference__child_id__in=children,
+        kind__in=[ParticipantKind.PARENT, ParticipantKind.FAMILY],
+    ).values_list("conference__child_id", "name"):
+        named.setdefault(child_id, set()).add(" ".join(name.split()).casefold())
+    core_groups: dict[int, str] = {}
+    for child_id, attendees in CoreGroupMeeting.objects.filter(
+        plan__child_id__in=children
+    ).values_list("plan__child_id", "attendees"):
+        core_groups[child_id] = (
+            core_groups.get(child_id, "") + " " + " ".join(attendees.split()).casefold()
+        )
+    for _plan, child_id, start, person in plans:
+        for link_id, name in fathers.get(person, []):
+            if name in named.get(child_id, set()) or (
+                name and name in core_groups.get(child_id, "")
+            ):
+                continue
+            yield Finding(
+                "FATHER_NOT_INVOLVED",
+                f"father:{link_id}",
+                child_id,
+                start,
+                "The child is on a plan and their father has not been involved: not invited "
+                "to a conference, not at a core group, not in the safety plan, and no reason "
+                "recorded.",
+            )
+
+
 def _re_referrals(ctx: ScanContext) -> Iterable[Finding]:
     open_refs = list(
         ctx.scope(Referral.objects.filter(closure_date__isnull=True)).values_list(
@@ -800,6 +857,15 @@ RULES: list[Rule] = [
         "A child on a plan needs their family relationships recorded (the genogram).",
         False,
         _genogram,
+        immediate=True,
+    ),
+    Rule(
+        "FATHER_NOT_INVOLVED",
+        "Father not involved",
+        "A child on a plan whose father is known and alive has him involved (invited to "
+        "conferences, at core groups or in the safety plan), or a recorded reason why not.",
+        False,
+        _father_not_involved,
         immediate=True,
     ),
 ]

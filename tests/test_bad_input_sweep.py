@@ -48,6 +48,8 @@ WRITERS: dict[str, str] = {
     "cases:allocation": "team_manager",
     "cases:family-add": "social_worker",
     "cases:family-edit": "social_worker",
+    "cases:household-move": "social_worker",
+    "cases:involvement-edit": "social_worker",
     "cases:professional-add": "social_worker",
     "cases:professional-edit": "social_worker",
     "cases:referral-add": "social_worker",

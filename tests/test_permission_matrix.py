@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cases.family_people import link_family
 from cases.models import PreviousPlanElsewhere
 from conferences.models import ConferenceParticipant, CoreGroupMeeting, FeedbackInvitation
 from monitoring.models import Alert
@@ -59,6 +60,12 @@ RULES: dict[str, set[str] | str] = {
     "cases:child-detail": CHILD_READERS,
     "cases:family": CHILD_READERS,
     "cases:genogram": CHILD_READERS,
+    "cases:family-view": CHILD_READERS,
+    "cases:family-chronology": CHILD_READERS,
+    # A person is seen through the children they are related to (the scene's child's mother).
+    "people:person-detail": CHILD_READERS,
+    # Lists only the pairs whose people the user may see.
+    "people:possible-same": ALL_STAFF,
     "cases:referrals": CHILD_READERS,
     "cases:referral-detail": CHILD_READERS,
     "cases:allocation": CHILD_READERS,
@@ -85,6 +92,8 @@ RULES: dict[str, set[str] | str] = {
     # Changing the child's record.
     "cases:child-edit": CHILD_WRITERS,
     "cases:family-add": CHILD_WRITERS,
+    "cases:household-move": CHILD_WRITERS,
+    "cases:involvement-edit": CHILD_WRITERS,
     "cases:family-edit": CHILD_WRITERS,
     "cases:professional-add": CHILD_WRITERS,
     "cases:professional-edit": CHILD_WRITERS,
@@ -211,9 +220,13 @@ def scene(world):
     )
     plan = conference.plan
     action = ActionFactory(outcome__plan=plan, timescale=datetime.date(2026, 12, 1))
+    member = FamilyMemberFactory(child=child)
+    link_family(members=[member])
     return {
         "pk": child.pk,
-        "member_id": FamilyMemberFactory(child=child).pk,
+        "person_id": member.person_id,
+        "link_id": member.link_id,
+        "member_id": member.pk,
         "professional_id": ProfessionalFactory(child=child).pk,
         "referral_id": referral.pk,
         "assessment_id": AssessmentFactory(referral=referral, child=child).pk,
@@ -295,8 +308,9 @@ def _url(name: str, scene: dict) -> str:
         "plan_id",
         "outcome_id",
         "action_id",
+        "link_id",
     ]
-    candidates += [{}, {"pk": scene["pk"]}]
+    candidates += [{}, {"pk": scene["pk"]}, {"person_id": scene["person_id"]}]
     candidates += [{"pk": scene["pk"], k: scene[k]} for k in keys[1:]]
     candidates += [
         {"pk": scene["pk"], "plan_id": scene["plan_id"], k: scene[k]}

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "timescales",
     "accounts",
     "audit",
+    "people",
     "cases",
     "strategy",
     "conferences",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("children/", include("cases.urls")),
+    path("people/", include("cases.urls_people")),
     path("", include("strategy.urls")),
     path("", include("conferences.urls")),
     path("", include("monitoring.urls")),

@@ -1,7 +1,4 @@
-from django.db import models
+# The person's code set (people/codes.py), the census values: re-exported for the child.
+from people.codes import Sex
 
-
-class Sex(models.TextChoices):
-    MALE = "M", "Male"
-    FEMALE = "F", "Female"
-    UNKNOWN = "U", "Not known / not stated"
+__all__ = ["Sex"]

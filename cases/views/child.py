@@ -17,8 +17,8 @@ from ..access import (
 )
 from ..forms.child import BirthForm, ChildForm, RestrictionForm
 from ..selectors import child_summary
-from ..services import child_birth_record, child_create, child_restrict
-from .common import add_service_errors, child_form_page, saving
+from ..services import child_birth_record, child_create, child_details_save, child_restrict
+from .common import add_service_errors, child_form_page
 
 
 @require_safe
@@ -82,7 +82,11 @@ def child_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=saving(request.user),
+        save=lambda form: child_details_save(
+            child=form.save(commit=False),
+            user=request.user,
+            expected_version=getattr(form, "expected_version", None),
+        ),
         title="Edit the child's details",
         success_url=reverse("cases:child-detail", args=[child.pk]),
         success_message="The child's details were saved.",

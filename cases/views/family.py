@@ -7,7 +7,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedRequest
 
-from ..access import child_is_writable_by, get_child_for_user
+from ..access import Mask, child_is_writable_by, get_child_for_user
+from ..family import family_of, genogram_members
 from ..forms.family import FamilyMemberForm, ProfessionalForm
 from ..genogram import RELATIONSHIP_ORDER, build_genogram, legend, partnerships
 from ..models import Child, FamilyMember, Relationship
@@ -24,6 +25,16 @@ def _family_members(child: Child) -> list[FamilyMember]:
             m.first_name.lower(),
             m.pk,
         ),
+    )
+
+
+def _saving_member(user):
+    from ..services import family_member_save
+
+    return lambda form: family_member_save(
+        member=form.save(commit=False),
+        user=user,
+        expected_version=getattr(form, "expected_version", None),
     )
 
 
@@ -68,7 +79,7 @@ def family_member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         child=child,
         form=form,
-        save=saving(request.user),
+        save=_saving_member(request.user),
         title="Add a family member or person in the network",
         success_url=reverse("cases:family", args=[child.pk]),
         success_message="The family member was added.",
@@ -86,7 +97,7 @@ def family_member_edit(request: AuthenticatedRequest, pk: int, member_id: int) -
         request,
         child=child,
         form=form,
-        save=saving(request.user),
+        save=_saving_member(request.user),
         title=f"Edit {member}",
         success_url=reverse("cases:family", args=[child.pk]),
         success_message=f"The details of {member} were saved.",
@@ -133,7 +144,13 @@ def professional_edit(request: AuthenticatedRequest, pk: int, professional_id: i
 @require_safe
 def genogram(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk)
-    drawing = build_genogram(child, FamilyMember.objects.filter(child=child))
+    # The child's own entries and everyone the shared relationships add (a grandmother
+    # recorded on a brother's page); a relative on a restricted record drawn as one.
+    family = family_of(child)
+    records = [r for r in family.relatives if r.child_record and r.child_record.is_restricted]
+    mask = Mask(request.user) if records else None
+    masked = {r.person.pk for r in records if mask is not None and mask.hides(r.child_record)}
+    drawing = build_genogram(child, genogram_members(child, family, masked=masked))
     return render(
         request,
         "cases/genogram.html",

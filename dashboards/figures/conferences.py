@@ -1,6 +1,7 @@
 """Conferences: initial conferences and their timeliness, who took part, reviews, reports."""
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Concat, Lower
 
 from conferences.models import (
     INITIAL_TYPES,
@@ -10,6 +11,8 @@ from conferences.models import (
     ConferenceType,
     LateReason,
 )
+from people.models import Kind
+from people.models import Relationship as Link
 from timescales import rules as timescales
 
 from .base import Card, Column, figure, population
@@ -62,6 +65,31 @@ population(
     "icpcs_health_knew_child",
     of="icpcs_held",
     where=_with(agency="health", status="attended", knows_child=True),
+)
+# Fathers not living with the child (as the family page records them), and whether the ICPC
+# invited them: a parent or family participant of the conference with the father's name.
+_absent_fathers = Link.objects.filter(
+    relative_id=OuterRef("child__person_id"), kind=Kind.FATHER, lives_with=False
+)
+population("icpcs_with_absent_father", of="icpcs_held", where=Q(Exists(_absent_fathers)))
+population(
+    "icpcs_absent_father_invited",
+    of="icpcs_with_absent_father",
+    where=Q(
+        Exists(
+            _absent_fathers.annotate(
+                full_name=Lower(Concat("person__first_name", Value(" "), "person__last_name"))
+            ).filter(
+                Exists(
+                    ConferenceParticipant.objects.annotate(lower_name=Lower("name")).filter(
+                        conference_id=OuterRef(OuterRef("pk")),
+                        kind__in=["parent", "family"],
+                        lower_name=OuterRef("full_name"),
+                    )
+                )
+            )
+        )
+    ),
 )
 population("reviews_held", of="conferences_held", where=Q(conference_type=ConferenceType.REVIEW))
 # A review imported from a census return whose plan's earlier reviews are not in it has no
@@ -119,6 +147,14 @@ figure(
     "icpcs_health_knew_child",
     of="icpcs_with_health_attendee",
     card=Card("icpc", 50, "Health attendee knew the child"),
+)
+figure(
+    "icpc_absent_father_invited",
+    "ICPCs that invited a father not living with the child",
+    "icpcs_absent_father_invited",
+    of="icpcs_with_absent_father",
+    json=("count", "pct"),
+    card=Card("icpc", 60, "Fathers not living with the child invited"),
 )
 figure(
     "reports_shared_in_advance",
