@@ -102,6 +102,11 @@ STEPS: dict[str, tuple[str, str, _Args]] = {
     ),
     "TRANSFER_OUT_CONFERENCE": ("Confirm the plan has ended", "conferences:child-plan", ("child",)),
     "GENOGRAM_MISSING": ("Record the family", "cases:family", ("child",)),
+    "FATHER_NOT_INVOLVED": (
+        "Involve the father, or record why not",
+        "cases:involvement-edit",
+        ("child", "subject"),
+    ),
     "IRO_CASELOAD": ("See the caseload", "conferences:iro-caseload", ()),
 }
 
