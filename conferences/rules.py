@@ -153,3 +153,42 @@ def icpc_before_completion(enquiry: Section47) -> dict[str, str]:
         "required, and none has been requested. Request the initial child protection "
         "conference (on the enquiry's page) before completing the enquiry."
     }
+
+
+# --- Sibling-group conferences ----------------------------------------------------------------
+
+GROUPABLE_STATUSES = (ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED)
+
+
+def sibling_group_problems(lead: Conference, member: Conference) -> list[str]:
+    """Whether `member` (another child's own conference) may join the group booked as `lead`.
+
+    A sibling group is one meeting considering several children; each child still needs its
+    own reason to be conferenced: an initial conference asked for from that child's own section
+    47 enquiry (outcome "ICPC required"), or a review due for that child's current plan. Each
+    keeps its own target date, so joining a group never moves a child's timescale."""
+    name = member.child.full_name
+    if lead.group_lead_id:
+        return ["Add children to the conference the group was booked for (its lead)."]
+    if lead.status not in GROUPABLE_STATUSES:
+        return ["Only a requested or scheduled conference can consider more children."]
+    if lead.conference_type == "transfer_in" or member.conference_type == "transfer_in":
+        return ["A transfer-in conference considers one child: it cannot be grouped."]
+    if member.pk == lead.pk or member.child_id == lead.child_id:
+        return ["That is this child's own conference."]
+    if member.group_lead_id:
+        return [f"{name}'s conference is already part of another sibling group."]
+    if member.group_members.exists():
+        return [f"{name}'s conference is already booked as a sibling group of its own."]
+    if member.status not in GROUPABLE_STATUSES:
+        return [f"{name}'s conference is {member.get_status_display().lower()}: it cannot join."]
+    if member.is_initial:
+        enquiry = member.section47
+        if enquiry is None or enquiry.outcome != S47Outcome.ICPC_REQUIRED:
+            return [
+                f"{name} has no section 47 enquiry whose outcome requires a conference: each "
+                "child considered needs their own."
+            ]
+    elif member.plan is None or not member.plan.is_open:
+        return [f"{name} has no current child protection plan for this review to consider."]
+    return []

@@ -30,12 +30,12 @@ from conferences.models import (
     ActionProgress,
     ChildProtectionPlan,
     Conference,
-    ConferenceParticipant,
     ConferenceStatus,
     ConferenceType,
     ParticipantKind,
     PlanAction,
     TransferOut,
+    shared_participants,
 )
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
 from timescales import rules as timescales
@@ -275,8 +275,8 @@ def _recent_held_icpcs(ctx: ScanContext):
 
 
 def _icpc_without_police(ctx: ScanContext) -> Iterable[Finding]:
-    police = ConferenceParticipant.objects.filter(
-        conference=OuterRef("pk"),
+    # A sibling-group conference's participants are its lead's.
+    police = shared_participants().filter(
         kind=ParticipantKind.AGENCY,
         agency="police",
         status__in=["attended", "sent_report"],
@@ -297,9 +297,7 @@ def _icpc_without_police(ctx: ScanContext) -> Iterable[Finding]:
 
 
 def _icpc_health_does_not_know_child(ctx: ScanContext) -> Iterable[Finding]:
-    health = ConferenceParticipant.objects.filter(
-        conference=OuterRef("pk"), agency="health", status="attended"
-    )
+    health = shared_participants().filter(agency="health", status="attended")
     for pk, child_id, held, chair in (
         _recent_held_icpcs(ctx)
         .filter(Exists(health.filter(knows_child=False)))

@@ -1,14 +1,14 @@
 """Conferences: initial conferences and their timeliness, who took part, reviews, reports."""
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Q
 
 from conferences.models import (
     INITIAL_TYPES,
     Conference,
-    ConferenceParticipant,
     ConferenceStatus,
     ConferenceType,
     LateReason,
+    shared_participants,
 )
 from timescales import rules as timescales
 
@@ -18,7 +18,8 @@ TOOK_PART = ["attended", "sent_report"]
 
 
 def _with(**participant) -> Q:
-    return Q(Exists(ConferenceParticipant.objects.filter(conference=OuterRef("pk"), **participant)))
+    # A sibling-group conference's participants are its lead's: one list for the group.
+    return Q(Exists(shared_participants().filter(**participant)))
 
 
 population(
