@@ -692,6 +692,15 @@ class CoreGroupMeeting(VersionedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    held_with = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joint_records",
+        help_text="One core group for a sibling group's plans: the record of the meeting on the "
+        "plan it was recorded from. Each plan keeps its own record, due date and timeliness.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Stored, like a visit's (conferences.timeliness): when this meeting was due and whether it
     # was held by then.

@@ -10,6 +10,8 @@ it is about to load. The cases app cannot import this one, so ConferencesConfig.
 from collections.abc import Iterable
 from datetime import date
 
+from django.db.models import Q
+
 from cases.models import CINPlan, Referral
 from cases.rules import meet_or_overlap, spans_overlap
 from strategy.models import S47Outcome, Section47
@@ -191,4 +193,27 @@ def sibling_group_problems(lead: Conference, member: Conference) -> list[str]:
             ]
     elif member.plan is None or not member.plan.is_open:
         return [f"{name} has no current child protection plan for this review to consider."]
+    return []
+
+
+def joint_core_group_problems(
+    plan: ChildProtectionPlan, sibling_plan: ChildProtectionPlan, meeting_date: date
+) -> list[str]:
+    """Whether one core group may be recorded for `sibling_plan` too: the plans were made or
+    reviewed at the same sibling-group conference, and the sibling's plan is open and had
+    started by the meeting (its due date and timeliness are still its own)."""
+    name = sibling_plan.child.full_name
+    leads = {
+        c.group_lead_id or c.pk
+        for c in Conference.objects.filter(plan=plan).only("pk", "group_lead_id")
+    }
+    together = Conference.objects.filter(plan=sibling_plan).filter(
+        Q(group_lead_id__in=leads) | Q(pk__in=leads)
+    )
+    if sibling_plan.pk == plan.pk or not leads or not together.exists():
+        return [f"{name}'s plan was not made at a sibling-group conference with this one."]
+    if not sibling_plan.is_open:
+        return [f"{name}'s plan has ended: core groups are no longer held for it."]
+    if meeting_date < sibling_plan.start_date:
+        return [f"{name}'s plan started on {sibling_plan.start_date:%d/%m/%Y}, after this meeting."]
     return []

@@ -15,6 +15,7 @@ from accounts.models import Role, User
 from cases.access import (
     check_not_restricted_from,
     child_is_writable_by,
+    children_for_user,
     children_in_reach,
 )
 from cases.models import Child
@@ -258,3 +259,26 @@ def group_children(user: User, conferences: list[Conference]) -> dict[int, list[
         ]
         for conference in conferences
     }
+
+
+def joint_core_group_plans(user: User, plan: ChildProtectionPlan) -> QuerySet[ChildProtectionPlan]:
+    """The open plans of the other children of the sibling-group conferences that made or
+    reviewed `plan`, which this user may keep up to date: offered for one core group together
+    (`rules.joint_core_group_problems` decides)."""
+    leads = (
+        Conference.objects.filter(plan=plan)
+        .annotate(lead=Coalesce("group_lead_id", "pk"))
+        .values("lead")
+    )
+    together = Conference.objects.filter(Q(group_lead_id__in=leads) | Q(pk__in=leads))
+    candidates = (
+        ChildProtectionPlan.objects.filter(
+            end_date__isnull=True,
+            pk__in=together.values("plan_id"),
+            child__in=children_for_user(user),
+        )
+        .exclude(pk=plan.pk)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "pk")
+    )
+    return candidates.filter(pk__in=[p.pk for p in candidates if plan_is_writable_by(user, p)])

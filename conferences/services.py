@@ -463,9 +463,41 @@ def plan_action_save(
 
 @transaction.atomic
 def core_group_record(
+    *,
+    meeting: CoreGroupMeeting,
+    updates: Sequence[dict],
+    user: User,
+    sibling_plans: Sequence[ChildProtectionPlan] = (),
+) -> CoreGroupMeeting:
+    """Record a core group and the progress it found on each plan action.
+
+    One meeting can be the core group of a sibling group's plans (`sibling_plans`, made at the
+    same sibling-group conference): each plan gets its own record of it, pointing to this one
+    (`held_with`), with its own stored due date and timeliness; the child's views and the
+    action updates stay with the plan they were recorded on."""
+    meeting = _core_group_record(meeting=meeting, updates=updates, user=user)
+    for sibling_plan in sibling_plans:
+        problems = rules.joint_core_group_problems(meeting.plan, sibling_plan, meeting.meeting_date)
+        if problems:
+            raise ValidationError(problems)
+        joint = CoreGroupMeeting(
+            plan=sibling_plan,
+            meeting_date=meeting.meeting_date,
+            attendees=meeting.attendees,
+            parents_attended=meeting.parents_attended,
+            discussion=meeting.discussion,
+            next_meeting_date=meeting.next_meeting_date,
+            recorded_by=user,
+            held_with=meeting,
+        )
+        _save(joint, user=user)
+        plan_snapshot(plan=sibling_plan, user=user, reason=f"{joint} (with a sibling's)")
+    return meeting
+
+
+def _core_group_record(
     *, meeting: CoreGroupMeeting, updates: Sequence[dict], user: User
 ) -> CoreGroupMeeting:
-    """Record a core group and the progress it found on each plan action."""
     if not meeting.plan.is_open:
         raise ValidationError("The plan has ended: core groups are no longer held.")
     meeting.recorded_by = user

@@ -447,3 +447,119 @@ def test_the_chair_sees_every_child_of_the_group(world, login, mixed):
     lead, member = mixed
     html = login(world.iro).get(reverse("conferences:detail", args=[lead.pk])).content.decode()
     assert "Leo Otherteam" in html and "Both." in html
+
+
+# --- One core group for a sibling group's plans ----------------------------------------------
+
+
+def _core_group(plan, user, day, sibling_plans=()):
+    from conferences.models import CoreGroupMeeting
+
+    return services.core_group_record(
+        meeting=CoreGroupMeeting(
+            plan=plan,
+            meeting_date=day,
+            attendees="Mum\nSocial worker\nHealth visitor",
+            parents_attended=True,
+            child_seen_or_views="Ruby said she likes her new bedtime.",
+            discussion="Both children's plans reviewed.",
+        ),
+        updates=[],
+        user=user,
+        sibling_plans=sibling_plans,
+    )
+
+
+def test_one_core_group_for_a_sibling_groups_plans_keeps_each_childs_timeliness(world, pair):
+    """Ruby's and Leo's plans were made at one conference: one core group, recorded once on
+    Ruby's plan, gives Leo's plan its own record with its own stored due date and timeliness."""
+    lead, member = _hold_group(world, *pair)
+    meeting = _core_group(lead.plan, world.social_worker, today(), [member.plan])
+    joint = member.plan.core_groups.get()
+    assert joint.held_with_id == meeting.pk
+    assert joint.attendees == meeting.attendees and joint.meeting_date == meeting.meeting_date
+    assert joint.child_seen_or_views == ""  # Ruby's words stay on Ruby's record
+    refresh_timeliness([lead.child_id, member.child_id])
+    meeting.refresh_from_db()
+    joint.refresh_from_db()
+    assert meeting.due_date == joint.due_date  # both plans started at the one conference
+    assert meeting.in_timescale is True and joint.in_timescale is True
+
+
+def test_a_joint_core_group_is_judged_against_each_plans_own_start(world):
+    """Leo's plan began at an earlier conference of his own; his review was grouped with
+    Ruby's ICPC. One core group 9 working days after Ruby's ICPC is in time for her first core
+    group and late for his (his due date comes from his own plan)."""
+    from conferences.models import CoreGroupMeeting
+
+    leo = sibling(world, first_name="Leo")
+    his_icpc = hold(requested(leo, days_ago(60)), chair=world.iro, held_on=days_ago(45))
+    review = his_icpc.plan.conferences.get(conference_type="review")
+    lead = requested(world.child, days_ago(14))
+    group(world, lead, review)
+    review.refresh_from_db()
+    book(lead, chair=world.iro, when=london(*days_ago(9).timetuple()[:3], 10))
+    lead.refresh_from_db()
+    review.refresh_from_db()
+    hold(lead, chair=world.iro, held_on=days_ago(9))
+    hold(review, chair=world.iro, held_on=days_ago(9), decision="continue")
+    lead.refresh_from_db()
+    _core_group(lead.plan, world.social_worker, today(), [his_icpc.plan])
+    refresh_timeliness([world.child.pk, leo.pk])
+    ruby_meeting = CoreGroupMeeting.objects.get(plan=lead.plan)
+    leo_meeting = CoreGroupMeeting.objects.get(plan=his_icpc.plan)
+    assert ruby_meeting.in_timescale is True
+    assert leo_meeting.due_date < ruby_meeting.due_date
+    assert leo_meeting.in_timescale is False
+
+
+def test_a_joint_core_group_is_refused_for_a_plan_outside_the_group(world, pair):
+    lead, _ = _hold_group(world, *pair)
+    stranger = hold(requested(sibling(world), days_ago(30)), chair=world.iro, held_on=days_ago(12))
+    with pytest.raises(ValidationError, match="not made at a sibling-group conference"):
+        _core_group(lead.plan, world.social_worker, today(), [stranger.plan])
+    assert not stranger.plan.core_groups.exists()
+    assert not lead.plan.core_groups.exists()  # one transaction
+
+
+def test_the_core_group_page_offers_the_siblings_plans_it_may_write(world, login, pair):
+    lead, member = pair
+    other = requested(
+        sibling(
+            world,
+            team=world.other_team,
+            worker=world.other_team_worker,
+            first_name="Leo",
+            last_name="Otherteam",
+        ),
+        days_ago(3),
+    )
+    group(world, lead, other)
+    other.refresh_from_db()
+    lead, member = _hold_group(world, lead, member)
+    other.refresh_from_db()
+    hold(other, chair=world.iro, held_on=days_ago(1))
+    url = reverse("conferences:core-group-add", args=[lead.child_id, lead.plan_id])
+    html = login(world.social_worker).get(url).content.decode()
+    assert "This core group was also for the plans of" in html
+    assert member.child.full_name in html
+    assert "Leo Otherteam" not in html  # another team's child: not theirs to write
+
+
+def test_recording_a_joint_core_group_on_the_page(world, login, pair):
+    lead, member = _hold_group(world, *pair)
+    url = reverse("conferences:core-group-add", args=[lead.child_id, lead.plan_id])
+    response = login(world.social_worker).post(
+        url,
+        {
+            "meeting_date": today().isoformat(),
+            "attendees": "Mum\nSocial worker",
+            "parents_attended": "on",
+            "child_seen_or_views": "Fine.",
+            "discussion": "Progress on both plans.",
+            "next_meeting_date": "",
+            "also_for": [member.plan_id],
+        },
+    )
+    assert response.status_code == 302
+    assert member.plan.core_groups.get().held_with == lead.plan.core_groups.get()
