@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
@@ -199,7 +199,8 @@ def diary(request: AuthenticatedRequest) -> HttpResponse:
     # sibling group is listed once, on the conference it was booked for, with its children;
     # a child's own row shows only when this user may not open that one.
     conferences = conferences_in_reach(user).exclude(
-        group_lead__in=conferences_for_user(user).values("pk")
+        Q(group_lead__isnull=False)
+        & Exists(conferences_for_user(user).filter(pk=OuterRef("group_lead_id")))
     )
     status, kind = form.value("status"), form.value("conference_type")
     chair, date_from, date_to = form.value("chair"), form.value("date_from"), form.value("date_to")
