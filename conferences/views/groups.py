@@ -35,10 +35,17 @@ def group(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if lead.group_lead_id:
         messages.info(request, "Children are added on the conference the group was booked for.")
         return redirect("conferences:detail", lead.group_lead_id)
+    if request.method == "POST" and lead.status not in GROUPABLE:
+        messages.error(
+            request,
+            f"This conference is {lead.get_status_display().lower()}: no more children can be "
+            "added to it.",
+        )
+        return redirect("conferences:group", lead.pk)
     data = request.POST if request.method == "POST" else None
     candidates = sibling_candidates(user, lead)
     form = SiblingAddForm(data, candidates=candidates, initial={"version": lead.version})
-    if data is not None and lead.status in GROUPABLE and form.is_valid():
+    if data is not None and form.is_valid():
         member = form.cleaned_data["conference"]
         try:
             services.conference_group_add(
