@@ -1,6 +1,8 @@
 """What conferences add to the family view: a brother's or sister's plan, and which of the
 child's significant adults were invited to conferences and took part."""
 
+from django.db.models import Q
+
 from cases.family import register_involvement, register_sibling_status
 from people.models import Person
 
@@ -32,11 +34,16 @@ def conference_involvement(child_id: int, people: list[Person]) -> dict[int, dic
     and the core groups' attendance lists record them (two queries)."""
     by_name = {" ".join(p.full_name.split()).casefold(): p.pk for p in people}
     found: dict[int, dict] = {}
-    participants = ConferenceParticipant.objects.filter(
-        conference__child_id=child_id,
-        kind__in=[ParticipantKind.PARENT, ParticipantKind.FAMILY],
-    ).values_list("name", "status")
-    for name, status in participants:
+    # A sibling-group conference's invitations are on its lead: the child's own or the lead's.
+    participants = (
+        ConferenceParticipant.objects.filter(
+            Q(conference__child_id=child_id) | Q(conference__group_members__child_id=child_id),
+            kind__in=[ParticipantKind.PARENT, ParticipantKind.FAMILY],
+        )
+        .distinct()
+        .values_list("pk", "name", "status")
+    )
+    for _pk, name, status in participants:
         pk = by_name.get(" ".join(name.split()).casefold())
         if pk is None:
             continue

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.codes.abuse_category import AbuseCategory
@@ -103,6 +105,14 @@ def end_next_step(reason: str, closure_reason: str = "") -> str:
     return PlanEndNextStep.NFI
 
 
+def shared_participants() -> "models.QuerySet[ConferenceParticipant]":
+    """The participants of the conference a subquery's outer row is: a sibling-group
+    conference's are its lead's (one invitation and attendance list for the group)."""
+    return ConferenceParticipant.objects.filter(
+        conference_id=Coalesce(OuterRef("group_lead_id"), OuterRef("pk"))
+    )
+
+
 class ConferenceQuerySet(models.QuerySet):
     def held(self) -> "ConferenceQuerySet":
         return self.filter(status=ConferenceStatus.HELD)
@@ -156,6 +166,16 @@ class Conference(VisitArrangements, VersionedModel):
         on_delete=models.PROTECT,
         related_name="conferences",
         help_text="For a review: the plan under review. For an ICPC: the plan it started.",
+    )
+    group_lead = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_members",
+        help_text="A sibling-group conference: the conference of the child it was booked for, "
+        "which holds the shared record (invitations, attendance, minutes). Each child's own "
+        "conference keeps that child's enquiry, target date, decision, category and plan.",
     )
     conference_type = models.CharField(max_length=12, choices=ConferenceType.choices)
     status = models.CharField(
@@ -264,6 +284,12 @@ class Conference(VisitArrangements, VersionedModel):
         when = self.held_on or self.scheduled_date or self.target_date
         on = f" ({when:%d %b %Y})" if when else ""
         return f"{self.get_conference_type_display()}{on}"
+
+    @property
+    def shared_record(self) -> "Conference":
+        """The conference holding what a sibling group shares (invitations, attendance,
+        minutes): the lead's for a sibling-group conference, else this one."""
+        return self.group_lead if self.group_lead_id else self
 
     @property
     def is_initial(self) -> bool:
@@ -665,6 +691,15 @@ class CoreGroupMeeting(VersionedModel):
     next_meeting_date = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    held_with = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joint_records",
+        help_text="One core group for a sibling group's plans: the record of the meeting on the "
+        "plan it was recorded from. Each plan keeps its own record, due date and timeliness.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Stored, like a visit's (conferences.timeliness): when this meeting was due and whether it

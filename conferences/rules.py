@@ -10,6 +10,8 @@ it is about to load. The cases app cannot import this one, so ConferencesConfig.
 from collections.abc import Iterable
 from datetime import date
 
+from django.db.models import Q
+
 from cases.models import CINPlan, Referral
 from cases.rules import meet_or_overlap, spans_overlap
 from strategy.models import S47Outcome, Section47
@@ -153,3 +155,65 @@ def icpc_before_completion(enquiry: Section47) -> dict[str, str]:
         "required, and none has been requested. Request the initial child protection "
         "conference (on the enquiry's page) before completing the enquiry."
     }
+
+
+# --- Sibling-group conferences ----------------------------------------------------------------
+
+GROUPABLE_STATUSES = (ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED)
+
+
+def sibling_group_problems(lead: Conference, member: Conference) -> list[str]:
+    """Whether `member` (another child's own conference) may join the group booked as `lead`.
+
+    A sibling group is one meeting considering several children; each child still needs its
+    own reason to be conferenced: an initial conference asked for from that child's own section
+    47 enquiry (outcome "ICPC required"), or a review due for that child's current plan. Each
+    keeps its own target date, so joining a group never moves a child's timescale."""
+    name = member.child.full_name
+    if lead.group_lead_id:
+        return ["Add children to the conference the group was booked for (its lead)."]
+    if lead.status not in GROUPABLE_STATUSES:
+        return ["Only a requested or scheduled conference can consider more children."]
+    if lead.conference_type == "transfer_in" or member.conference_type == "transfer_in":
+        return ["A transfer-in conference considers one child: it cannot be grouped."]
+    if member.pk == lead.pk or member.child_id == lead.child_id:
+        return ["That is this child's own conference."]
+    if member.group_lead_id:
+        return [f"{name}'s conference is already part of another sibling group."]
+    if member.group_members.exists():
+        return [f"{name}'s conference is already booked as a sibling group of its own."]
+    if member.status not in GROUPABLE_STATUSES:
+        return [f"{name}'s conference is {member.get_status_display().lower()}: it cannot join."]
+    if member.is_initial:
+        enquiry = member.section47
+        if enquiry is None or enquiry.outcome != S47Outcome.ICPC_REQUIRED:
+            return [
+                f"{name} has no section 47 enquiry whose outcome requires a conference: each "
+                "child considered needs their own."
+            ]
+    elif member.plan is None or not member.plan.is_open:
+        return [f"{name} has no current child protection plan for this review to consider."]
+    return []
+
+
+def joint_core_group_problems(
+    plan: ChildProtectionPlan, sibling_plan: ChildProtectionPlan, meeting_date: date
+) -> list[str]:
+    """Whether one core group may be recorded for `sibling_plan` too: the plans were made or
+    reviewed at the same sibling-group conference, and the sibling's plan is open and had
+    started by the meeting (its due date and timeliness are still its own)."""
+    name = sibling_plan.child.full_name
+    leads = {
+        c.group_lead_id or c.pk
+        for c in Conference.objects.filter(plan=plan).only("pk", "group_lead_id")
+    }
+    together = Conference.objects.filter(plan=sibling_plan).filter(
+        Q(group_lead_id__in=leads) | Q(pk__in=leads)
+    )
+    if sibling_plan.pk == plan.pk or not leads or not together.exists():
+        return [f"{name}'s plan was not made at a sibling-group conference with this one."]
+    if not sibling_plan.is_open:
+        return [f"{name}'s plan has ended: core groups are no longer held for it."]
+    if meeting_date < sibling_plan.start_date:
+        return [f"{name}'s plan started on {sibling_plan.start_date:%d/%m/%Y}, after this meeting."]
+    return []

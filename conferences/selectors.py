@@ -15,6 +15,7 @@ from accounts.models import Role, User
 from cases.access import (
     check_not_restricted_from,
     child_is_writable_by,
+    children_for_user,
     children_in_reach,
 )
 from cases.models import Child
@@ -203,3 +204,87 @@ def child_summary_section(child: Child, user: User, today) -> dict:
         "next_conference": next_conference,
         "alerts": alerts,
     }
+
+
+def sibling_candidates(user: User, lead: Conference) -> QuerySet[Conference]:
+    """Other children's conferences business support may add to the group booked as `lead`:
+    their own, not yet held, not in a group, of children this user may open. The children
+    discussed together at the lead child's strategy discussion come first. Which of them may
+    really join is `rules.sibling_group_problems`."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .models import ConferenceType
+
+    qs = (
+        conferences_for_user(user)
+        .filter(
+            status__in=UPCOMING,
+            group_lead__isnull=True,
+            conference_type__in=[
+                ConferenceType.INITIAL,
+                ConferenceType.PRE_BIRTH,
+                ConferenceType.REVIEW,
+            ],
+        )
+        .exclude(child_id=lead.child_id)
+        .exclude(Exists(Conference.objects.filter(group_lead=OuterRef("pk"))))
+    )
+    enquiry = lead.section47
+    discussion = enquiry.strategy_discussion if enquiry is not None else None
+    group = discussion.sibling_group if discussion is not None else None
+    return qs.annotate(
+        discussed_together=Case(
+            When(section47__strategy_discussion__sibling_group=group, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("discussed_together", "child__last_name", "child__first_name", "pk")
+
+
+def group_children(user: User, conferences: list[Conference]) -> dict[int, list[Conference]]:
+    """For each conference listed (the diary's page, a conference's own page), the other
+    children's conferences its sibling group holds that this user may open; the rest are left
+    out. Two queries however many conferences or children."""
+    leads = {c.group_lead_id or c.pk for c in conferences}
+    rows = list(
+        Conference.objects.filter(Q(group_lead_id__in=leads) | Q(pk__in=leads))
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "pk")
+    )
+    openable = set(
+        conferences_for_user(user).filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True)
+    )
+    by_group: dict[int, list[Conference]] = {}
+    for row in rows:
+        by_group.setdefault(row.group_lead_id or row.pk, []).append(row)
+    return {
+        conference.pk: [
+            other
+            for other in by_group.get(conference.group_lead_id or conference.pk, [])
+            if other.pk != conference.pk and other.pk in openable
+        ]
+        for conference in conferences
+    }
+
+
+def joint_core_group_plans(user: User, plan: ChildProtectionPlan) -> QuerySet[ChildProtectionPlan]:
+    """The open plans of the other children of the sibling-group conferences that made or
+    reviewed `plan`, which this user may keep up to date: offered for one core group together
+    (`rules.joint_core_group_problems` decides)."""
+    leads = (
+        Conference.objects.filter(plan=plan)
+        .annotate(lead=Coalesce("group_lead_id", "pk"))
+        .values("lead")
+    )
+    together = Conference.objects.filter(Q(group_lead_id__in=leads) | Q(pk__in=leads))
+    candidates = (
+        ChildProtectionPlan.objects.filter(
+            end_date__isnull=True,
+            pk__in=together.values("plan_id"),
+            child__in=children_for_user(user),
+        )
+        .exclude(pk=plan.pk)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "pk")
+    )
+    return candidates.filter(pk__in=[p.pk for p in candidates if plan_is_writable_by(user, p)])

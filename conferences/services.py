@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.actor import acting_as
@@ -19,7 +20,7 @@ from cases.models import Child, CINPlan
 from cases.services import record_save
 from strategy.models import S47Outcome, Section47
 from timescales import rules as timescales
-from wirral_cp.concurrency import save_with_version
+from wirral_cp.concurrency import StaleEditError, save_with_version
 
 from . import rules
 from .models import (
@@ -91,12 +92,14 @@ def conference_schedule(
 ) -> Conference:
     """Business support sets the date, time, venue and chair. A date after the target needs a
     reason and an interim safety plan (Conference.clean says so)."""
+    _refuse_member(conference, "booked")
     if conference.status in (ConferenceStatus.REQUESTED, ConferenceStatus.ADJOURNED):
         conference.status = ConferenceStatus.SCHEDULED
     if conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError("Only a requested or adjourned conference can be scheduled.")
     _withdraw_agreement_if_plan_changed(conference)
     _save(conference, user=user, expected_version=expected_version)
+    _share_with_group(conference, user=user, fields=GROUP_ARRANGEMENTS)
     return conference
 
 
@@ -113,9 +116,11 @@ def conference_cancel(
         raise ValidationError("Choose cancelled or adjourned.")
     if conference.status == ConferenceStatus.HELD:
         raise ValidationError("A conference that has been held cannot be cancelled.")
+    _refuse_member(conference, "cancelled or adjourned")
     conference.status = status
     conference.cancelled_reason = reason
     _save(conference, user=user, expected_version=expected_version)
+    _share_with_group(conference, user=user, fields=("status", "cancelled_reason"))
     return conference
 
 
@@ -124,6 +129,7 @@ def conference_participants_save(
     *, conference: Conference, rows: Sequence[dict], user: User
 ) -> list[ConferenceParticipant]:
     """Replace the invitation and attendance list with `rows` (from the form)."""
+    _refuse_member(conference, "given its invitations and attendance")
     with acting_as(user):
         conference.participants.all().delete()
         saved = []
@@ -148,6 +154,7 @@ def conference_record_outcome(
         raise ValidationError("Only the conference chair can record its outcome.")
     if not conference.decision:
         raise ValidationError({"decision": "Record the conference's decision."})
+    _check_held_with_group(conference)
     conference.status = ConferenceStatus.HELD
     _withdraw_agreement_if_plan_changed(conference)
     _save(conference, user=user, expected_version=expected_version)
@@ -244,19 +251,166 @@ def _request_review(child, plan, target, user) -> Conference:
 def minutes_approve(*, conference: Conference, user: User) -> Conference:
     if conference.chair_id != user.pk:
         raise ValidationError("Only the chair can approve the minutes.")
+    _refuse_member(conference, "given its minutes")
     if not conference.minutes.strip():
         raise ValidationError("There are no minutes to approve.")
+    waiting = [
+        m.child.full_name
+        for m in conference.group_members.select_related("child")
+        if m.status not in (ConferenceStatus.HELD, ConferenceStatus.CANCELLED)
+    ]
+    if waiting:
+        raise ValidationError(
+            f"Record the conference's decision for {', '.join(waiting)} before approving the "
+            "minutes: they are the whole group's."
+        )
     conference.minutes_approved_at = timezone.now()
     conference.minutes_approved_by = user
     _save(conference, user=user, expected_version=conference.version)
+    _share_with_group(
+        conference, user=user, fields=("minutes_approved_at", "minutes_approved_by"), held_too=True
+    )
     return conference
 
 
 @transaction.atomic
 def minutes_distribute(*, conference: Conference, user: User, on) -> Conference:
+    _refuse_member(conference, "given its minutes")
     conference.minutes_distributed_on = on
     _save(conference, user=user, expected_version=conference.version)
+    _share_with_group(conference, user=user, fields=("minutes_distributed_on",), held_too=True)
     return conference
+
+
+@transaction.atomic
+def conference_reports_shared(
+    *, conference: Conference, user: User, expected_version: int | None
+) -> Conference:
+    """Business support record the day the reports went to the parents (the group's, once)."""
+    _refuse_member(conference, "given the date reports were shared")
+    _save(conference, user=user, expected_version=expected_version)
+    _share_with_group(conference, user=user, fields=("reports_shared_on",), held_too=True)
+    return conference
+
+
+# --- Sibling-group conferences ----------------------------------------------------------------
+
+# What a sibling group shares and business support book once: copied from the lead to each
+# child's conference, so each child's own row (which the diary, the alerts, the dashboards and
+# the returns read) says when and where it was considered and by whom.
+GROUP_ARRANGEMENTS = ("status", "scheduled_for", "venue", "chair", "reports_shared_on")
+
+
+def _refuse_member(conference: Conference, what: str) -> None:
+    if conference.group_lead_id:
+        raise ValidationError(
+            f"This conference is part of a sibling group: it is {what} with the group, on "
+            f"{conference.group_lead.child.full_name}'s conference."
+        )
+
+
+def _share_with_group(
+    lead: Conference, *, user: User, fields: Sequence[str], held_too: bool = False
+) -> None:
+    """Copy the shared `fields` from `lead` to each child's conference in its group (those
+    already held only when `held_too`: the minutes' approval and distribution), each checked
+    as that child's own (a date after that child's target date needs that child's reason and
+    interim safety plan)."""
+    members = Conference.objects.select_for_update().filter(group_lead=lead).order_by("pk")
+    if not held_too:
+        members = members.exclude(status=ConferenceStatus.HELD)
+    for member in members:
+        for field in fields:
+            setattr(member, field, getattr(lead, field))
+        try:
+            _save(member, user=user, expected_version=member.version)
+        except ValidationError as error:
+            raise ValidationError(
+                [f"{member.child.full_name}: {message}" for message in error.messages]
+            ) from error
+
+
+def _check_held_with_group(conference: Conference) -> None:
+    """The children of a sibling group are considered at one meeting: each child's outcome is
+    recorded for the day it was held."""
+    shared = conference.shared_record
+    days = {
+        c.held_on
+        for c in Conference.objects.filter(
+            Q(pk=shared.pk) | Q(group_lead_id=shared.pk), status=ConferenceStatus.HELD
+        ).exclude(pk=conference.pk)
+    }
+    if days and conference.held_on not in days:
+        day = min(days)
+        raise ValidationError(
+            {
+                "held_on": f"The sibling group's conference was held on {day:%d/%m/%Y}: each "
+                "child's outcome is recorded for that day."
+            }
+        )
+
+
+@transaction.atomic
+def conference_group_add(
+    *, lead: Conference, member: Conference, user: User, expected_version: int | None
+) -> Conference:
+    """Business support add another child's own conference to the one they are booking, so one
+    meeting considers both: the shared arrangements are copied to it; its enquiry, target date,
+    late reason, decision and plan stay its own (rules.sibling_group_problems)."""
+    if not user.is_business_support:
+        raise ValidationError("Business support arrange sibling-group conferences.")
+    locked = {
+        c.pk: c
+        for c in Conference.objects.select_for_update(of=("self",))
+        .select_related("child", "section47", "plan")
+        .filter(pk__in=[lead.pk, member.pk])
+    }
+    if locked.get(lead.pk) is None or locked[lead.pk].version != (
+        lead.version if expected_version is None else expected_version
+    ):
+        raise StaleEditError()
+    lead, member = locked[lead.pk], locked[member.pk]
+    problems = rules.sibling_group_problems(lead, member)
+    if problems:
+        raise ValidationError(problems)
+    member.group_lead = lead
+    try:
+        for field in GROUP_ARRANGEMENTS:
+            setattr(member, field, getattr(lead, field))
+        _save(member, user=user, expected_version=member.version)
+    except ValidationError as error:
+        raise ValidationError(
+            [f"{member.child.full_name}: {message}" for message in error.messages]
+        ) from error
+    # The group changed: an edit of the lead begun before this is stale.
+    _save(lead, user=user, expected_version=lead.version)
+    return member
+
+
+@transaction.atomic
+def conference_group_remove(
+    *, lead: Conference, member: Conference, user: User, expected_version: int | None
+) -> Conference:
+    """Take a child's conference out of a sibling group before it is held: it is requested
+    again, to be booked on its own (its target date is unchanged)."""
+    if not user.is_business_support:
+        raise ValidationError("Business support arrange sibling-group conferences.")
+    expected = lead.version if expected_version is None else expected_version
+    lead = Conference.objects.select_for_update().get(pk=lead.pk)
+    if lead.version != expected:
+        raise StaleEditError()
+    member = Conference.objects.select_for_update().get(pk=member.pk)
+    if member.group_lead_id != lead.pk:
+        raise ValidationError("That conference is not part of this sibling group.")
+    if member.status == ConferenceStatus.HELD:
+        raise ValidationError("A conference that has been held stays in its sibling group.")
+    member.group_lead = None
+    member.status = ConferenceStatus.REQUESTED
+    member.scheduled_for = None
+    member.venue = ""
+    _save(member, user=user, expected_version=member.version)
+    _save(lead, user=user, expected_version=lead.version)
+    return member
 
 
 def plan_snapshot(*, plan: ChildProtectionPlan, user: User, reason: str) -> PlanVersion:
@@ -309,9 +463,41 @@ def plan_action_save(
 
 @transaction.atomic
 def core_group_record(
+    *,
+    meeting: CoreGroupMeeting,
+    updates: Sequence[dict],
+    user: User,
+    sibling_plans: Sequence[ChildProtectionPlan] = (),
+) -> CoreGroupMeeting:
+    """Record a core group and the progress it found on each plan action.
+
+    One meeting can be the core group of a sibling group's plans (`sibling_plans`, made at the
+    same sibling-group conference): each plan gets its own record of it, pointing to this one
+    (`held_with`), with its own stored due date and timeliness; the child's views and the
+    action updates stay with the plan they were recorded on."""
+    meeting = _core_group_record(meeting=meeting, updates=updates, user=user)
+    for sibling_plan in sibling_plans:
+        problems = rules.joint_core_group_problems(meeting.plan, sibling_plan, meeting.meeting_date)
+        if problems:
+            raise ValidationError(problems)
+        joint = CoreGroupMeeting(
+            plan=sibling_plan,
+            meeting_date=meeting.meeting_date,
+            attendees=meeting.attendees,
+            parents_attended=meeting.parents_attended,
+            discussion=meeting.discussion,
+            next_meeting_date=meeting.next_meeting_date,
+            recorded_by=user,
+            held_with=meeting,
+        )
+        _save(joint, user=user)
+        plan_snapshot(plan=sibling_plan, user=user, reason=f"{joint} (with a sibling's)")
+    return meeting
+
+
+def _core_group_record(
     *, meeting: CoreGroupMeeting, updates: Sequence[dict], user: User
 ) -> CoreGroupMeeting:
-    """Record a core group and the progress it found on each plan action."""
     if not meeting.plan.is_open:
         raise ValidationError("The plan has ended: core groups are no longer held.")
     meeting.recorded_by = user

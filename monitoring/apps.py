@@ -40,6 +40,14 @@ def _record_changed(sender, instance, **kwargs) -> None:
     child_id = _child_id(instance, CHILD_PATHS[sender._meta.label])
     if child_id:
         enqueue_child_evaluation(child_id)
+    if sender._meta.label == "conferences.ConferenceParticipant":
+        # A sibling-group conference's attendance is every child's in the group.
+        from conferences.models import Conference
+
+        for other in Conference.objects.filter(group_lead_id=instance.conference_id).values_list(
+            "child_id", flat=True
+        ):
+            enqueue_child_evaluation(other)
 
 
 class MonitoringConfig(AppConfig):

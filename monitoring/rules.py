@@ -37,6 +37,7 @@ from conferences.models import (
     ParticipantKind,
     PlanAction,
     TransferOut,
+    shared_participants,
 )
 from people.models import Kind
 from people.models import Relationship as Link
@@ -278,8 +279,8 @@ def _recent_held_icpcs(ctx: ScanContext):
 
 
 def _icpc_without_police(ctx: ScanContext) -> Iterable[Finding]:
-    police = ConferenceParticipant.objects.filter(
-        conference=OuterRef("pk"),
+    # A sibling-group conference's participants are its lead's.
+    police = shared_participants().filter(
         kind=ParticipantKind.AGENCY,
         agency="police",
         status__in=["attended", "sent_report"],
@@ -300,9 +301,7 @@ def _icpc_without_police(ctx: ScanContext) -> Iterable[Finding]:
 
 
 def _icpc_health_does_not_know_child(ctx: ScanContext) -> Iterable[Finding]:
-    health = ConferenceParticipant.objects.filter(
-        conference=OuterRef("pk"), agency="health", status="attended"
-    )
+    health = shared_participants().filter(agency="health", status="attended")
     for pk, child_id, held, chair in (
         _recent_held_icpcs(ctx)
         .filter(Exists(health.filter(knows_child=False)))
@@ -571,11 +570,18 @@ def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
         fathers.setdefault(child_person, []).append((link_id, name))
     children = [child for _, child, _, person in plans if person in fathers]
     named: dict[int, set[str]] = {}
-    for child_id, name in ConferenceParticipant.objects.filter(
-        conference__child_id__in=children,
+    # Each child's conferences' invitations: a sibling-group conference's are on its lead.
+    shared: dict[int, set[int]] = {}
+    for pk, lead_id, child_id in Conference.objects.filter(child_id__in=children).values_list(
+        "pk", "group_lead_id", "child_id"
+    ):
+        shared.setdefault(lead_id or pk, set()).add(child_id)
+    for conference_id, name in ConferenceParticipant.objects.filter(
+        conference_id__in=list(shared),
         kind__in=[ParticipantKind.PARENT, ParticipantKind.FAMILY],
-    ).values_list("conference__child_id", "name"):
-        named.setdefault(child_id, set()).add(" ".join(name.split()).casefold())
+    ).values_list("conference_id", "name"):
+        for child_id in shared[conference_id]:
+            named.setdefault(child_id, set()).add(" ".join(name.split()).casefold())
     core_groups: dict[int, str] = {}
     for child_id, attendees in CoreGroupMeeting.objects.filter(
         plan__child_id__in=children

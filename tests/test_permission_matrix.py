@@ -144,6 +144,8 @@ RULES: dict[str, set[str] | str] = {
     "conferences:detail": CONFERENCE_READERS,
     "conferences:schedule": {"business_support"},
     "conferences:cancel": {"business_support"},
+    "conferences:group": {"business_support"},
+    "conferences:group-remove": "post-only",
     "conferences:reports-shared": {"business_support"},
     "conferences:participants": {"business_support", "iro"},
     "conferences:outcome": {"iro"},

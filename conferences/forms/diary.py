@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from timescales.models import LocalPolicy
-from wirral_cp.forms import DateInput, DateTimeInput, VersionedModelForm
+from wirral_cp.forms import DateInput, DateTimeInput, VersionedForm, VersionedModelForm
 
 from ..models import (
     Conference,
@@ -280,6 +280,9 @@ class OutcomeForm(ConferenceModelForm):
         conference: Conference = self.instance
         for name in ("held_on", "decision", "decision_reasons", "childs_views"):
             self.fields[name].required = True
+        if conference.group_lead_id:
+            # A sibling group's minutes are written once, on the conference it was booked for.
+            del self.fields["minutes"]
         if conference.is_initial:
             allowed = (ConferenceDecision.PLAN, ConferenceDecision.NO_PLAN)
             del self.fields["end_next_step"]
@@ -378,3 +381,37 @@ class PublicFeedbackForm(ScoresMixin, forms.ModelForm):
             "listened_to": SCORE_HELP,
             "comments": "Please do not include names or other personal details.",
         }
+
+
+class SiblingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        child = obj.child
+        born = (
+            f"born {child.date_of_birth:%-d %b %Y}"
+            if child.date_of_birth
+            else "unborn"
+            if child.is_unborn
+            else "date of birth not known"
+        )
+        target = f"{obj.target_date:%-d %b %Y}" if obj.target_date else "not known"
+        return (
+            f"{child.full_name} ({born}): {obj.get_conference_type_display().lower()}, "
+            f"target date {target}"
+        )
+
+
+class SiblingAddForm(VersionedForm):
+    """Business support add another child's own conference to the one being booked."""
+
+    conference = SiblingChoiceField(
+        label="Child to be considered at this conference too",
+        queryset=Conference.objects.none(),
+        empty_label="Choose a child",
+        help_text="Each child needs their own section 47 enquiry requiring a conference, or a "
+        "review due for their plan. Children discussed at the same strategy discussion are "
+        "listed first.",
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conference"].queryset = candidates

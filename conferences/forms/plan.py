@@ -10,7 +10,7 @@ from django import forms
 
 from wirral_cp.forms import DateInput, VersionedModelForm
 
-from ..models import ActionProgress, CoreGroupMeeting, PlanAction, PlanOutcome
+from ..models import ActionProgress, ChildProtectionPlan, CoreGroupMeeting, PlanAction, PlanOutcome
 
 
 def text_digest(text: str) -> str:
@@ -91,6 +91,26 @@ class CoreGroupForm(forms.ModelForm):
             "next_meeting_date": "Left empty, it is set to the latest date the next core group "
             "is due.",
         }
+
+    also_for: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label="This core group was also for the plans of",
+        queryset=ChildProtectionPlan.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Brothers and sisters whose plans were made at the same conference. Each plan "
+        "gets its own record of this meeting and keeps its own timescale.",
+    )
+
+    def __init__(self, *args, sibling_plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sibling_plans is None or not sibling_plans.exists():
+            del self.fields["also_for"]
+        else:
+            field = self.fields["also_for"]
+            field.queryset = sibling_plans
+            field.label_from_instance = lambda p: (
+                f"{p.child.full_name} (plan from {p.start_date:%-d %b %Y})"
+            )
 
 
 class ActionProgressForm(forms.Form):

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
@@ -65,10 +65,12 @@ from ..models import (
     RespondentType,
 )
 from ..selectors import (
+    conferences_for_user,
     conferences_in_reach,
     get_conference_for_user,
     get_conference_to_chair,
     get_conference_to_schedule,
+    group_children,
     iro_caseload,
     iro_caseloads,
 )
@@ -193,8 +195,13 @@ def diary(request: AuthenticatedRequest) -> HttpResponse:
     if not _uses_diary(user):
         raise Http404("No conference diary for this role")
     form = DiaryFilterForm(request.GET or None, user=user)
-    # Restricted records are listed (masked: the diary must show the room is booked).
-    conferences = conferences_in_reach(user)
+    # Restricted records are listed (masked: the diary must show the room is booked). A
+    # sibling group is listed once, on the conference it was booked for, with its children;
+    # a child's own row shows only when this user may not open that one.
+    conferences = conferences_in_reach(user).exclude(
+        Q(group_lead__isnull=False)
+        & Exists(conferences_for_user(user).filter(pk=OuterRef("group_lead_id")))
+    )
     status, kind = form.value("status"), form.value("conference_type")
     chair, date_from, date_to = form.value("chair"), form.value("date_from"), form.value("date_to")
     mine = user.is_iro and form.value("show") == DiaryFilterForm.MINE
@@ -240,7 +247,9 @@ def diary(request: AuthenticatedRequest) -> HttpResponse:
     pages = [
         (caption, page_of(request, rows, param=param), param) for caption, rows, param in sections
     ]
-    child_ids = {c.child_id for _, page, _ in pages for c in page.object_list}
+    listed = [c for _, page, _ in pages for c in page.object_list]
+    siblings = group_children(user, listed)
+    child_ids = {c.child_id for c in listed} | {s.child_id for g in siblings.values() for s in g}
     openable = set(children_for_user(user).filter(pk__in=child_ids).values_list("pk", flat=True))
     mask = Mask(user)
     tables = [
@@ -251,7 +260,13 @@ def diary(request: AuthenticatedRequest) -> HttpResponse:
             # Two paged lists on one page: each navigation landmark has its own name.
             "label": "Pagination" if len(pages) == 1 else f"Pagination: {caption.lower()}",
             "rows": [
-                (c, timeliness(c, today), c.child_id in openable, mask.hides(c.child))
+                (
+                    c,
+                    timeliness(c, today),
+                    c.child_id in openable,
+                    mask.hides(c.child),
+                    [(s, s.child_id in openable) for s in siblings[c.pk]],
+                )
                 for c in page.object_list
             ],
         }
@@ -274,11 +289,15 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if _can_open_child(user, conference.child_id):
         # The decision, the child's views and the minutes are shown: a look at the record.
         record_access(request=request, obj=conference, what="conference and minutes")
+    shared = conference.shared_record
     # Attendance in the order it was entered.
-    participants = list(conference.participants.order_by("pk"))
+    participants = list(shared.participants.order_by("pk"))
+    siblings = group_children(user, [conference])[conference.pk]
+    group_size = Conference.objects.filter(Q(pk=shared.pk) | Q(group_lead=shared)).count()
     today = timezone.localdate()
     minutes_due = timescales.minutes_due(conference.held_on) if conference.held_on else None
     is_chair = _is_chair(user, conference)
+    is_member = bool(conference.group_lead_id)
     # Quorate or not is said once attendance is recorded, not while people are only invited.
     attendance_recorded = any(p.status for p in participants)
     return render(
@@ -286,6 +305,13 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "conferences/conference_detail.html",
         {
             "conference": conference,
+            "shared": shared,
+            "is_member": is_member,
+            "siblings": siblings,
+            "group_size": group_size,
+            # The minutes are the whole group's: shown only to who may open every child's.
+            "sees_whole_group": len(siblings) == group_size - 1,
+            "lead_openable": is_member and any(s.pk == shared.pk for s in siblings),
             "participants": participants,
             "quorum": Quorum(participants) if attendance_recorded else None,
             "can_open_child": _can_open_child(user, conference.child_id),
@@ -296,12 +322,18 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ),
             "is_arranger": user.is_business_support,
             "is_chair": is_chair,
-            "can_schedule": user.is_business_support and conference.status in BOOKABLE,
-            "can_cancel": user.is_business_support and conference.status in BOOKABLE,
+            "can_schedule": user.is_business_support
+            and conference.status in BOOKABLE
+            and not is_member,
+            "can_cancel": user.is_business_support
+            and conference.status in BOOKABLE
+            and not is_member,
+            "can_group": user.is_business_support and not is_member,
             "can_record_outcome": is_chair
             and conference.status in RECORDABLE
-            and not conference.minutes_approved_at,
-            "may_record_attendance": _may_record_attendance(user, conference),
+            and not conference.minutes_approved_at
+            and not (is_member and conference.status == ConferenceStatus.HELD),
+            "may_record_attendance": _may_record_attendance(user, conference) and not is_member,
             "may_collect_feedback": _may_collect_feedback(user, conference),
             "late_or_due_passed": conference.is_late or today > conference.target_date,
             "can_agree_interim_plan": bool(
@@ -315,6 +347,15 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "feedback_count": conference.feedback_responses.count(),
         },
     )
+
+
+def _booked_with_group(request: AuthenticatedRequest, conference: Conference) -> HttpResponse:
+    messages.info(
+        request,
+        "This child's conference is part of a sibling group: its date, invitations and "
+        "minutes are arranged on the group's conference.",
+    )
+    return redirect("conferences:detail", conference.pk)
 
 
 def _conference_form_page(
@@ -346,6 +387,8 @@ def _conference_form_page(
 @require_http_methods(["GET", "POST"])
 def schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     conference = get_conference_to_schedule(request.user, pk)
+    if conference.group_lead_id:
+        return _booked_with_group(request, conference)
     if conference.status not in BOOKABLE:
         messages.error(
             request, "Only a requested, scheduled or adjourned conference can be booked."
@@ -408,6 +451,8 @@ def interim_plan_agree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     conference = get_conference_to_schedule(request.user, pk)
+    if conference.group_lead_id:
+        return _booked_with_group(request, conference)
     form = CancelForm(
         request.POST if request.method == "POST" else None, instance=copy.copy(conference)
     )
@@ -430,6 +475,8 @@ def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reports_shared(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     conference = get_conference_to_schedule(request.user, pk)
+    if conference.group_lead_id:
+        return _booked_with_group(request, conference)
     form = ReportsSharedForm(
         request.POST if request.method == "POST" else None,
         instance=copy.copy(conference),
@@ -439,8 +486,8 @@ def reports_shared(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         conference=conference,
         form=form,
-        save=lambda f: record_save(
-            instance=f.save(commit=False), user=request.user, expected_version=f.expected_version
+        save=lambda f: services.conference_reports_shared(
+            conference=f.save(commit=False), user=request.user, expected_version=f.expected_version
         ),
         title="Reports shared with parents",
         success_message="The date reports were shared with parents has been recorded.",
@@ -510,6 +557,8 @@ PARTICIPANT_FIELDS = [
 def participants(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     conference = get_conference_for_attendance(user, pk)
+    if conference.group_lead_id:
+        return _booked_with_group(request, conference)
     existing = list(conference.participants.all())
     suggested = not existing
     initial = (
@@ -601,13 +650,20 @@ def outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # The decision, the child's views and the minutes are shown: a look at the record.
         record_access(request=request, obj=conference, what="conference outcome and minutes")
     data = request.POST if request.method == "POST" else None
-    participants = list(conference.participants.all())
+    participants = list(conference.shared_record.participants.all())
     context = {
         "participants": participants,
         "quorum": Quorum(participants),
         "held": conference.status == ConferenceStatus.HELD,
     }
     if conference.status == ConferenceStatus.HELD:
+        if conference.group_lead_id:
+            messages.info(
+                request,
+                "The minutes are the sibling group's: they are written on the conference it "
+                f"was booked for ({conference.group_lead.child.full_name}'s).",
+            )
+            return redirect("conferences:detail", conference.pk)
         if conference.minutes_approved_at:
             messages.info(request, "The minutes have been approved and can no longer be changed.")
             return redirect("conferences:detail", conference.pk)

@@ -50,7 +50,7 @@ from ..models import (
     PlanOutcome,
 )
 from ..plain_language import check_text
-from ..selectors import get_plan_of_child, plan_is_writable_by
+from ..selectors import get_plan_of_child, joint_core_group_plans, plan_is_writable_by
 from ..services import core_group_record, plan_action_save, plan_outcome_save
 
 PLAN_ENDED = "This plan has ended: it is kept as it was and can no longer be changed."
@@ -587,6 +587,7 @@ def core_group_add(request: AuthenticatedRequest, pk: int, plan_id: int) -> Http
     data = request.POST if request.method == "POST" else None
     form = CoreGroupForm(
         data,
+        sibling_plans=joint_core_group_plans(request.user, plan),
         instance=CoreGroupMeeting(plan=plan, recorded_by=request.user),
         initial={
             "meeting_date": today,
@@ -615,7 +616,12 @@ def core_group_add(request: AuthenticatedRequest, pk: int, plan_id: int) -> Http
                     }
                 )
             try:
-                core_group_record(meeting=meeting, updates=updates, user=request.user)
+                core_group_record(
+                    meeting=meeting,
+                    updates=updates,
+                    user=request.user,
+                    sibling_plans=list(form.cleaned_data.get("also_for") or []),
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

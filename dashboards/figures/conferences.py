@@ -1,7 +1,7 @@
 """Conferences: initial conferences and their timeliness, who took part, reviews, reports."""
 
 from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Coalesce, Concat, Lower
 
 from conferences.models import (
     INITIAL_TYPES,
@@ -10,6 +10,7 @@ from conferences.models import (
     ConferenceStatus,
     ConferenceType,
     LateReason,
+    shared_participants,
 )
 from people.models import Kind
 from people.models import Relationship as Link
@@ -21,7 +22,8 @@ TOOK_PART = ["attended", "sent_report"]
 
 
 def _with(**participant) -> Q:
-    return Q(Exists(ConferenceParticipant.objects.filter(conference=OuterRef("pk"), **participant)))
+    # A sibling-group conference's participants are its lead's: one list for the group.
+    return Q(Exists(shared_participants().filter(**participant)))
 
 
 population(
@@ -82,7 +84,10 @@ population(
             ).filter(
                 Exists(
                     ConferenceParticipant.objects.annotate(lower_name=Lower("name")).filter(
-                        conference_id=OuterRef(OuterRef("pk")),
+                        # A sibling-group conference's invitations are on its lead.
+                        conference_id=Coalesce(
+                            OuterRef(OuterRef("group_lead_id")), OuterRef(OuterRef("pk"))
+                        ),
                         kind__in=["parent", "family"],
                         lower_name=OuterRef("full_name"),
                     )

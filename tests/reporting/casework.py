@@ -79,6 +79,13 @@ def _close(referral, user, day, reason) -> Referral:
 
 
 def _strategy_to_icpc(child, referral, user, manager, iro, day, held_on, *, plan=True):
+    conference = request_icpc(child, referral, user, manager, day)
+    return _hold(conference, iro, held_on, "plan" if plan else "no_plan", "NEG")
+
+
+def request_icpc(child, referral, user, manager, day) -> Conference:
+    """A strategy discussion on `day` with all three agencies starts a section 47 enquiry; the
+    child is seen that day and the initial conference is asked for."""
     discussion = StrategyDiscussion(
         child=child,
         referral=referral,
@@ -102,8 +109,7 @@ def _strategy_to_icpc(child, referral, user, manager, iro, day, held_on, *, plan
     enquiry = discussion.started_enquiry
     enquiry.child_seen_date = enquiry.start_date  # the conference is asked for once seen
     record_save(instance=enquiry, user=user)
-    conference = icpc_request(enquiry=enquiry, user=user)
-    return _hold(conference, iro, held_on, "plan" if plan else "no_plan", "NEG")
+    return icpc_request(enquiry=enquiry, user=user)
 
 
 def _hold(conference: Conference, iro, held_on, decision, category="", **extra) -> Conference:
