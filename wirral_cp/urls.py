@@ -9,6 +9,7 @@ urlpatterns = [
     path("children/", include("cases.urls")),
     path("", include("strategy.urls")),
     path("", include("conferences.urls")),
+    path("", include("documents.urls")),
     path("", include("monitoring.urls")),
     path("", include("dashboards.urls")),
     path("", include("reporting.urls")),
