@@ -249,6 +249,10 @@ def minutes_approve(*, conference: Conference, user: User) -> Conference:
     conference.minutes_approved_at = timezone.now()
     conference.minutes_approved_by = user
     _save(conference, user=user, expected_version=conference.version)
+    # The approved minutes as a PDF, kept as a document of the conference to distribute.
+    from .letters import minutes_store
+
+    minutes_store(conference=conference, user=user)
     return conference
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import diary
+from .views import diary, letters
 
 urlpatterns = [
     path("conferences/", diary.diary, name="diary"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("conferences/<int:pk>/", diary.detail, name="detail"),
     path("conferences/<int:pk>/schedule/", diary.schedule, name="schedule"),
     path("conferences/<int:pk>/cancel/", diary.cancel, name="cancel"),
+    path("conferences/<int:pk>/letters/", letters.letters, name="letters"),
     path(
         "conferences/<int:pk>/interim-plan/agree/",
         diary.interim_plan_agree,

@@ -137,6 +137,7 @@ RULES: dict[str, set[str] | str] = {
     "conferences:cancel": {"business_support"},
     "conferences:reports-shared": {"business_support"},
     "conferences:participants": {"business_support", "iro"},
+    "conferences:letters": {"business_support", "iro"},
     "conferences:outcome": {"iro"},
     "conferences:minutes-approve": "post-only",
     "conferences:interim-plan-agree": "post-only",
