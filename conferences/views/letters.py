@@ -4,7 +4,7 @@ as documents of the conference, and each sending recorded (to whom, how, when)."
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -45,10 +45,16 @@ def letters(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "The letter has been made. Record how and when it is sent.")
         return redirect("conferences:letters", conference.pk)
-    if action == "send" and share_form.is_valid():
-        document = papers.filter(pk=request.POST.get("document") or 0).first()
-        if document is None:
-            raise Http404("No such letter")
+    if action not in (None, "generate", "send"):
+        messages.error(request, "Choose whether to make a letter or record a sending.")
+        return redirect("conferences:letters", conference.pk)
+    document_id = request.POST.get("document", "") if action == "send" else ""
+    document = papers.filter(pk=int(document_id)).first() if document_id.isdigit() else None
+    if action == "send" and document is None:
+        share_form.is_valid()
+        share_form.add_error(None, "Choose the letter or minutes that were sent.")
+    elif action == "send" and share_form.is_valid():
+        assert document is not None
         try:
             document_share(document=document, user=request.user, **share_form.cleaned_data)
         except ValidationError as error:
