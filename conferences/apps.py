@@ -10,9 +10,13 @@ class ConferencesConfig(AppConfig):
         from cases.access import register_reach
         from cases.rules import register_cin_plan_clash, register_open_on_closure
         from cases.selectors import register_summary_section
+        from documents.events import register_event_kind
+        from documents.selectors import register_document_reader
         from strategy.models import register_completion_check
 
         from . import chronology_sources, family_status  # noqa: F401
+        from .letters import business_support_reads_conference_papers
+        from .models import ChildProtectionPlan, Conference, CoreGroupMeeting
         from .rules import icpc_before_completion, open_on_closure, saved_cin_plan_clash
         from .selectors import child_summary_section, iro_reach
 
@@ -26,3 +30,11 @@ class ConferencesConfig(AppConfig):
         register_cin_plan_clash(saved_cin_plan_clash)
         # A section 47 on "ICPC required" completes only once the conference exists.
         register_completion_check(icpc_before_completion)
+        # Documents may be attached to a conference, a plan or a core group; business support
+        # read the letters and minutes of the conferences they arrange.
+        register_event_kind("conference", Conference, "Conference", describe=str)
+        register_event_kind("plan", ChildProtectionPlan, "Child protection plan", describe=str)
+        register_event_kind(
+            "core-group", CoreGroupMeeting, "Core group", describe=str, child_field="plan__child"
+        )
+        register_document_reader(business_support_reads_conference_papers)

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from cases.codes.abuse_category import AbuseCategory
 from cases.codes.agency import Agency
@@ -226,9 +227,6 @@ class Conference(VisitArrangements, VersionedModel):
     )
     interim_plan_agreed_at = models.DateTimeField(null=True, blank=True)
     cancelled_reason = models.TextField("reason cancelled or adjourned", blank=True)
-    reports_shared_on = models.DateField(
-        "date reports were shared with parents", null=True, blank=True
-    )
     held_on = models.DateField("date held", null=True, blank=True)
     # The IRO's record of the conference.
     childs_views = models.TextField("the child's views", blank=True)
@@ -333,11 +331,25 @@ class Conference(VisitArrangements, VersionedModel):
                 "keeps the child safe until then, and who does what."
             )
 
+    @cached_property
+    def reports_shared_on(self) -> date | None:
+        """The first day a report was shared with a parent: derived from the documents of
+        the conference (`conferences/reports_shared.py`), never typed."""
+        from .reports_shared import reports_first_shared
+
+        return reports_first_shared([self.pk]).get(self.pk) if self.pk else None
+
     @property
     def reports_shared_in_advance(self) -> bool | None:
-        if self.reports_shared_on is None or self.conference_date is None:
-            return None
-        return self.reports_shared_on < self.conference_date
+        from timescales.rules import reports_shared_in_advance
+
+        return reports_shared_in_advance(self.reports_shared_on, self.conference_date)
+
+    @cached_property
+    def reports_shared_by_parent(self) -> dict[str, date]:
+        from .reports_shared import reports_first_shared_by_recipient
+
+        return reports_first_shared_by_recipient(self.pk) if self.pk else {}
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -382,8 +394,6 @@ class Conference(VisitArrangements, VersionedModel):
                 "A review conference is held after the plan started "
                 f"({self.plan.start_date:%d/%m/%Y}). Check the date."
             )
-        if self.reports_shared_on and self.reports_shared_on > timezone.localdate():
-            errors["reports_shared_on"] = "This date cannot be in the future."
         if self.decision in (ConferenceDecision.PLAN, ConferenceDecision.CONTINUE):
             if not self.category:
                 errors["category"] = "Choose the category of abuse (NEG, PHY, SAB, EMO, MUL)."
@@ -453,15 +463,25 @@ class ConferenceParticipant(models.Model):
         blank=True,
         help_text="For parents and family: an advocate, interpreter or supporter.",
     )
-    had_reports_in_advance = models.BooleanField(
-        "had the reports before the conference", null=True, blank=True
-    )
 
     class Meta:
         ordering = ["conference", "kind", "agency", "name", "pk"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role or self.get_kind_display()})"
+
+    @property
+    def had_reports_in_advance(self) -> bool | None:
+        """A parent's: whether a report was shared with them (a document share recorded to
+        their name) in advance of the conference; None for anyone else or when not known."""
+        from timescales.rules import reports_shared_in_advance
+
+        if self.kind != ParticipantKind.PARENT:
+            return None
+        shared = self.conference.reports_shared_by_parent.get(self.name.strip().casefold())
+        if shared is None:
+            return False if self.conference.conference_date else None
+        return reports_shared_in_advance(shared, self.conference.conference_date)
 
     @property
     def took_part(self) -> bool:

@@ -270,6 +270,10 @@ def minutes_approve(*, conference: Conference, user: User) -> Conference:
     _share_with_group(
         conference, user=user, fields=("minutes_approved_at", "minutes_approved_by"), held_too=True
     )
+    # The approved minutes as a PDF, kept as a document of the conference to distribute.
+    from .letters import minutes_store
+
+    minutes_store(conference=conference, user=user)
     return conference
 
 
@@ -282,23 +286,13 @@ def minutes_distribute(*, conference: Conference, user: User, on) -> Conference:
     return conference
 
 
-@transaction.atomic
-def conference_reports_shared(
-    *, conference: Conference, user: User, expected_version: int | None
-) -> Conference:
-    """Business support record the day the reports went to the parents (the group's, once)."""
-    _refuse_member(conference, "given the date reports were shared")
-    _save(conference, user=user, expected_version=expected_version)
-    _share_with_group(conference, user=user, fields=("reports_shared_on",), held_too=True)
-    return conference
-
-
 # --- Sibling-group conferences ----------------------------------------------------------------
 
 # What a sibling group shares and business support book once: copied from the lead to each
 # child's conference, so each child's own row (which the diary, the alerts, the dashboards and
 # the returns read) says when and where it was considered and by whom.
-GROUP_ARRANGEMENTS = ("status", "scheduled_for", "venue", "chair", "reports_shared_on")
+# (Reports shared with parents are each child's own: the documents of that child's conference.)
+GROUP_ARRANGEMENTS = ("status", "scheduled_for", "venue", "chair")
 
 
 def _refuse_member(conference: Conference, what: str) -> None:

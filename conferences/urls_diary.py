@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import diary, groups
+from .views import diary, groups, letters
 
 urlpatterns = [
     path("conferences/", diary.diary, name="diary"),
@@ -17,6 +17,7 @@ urlpatterns = [
         groups.group_remove,
         name="group-remove",
     ),
+    path("conferences/<int:pk>/letters/", letters.letters, name="letters"),
     path(
         "conferences/<int:pk>/interim-plan/agree/",
         diary.interim_plan_agree,

@@ -497,7 +497,6 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
             chair=rng.choice(iros),
             decision="plan" if plan_made else "no_plan",
             category=category if plan_made else "",
-            reports_shared_on=held - timedelta(days=2),
             minutes="Synthetic minutes.",
             minutes_approved_at=_aware(held),
             minutes_distributed_on=add_working_days(held, rng.choice([5, 10, 15, 20])),
@@ -566,10 +565,10 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
                 kind="parent",
                 name="Parent",
                 status="attended",
-                had_reports_in_advance=rng.random() < 0.8,
             )
         )
     _insert(conf_participants)
+    _reports_shared(conferences, rng)
 
     reviews, core_groups, visits, oversight, outcomes, actions = [], [], [], [], [], []
     recorder = workers[teams[0].pk][0]
@@ -685,3 +684,42 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
     counts.extra["actions"] += len(actions)
     counts.extra["participants"] += len(participants) + len(conf_participants)
     return [child.pk for child in child_rows]
+
+
+def _reports_shared(conferences: list, rng: random.Random) -> None:
+    """Most held conferences had the social work report shared with the parent two or three
+    working days before (some on the day before: not in advance). No file is stored: the
+    synthetic authority is for the measures and the benchmarks."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from documents.models import Document, DocumentShare
+
+    conference_type = ContentType.objects.get_for_model(Conference)
+    held = [c for c in conferences if c.status == "held" and rng.random() < 0.85]
+    documents = [
+        Document(
+            child_id=c.child_id,
+            event_type=conference_type,
+            event_id=c.pk,
+            title="Social work report for the conference",
+            document_type="sw_report",
+            document_date=add_working_days(c.held_on, -rng.choice([1, 2, 3])),
+            created_by_id=c.chair_id,
+        )
+        for c in held
+    ]
+    Document.objects.bulk_create(documents, batch_size=BATCH)
+    DocumentShare.objects.bulk_create(
+        [
+            DocumentShare(
+                document=d,
+                recipient="Parent",
+                recipient_kind="parent",
+                method="by_hand",
+                shared_on=d.document_date,
+                recorded_by_id=d.created_by_id,
+            )
+            for d in documents
+        ],
+        batch_size=BATCH,
+    )

@@ -43,6 +43,22 @@ def _fast_and_eager(settings):
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
 
+@pytest.fixture(autouse=True)
+def _documents_in_tmp(settings, tmp_path_factory):
+    """Stored documents go to a temporary folder, never the working tree; no virus scanner
+    unless a test starts the stub clamd (tests/documents/conftest.py)."""
+    location = tmp_path_factory.mktemp("documents")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    settings.CLAMD_SOCKET = ""
+    settings.DOCUMENTS_MAX_UPLOAD_MB = 20
+
+
 @dataclass
 class World:
     """Two teams and one of each persona; `child` is allocated to `social_worker` in `team`."""

@@ -82,7 +82,12 @@ WRITERS: dict[str, str] = {
     "conferences:cancel": "business_support",
     "conferences:group": "business_support",
     "conferences:group-remove": "business_support",
-    "conferences:reports-shared": "business_support",
+    "conferences:letters": "business_support",
+    "documents:upload": "social_worker",
+    "documents:new-version": "social_worker",
+    "documents:share": "social_worker",
+    "documents:remove": "social_worker",
+    "documents:retention": "records_officer",
     "conferences:participants": "business_support",
     "conferences:outcome": "iro",
     "conferences:minutes-approve": "iro",
@@ -248,6 +253,13 @@ def _sign_in(world, login, client, persona: str):
         TOTPDevice.objects.create(user=world.social_worker, name="Phone", confirmed=True)
         client.force_login(world.social_worker)
         return client
+    if persona == "records_officer":  # a senior manager given the retention permission
+        from django.contrib.auth.models import Permission
+
+        world.senior_manager.user_permissions.add(
+            Permission.objects.get(codename="review_retention")
+        )
+        return login(world.senior_manager)
     return login(world.persona(persona))
 
 

@@ -148,6 +148,7 @@ RULES: dict[str, set[str] | str] = {
     "conferences:group-remove": "post-only",
     "conferences:reports-shared": {"business_support"},
     "conferences:participants": {"business_support", "iro"},
+    "conferences:letters": {"business_support", "iro"},
     "conferences:outcome": {"iro"},
     "conferences:minutes-approve": "post-only",
     "conferences:interim-plan-agree": "post-only",
@@ -162,6 +163,16 @@ RULES: dict[str, set[str] | str] = {
     },
     "conferences:feedback-summary": MANAGERS_AND_SENIOR | {"iro", "other_iro"},
     "conferences:iro-caseload": MANAGERS_AND_SENIOR | {"iro", "other_iro"},
+    # Documents: they follow the child.
+    "documents:child-documents": CHILD_READERS,
+    "documents:detail": CHILD_READERS,
+    "documents:download": CHILD_READERS,
+    "documents:upload": CHILD_WRITERS,
+    "documents:new-version": CHILD_WRITERS,
+    "documents:share": CHILD_WRITERS,
+    "documents:remove": CHILD_WRITERS,
+    # Records officers (the documents.review_retention permission), none of the personas.
+    "documents:retention": set(),
     # Monitoring and dashboards.
     "monitoring:acknowledge": "post-only",
     "dashboards:team": MANAGERS_AND_SENIOR,
@@ -270,10 +281,32 @@ def scene(world):
             first_found_at=london(2026, 9, 9),
             last_found_at=london(2026, 9, 9),
         ),
+        "document_id": _document(child, world.social_worker).pk,
         "token": FeedbackInvitation.objects.create(
             conference=conference, respondent_type="parent", created_by=world.social_worker
         ).token,
     }
+
+
+def _document(child, user):
+    from django.core.files.base import ContentFile
+
+    from documents.services import document_upload
+
+    content = b"Synthetic report.\n"
+    return document_upload(
+        child=child,
+        event=None,
+        title="Report",
+        document_type="sw_report",
+        author="",
+        agency="",
+        document_date=datetime.date(2026, 9, 1),
+        stream=ContentFile(content),
+        original_name="report.txt",
+        size=len(content),
+        user=user,
+    )
 
 
 def _url(name: str, scene: dict) -> str:
@@ -311,6 +344,7 @@ def _url(name: str, scene: dict) -> str:
         "outcome_id",
         "action_id",
         "link_id",
+        "document_id",
     ]
     candidates += [{}, {"pk": scene["pk"]}, {"person_id": scene["person_id"]}]
     candidates += [{"pk": scene["pk"], k: scene[k]} for k in keys[1:]]

@@ -47,6 +47,12 @@ class LocalPolicy(models.Model):
         help_text="A child on a plan made before birth: a review conference within this many "
         "working days of the birth.",
     )
+    reports_in_advance_working_days = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(15)],
+        help_text="Reports count as shared with parents in advance when shared at least this "
+        "many working days before the conference.",
+    )
     due_soon_working_days = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(0), MaxValueValidator(20)],

@@ -57,6 +57,7 @@ def in_words(policy: LocalPolicy | None = None) -> dict[str, str]:
         "iro_caseload": str(policy.iro_caseload_warning),
         "post_birth_review": quantity(policy.post_birth_review_working_days, "working day"),
         "return_interview": quantity(RETURN_INTERVIEW_HOURS, "hour"),
+        "reports_in_advance": quantity(policy.reports_in_advance_working_days, "working day"),
     }
 
 
@@ -218,6 +219,24 @@ def minutes_due(conference_date: date, policy: LocalPolicy | None = None) -> dat
     """Conference minutes distributed within 15 working days (local)."""
     policy = policy or LocalPolicy.current()
     return add_working_days(conference_date, policy.minutes_working_days)
+
+
+def reports_share_deadline(conference_date: date, policy: LocalPolicy | None = None) -> date:
+    """The last day reports may be shared with parents and count as shared in advance: 2
+    working days before the conference (local). Shared on Monday for a Wednesday conference
+    counts; shared on Tuesday does not."""
+    policy = policy or LocalPolicy.current()
+    return add_working_days(conference_date, -policy.reports_in_advance_working_days)
+
+
+def reports_shared_in_advance(
+    shared_on: date | None, conference_date: date | None, policy: LocalPolicy | None = None
+) -> bool | None:
+    """Whether reports shared on `shared_on` were shared in advance of the conference (None:
+    not known, because either date is missing)."""
+    if shared_on is None or conference_date is None:
+        return None
+    return shared_on <= reports_share_deadline(conference_date, policy)
 
 
 def post_birth_review_due(born: date, policy: LocalPolicy | None = None) -> date:

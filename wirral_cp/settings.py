@@ -8,6 +8,7 @@ production refuses to start on insecure defaults.
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "people",
     "cases",
     "strategy",
+    "documents",
     "conferences",
     "monitoring",
     "dashboards",
@@ -211,6 +213,41 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+
+# --- Documents (documents/) -------------------------------------------------------------------
+# Uploaded and generated files. Never under static/ and never served by a URL of their own:
+# the only way out is the download view, which applies the access rule. Local files by default
+# (DOCUMENTS_ROOT, outside the tree's static files); S3-compatible object storage in production
+# with DOCUMENTS_STORAGE=s3 (django-storages; credentials from the usual AWS_* variables or the
+# instance's role).
+DOCUMENTS_MAX_UPLOAD_MB = env.int("DOCUMENTS_MAX_UPLOAD_MB", default=20)
+DOCUMENTS_ROOT = env("DOCUMENTS_ROOT", default=str(BASE_DIR / "var" / "documents"))
+# The ClamAV daemon: a Unix socket path or tcp://host:port. Blank: no scanner, and files are
+# marked "not scanned" (downloadable). Configured: a file is downloadable only once clean.
+CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
+CLAMD_TIMEOUT_SECONDS = env.int("CLAMD_TIMEOUT_SECONDS", default=30)
+_documents_storage: dict[str, Any]
+if env("DOCUMENTS_STORAGE", default="local") == "s3":
+    _documents_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("DOCUMENTS_S3_BUCKET"),
+            "endpoint_url": env("DOCUMENTS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("DOCUMENTS_S3_REGION", default=None),
+            "location": env("DOCUMENTS_S3_PREFIX", default="documents"),
+            # Private objects, never overwritten, never a public URL: the app streams them.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+else:
+    _documents_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DOCUMENTS_ROOT, "base_url": None},
+    }
+STORAGES["documents"] = _documents_storage
 WHITENOISE_MANIFEST_STRICT = False
 
 # --- Forms ----------------------------------------------------------------------------------

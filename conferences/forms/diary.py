@@ -181,17 +181,6 @@ class CancelForm(ConferenceModelForm):
         pass
 
 
-class ReportsSharedForm(ConferenceModelForm):
-    class Meta:
-        model = Conference
-        fields = ["reports_shared_on"]
-        widgets = {"reports_shared_on": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reports_shared_on"].required = True
-
-
 class MinutesDistributeForm(forms.Form):
     distributed_on = forms.DateField(label="Date the minutes were sent", widget=DateInput())
 
@@ -217,7 +206,6 @@ class ParticipantForm(forms.ModelForm):
             "status",
             "knows_child",
             "supported_by",
-            "had_reports_in_advance",
         ]
         widgets = {"invited_on": DateInput()}
         labels = {"kind": "Who they are", "status": "Attendance"}

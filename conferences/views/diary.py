@@ -48,7 +48,6 @@ from ..forms.diary import (
     PaperFeedbackForm,
     ParticipantFormSet,
     PublicFeedbackForm,
-    ReportsSharedForm,
     ScheduleForm,
     formset_rows,
 )
@@ -472,28 +471,27 @@ def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def reports_shared(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Which reports were shared with parents, and when: read from the conference's documents
+    (the worker records each sharing on the document); never typed here."""
+    from documents.models import REPORT_TYPES
+    from documents.selectors import documents_of_event
+
     conference = get_conference_to_schedule(request.user, pk)
-    if conference.group_lead_id:
-        return _booked_with_group(request, conference)
-    form = ReportsSharedForm(
-        request.POST if request.method == "POST" else None,
-        instance=copy.copy(conference),
-        initial={"reports_shared_on": conference.reports_shared_on or timezone.localdate()},
+    reports = documents_of_event(conference).filter(
+        document_type__in=REPORT_TYPES, removed_at__isnull=True
     )
-    return _conference_form_page(
+    return render(
         request,
-        conference=conference,
-        form=form,
-        save=lambda f: services.conference_reports_shared(
-            conference=f.save(commit=False), user=request.user, expected_version=f.expected_version
-        ),
-        title="Reports shared with parents",
-        success_message="The date reports were shared with parents has been recorded.",
-        extra_context={
-            "intro": "Parents should have the reports before the conference, so that they can "
-            "take part. Record the date they were given or sent."
+        "conferences/reports_shared.html",
+        {
+            "conference": conference,
+            "reports": list(reports),
+            "deadline": timescales.reports_share_deadline(conference.conference_date)
+            if conference.conference_date
+            else None,
+            "rule": timescales.in_words()["reports_in_advance"],
         },
     )
 
@@ -549,7 +547,6 @@ PARTICIPANT_FIELDS = [
     "status",
     "knows_child",
     "supported_by",
-    "had_reports_in_advance",
 ]
 
 

@@ -12,6 +12,7 @@ from conferences.models import (
     LateReason,
     shared_participants,
 )
+from conferences.reports_shared import reports_first_shared
 from people.models import Kind
 from people.models import Relationship as Link
 from timescales import rules as timescales
@@ -101,10 +102,18 @@ population("reviews_held", of="conferences_held", where=Q(conference_type=Confer
 # known target: it is neither in time nor late.
 population("reviews_with_target", of="reviews_held", where=Q(target_date__isnull=False))
 population("reviews_in_timescale", of="reviews_with_target", where=Q(held_on__lte=F("target_date")))
+
+
+def _reports_shared_in_advance(m) -> list[int]:
+    """Held conferences whose reports were shared with a parent in advance: read from the
+    documents (conferences/reports_shared.py), judged by the local timescale."""
+    held = dict(m.population("conferences_held").values_list("pk", "held_on"))
+    first = reports_first_shared(held)
+    return [pk for pk, day in first.items() if timescales.reports_shared_in_advance(day, held[pk])]
+
+
 population(
-    "reports_shared_in_advance",
-    of="conferences_held",
-    where=Q(reports_shared_on__lt=F("held_on")),
+    "reports_shared_in_advance", kind="conference", model=Conference, ids=_reports_shared_in_advance
 )
 
 figure(

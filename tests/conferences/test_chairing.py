@@ -17,6 +17,7 @@ from tests.conferences.diary_helpers import (
     today,
 )
 from tests.conferences.factories import hold
+from tests.documents.helpers import share_report
 from tests.personas import PERSONAS
 from timescales import rules as timescales
 
@@ -160,13 +161,11 @@ def test_the_whole_conference_through_the_client(world, login):
     assert response.status_code == 302
     assert conference.participants.count() == 4
 
-    # ... and record that the reports were shared with the parents.
-    response = bs.post(
-        reverse("conferences:reports-shared", args=[conference.pk]),
-        {"reports_shared_on": days_ago(1).isoformat(), "version": conference.version},
-    )
-    assert response.status_code == 302
-    conference.refresh_from_db()
+    # ... the worker records the report shared with the mother; business support see it.
+    share_report(conference, days_ago(5), recipient="Mary Example", user=world.social_worker)
+    page = bs.get(reverse("conferences:reports-shared", args=[conference.pk])).content.decode()
+    assert "Mary Example (parent or carer, by hand" in page
+    conference = Conference.objects.get(pk=conference.pk)
     assert conference.reports_shared_in_advance is True
 
     # The IRO records attendance: the quorum is shown.

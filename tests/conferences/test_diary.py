@@ -20,6 +20,7 @@ from tests.conferences.diary_helpers import (
     today,
 )
 from tests.conferences.factories import ConferenceFactory, hold
+from tests.documents.helpers import share_report
 from tests.personas import PERSONAS
 from tests.strategy.factories import london
 from timescales import rules as timescales
@@ -111,17 +112,6 @@ def test_cancel_post_permission_matrix(world, booked, login, persona):
     assert response.status_code == expected(persona, ARRANGER, ok=302)
     booked.refresh_from_db()
     assert (booked.status == "adjourned") == (persona in ARRANGER)
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_reports_shared_post_permission_matrix(world, booked, login, persona):
-    data = {"reports_shared_on": today().isoformat(), "version": booked.version}
-    response = login(world.persona(persona)).post(
-        reverse("conferences:reports-shared", args=[booked.pk]), data
-    )
-    assert response.status_code == expected(persona, ARRANGER, ok=302)
-    booked.refresh_from_db()
-    assert (booked.reports_shared_on == today()) == (persona in ARRANGER)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -287,8 +277,7 @@ def held(world):
     ConferenceParticipant.objects.create(
         conference=conference, kind="agency", agency="police", name="P C", status="attended"
     )
-    conference.reports_shared_on = days_ago(5)
-    return hold(
+    conference = hold(
         conference,
         chair=world.iro,
         held_on=days_ago(4),
@@ -297,6 +286,9 @@ def held(world):
         late_reason="Paediatrician unavailable.",
         interim_safety_plan="Grandmother stays.",
     )
+    # A report shared with the mother well before (the rule: tests/documents/).
+    share_report(conference, days_ago(10), user=world.social_worker)
+    return conference
 
 
 CASE_CONTENT = (
@@ -345,7 +337,9 @@ def test_detail_shows_quorum_reports_in_advance_and_minutes_due(world, held, log
 
 
 def test_reports_shared_on_the_day_are_not_in_advance(world, held, login):
-    Conference.objects.filter(pk=held.pk).update(reports_shared_on=held.held_on)
+    from documents.models import DocumentShare
+
+    DocumentShare.objects.filter(document__event_id=held.pk).update(shared_on=held.held_on)
     content = (
         login(world.social_worker)
         .get(reverse("conferences:detail", args=[held.pk]))
@@ -523,7 +517,7 @@ def test_saving_invitations_replaces_the_list(world, booked, login):
     assert set(people) == {"Sam Worker", "Dr Patel", "Mary Example"}
     assert people["Dr Patel"].knows_child is True
     assert people["Dr Patel"].invited_on == days_ago(2)
-    assert people["Mary Example"].had_reports_in_advance is True
+    assert people["Mary Example"].had_reports_in_advance is False  # no report shared yet
     assert people["Mary Example"].supported_by == "Advocate from Family Rights"
 
 
@@ -544,15 +538,3 @@ def test_knows_the_child_is_for_health_only(world, booked, login):
     )
     assert response.status_code == 200
     assert "This is recorded for health attendees." in response.content.decode()
-
-
-def test_reports_shared_date_cannot_be_in_the_future(world, booked, login):
-    tomorrow = today() + datetime.timedelta(days=1)
-    response = login(world.business_support).post(
-        reverse("conferences:reports-shared", args=[booked.pk]),
-        {"reports_shared_on": tomorrow.isoformat(), "version": booked.version},
-    )
-    assert response.status_code == 200
-    assert "This date cannot be in the future." in response.content.decode()
-    booked.refresh_from_db()
-    assert booked.reports_shared_on is None

@@ -209,6 +209,22 @@ def test_pdf_renders_the_plan(world, login, plan):
     assert "What happens next" in text
 
 
+def test_pdf_carries_the_marking_and_the_worker_and_iro_contacts(world, login, plan):
+    world.social_worker.email = "sam.worker@example.invalid"
+    world.social_worker.save()
+    world.iro.email = "the.iro@example.invalid"
+    world.iro.save()
+    response = login(world.social_worker).get(family_url(plan, "conferences:family-plan-pdf"))
+    reader = PdfReader(io.BytesIO(response.content))
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    assert all("OFFICIAL-SENSITIVE" in page for page in pages)  # on every page
+    text = " ".join(pages)
+    assert f"Social worker: {world.social_worker.get_full_name()}, sam.worker@example.invalid" in (
+        text
+    )
+    assert f"(chair): {world.iro.get_full_name()}, the.iro@example.invalid" in text
+
+
 def test_pdf_loads_nothing_from_outside(world, login, plan):
     # A plan text that looks like markup is escaped, and no resource is fetched.
     ActionFactory(

@@ -14,6 +14,7 @@ from dashboards.figures.base import figure
 from tests.cases.factories import ChildFactory, ReferralFactory, VisitFactory
 from tests.conferences.factories import ConferenceFactory, PlanFactory
 from tests.dashboards.test_measures import D, _icpc, icpcs, measures  # noqa: F401
+from tests.documents.helpers import share_report
 from tests.strategy.factories import StrategyDiscussionFactory, full_participation, london
 
 PERIOD = {"from": "2018-09-01", "to": "2018-09-30"}
@@ -37,7 +38,7 @@ def varied(world, icpcs):  # noqa: F811
         plan=other, meeting_date=D(2018, 9, 28), attendees="x", recorded_by=world.iro
     )
     for target, held in ((D(2018, 9, 20), D(2018, 9, 21)), (D(2018, 9, 25), D(2018, 9, 25))):
-        ConferenceFactory(
+        review = ConferenceFactory(
             child=world.child,
             section47=None,
             plan=plan,
@@ -45,8 +46,8 @@ def varied(world, icpcs):  # noqa: F811
             target_date=target,
             status="held",
             held_on=held,
-            reports_shared_on=D(2018, 9, 19),
         )
+        share_report(review, D(2018, 9, 19))
     ConferenceParticipant.objects.create(
         conference=icpcs[0], kind="agency", agency="police", name="DC", status="attended"
     )

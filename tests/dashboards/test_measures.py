@@ -15,6 +15,7 @@ from dashboards.measures import Measures, Scope
 from tests.accounts.factories import UserFactory
 from tests.cases.factories import ChildFactory, ReferralFactory, VisitFactory
 from tests.conferences.factories import ConferenceFactory, PlanFactory
+from tests.documents.helpers import share_report
 from tests.strategy.factories import (
     ParticipantFactory,
     Section47Factory,
@@ -393,7 +394,7 @@ def test_every_count_agrees_with_its_population(world, icpcs):
     """The grouped aggregates behind the headline figures count the same rows as the drill-downs."""
     plan = PlanFactory(child=world.child, start_date=D(2018, 9, 14))
     VisitFactory(child=world.child, visit_date=D(2018, 9, 20))
-    ConferenceFactory(
+    review = ConferenceFactory(
         child=world.child,
         section47=None,
         plan=plan,
@@ -401,8 +402,8 @@ def test_every_count_agrees_with_its_population(world, icpcs):
         target_date=D(2018, 9, 20),
         status="held",
         held_on=D(2018, 9, 21),
-        reports_shared_on=D(2018, 9, 19),
     )
+    share_report(review, D(2018, 9, 19))
     m = measures(D(2018, 9, 1), D(2018, 9, 30))
     names = {f.listed for f in FIGURES.values()} | {
         "icpcs_with_health_attendee",

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 ATTENDANCE = {
     "DC Alex Sample": {"Attendance": "Attended"},
     "Sam Visitor": {"Attendance": "Attended", "Knows the child": "Yes"},
-    "Dana": {"Attendance": "Attended", "Had the reports before the conference": "Yes"},
+    "Dana": {"Attendance": "Attended"},  # the reports: from documents (test_documents_journey)
 }
 
 
