@@ -121,7 +121,9 @@ LONG_TEXT = "x" * 10_000
 NUL = "a\x00b"
 TAMPERED = "a hidden field altered"
 CSRF = "csrfmiddlewaretoken"
-ERROR_MARKS = re.compile(r"is-invalid|invalid-feedback|alert-danger|errorlist|alert-warning")
+ERROR_MARKS = re.compile(
+    r"is-invalid|invalid-feedback|alert-danger|errorlist|alert-warning|error-summary"
+)
 
 
 @dataclass

@@ -117,7 +117,7 @@ TEMPLATES = [
                 "monitoring.context_processors.task_badge",
             ],
             # `{% form_token %}` in every form that saves (a double click saves once).
-            "builtins": ["accounts.templatetags.once"],
+            "builtins": ["accounts.templatetags.once", "accounts.templatetags.error_summary"],
         },
     },
 ]

@@ -65,6 +65,7 @@ class DiaryFilterForm(forms.Form):
     before it starts) is said on the form and left out; the others still apply."""
 
     MINE, ALL = "mine", "all"
+    error_summary = False  # not a failed submit: the page says which filter was left out
 
     status = forms.ChoiceField(
         label="Status",
