@@ -279,7 +279,7 @@ def section47_edit(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> H
             "active_tab": "strategy",
             "form": form,
             "title": "Update the section 47 enquiry "
-            f"(ICPC target {enquiry.icpc_target_date:%d %b %Y})",
+            f"(ICPC target {enquiry.icpc_target_date:%-d %b %Y})",
             "cancel_url": reverse("strategy:section47-detail", args=[child.pk, enquiry.pk]),
         },
     )

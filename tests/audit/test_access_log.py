@@ -69,7 +69,7 @@ def test_lists_who_when_what_and_where_newest_first(world, login):
     assert "192.0.2.20" in rows[1]
     assert "Chronology" in rows[2] and world.social_worker.get_full_name() in rows[2]
     assert "192.0.2.10" in rows[2]
-    assert timezone.localtime(second.timestamp).strftime("%-d %b %Y %H:%M") in rows[1]
+    assert timezone.localtime(second.timestamp).strftime("%-d %b %Y, %H:%M") in rows[1]
 
 
 def test_viewing_the_log_is_itself_logged(world, login):
@@ -137,7 +137,7 @@ def _look_at(user, child, when) -> LogEntry:
 def test_times_are_shown_in_london_time(world, login):
     _look_at(world.iro, world.child, datetime(2026, 7, 1, 11, 5, tzinfo=UTC))
     page = login(world.team_manager).get(_url(world.child)).content.decode()
-    assert "1 Jul 2026 12:05" in page
+    assert "1 Jul 2026, 12:05" in page
 
 
 def test_old_looks_stay_listed(world):
