@@ -368,6 +368,8 @@ def _shows_an_error(response, url: str) -> bool:
     html = response.content.decode()
     if not post_forms(html, url):
         return True  # accepted: a page saying so, not the form again
+    if "data-confirmation" in html:
+        return True  # asked to confirm first (an irreversible step): nothing lost
     return bool(ERROR_MARKS.search(html))
 
 
