@@ -18,7 +18,9 @@ the order the source returned them: a source should yield its events oldest firs
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from .models import Child, ChronologyEdit
 
@@ -33,6 +35,12 @@ class ChronologyEvent:
     edited: bool = False
     # The system's own wording, kept when a worker has given the entry their own description.
     default_description: str = ""
+    # When in the day, for a record that knows it (a referral received, a discussion held).
+    at: datetime | None = None
+
+    @property
+    def time_of_day(self) -> time | None:
+        return timezone.localtime(self.at).time() if self.at else None
 
     @property
     def anchor(self) -> str:
@@ -67,5 +75,6 @@ def chronology_for(child: Child) -> list[ChronologyEvent]:
                     default_description=event.description,
                 )
             events.append(event)
-    # A stable sort: same-day events keep source and record order (see the module docstring).
-    return sorted(events, key=lambda e: e.date)
+    # Same-day events in time order; those without a time first, in source and record order
+    # (a stable sort, see the module docstring).
+    return sorted(events, key=lambda e: (e.date, e.time_of_day or time.min))

@@ -48,6 +48,7 @@ def referral_events(child: Child) -> list[ChronologyEvent]:
                     f"{_short(referral.reason)}"
                 ),
                 url=url,
+                at=referral.received_at,
             )
         )
         if referral.decision and referral.decided_at:
@@ -59,6 +60,7 @@ def referral_events(child: Child) -> list[ChronologyEvent]:
                     key=f"{key}:decision",
                     description=f"Threshold decision{by}: {referral.get_decision_display()}",
                     url=url,
+                    at=referral.decided_at,
                 )
             )
         if referral.closure_date:
@@ -268,6 +270,7 @@ def missing_episode_events(child: Child) -> list[ChronologyEvent]:
                 key=f"{key}:started",
                 description=f"Went missing at {started:%H:%M} ({police})",
                 url=f"{url}#missing-{episode.pk}",
+                at=episode.started_at,
             )
         )
         if episode.ended_at:

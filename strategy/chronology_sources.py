@@ -29,6 +29,7 @@ def strategy_events(child: Child) -> list[ChronologyEvent]:
                 key=f"strategy:{d.pk}",
                 description=f"{d}: {d.get_s47_decision_display()}.{agencies}",
                 url=reverse("strategy:discussion-detail", args=[child.pk, d.pk]),
+                at=d.held_at,
             )
         )
     return events
