@@ -89,7 +89,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name",)
+    list_display = ("name", "front_door")
     filter_horizontal = ("managers",)
     search_fields = ("name",)
 

@@ -19,6 +19,11 @@ class Role(models.TextChoices):
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
     managers = models.ManyToManyField("accounts.User", related_name="managed_teams", blank=True)
+    front_door = models.BooleanField(
+        "the front door (MASH, duty)",
+        default=False,
+        help_text="Its social workers may chair strategy discussions, as team managers may.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -7,6 +7,7 @@ from cases.access import get_child_for_manager, get_child_for_user
 from cases.models import Child
 from wirral_cp.paging import page_of
 
+from .page_names import page_name
 from .selectors import access_log_for_child
 from .services import record_access
 
@@ -27,6 +28,8 @@ def child_access_log(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Reading who looked is itself a look at the record, listed like any other.
     record_access(request=request, obj=child, what="access log")
     page = page_of(request, access_log_for_child(child), per_page=PAGE_SIZE)
+    for entry in page.object_list:
+        entry.page_name = page_name((entry.additional_data or {}).get("what") or "record")
     return render(
         request,
         "audit/child_access_log.html",

@@ -18,7 +18,7 @@ the order the source returned them: a source should yield its events oldest firs
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -36,8 +36,12 @@ class ChronologyEvent:
     # The system's own wording, kept when a worker has given the entry their own description.
     default_description: str = ""
     # The moment it happened, when the record knows it (a referral received at 09:12): events
-    # of one day are put in time order in the family chronology.
+    # of one day are put in time order, here and in the family chronology.
     at: datetime | None = None
+
+    @property
+    def time_of_day(self) -> time | None:
+        return timezone.localtime(self.at).time() if self.at else None
 
     @property
     def anchor(self) -> str:
@@ -72,8 +76,9 @@ def chronology_for(child: Child) -> list[ChronologyEvent]:
                     default_description=event.description,
                 )
             events.append(event)
-    # A stable sort: same-day events keep source and record order (see the module docstring).
-    return sorted(events, key=lambda e: e.date)
+    # Same-day events in time order; those without a time first, in source and record order
+    # (a stable sort, see the module docstring).
+    return sorted(events, key=lambda e: (e.date, e.time_of_day or time.min))
 
 
 def _time_of_day(event: ChronologyEvent) -> tuple[bool, str]:

@@ -240,13 +240,13 @@ def birth_events(child: Child) -> list[ChronologyEvent]:
     """The birth of a child whose record began before birth (the record is the same child's)."""
     if not (child.birth_recorded_at and child.date_of_birth):
         return []
-    expected = f" (expected {child.birth_expected_on:%d %b %Y})" if child.birth_expected_on else ""
+    expected = f" (expected {child.birth_expected_on:%-d %b %Y})" if child.birth_expected_on else ""
     return [
         ChronologyEvent(
             date=child.date_of_birth,
             source="Birth",
             key=f"child:{child.pk}:born",
-            description=f"Born on {child.date_of_birth:%d %b %Y}{expected}",
+            description=f"Born on {child.date_of_birth:%-d %b %Y}{expected}",
             url=reverse("cases:child-detail", args=[child.pk]),
         )
     ]
@@ -270,6 +270,7 @@ def missing_episode_events(child: Child) -> list[ChronologyEvent]:
                 key=f"{key}:started",
                 description=f"Went missing at {started:%H:%M} ({police})",
                 url=f"{url}#missing-{episode.pk}",
+                at=episode.started_at,
             )
         )
         if episode.ended_at:
@@ -278,7 +279,7 @@ def missing_episode_events(child: Child) -> list[ChronologyEvent]:
             if offered is None:
                 interview = "no return home interview offered yet"
             else:
-                when = f"{timezone.localtime(offered):%d %b %Y %H:%M}"
+                when = f"{timezone.localtime(offered):%-d %b %Y, %H:%M}"
                 late = (
                     ""
                     if episode.return_interview_in_time

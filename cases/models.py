@@ -205,6 +205,12 @@ class Child(VersionedModel):
     def age(self) -> int | None:
         return self.age_on(timezone.localdate())
 
+    @property
+    def disability_labels(self) -> list[str]:
+        """The census disability codes in words ("No disability", never "NONE")."""
+        labels = dict(Disability.choices)
+        return [labels.get(code, code) for code in self.disabilities or []]
+
     def clean(self) -> None:
         self.upn = self.upn.strip().upper()
         self.nhs_number = self.nhs_number.replace(" ", "")
@@ -564,7 +570,7 @@ class Referral(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Referral received {timezone.localtime(self.received_at):%d %b %Y}"
+        return f"Referral received {timezone.localtime(self.received_at):%-d %b %Y}"
 
     @property
     def referral_date(self) -> date:
@@ -682,7 +688,7 @@ class Assessment(VersionedModel):
         ordering = ["-start_date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Assessment started {self.start_date:%d %b %Y}"
+        return f"Assessment started {self.start_date:%-d %b %Y}"
 
     @property
     def due_date(self) -> date:
@@ -749,7 +755,7 @@ class CINPlan(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Child in need plan from {self.start_date:%d %b %Y}"
+        return f"Child in need plan from {self.start_date:%-d %b %Y}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -803,7 +809,7 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.team} / {self.worker or 'team only'} from {self.start_date:%d %b %Y}"
+        return f"{self.team} / {self.worker or 'team only'} from {self.start_date:%-d %b %Y}"
 
 
 # --- Child protection plans in other local authorities -----------------------------------------
@@ -834,7 +840,7 @@ class PreviousPlanElsewhere(VersionedModel):
         verbose_name = "child protection plan in another local authority"
 
     def __str__(self) -> str:
-        return f"Plan in {self.local_authority} from {self.start_date:%d %b %Y}"
+        return f"Plan in {self.local_authority} from {self.start_date:%-d %b %Y}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -927,7 +933,7 @@ class Visit(VersionedModel):
         indexes = [models.Index(fields=["child", "visit_date"])]
 
     def __str__(self) -> str:
-        return f"{self.get_visit_type_display()} on {self.visit_date:%d %b %Y}"
+        return f"{self.get_visit_type_display()} on {self.visit_date:%-d %b %Y}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -1167,7 +1173,7 @@ class MissingEpisode(VersionedModel):
         indexes = [models.Index(fields=["child", "started_at"])]
 
     def __str__(self) -> str:
-        return f"Missing from {timezone.localtime(self.started_at):%d %b %Y %H:%M}"
+        return f"Missing from {timezone.localtime(self.started_at):%-d %b %Y, %H:%M}"
 
     @property
     def return_interview_due(self):

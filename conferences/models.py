@@ -280,7 +280,7 @@ class Conference(VisitArrangements, VersionedModel):
 
     def __str__(self) -> str:
         when = self.held_on or self.scheduled_date or self.target_date
-        on = f" ({when:%d %b %Y})" if when else ""
+        on = f" ({when:%-d %b %Y})" if when else ""
         return f"{self.get_conference_type_display()}{on}"
 
     @property
@@ -595,7 +595,7 @@ class ChildProtectionPlan(VisitArrangements, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Child protection plan from {self.start_date:%d %b %Y}"
+        return f"Child protection plan from {self.start_date:%-d %b %Y}"
 
     @property
     def is_open(self) -> bool:
@@ -735,7 +735,7 @@ class CoreGroupMeeting(VersionedModel):
         ordering = ["-meeting_date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Core group on {self.meeting_date:%d %b %Y}"
+        return f"Core group on {self.meeting_date:%-d %b %Y}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -904,7 +904,7 @@ class TransferIn(VersionedModel):
         ordering = ["-notified_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"Moved in from {self.from_authority} (notified {self.notified_on:%d %b %Y})"
+        return f"Moved in from {self.from_authority} (notified {self.notified_on:%-d %b %Y})"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -947,7 +947,7 @@ class TransferOut(VersionedModel):
         ordering = ["-moved_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"Moved to {self.to_authority} on {self.moved_on:%d %b %Y}"
+        return f"Moved to {self.to_authority} on {self.moved_on:%-d %b %Y}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -187,7 +187,7 @@ def child_summary_section(child: Child, user: User, today) -> dict:
         if last and last.end_next_step == PlanEndNextStep.CIN_PLAN and not last.cin_started:
             step_down = last
             alerts.append(
-                f"The child protection plan ended on {last.end_date:%d %b %Y} with a step down "
+                f"The child protection plan ended on {last.end_date:%-d %b %Y} with a step down "
                 "to a child in need plan, which has not started."
             )
     next_conference = (

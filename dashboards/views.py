@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
@@ -268,7 +269,7 @@ def _context(
             "colours": [STATUS_COLOUR[Status.MET], STATUS_COLOUR[Status.NOT_MET]],
         },
         "trend": {
-            "labels": [p["date"].strftime("%d %b %Y") for p in trend],
+            "labels": [date_format(p["date"]) for p in trend],
             "values": [p["children"] for p in trend],
         },
         "agencies": {

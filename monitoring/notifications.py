@@ -47,7 +47,7 @@ def digests_send(*, day: date | None = None) -> int:
                     },
                 )
                 send_mail(
-                    subject=f"{len(alerts)} item(s) due or overdue – {day:%d %b %Y}",
+                    subject=f"{len(alerts)} item(s) due or overdue – {day:%-d %b %Y}",
                     message=body,
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     recipient_list=[user.email],

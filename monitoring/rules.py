@@ -90,7 +90,7 @@ def _local(dt) -> date:
 
 
 def _d(d: date) -> str:
-    return f"{d:%d %b %Y}"
+    return f"{d:%-d %b %Y}"
 
 
 # --- Front door ---------------------------------------------------------------------------------
@@ -655,8 +655,8 @@ def _return_interview(ctx: ScanContext) -> Iterable[Finding]:
             f"missing:{pk}",
             child_id,
             due.date(),
-            f"Returned {timezone.localtime(ended):%d %b %Y %H:%M} from a missing episode: no "
-            f"return home interview offered (due by {due:%d %b %Y %H:%M}).",
+            f"Returned {timezone.localtime(ended):%-d %b %Y, %H:%M} from a missing episode: no "
+            f"return home interview offered (due by {due:%-d %b %Y, %H:%M}).",
         )
 
 

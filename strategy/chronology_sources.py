@@ -46,7 +46,7 @@ def section47_events(child: Child) -> list[ChronologyEvent]:
                 date=e.start_date,
                 source="Section 47",
                 key=f"section47:{e.pk}:started",
-                description=f"Section 47 enquiry started (ICPC due {e.icpc_target_date:%d %b %Y})",
+                description=f"Section 47 enquiry started (ICPC due {e.icpc_target_date:%-d %b %Y})",
                 url=url,
             )
         )

@@ -5,7 +5,16 @@ from cases.codes.agency import Agency
 from cases.models import Child
 from wirral_cp.forms import DateInput, DateTimeInput, VersionedModelForm
 
-from .models import SafetyAction, Section47, StrategyDiscussion, StrategyParticipant
+from .models import (
+    S47Decision,
+    SafetyAction,
+    Section47,
+    StrategyDiscussion,
+    StrategyParticipant,
+)
+
+# Decided when the enquiry was started: a later discussion on it does not ask them again.
+_ENQUIRY_FIELDS = ("s47_decision", "enquiry_type", "single_agency_reason")
 
 
 class StrategyDiscussionForm(VersionedModelForm):
@@ -50,6 +59,14 @@ class StrategyDiscussionForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         if chairs is not None:
             self.fields["chair"].queryset = chairs
+        enquiry = self.instance.follows_enquiry
+        if enquiry is not None:
+            started_by = enquiry.strategy_discussion
+            self.instance.s47_decision = S47Decision.CONTINUE
+            self.instance.enquiry_type = started_by.enquiry_type
+            self.instance.single_agency_reason = started_by.single_agency_reason
+            for name in _ENQUIRY_FIELDS:
+                del self.fields[name]
         if siblings is None:
             del self.fields["siblings"]
         else:
@@ -59,15 +76,40 @@ class StrategyDiscussionForm(VersionedModelForm):
 
 
 class ParticipantForm(forms.ModelForm):
+    """One row of the participants table: the agency first, each box labelled for a screen
+    reader by its column and row (the table's headings say it to everyone else)."""
+
     class Meta:
         model = StrategyParticipant
         fields = ["agency", "health_service", "name", "role", "participation"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} form-select-sm form-control-sm")
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("DELETE"):
+            return cleaned  # a row ticked for removal is not checked
         if cleaned.get("agency") == Agency.HEALTH and not cleaned.get("health_service"):
             self.add_error("health_service", "Say which health service took part.")
         return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid"
+                attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+    def _post_clean(self):
+        # The row's own model checks (a health service for health) only for a row kept.
+        if self.cleaned_data.get("DELETE"):
+            return
+        super()._post_clean()
 
 
 class SafetyActionForm(forms.ModelForm):
@@ -77,7 +119,13 @@ class SafetyActionForm(forms.ModelForm):
         widgets = {"due_date": DateInput(), "completed_date": DateInput()}
 
 
-ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=3, can_delete=True)
+class _ParticipantFormSet(forms.BaseFormSet):
+    error_row_label = "Participant"
+
+
+ParticipantFormSet = forms.formset_factory(
+    ParticipantForm, formset=_ParticipantFormSet, extra=2, can_delete=True
+)
 SafetyActionFormSet = forms.formset_factory(SafetyActionForm, extra=2, can_delete=True)
 
 DEFAULT_PARTICIPANTS = [

@@ -224,7 +224,7 @@ class StrategyDiscussion(VersionedModel):
             DiscussionType.ONLINE: "Strategy discussion online",
             DiscussionType.MEETING: "Strategy meeting",
         }.get(self.discussion_type, "Strategy discussion")
-        return f"{kind} on {self.held_date:%d %b %Y}"
+        return f"{kind} on {self.held_date:%-d %b %Y}"
 
     @property
     def held_date(self) -> date:
@@ -505,7 +505,7 @@ class Section47(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Section 47 enquiry started {self.start_date:%d %b %Y}"
+        return f"Section 47 enquiry started {self.start_date:%-d %b %Y}"
 
     @property
     def icpc_target_date(self) -> date:

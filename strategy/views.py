@@ -39,10 +39,18 @@ from .selectors import (
 )
 
 
-def _chairs():
-    return User.objects.filter(
-        is_active=True, groups__name__in=[Role.SOCIAL_WORKER, Role.TEAM_MANAGER]
-    ).distinct()
+def _chairs(*, keep: int | None = None):
+    """Who may chair a strategy discussion: team managers and the front door's social workers
+    (a team marked `front_door`), not every user; an edit keeps the chair it has."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__name=Role.TEAM_MANAGER)
+            | Q(groups__name=Role.SOCIAL_WORKER, team__front_door=True)
+            | Q(pk=keep)
+        )
+        .distinct()
+    )
 
 
 @require_safe
@@ -85,13 +93,14 @@ def discussion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             raise BadRequest("The enquiry to follow is not a number.")
         follows = get_section47(child, int(enquiry))
     data = request.POST if request.method == "POST" else None
+    chairs = _chairs()
     form = StrategyDiscussionForm(
         data,
         instance=StrategyDiscussion(child=child, referral=referral, follows_enquiry=follows),
-        chairs=_chairs(),
+        chairs=chairs,
         siblings=None if follows else possible_siblings(request.user, child),
         initial={
-            "chair": request.user.pk,
+            "chair": request.user.pk if chairs.filter(pk=request.user.pk).exists() else None,
             "held_at": timezone.localtime().replace(second=0, microsecond=0),
         },
     )
@@ -137,7 +146,9 @@ def discussion_edit(request: AuthenticatedRequest, pk: int, discussion_id: int) 
     child = get_child_for_user(request.user, pk, write=True)
     discussion = get_discussion(child, discussion_id)
     data = request.POST if request.method == "POST" else None
-    form = StrategyDiscussionForm(data, instance=discussion, chairs=_chairs())
+    form = StrategyDiscussionForm(
+        data, instance=discussion, chairs=_chairs(keep=discussion.chair_id)
+    )
     participants = ParticipantFormSet(
         data,
         prefix="participants",
@@ -268,7 +279,7 @@ def section47_edit(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> H
             "active_tab": "strategy",
             "form": form,
             "title": "Update the section 47 enquiry "
-            f"(ICPC target {enquiry.icpc_target_date:%d %b %Y})",
+            f"(ICPC target {enquiry.icpc_target_date:%-d %b %Y})",
             "cancel_url": reverse("strategy:section47-detail", args=[child.pk, enquiry.pk]),
         },
     )

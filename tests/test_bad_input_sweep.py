@@ -131,7 +131,9 @@ LONG_TEXT = "x" * 10_000
 NUL = "a\x00b"
 TAMPERED = "a hidden field altered"
 CSRF = "csrfmiddlewaretoken"
-ERROR_MARKS = re.compile(r"is-invalid|invalid-feedback|alert-danger|errorlist|alert-warning")
+ERROR_MARKS = re.compile(
+    r"is-invalid|invalid-feedback|alert-danger|errorlist|alert-warning|error-summary"
+)
 
 
 @dataclass
@@ -383,6 +385,8 @@ def _shows_an_error(response, url: str) -> bool:
     html = response.content.decode()
     if not post_forms(html, url):
         return True  # accepted: a page saying so, not the form again
+    if "data-confirmation" in html:
+        return True  # asked to confirm first (an irreversible step): nothing lost
     return bool(ERROR_MARKS.search(html))
 
 

@@ -122,7 +122,7 @@ TEMPLATES = [
                 "monitoring.context_processors.task_badge",
             ],
             # `{% form_token %}` in every form that saves (a double click saves once).
-            "builtins": ["accounts.templatetags.once"],
+            "builtins": ["accounts.templatetags.once", "accounts.templatetags.error_summary"],
         },
     },
 ]
@@ -198,6 +198,10 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+# One date format everywhere, "1 Dec 2026" (the locale's formats win over DATE_FORMAT alone).
+FORMAT_MODULE_PATH = ["wirral_cp.formats"]
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"

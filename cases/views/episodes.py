@@ -189,6 +189,19 @@ def referral_close(request: AuthenticatedRequest, pk: int, referral_id: int) -> 
         )
         return redirect(_referral_url(referral))
     form = ReferralCloseForm(request.POST or None, instance=referral)
+    if request.method == "POST" and request.POST.get("confirm") != "yes" and form.is_valid():
+        # Closing an episode cannot be undone by the worker: asked first, without JavaScript.
+        return render(
+            request,
+            "cases/referral_close_confirm.html",
+            {
+                "child": child,
+                "referral": referral,
+                "form": form,
+                "closing": form.instance,
+                "active_tab": "referrals",
+            },
+        )
     return child_form_page(
         request,
         child=child,

@@ -65,6 +65,7 @@ class DiaryFilterForm(forms.Form):
     before it starts) is said on the form and left out; the others still apply."""
 
     MINE, ALL = "mine", "all"
+    error_summary = False  # not a failed submit: the page says which filter was left out
 
     status = forms.ChoiceField(
         label="Status",
@@ -117,6 +118,11 @@ class DiaryFilterForm(forms.Form):
 # --- Business support: arranging the conference -------------------------------------------------
 
 
+def now():
+    """The moment a booking must be after (a function, so a test of a past year can move it)."""
+    return timezone.now()
+
+
 class ScheduleForm(ConferenceModelForm):
     """Date, time, venue and chair; the late reason and interim safety plan appear only when
     the conference is (or would be) after its target date."""
@@ -136,13 +142,32 @@ class ScheduleForm(ConferenceModelForm):
         self.fields["chair"].required = True
         self.fields["chair"].queryset = active_iros()  # type: ignore[attr-defined]  # a ModelChoiceField
         self.late = late
-        _offer_late_fields(self, late)
-        if late:
-            self.fields[
-                "late_reason_code"
-            ].help_text = (
-                "The date is after the target date: say why the conference cannot be held in time."
+        # The late fields are always on the page (hidden until the date is past the target, by
+        # static/js/late-fields.js); they count only when the date is late.
+        self.fields["late_reason_code"].choices = LateReason.choices  # type: ignore[attr-defined]
+        for name in LATE_FIELDS:
+            self.fields[name].required = False
+        self.fields[
+            "late_reason_code"
+        ].help_text = (
+            "The date is after the target date: say why the conference cannot be held in time."
+        )
+
+    def clean_scheduled_for(self):
+        when = self.cleaned_data.get("scheduled_for")
+        if when is not None and when < now():
+            raise ValidationError(
+                "That time has already passed: book the conference for a time still to come."
             )
+        return when
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.late:
+            # Rearranged to a date in time: the reason it was late no longer applies.
+            cleaned["late_reason_code"] = ""
+            cleaned["late_reason"] = ""
+        return cleaned
 
     @staticmethod
     def posted_date_is_late(data, conference: Conference) -> bool:

@@ -395,11 +395,11 @@ def schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("conferences:detail", conference.pk)
     data = request.POST if request.method == "POST" else None
     today = timezone.localdate()
-    late = (
-        conference.is_late
-        or today > conference.target_date
-        or (data is not None and ScheduleForm.posted_date_is_late(data, conference))
-    )
+    if data is not None:
+        # The date posted decides: moved back in time, the late reason no longer applies.
+        late = today > conference.target_date or ScheduleForm.posted_date_is_late(data, conference)
+    else:
+        late = conference.is_late or today > conference.target_date
     initial = {}
     if conference.section47_id and not conference.interim_safety_plan:
         initial["interim_safety_plan"] = conference.section47.interim_safety_plan
@@ -704,6 +704,14 @@ def outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     conference = get_conference_to_chair(request.user, pk)
+    waiting = conference.minutes and not conference.minutes_approved_at
+    if waiting and request.POST.get("confirm") != "yes":
+        # Approved minutes are final: the chair is asked first (a page, so no JavaScript).
+        return render(
+            request,
+            "conferences/minutes_approve_confirm.html",
+            {"conference": conference, "title": "Approve the minutes"},
+        )
     try:
         services.minutes_approve(conference=conference, user=request.user)
     except ValidationError as error:

@@ -64,12 +64,12 @@ def test_lists_who_when_what_and_where_newest_first(world, login):
     assert "<caption>" in page and '<th scope="col">When</th>' in page
     rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     # The manager's own look at this page comes first, then the iro's, then the worker's.
-    assert "access log" in rows[0] and world.team_manager.get_full_name() in rows[0]
-    assert "minutes" in rows[1] and world.iro.get_full_name() in rows[1]
+    assert "Access log" in rows[0] and world.team_manager.get_full_name() in rows[0]
+    assert "Minutes" in rows[1] and world.iro.get_full_name() in rows[1]
     assert "192.0.2.20" in rows[1]
-    assert "chronology" in rows[2] and world.social_worker.get_full_name() in rows[2]
+    assert "Chronology" in rows[2] and world.social_worker.get_full_name() in rows[2]
     assert "192.0.2.10" in rows[2]
-    assert timezone.localtime(second.timestamp).strftime("%-d %b %Y %H:%M") in rows[1]
+    assert timezone.localtime(second.timestamp).strftime("%-d %b %Y, %H:%M") in rows[1]
 
 
 def test_viewing_the_log_is_itself_logged(world, login):
@@ -85,7 +85,7 @@ def test_shows_only_looks_at_this_child(world, login):
     _look(world.social_worker, other_child, "secret-other-child-look")
     _look(world.social_worker, world.child, "child record")
     page = login(world.team_manager).get(_url(world.child)).content.decode()
-    assert "child record" in page
+    assert "Child record" in page
     assert "secret-other-child-look" not in page
     # Changes (the child's creation) are not looks.
     assert LogEntry.objects.get_for_object(world.child).filter(action=0).exists()
@@ -102,7 +102,7 @@ def test_paginated_fifty_to_a_page(world, login):
     page2 = client.get(_url(world.child) + "?page=2").content.decode()
     # 54 looks and the manager's two visits to the log: 50 + 6.
     assert page2.split("<tbody>")[1].count("<tr>") == 6
-    assert "look 0" in page2
+    assert "Look 0" in page2
 
 
 def test_query_count_does_not_grow_with_the_log(world, login):
@@ -137,7 +137,7 @@ def _look_at(user, child, when) -> LogEntry:
 def test_times_are_shown_in_london_time(world, login):
     _look_at(world.iro, world.child, datetime(2026, 7, 1, 11, 5, tzinfo=UTC))
     page = login(world.team_manager).get(_url(world.child)).content.decode()
-    assert "1 Jul 2026 12:05" in page
+    assert "1 Jul 2026, 12:05" in page
 
 
 def test_old_looks_stay_listed(world):

@@ -445,6 +445,6 @@ def test_chronology_includes_strategy_s47_conference_and_plan(world, login):
         .content.decode()
     )
     assert "Strategy meeting on 18 Aug 2026" in content
-    assert "Section 47 enquiry started (ICPC due 09 Sep 2026)" in content
+    assert "Section 47 enquiry started (ICPC due 9 Sep 2026)" in content
     assert "Initial child protection conference held: Child protection plan (Neglect)" in content
     assert "Child protection plan started (Neglect)" in content

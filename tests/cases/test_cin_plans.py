@@ -434,7 +434,7 @@ def test_summary_prompts_for_the_cin_plan_a_protection_plan_stepped_down_to(worl
     )
     detail = reverse("cases:child-detail", args=[world.child.pk])
     page = login(world.social_worker).get(detail).content.decode()
-    ended = days_ago(10).strftime("%d %b %Y")
+    ended = days_ago(10).strftime("%-d %b %Y")
     assert f"ended on {ended} with a step down to a child in need plan" in page
     assert add_url(world.child) in page
     reader = login(world.senior_manager).get(detail)

@@ -100,7 +100,7 @@ def test_the_rule_raises_a_return_interview_not_offered_within_72_hours(world, e
     # Overdue on Boxing Day: the due date is a day, the 72 hours ran out on Christmas Day.
     assert status_on(D(2023, 12, 26))[:2] == ("open", D(2023, 12, 25))
     alert = Alert.objects.get(rule="RETURN_INTERVIEW_72H", subject_key=key)
-    assert "due by 25 Dec 2023 16:00" in alert.evidence
+    assert "due by 25 Dec 2023, 16:00" in alert.evidence
     assert "72 hours" in alert.definition.sentence
     episode.return_interview_offered_at = london(2023, 12, 26, 9)
     episode.save()
@@ -149,7 +149,7 @@ def test_recording_and_editing_an_episode(world, login):
     assert episode.ended_at == london(2023, 12, 22, 16)
     assert episode.reported_to_police and episode.recorded_by == world.social_worker
     listing = client.get(reverse("cases:missing", args=[world.child.pk])).content.decode()
-    assert "Not offered yet" in listing and "25 Dec 2023 16:00" in listing
+    assert "Not offered yet" in listing and "25 Dec 2023, 16:00" in listing
 
     edit = reverse("cases:missing-edit", args=[world.child.pk, episode.pk])
     response = client.post(
@@ -238,7 +238,7 @@ def test_the_chronology_shows_going_missing_and_the_return(world, episode):
     )
     assert back.date == D(2023, 12, 22)
     assert back.description == (
-        "Returned at 16:00: return home interview offered 26 Dec 2023 09:00, later than 72 "
+        "Returned at 16:00: return home interview offered 26 Dec 2023, 09:00, later than 72 "
         "hours; taken up: the interview was held"
     )
 

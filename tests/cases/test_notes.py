@@ -171,7 +171,7 @@ def test_new_note_is_authored_by_the_user_and_shows_both_dates(world, login):
     ).content.decode()
     assert f"{event_date:%-d %b %Y}" in content
     typed = timezone.localtime(note.created_at)
-    assert f"typed {typed:%-d %b %Y %H:%M}" in content
+    assert f"typed {typed:%-d %b %Y, %H:%M}" in content
     assert "Significant event" in content
     assert str(world.same_team_worker) in content
 
@@ -228,7 +228,7 @@ def test_note_list_shows_event_date_typed_date_author_and_corrected_marker(world
         .content.decode()
     )
     assert f"{note.event_date:%-d %b %Y}" in content
-    assert f"{timezone.localtime(note.created_at):%-d %b %Y %H:%M}" in content
+    assert f"{timezone.localtime(note.created_at):%-d %b %Y, %H:%M}" in content
     assert str(world.social_worker) in content
     assert "Corrected" in content
     # Readers cannot write notes.

@@ -105,6 +105,7 @@ def _setup(world, name):
             "closure_reason": "RC8",
             "primary_need": "N1",
             "version": 1,
+            "confirm": "yes",
         }
         return (
             reverse("cases:referral-close", args=[child.pk, open_referral.pk]),
@@ -558,7 +559,12 @@ def test_closure_before_the_referral_date_is_refused_with_the_models_message(wor
     referral = _decided(world)
     response = login(world.social_worker).post(
         reverse("cases:referral-close", args=[world.child.pk, referral.pk]),
-        {"closure_date": "2026-09-30", "closure_reason": "RC7", "primary_need": "N1"},
+        {
+            "confirm": "yes",
+            "closure_date": "2026-09-30",
+            "closure_reason": "RC7",
+            "primary_need": "N1",
+        },
     )
     assert response.status_code == 200
     assert "The case cannot close before the referral was received (01/10/2026)." in text(response)
@@ -578,6 +584,7 @@ def test_closing_with_rc9_records_a_step_down_to_early_help(world, login):
     response = login(world.social_worker).post(
         reverse("cases:referral-close", args=[world.child.pk, referral.pk]),
         {
+            "confirm": "yes",
             "closure_date": "2026-10-21",
             "closure_reason": "RC9",
             "primary_need": "N4",
@@ -598,7 +605,7 @@ def test_closing_needs_reason_and_primary_need(world, login):
     referral = _decided(world, primary_need="")
     response = login(world.social_worker).post(
         reverse("cases:referral-close", args=[world.child.pk, referral.pk]),
-        {"closure_date": "2026-10-21", "closure_reason": "", "primary_need": ""},
+        {"confirm": "yes", "closure_date": "2026-10-21", "closure_reason": "", "primary_need": ""},
     )
     form = response.context["form"]
     assert "closure_reason" in form.errors
@@ -613,6 +620,7 @@ def test_closing_refused_while_an_assessment_is_not_authorised(world, login):
     response = login(world.social_worker).post(
         reverse("cases:referral-close", args=[world.child.pk, referral.pk]),
         {
+            "confirm": "yes",
             "closure_date": "2026-10-21",
             "closure_reason": "RC8",
             "primary_need": "N1",
@@ -635,6 +643,7 @@ def test_closing_before_an_assessment_was_authorised_is_refused(world, login):
     response = login(world.social_worker).post(
         reverse("cases:referral-close", args=[world.child.pk, referral.pk]),
         {
+            "confirm": "yes",
             "closure_date": "2026-10-19",
             "closure_reason": "RC8",
             "primary_need": "N1",
@@ -650,7 +659,12 @@ def test_closing_an_undecided_referral_is_refused(world, login):
     referral = ReferralFactory(child=world.child)
     response = login(world.social_worker).post(
         reverse("cases:referral-close", args=[world.child.pk, referral.pk]),
-        {"closure_date": "2026-10-21", "closure_reason": "RC8", "primary_need": "N1"},
+        {
+            "confirm": "yes",
+            "closure_date": "2026-10-21",
+            "closure_reason": "RC8",
+            "primary_need": "N1",
+        },
         follow=True,
     )
     assert "must record the threshold decision before the episode can close" in text(response)

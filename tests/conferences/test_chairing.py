@@ -79,7 +79,7 @@ def test_minutes_approve_permission_matrix(world, held, login, persona):
     client = login(world.persona(persona))
     url = reverse("conferences:minutes-approve", args=[held.pk])
     assert client.get(url).status_code == (302 if persona == "anonymous" else 405)
-    response = client.post(url)
+    response = client.post(url, {"confirm": "yes"})
     assert response.status_code == expected(persona, CHAIR, ok=302)
     held.refresh_from_db()
     assert (held.minutes_approved_by == world.iro) == (persona in CHAIR)
@@ -233,7 +233,8 @@ def test_the_whole_conference_through_the_client(world, login):
     ).exists()
 
     # ... and approves the minutes.
-    assert iro.post(reverse("conferences:minutes-approve", args=[conference.pk])).status_code == 302
+    url = reverse("conferences:minutes-approve", args=[conference.pk])
+    assert iro.post(url, {"confirm": "yes"}).status_code == 302
     conference.refresh_from_db()
     assert conference.minutes_approved_by == world.iro
 
@@ -329,7 +330,7 @@ def test_after_the_conference_the_chair_may_change_only_the_minutes(world, held,
     held.refresh_from_db()
     assert held.minutes == "Final minutes."
     assert Conference.objects.filter(child=world.child, conference_type="review").count() == 1
-    client.post(reverse("conferences:minutes-approve", args=[held.pk]))
+    client.post(reverse("conferences:minutes-approve", args=[held.pk]), {"confirm": "yes"})
     response = client.get(url)
     assert response.status_code == 302  # approved minutes are final
 

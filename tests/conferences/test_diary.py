@@ -351,12 +351,16 @@ def test_reports_shared_on_the_day_are_not_in_advance(world, held, login):
 # --- Scheduling --------------------------------------------------------------------------------
 
 
-def test_late_fields_are_not_offered_when_the_target_is_ahead(world, requested, login):
+def test_late_fields_are_hidden_when_the_target_is_ahead(world, requested, login):
+    """On the page, hidden, for a script to show as soon as the date typed is late (issue 23
+    item 3); without it the first submit of a late date shows them."""
     response = login(world.business_support).get(
         reverse("conferences:schedule", args=[requested.pk])
     )
-    assert "late_reason" not in response.context["form"].fields
-    assert 'name="late_reason"' not in response.content.decode()
+    assert not response.context["form"].late
+    html = response.content.decode()
+    fieldset = html[html.index("data-late-fields") :].split(">", 1)[0]
+    assert " hidden" in fieldset
 
 
 def test_scheduling_late_is_refused_without_reason_and_interim_plan(world, requested, login):

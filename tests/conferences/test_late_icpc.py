@@ -122,7 +122,11 @@ def test_changing_the_interim_plan_withdraws_the_agreement(world, icpc):
     assert icpc.interim_plan_agreed_by is None
 
 
-def test_scheduling_late_needs_the_coded_reason(world, login):
+def test_scheduling_late_needs_the_coded_reason(world, login, monkeypatch):
+    # Booked on the day of the strategy discussion, in 2018 (a booking must be in the future).
+    monkeypatch.setattr(
+        "conferences.forms.diary.now", lambda: london(STRATEGY_ON.year, STRATEGY_ON.month, 23, 9)
+    )
     conference = icpc_for(world.child, strategy_on=STRATEGY_ON)
     url = reverse("conferences:schedule", args=[conference.pk])
     client = login(world.business_support)

@@ -43,7 +43,7 @@ def test_business_support_schedule_the_icpc_invite_people_and_share_reports(app,
     bs.get_by_role("link", name="Schedule", exact=True).click()
     app.check(bs, "Schedule the conference")
     bs.get_by_label("Date and time").fill(f"{booked_for:%Y-%m-%d}T10:00")
-    bs.get_by_label("Venue").fill("Room 4, Civic Centre")
+    bs.get_by_role("textbox", name="Venue").fill("Room 4, Civic Centre")
     bs.get_by_label("Chair (independent reviewing officer)").select_option(
         label=world.iro.get_full_name()
     )

@@ -91,6 +91,10 @@ def test_iro_records_the_conference_and_the_plan_is_made(app, world):
     app.check(iro, "Conference (held)")
 
     iro.get_by_role("button", name="Approve the minutes").click()
+    # Approved minutes are final: asked first.
+    expect(iro.get_by_role("heading", name="Approve the minutes?")).to_be_visible()
+    app.check(iro, "Approve the minutes?")
+    iro.get_by_role("button", name="Yes, approve the minutes").click()
     expect(status_message(iro)).to_contain_text("The minutes are approved")
     expect(iro.get_by_role("region", name="Minutes")).to_contain_text("Approved")
     app.check(iro, "Conference (minutes approved)")

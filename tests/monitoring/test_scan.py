@@ -89,7 +89,7 @@ def test_check_timescales_json(world, late_referral):
         "due": "2026-11-03",
         "days_overdue": 5,
         "status": "open",
-        "evidence": "Referral received 02 Nov 2026 has no threshold decision.",
+        "evidence": "Referral received 2 Nov 2026 has no threshold decision.",
     }
 
 

@@ -145,7 +145,7 @@ def test_social_worker_path_referral_to_icpc_request(world, login):
     client = login(world.social_worker)
     child = world.child
     referral = ReferralFactory(child=child, received_at=london(2026, 11, 19, 9))
-    data = _discussion_post(chair=str(world.social_worker.pk))
+    data = _discussion_post(chair=str(world.team_manager.pk))
     response = client.post(reverse("strategy:discussion-add", args=[child.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     discussion = StrategyDiscussion.objects.get(child=child)
@@ -200,7 +200,7 @@ def test_discussion_add_refuses_future_date_with_message(world, login):
     future = (timezone.localtime() + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = login(world.social_worker).post(
         reverse("strategy:discussion-add", args=[world.child.pk]),
-        _discussion_post(chair=str(world.social_worker.pk), held_at=future),
+        _discussion_post(chair=str(world.team_manager.pk), held_at=future),
     )
     assert response.status_code == 200
     assert "cannot be recorded in the future" in response.content.decode()
@@ -222,7 +222,7 @@ def test_siblings_discussed_together_each_get_a_record(world, login):
     )
     ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9))
     ReferralFactory(child=sibling, received_at=london(2026, 11, 19, 9))
-    data = _discussion_post(chair=str(world.social_worker.pk), siblings=[str(sibling.pk)])
+    data = _discussion_post(chair=str(world.team_manager.pk), siblings=[str(sibling.pk)])
     response = login(world.social_worker).post(
         reverse("strategy:discussion-add", args=[world.child.pk]), data
     )
@@ -238,7 +238,7 @@ def test_later_discussion_links_to_enquiry_and_keeps_target(world, case, login):
     _, _, enquiry = case
     target = enquiry.icpc_target_date
     data = _discussion_post(
-        chair=str(world.social_worker.pk), held_at="2026-11-10T10:00", s47_decision="continue"
+        chair=str(world.team_manager.pk), held_at="2026-11-10T10:00", s47_decision="continue"
     )
     response = login(world.social_worker).post(
         reverse("strategy:discussion-add", args=[world.child.pk]) + f"?enquiry={enquiry.pk}", data
@@ -334,7 +334,7 @@ def test_discussion_where_an_agency_did_not_take_part_needs_the_reason(world, lo
     did not take part, and no reason given is refused with the message on the form."""
     ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9))
     data = _discussion_post(
-        chair=str(world.social_worker.pk), **{"participants-1-participation": "absent"}
+        chair=str(world.team_manager.pk), **{"participants-1-participation": "absent"}
     )
     url = reverse("strategy:discussion-add", args=[world.child.pk])
     client = login(world.social_worker)
@@ -349,7 +349,7 @@ def test_discussion_where_an_agency_did_not_take_part_needs_the_reason(world, lo
 
 def test_discussion_without_health_listed_needs_the_reason(world, login):
     ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9))
-    data = _discussion_post(chair=str(world.social_worker.pk), **{"participants-TOTAL_FORMS": "2"})
+    data = _discussion_post(chair=str(world.team_manager.pk), **{"participants-TOTAL_FORMS": "2"})
     data = {k: v for k, v in data.items() if not k.startswith("participants-2-")}
     response = login(world.social_worker).post(
         reverse("strategy:discussion-add", args=[world.child.pk]), data
@@ -370,7 +370,7 @@ def test_referrer_and_school_invited_or_not_are_required_and_shown(world, login)
     ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9), source="2A")
     url = reverse("strategy:discussion-add", args=[world.child.pk])
     client = login(world.social_worker)
-    data = _discussion_post(chair=str(world.social_worker.pk))
+    data = _discussion_post(chair=str(world.team_manager.pk))
     data.update(referrer_invited="", education_invited="")
     page = client.post(url, data).content.decode()
     assert "Say whether the referring agency was invited." in page
@@ -390,7 +390,7 @@ def test_school_is_not_required_for_a_child_who_turned_16(world, login):
     # Born 20 Nov 2010: 16 on the day of the discussion, Fri 20 Nov 2026.
     _set_birth(world.child, datetime.date(2010, 11, 20))
     ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9))
-    data = _discussion_post(chair=str(world.social_worker.pk), education_invited="")
+    data = _discussion_post(chair=str(world.team_manager.pk), education_invited="")
     response = login(world.social_worker).post(
         reverse("strategy:discussion-add", args=[world.child.pk]), data
     )
@@ -401,7 +401,7 @@ def test_school_is_not_required_for_a_child_who_turned_16(world, login):
 def test_health_that_sent_information_only_is_shown_as_such(world, login):
     ReferralFactory(child=world.child, received_at=london(2026, 11, 19, 9))
     data = _discussion_post(
-        chair=str(world.social_worker.pk), **{"participants-2-participation": "information"}
+        chair=str(world.team_manager.pk), **{"participants-2-participation": "information"}
     )
     client = login(world.social_worker)
     assert (

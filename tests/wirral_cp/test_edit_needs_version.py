@@ -138,7 +138,7 @@ def _section47(world):
 
 def _strategy_discussion(world):
     discussion = _strategy_case(world)
-    data = _discussion_post(chair=str(world.social_worker.pk), reason=TYPED)
+    data = _discussion_post(chair=str(world.team_manager.pk), reason=TYPED)
     url = reverse("strategy:discussion-edit", args=[world.child.pk, discussion.pk])
     return world.social_worker, url, data, discussion, "reason"
 

@@ -1,0 +1,99 @@
+"""What "Who has looked" says each page was: words ("Core group: add"), never a URL name.
+
+The access log stores what the middleware knows, the page's URL name ("conferences:core-group-
+add"), and that stays as it is (the log is append-only); the page shows it through
+`page_name`. A page missing from the list below is still said in words, made from its URL name
+("cases:widget-edit" -> "Widget: edit"); tests/audit/test_page_names.py asks for a name here
+for every page of a child's record.
+"""
+
+PAGE_NAMES: dict[str, str] = {
+    "cases:child-detail": "Summary",
+    "cases:child-edit": "Child's details: edit",
+    "cases:child-birth": "Birth: record",
+    "cases:child-restriction": "Restricted record: change",
+    "cases:previous-plans": "Plans in other local authorities",
+    "cases:previous-plan-add": "Plan in another local authority: add",
+    "cases:previous-plan-edit": "Plan in another local authority: edit",
+    "cases:family": "Family and network",
+    "cases:family-add": "Family member: add",
+    "cases:family-edit": "Family member: edit",
+    "cases:professional-add": "Professional: add",
+    "cases:professional-edit": "Professional: edit",
+    "cases:genogram": "Genogram",
+    "cases:referrals": "Referrals and assessments",
+    "cases:referral-add": "Referral: add",
+    "cases:referral-detail": "Referral",
+    "cases:referral-edit": "Referral: edit",
+    "cases:referral-decide": "Referral: threshold decision",
+    "cases:referral-close": "Referral: close the episode",
+    "cases:assessment-add": "Assessment: add",
+    "cases:assessment-edit": "Assessment: edit",
+    "cases:assessment-authorise": "Assessment: authorise",
+    "cases:cin-plans": "Child in need plans",
+    "cases:cin-plan-add": "Child in need plan: add",
+    "cases:cin-plan-edit": "Child in need plan: edit",
+    "cases:cin-plan-end": "Child in need plan: end",
+    "cases:allocation": "Allocation",
+    "cases:visits": "Visits",
+    "cases:visit-add": "Visit: add",
+    "cases:visit-edit": "Visit: edit",
+    "cases:missing": "Missing episodes",
+    "cases:missing-add": "Missing episode: add",
+    "cases:missing-edit": "Missing episode: edit",
+    "cases:notes": "Case notes",
+    "cases:note-add": "Case note: add",
+    "cases:note-detail": "Case note",
+    "cases:note-correct": "Case note: correct",
+    "cases:chronology": "Chronology",
+    "cases:chronology-print": "Chronology: print",
+    "cases:chronology-describe": "Chronology: describe an entry",
+    "cases:chronology-add": "Chronology: add an entry",
+    "cases:oversight": "Management oversight",
+    "cases:oversight-add": "Management oversight: add",
+    "cases:services": "Services and waiting times",
+    "cases:service-add": "Service referral: add",
+    "cases:service-edit": "Service referral: edit",
+    "strategy:child": "Strategy and section 47",
+    "strategy:discussion-add": "Strategy discussion: add",
+    "strategy:discussion-detail": "Strategy discussion",
+    "strategy:discussion-edit": "Strategy discussion: edit",
+    "strategy:section47-detail": "Section 47 enquiry",
+    "strategy:section47-edit": "Section 47 enquiry: edit",
+    "strategy:section47-agree": "Section 47 enquiry: agree ICPC not required",
+    "strategy:section47-icpc-before-seen": "Section 47 enquiry: ICPC before the child is seen",
+    "conferences:icpc-request": "Initial conference: request",
+    "conferences:child-plan": "Conferences and plan",
+    "conferences:plan-detail": "Child protection plan",
+    "conferences:outcome-add": "Plan outcome: add",
+    "conferences:outcome-edit": "Plan outcome: edit",
+    "conferences:action-add": "Plan action: add",
+    "conferences:action-edit": "Plan action: edit",
+    "conferences:plan-versions": "Child protection plan: versions",
+    "conferences:family-plan": "Family-friendly plan",
+    "conferences:family-plan-print": "Family-friendly plan: print",
+    "conferences:family-plan-pdf": "Family-friendly plan: PDF",
+    "conferences:core-groups": "Core groups",
+    "conferences:core-group-add": "Core group: add",
+    "conferences:plan-end": "Child protection plan: end",
+    "conferences:transfer-out": "Transfer out",
+    "conferences:transfer-in": "Transfer in",
+    "audit:child-access-log": "Who has looked at this record",
+}
+
+_VERBS = {"add", "edit", "detail", "end", "close", "print", "correct", "new"}
+
+
+def page_name(what: str) -> str:
+    """The page a look was at, in words; words already (an entry a view wrote) stay as they are."""
+    if what in PAGE_NAMES:
+        return PAGE_NAMES[what]
+    if ":" not in what:
+        return what[:1].upper() + what[1:]
+    words = what.split(":", 1)[1].split("-")
+    if len(words) > 1 and words[-1] in _VERBS:
+        thing = " ".join(words[:-1])
+        verb = "" if words[-1] == "detail" else f": {words[-1]}"
+        return f"{thing[:1].upper()}{thing[1:]}{verb}"
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
