@@ -19,6 +19,9 @@ class Role(models.TextChoices):
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
     managers = models.ManyToManyField("accounts.User", related_name="managed_teams", blank=True)
+    # How a partner agency reaches the team (the partner API names the allocated team's).
+    contact_phone = models.CharField("contact telephone", max_length=40, blank=True)
+    contact_email = models.EmailField("contact email", blank=True)
 
     class Meta:
         ordering = ["name"]
