@@ -54,9 +54,7 @@ def test_an_administrator_reaches_every_partner_page(admin_client):
 
 def test_other_roles_do_not_reach_the_partner_admin(world, login):
     roles_ensure()
-    response = login(world.senior_manager).get(
-        reverse("admin:partners_partnerclient_changelist")
-    )
+    response = login(world.senior_manager).get(reverse("admin:partners_partnerclient_changelist"))
     assert response.status_code == 302
 
 
