@@ -12,6 +12,7 @@ class PartnersConfig(AppConfig):
         from conferences.events import register_event_listener
 
         from . import models
+        from .api import schema  # noqa: F401 (the API key in the OpenAPI schema)
         from .webhooks import queue_event
 
         # A plan started or ended, a conference booked or moved: subscribed partners are told.

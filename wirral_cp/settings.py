@@ -256,17 +256,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "ApiKey": {
-                "type": "apiKey",
-                "in": "header",
-                "name": "Authorization",
-                "description": 'The word "Api-Key", a space, then the key.',
-            }
-        }
-    },
-    "SECURITY": [{"ApiKey": []}],
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 # Who a partner calls about a child when the API may not name the allocated team (no plan, an
 # unknown child, a restricted record): the authority's front door. Synthetic defaults.

@@ -262,3 +262,14 @@ def test_the_schema_validates_and_the_docs_are_served_locally(client, db):
     assert "//cdn" not in html and "unpkg" not in html and "jsdelivr" not in html
     script = client.get(reverse("api:docs") + "?script=")
     assert script.status_code == 200
+
+
+def test_the_schema_says_how_to_send_the_key(client, db):
+    spec = yaml.safe_load(client.get(reverse("api:schema")).content)
+    assert spec["components"]["securitySchemes"]["ApiKey"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": 'The word "Api-Key", a space, then the key.',
+    }
+    assert spec["paths"]["/api/v1/plan-status/"]["post"]["security"] == [{"ApiKey": []}]
