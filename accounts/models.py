@@ -24,6 +24,9 @@ class Team(models.Model):
         default=False,
         help_text="Its social workers may chair strategy discussions, as team managers may.",
     )
+    # How a partner agency reaches the team (the partner API names the allocated team's).
+    contact_phone = models.CharField("contact telephone", max_length=40, blank=True)
+    contact_email = models.EmailField("contact email", blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -10,6 +10,11 @@ ADMIN_MODELS = [
     ("auth", "group"),
     # The dashboard's local targets (no case content).
     ("dashboards", "figuretarget"),
+    # Partner agencies, their API clients and webhooks (keys are issued from the client).
+    ("partners", "partnerorganisation"),
+    ("partners", "partnerperson"),
+    ("partners", "partnerclient"),
+    ("partners", "webhooksubscription"),
 ]
 # Security housekeeping for administrators: read the audit log, see and clear login lockouts
 # (django-axes), remove a lost authenticator app and issue an enrolment code so its owner can
@@ -23,6 +28,10 @@ ADMIN_EXTRA_PERMISSIONS = [
     ("otp_totp", "delete_totpdevice"),
     ("accounts", "add_enrolmentcode"),
     ("accounts", "view_enrolmentcode"),
+    # The webhook delivery log, and sending an event again (an admin action).
+    ("partners", "view_webhookdelivery"),
+    ("partners", "change_webhookdelivery"),
+    ("partners", "view_partnerapikey"),
 ]
 
 

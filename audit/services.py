@@ -84,3 +84,32 @@ def record_child_access(*, request: HttpRequest, child_id: int, what: str) -> Lo
         additional_data={"what": what},
         changes_text="",
     )
+
+
+def record_partner_call(
+    *, request: HttpRequest, client: models.Model, child_id: int | None, details: dict
+) -> LogEntry:
+    """A partner system's call to the API (partners app): which client, the reason it gave,
+    what it asked and what it was told. Filed against the child when the answer was about a
+    known child (so the child's access log shows it), else against the client."""
+    from cases.models import Child
+
+    target_type = ContentType.objects.get_for_model(Child if child_id else client)
+    target_pk = child_id if child_id else client.pk
+    organisation = getattr(client, "organisation", None)
+    return LogEntry.objects.create(
+        content_type=target_type,
+        object_pk=str(target_pk),
+        object_id=int(target_pk),
+        object_repr=(f"Child {child_id}" if child_id else str(client))[:1000],
+        action=LogEntry.Action.ACCESS,
+        actor=None,
+        remote_addr=client_ip(request),
+        additional_data={
+            "partner_client": str(client),
+            "partner_client_id": client.pk,
+            "partner_organisation": str(organisation) if organisation else "",
+            **details,
+        },
+        changes_text="",
+    )

@@ -20,12 +20,14 @@ its own (`children_for_returns`).
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import Team, User
 from people.models import PARENT_KINDS, Person
 from people.models import Relationship as Link
 
@@ -272,3 +274,54 @@ def person_for(user: User, pk: int) -> Person:
         if child is not None:
             raise RestrictedRecord(child)
     raise Http404("No such person")
+
+
+# --- Partner systems (the partners app's API) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    """What a partner system's client may learn about a child by NHS number.
+
+    `team` is the allocated team when the client may be told it, else None (the authority's
+    duty contact answers). `child_id` is for the audit entry only; it is never sent.
+    """
+
+    on_plan: bool
+    since: date | None
+    team: Team | None
+    child_id: int | None
+
+
+def plan_status_for_api_client(
+    nhs_number: str, *, may_see_restricted: bool, on: date
+) -> PlanStatus:
+    """Is the child with this NHS number subject to a child protection plan on `on`?
+
+    The one door for partner systems: no user, so no reach; the client's scopes decide.
+    - a child on an open plan: yes, since the plan's start, and the allocated team;
+    - a restricted record: yes or no only, with neither date nor team, unless the client holds
+      the scope for restricted records;
+    - a child on no plan, or an NHS number the authority does not know: no, in the same shape,
+      so the answer does not say whether the authority knows the child.
+    Plans are conferences' records, read here through the relation's name (no import above
+    cases). The category of abuse is never read.
+    """
+    open_plan = Q(protection_plans__start_date__lte=on) & (
+        Q(protection_plans__end_date__isnull=True) | Q(protection_plans__end_date__gt=on)
+    )
+    row = (
+        Child.objects.filter(nhs_number=nhs_number.replace(" ", ""))
+        .filter(open_plan)
+        .order_by("protection_plans__start_date", "pk")
+        .values("pk", "is_restricted", "allocated_team_id", "protection_plans__start_date")
+        .first()
+    )
+    if row is None:
+        return PlanStatus(on_plan=False, since=None, team=None, child_id=None)
+    if row["is_restricted"] and not may_see_restricted:
+        return PlanStatus(on_plan=True, since=None, team=None, child_id=row["pk"])
+    team = Team.objects.filter(pk=row["allocated_team_id"]).first()
+    return PlanStatus(
+        on_plan=True, since=row["protection_plans__start_date"], team=team, child_id=row["pk"]
+    )

@@ -22,7 +22,7 @@ from strategy.models import S47Outcome, Section47
 from timescales import rules as timescales
 from wirral_cp.concurrency import StaleEditError, save_with_version
 
-from . import rules
+from . import events, rules
 from .models import (
     INITIAL_TYPES,
     ActionProgress,
@@ -98,8 +98,15 @@ def conference_schedule(
     if conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError("Only a requested or adjourned conference can be scheduled.")
     _withdraw_agreement_if_plan_changed(conference)
+    before = (
+        Conference.objects.filter(pk=conference.pk).values_list("status", "scheduled_for").first()
+    )
     _save(conference, user=user, expected_version=expected_version)
     _share_with_group(conference, user=user, fields=GROUP_ARRANGEMENTS)
+    if before is None or before[0] != ConferenceStatus.SCHEDULED or before[1] is None:
+        events.announce(events.CONFERENCE_BOOKED, events.conference_facts(conference))
+    elif before[1] != conference.scheduled_for:
+        events.announce(events.CONFERENCE_MOVED, events.conference_facts(conference))
     return conference
 
 
@@ -201,6 +208,7 @@ def conference_record_outcome(
                 )
             plan_snapshot(plan=plan, user=user, reason=f"Plan made at {conference}")
             _request_review(child, plan, timescales.first_review_due(held), user)
+            events.announce(events.PLAN_STARTED, events.plan_facts(plan))
         elif conference.decision == ConferenceDecision.CONTINUE and conference.plan_id:
             plan = conference.plan
             plan.latest_category = conference.category
@@ -221,6 +229,7 @@ def conference_record_outcome(
             ).exclude(pk=conference.pk).update(
                 status=ConferenceStatus.CANCELLED, cancelled_reason="The plan ended."
             )
+            events.announce(events.PLAN_ENDED, events.plan_facts(plan))
     return conference
 
 

@@ -27,6 +27,7 @@ from cases.services_episodes import referral_close
 from timescales import rules as timescales
 from wirral_cp.concurrency import save_with_version
 
+from . import events
 from .models import (
     END_REASON_EPISODE_CLOSURE,
     ChildProtectionPlan,
@@ -122,6 +123,7 @@ def plan_end_outside_review(
         )
         if closure_reason:
             _close_episode(child, end_date, closure_reason, user)
+    events.announce(events.PLAN_ENDED, events.plan_facts(plan))
     return plan
 
 

@@ -187,6 +187,11 @@ RULES: dict[str, set[str] | str] = {
     "reporting:census-download": "census-gated",
     "reporting:annex-a": {"senior_manager"},
     "reporting:annex-a-download": {"senior_manager"},
+    # The partner agencies' API: an API key, never a session (staff signed in get 401 too);
+    # its schema and docs describe it and hold no case data.
+    "api:v1-plan-status": "api-key",
+    "api:schema": "public",
+    "api:docs": "public",
 }
 
 
@@ -367,6 +372,8 @@ def _url(name: str, scene: dict) -> str:
 def expected_status(rule, persona: str) -> int | tuple[int, ...]:
     if rule == "public":
         return 200
+    if rule == "api-key":
+        return 401  # no key: refused before anything is read, whoever is signed in
     if rule == "logout":
         return 405  # sign-out is a POST, open to anyone
     if persona == "anonymous":

@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "timescales",
     "accounts",
     "audit",
@@ -70,6 +74,7 @@ INSTALLED_APPS = [
     "monitoring",
     "dashboards",
     "reporting",
+    "partners",
     "demo",
 ]
 
@@ -280,6 +285,47 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME",
     default=str(Path(tempfile.gettempdir()) / "wirral-cp-celerybeat-schedule"),
 )
+
+# --- Partner agencies' API (partners app) --------------------------------------------------
+# Partner systems authenticate with a hashed API key (djangorestframework-api-key), sent as
+# "Authorization: Api-Key <key>"; no session, no browsable API: JSON in, JSON or RFC 9457
+# problem details out.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partners.api.auth.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["partners.api.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["partners.api.auth.PartnerClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"partner": env("PARTNER_API_RATE", default="60/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "partners.api.problems.problem_details_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Child protection: partner agencies' API",
+    "DESCRIPTION": "For partner systems of the local authority. See the README, 'Partner "
+    "agencies'.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI's files from the sidecar package, served by whitenoise: nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
+# Who a partner calls about a child when the API may not name the allocated team (no plan, an
+# unknown child, a restricted record): the authority's front door. Synthetic defaults.
+AUTHORITY_DUTY_CONTACT = {
+    "name": env("DUTY_CONTACT_NAME", default="Integrated Front Door (children's social care)"),
+    "phone": env("DUTY_CONTACT_PHONE", default="0151 000 0000"),
+    "email": env("DUTY_CONTACT_EMAIL", default="front-door@example.invalid"),
+}
+# Webhooks: attempts before a delivery is marked failed, and the first retry's delay (doubled
+# each time).
+PARTNER_WEBHOOK_MAX_ATTEMPTS = env.int("PARTNER_WEBHOOK_MAX_ATTEMPTS", default=6)
+PARTNER_WEBHOOK_BACKOFF_SECONDS = env.int("PARTNER_WEBHOOK_BACKOFF_SECONDS", default=30)
+PARTNER_WEBHOOK_TIMEOUT_SECONDS = env.int("PARTNER_WEBHOOK_TIMEOUT_SECONDS", default=10)
 
 # --- Audit ----------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

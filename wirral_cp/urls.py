@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("reporting.urls")),
     path("audit/", include("audit.urls")),
+    path("api/", include("partners.api.urls")),
     path("admin/", admin.site.urls),
 ]
 
