@@ -44,7 +44,7 @@ def _workflow_steps(child: Child, subjects: tuple[str, ...]) -> list[dict]:
 
 
 @register.inclusion_tag("_next_steps.html", takes_context=True)
-def next_steps(context, child: Child, *pairs) -> dict:
+def next_steps(context, child: Child, *pairs, level: int = 3) -> dict:
     user = context["request"].user
     today = timezone.localdate()
     wanted = tuple(f"{kind}:{pk}" for kind, pk in zip(pairs[::2], pairs[1::2], strict=True) if pk)
@@ -52,4 +52,7 @@ def next_steps(context, child: Child, *pairs) -> dict:
     return {
         "steps": [*_workflow_steps(child, wanted), *items],
         "can_edit": child_is_writable_by(user, child),
+        # The heading's level in the page's outline (a child's record's pages have their
+        # record's heading at 2; a conference page its sections at 2).
+        "level": level,
     }

@@ -261,7 +261,7 @@ def test_child_plan_lists_conferences_and_the_current_plan(world, login, plan):
     assert "Every action has an owner and a timescale." in page
     # The current plan comes first and counts the earlier one.
     assert page.index(plan.start_date.strftime("%-d %b %Y")) < page.index("1 Mar 2024")
-    assert "PHY, EMO" in page
+    assert "Physical abuse, Emotional abuse" in page  # codes in words
     assert re.search(r"Previous plans</dt>\s*<dd[^>]*>1</dd>", page)
 
 

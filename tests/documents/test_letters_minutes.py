@@ -113,7 +113,10 @@ def test_minutes_pdf_once_approved_is_marked_and_distributed(world, login, confe
     conference.save()
     client = login(world.iro)
     assert (
-        client.post(reverse("conferences:minutes-approve", args=[conference.pk])).status_code == 302
+        client.post(
+            reverse("conferences:minutes-approve", args=[conference.pk]), {"confirm": "yes"}
+        ).status_code
+        == 302
     )
     minutes = Document.objects.get(document_type="minutes")
     text = _text(minutes)

@@ -105,6 +105,9 @@ def test_invitations_report_shared_minutes_distributed(app, world, tmp_path):
         "Shared in advance"
     )
     iro.get_by_role("button", name="Approve the minutes").click()
+    # Approved minutes are final: asked first.
+    app.check(iro, "Approve the minutes?")
+    iro.get_by_role("button", name="Yes, approve the minutes").click()
     expect(status_message(iro)).to_contain_text("The minutes are approved")
     minutes = Document.objects.get(document_type=DocumentType.MINUTES)
     text = _pdf_text(minutes)

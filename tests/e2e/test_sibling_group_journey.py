@@ -70,7 +70,7 @@ def test_business_support_book_one_conference_for_two_siblings_and_two_plans_res
     bs.get_by_role("link", name="Schedule", exact=True).click()
     app.check(bs, "Schedule the sibling-group conference")
     bs.get_by_label("Date and time").fill(f"{held_on:%Y-%m-%d}T10:00")
-    bs.get_by_label("Venue").fill("Room 4, Civic Centre")
+    bs.get_by_role("textbox", name="Venue").fill("Room 4, Civic Centre")
     bs.get_by_label("Chair (independent reviewing officer)").select_option(
         label=world.iro.get_full_name()
     )
@@ -114,6 +114,8 @@ def test_business_support_book_one_conference_for_two_siblings_and_two_plans_res
     app.check(iro, "Sibling-group conference (Leo held)")
     iro.goto(f"/conferences/{lead.pk}/")
     iro.get_by_role("button", name="Approve the minutes").click()
+    app.check(iro, "Approve the minutes? (sibling group)")
+    iro.get_by_role("button", name="Yes, approve the minutes").click()
     expect(status_message(iro)).to_contain_text("The minutes are approved")
     app.check(iro, "Sibling-group conference (minutes approved)")
 
