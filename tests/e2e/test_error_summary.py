@@ -82,6 +82,13 @@ def test_every_form_submitted_empty_shows_a_focused_error_summary(app, world, sc
                 context = app.browser.new_context(base_url=app.url)
                 app.contexts.append(context)
                 pages[persona] = context.new_page()
+            elif persona == "records_officer":  # a senior manager with the retention right
+                from django.contrib.auth.models import Permission
+
+                world.senior_manager.user_permissions.add(
+                    Permission.objects.get(codename="review_retention")
+                )
+                pages[persona] = app.sign_in(world.senior_manager)
             else:
                 pages[persona] = app.sign_in(world.persona(persona))
         page = pages[persona]
