@@ -48,16 +48,16 @@ def record_access(*, request: HttpRequest, obj: models.Model, what: str) -> LogE
     )
 
 
-def record_person_access(*, request: HttpRequest, person_id: int, what: str) -> LogEntry:
-    """A look at a person of the person index, logged as a look at a child is."""
-    from people.models import Person
-
+def _record_look(
+    *, request: HttpRequest, model: type[models.Model], pk: int, what: str
+) -> LogEntry:
+    """A look at a record the view has just shown, logged without fetching it again."""
     user = request.user if request.user.is_authenticated else None
     return LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(Person),
-        object_pk=str(person_id),
-        object_id=int(person_id),
-        object_repr=f"Person {person_id}",
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk=str(pk),
+        object_id=int(pk),
+        object_repr=f"{model.__name__} {pk}",
         action=LogEntry.Action.ACCESS,
         actor=user,
         actor_email=getattr(user, "email", None) or None,
@@ -65,25 +65,20 @@ def record_person_access(*, request: HttpRequest, person_id: int, what: str) -> 
         additional_data={"what": what},
         changes_text="",
     )
+
+
+def record_person_access(*, request: HttpRequest, person_id: int, what: str) -> LogEntry:
+    """A look at a person of the person index, logged as a look at a child is."""
+    from people.models import Person
+
+    return _record_look(request=request, model=Person, pk=person_id, what=what)
 
 
 def record_child_access(*, request: HttpRequest, child_id: int, what: str) -> LogEntry:
     """Like record_access for a child the view has just shown, without fetching it again."""
     from cases.models import Child
 
-    user = request.user if request.user.is_authenticated else None
-    return LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(Child),
-        object_pk=str(child_id),
-        object_id=int(child_id),
-        object_repr=f"Child {child_id}",
-        action=LogEntry.Action.ACCESS,
-        actor=user,
-        actor_email=getattr(user, "email", None) or None,
-        remote_addr=client_ip(request),
-        additional_data={"what": what},
-        changes_text="",
-    )
+    return _record_look(request=request, model=Child, pk=child_id, what=what)
 
 
 def record_partner_call(

@@ -96,6 +96,40 @@ def document_upload(
 ) -> Document:
     """A new document with its first version. The file's type is checked from its content."""
     checked = check_upload(stream, size)
+    document = _new_document(
+        child=child,
+        event=event,
+        title=title,
+        document_type=document_type,
+        author=author,
+        agency=agency,
+        document_date=document_date,
+        user=user,
+    )
+    _add_version(
+        document=document,
+        stream=stream,
+        original_name=original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        user=user,
+    )
+    return document
+
+
+def _new_document(
+    *,
+    child: Child,
+    event: Model | None,
+    title: str,
+    document_type: str,
+    author: str,
+    document_date,
+    user: User,
+    agency: str = "",
+) -> Document:
+    """A document of the child (and of one of its events), checked and saved, with its
+    retention review date; its first version is added by the caller."""
     document = Document(
         child=child,
         event_type=ContentType.objects.get_for_model(type(event)) if event else None,
@@ -110,14 +144,6 @@ def document_upload(
     )
     document.full_clean()
     document.save()
-    _add_version(
-        document=document,
-        stream=stream,
-        original_name=original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        user=user,
-    )
     return document
 
 
@@ -165,20 +191,15 @@ def document_generate(
     With `replaces`, the file becomes that document's next version."""
     document = replaces
     if document is None:
-        today = timezone.localdate()
-        document = Document(
+        document = _new_document(
             child=child,
-            event_type=ContentType.objects.get_for_model(type(event)) if event else None,
-            event_id=event.pk if event else None,
+            event=event,
             title=title,
             document_type=document_type,
             author=author,
-            document_date=today,
-            created_by=user,
-            review_due_on=retention_review_due(document_type, today),
+            document_date=timezone.localdate(),
+            user=user,
         )
-        document.full_clean()
-        document.save()
     else:
         save_with_version(document, expected_version=None)
     _add_version(
