@@ -158,15 +158,18 @@ def test_recording_a_start_date_ends_the_wait(world, login, service):
 
 
 @pytest.mark.parametrize(
-    "overrides, field, message",
+    "make_overrides, field, message",
     [
         (
-            {"date_referred": days_ago(10).isoformat(), "date_started": days_ago(12).isoformat()},
+            lambda: {
+                "date_referred": days_ago(10).isoformat(),
+                "date_started": days_ago(12).isoformat(),
+            },
             "date_started",
             "This cannot be before the date referred.",
         ),
         (
-            {
+            lambda: {
                 "date_started": days_ago(5).isoformat(),
                 "date_declined": days_ago(4).isoformat(),
                 "decline_reason": "Family moved away.",
@@ -175,12 +178,14 @@ def test_recording_a_start_date_ends_the_wait(world, login, service):
             "A service is either started or declined, not both.",
         ),
         (
-            {"date_declined": days_ago(4).isoformat()},
+            lambda: {"date_declined": days_ago(4).isoformat()},
             "decline_reason",
             "Say why the service was declined.",
         ),
         (
-            {"date_referred": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
+            lambda: {
+                "date_referred": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+            },
             "date_referred",
             "The referral date cannot be in the future.",
         ),
@@ -188,10 +193,12 @@ def test_recording_a_start_date_ends_the_wait(world, login, service):
     ids=["start-before-referral", "started-and-declined", "declined-no-reason", "future-referral"],
 )
 def test_invalid_service_referral_is_refused_with_a_message(
-    world, login, overrides, field, message
+    world, login, make_overrides, field, message
 ):
+    # The dates are worked out when the test runs, not when it is collected (a run that crosses
+    # midnight would otherwise post "tomorrow" as today).
     response = login(world.social_worker).post(
-        reverse("cases:service-add", args=[world.child.pk]), service_data(**overrides)
+        reverse("cases:service-add", args=[world.child.pk]), service_data(**make_overrides())
     )
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
