@@ -60,6 +60,8 @@ PAGE_NAMES: dict[str, str] = {
     "cases:chronology-print": "Chronology: print",
     "cases:chronology-describe": "Chronology: describe an entry",
     "cases:chronology-add": "Chronology: add an entry",
+    "cases:chronology-entry": "Chronology: manual entry",
+    "cases:chronology-entry-edit": "Chronology: change a manual entry",
     "cases:oversight": "Management oversight",
     "cases:oversight-add": "Management oversight: add",
     "cases:services": "Services and waiting times",

@@ -52,7 +52,8 @@ class ChronologyEvent:
     manual_source: str = ""
     # How the date is shown when it is not exact ("About Mar 2019", "2019"): "" for the date.
     date_text: str = ""
-    edit_url: str = ""
+    recorded_by_id: int | None = None  # the author of a manual entry, who alone may change it
+    edit_url: str = ""  # where its author changes a manual entry
 
     @property
     def time_of_day(self) -> time | None:

@@ -5,6 +5,7 @@ Imported from `CasesConfig.ready()`. Each source returns its events oldest first
 `<record>:<pk>[:<event>]` and never change, because a worker's own wording is stored against them.
 """
 
+import datetime
 from collections.abc import Sequence
 
 from django.urls import reverse
@@ -20,7 +21,9 @@ from .models import (
     CaseNote,
     Child,
     CINPlan,
+    DateAccuracy,
     ManagementOversight,
+    ManualChronologyEntry,
     MissingEpisode,
     Referral,
     Visit,
@@ -326,4 +329,41 @@ def missing_episode_events(children: Sequence[Child]) -> list[ChronologyEvent]:
                     at=episode.ended_at,
                 )
             )
+    return events
+
+
+@register
+def manual_events(children: Sequence[Child]) -> list[ChronologyEvent]:
+    """Entries workers wrote by hand (historical events, other agencies' information), marked
+    as manual with their source, the date they were recorded and by whom."""
+    entries = (
+        ManualChronologyEntry.objects.filter(child__in=children)
+        .select_related("recorded_by")
+        .order_by("event_date", "event_time", "pk")
+    )
+    events = []
+    for entry in entries:
+        recorded = timezone.localtime(entry.recorded_at)
+        at = (
+            timezone.make_aware(datetime.datetime.combine(entry.event_date, entry.event_time))
+            if entry.event_time
+            else None
+        )
+        events.append(
+            ChronologyEvent(
+                child_id=entry.child_id,
+                date=entry.event_date,
+                source="Manual entry",
+                key=f"manual:{entry.pk}",
+                description=entry.description,
+                url=reverse("cases:chronology-entry", args=[entry.child_id, entry.pk]),
+                at=at,
+                manual_source=(
+                    f"{entry.source_shown}; recorded {recorded:%-d %b %Y} by {entry.recorded_by}"
+                ),
+                date_text="" if entry.date_accuracy == DateAccuracy.DAY else entry.date_shown,
+                recorded_by_id=entry.recorded_by_id,
+                edit_url=reverse("cases:chronology-entry-edit", args=[entry.child_id, entry.pk]),
+            )
+        )
     return events

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -21,6 +22,8 @@ from .models import (
     Child,
     ChronologyEdit,
     FamilyMember,
+    ManualChronologyEntry,
+    ManualChronologyEntryVersion,
     Referral,
     Visit,
 )
@@ -204,6 +207,47 @@ def chronology_describe(
             defaults={"description": description, "edited_by": user},
         )
     return edit
+
+
+@transaction.atomic
+def chronology_entry_add(*, entry: ManualChronologyEntry, user: User) -> ManualChronologyEntry:
+    """Write a manual entry into the child's chronology (a historical event, another agency's
+    information), recorded by `user` now."""
+    entry.recorded_by = user
+    with acting_as(user):
+        entry.full_clean()
+        entry.save()
+    return entry
+
+
+@transaction.atomic
+def chronology_entry_edit(
+    *, entry: ManualChronologyEntry, user: User, expected_version: int | None
+) -> ManualChronologyEntry:
+    """Save its author's change to a manual entry, keeping the words it replaces as a numbered
+    earlier version. Refused for anyone but the author (PermissionDenied), and when someone
+    saved the entry after the author opened it (StaleEditError).
+
+    `entry` carries the new values (from the form); the previous ones are read from the database.
+    """
+    previous = ManualChronologyEntry.objects.select_for_update().get(pk=entry.pk)
+    if previous.recorded_by_id != user.pk:
+        raise PermissionDenied("Only the worker who wrote a manual entry may change it.")
+    with acting_as(user):
+        entry.full_clean()
+        save_with_version(entry, expected_version=expected_version)
+        ManualChronologyEntryVersion.objects.create(
+            entry=entry,
+            number=previous.versions.count() + 1,
+            event_date=previous.event_date,
+            date_accuracy=previous.date_accuracy,
+            event_time=previous.event_time,
+            source=previous.source,
+            source_name=previous.source_name,
+            description=previous.description,
+            written_at=previous.updated_at,
+        )
+    return entry
 
 
 @transaction.atomic

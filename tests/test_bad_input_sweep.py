@@ -67,6 +67,8 @@ WRITERS: dict[str, str] = {
     "cases:note-add": "social_worker",
     "cases:note-correct": "social_worker",
     "cases:chronology-describe": "social_worker",
+    "cases:chronology-add": "social_worker",
+    "cases:chronology-entry-edit": "social_worker",
     "cases:oversight-add": "team_manager",
     "cases:service-add": "social_worker",
     "cases:service-edit": "social_worker",

@@ -13,7 +13,7 @@ from accounts.models import Role
 from cases import chronology
 from cases.chronology import chronology_for, chronology_for_children
 from cases.family_people import link_family
-from cases.models import Child, ChronologyEdit
+from cases.models import Child, ChronologyEdit, ManualChronologyEntry
 from tests.accounts.factories import make_user
 from tests.cases.factories import (
     CaseNoteFactory,
@@ -59,6 +59,14 @@ def _family(world, n, *, surname):
         CaseNoteFactory(child=child, author=world.social_worker, is_significant=True)
         VisitFactory(child=child, child_seen=False, seen_alone=False, reason_not_seen="Out")
         MissingEpisodeFactory(child=child)
+        ManualChronologyEntry.objects.create(
+            child=child,
+            event_date=datetime.date(2020, 1, 1),
+            date_accuracy="year",
+            source="health",
+            description=f"Health visitor's concerns {i}",
+            recorded_by=world.social_worker,
+        )
         ChronologyEdit.objects.create(
             child=child,
             source_key=f"referral:{referral.pk}:received",
@@ -120,7 +128,10 @@ def test_a_restricted_sibling_s_events_are_absent_from_the_family_chronology(wor
     )
     assert {c.pk for c in response.context["children"]} == {family[0].pk, family[1].pk}
     assert all(whose.pk != secret.pk for whose, _ in response.context["events"])
-    assert secret.first_name not in response.content.decode()
+    html = response.content.decode()
+    assert secret.first_name not in html
+    assert "Health visitor&#x27;s concerns 2" not in html  # the sibling's manual entry too
+    assert "Health visitor&#x27;s concerns 1" in html and "Manual entry" in html
     assert response.context["withheld"] == 1
     # The worker named on the record sees all three.
     response = login(named).get(reverse("cases:family-chronology", args=[family[0].pk]))
