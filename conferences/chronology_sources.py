@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.chronology import ChronologyEvent, register
 from cases.models import Child
@@ -20,6 +21,9 @@ def conference_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     for c in held:
         decision = f": {c.get_decision_display()}" if c.decision else ""
         category = f" ({c.get_category_display()})" if c.category else ""
+        # Held on the day it was booked for: at the booked time (the record has no other).
+        booked = c.scheduled_for
+        at = booked if booked and timezone.localtime(booked).date() == c.held_on else None
         events.append(
             ChronologyEvent(
                 child_id=c.child_id,
@@ -28,6 +32,7 @@ def conference_events(children: Sequence[Child]) -> list[ChronologyEvent]:
                 key=f"conference:{c.pk}",
                 description=f"{c.get_conference_type_display()} held{decision}{category}",
                 url=reverse("conferences:detail", args=[c.pk]),
+                at=at,
             )
         )
     return events
