@@ -25,6 +25,8 @@ PAGE_NAMES: dict[str, str] = {
     "cases:family-chronology": "Family chronology",
     "cases:household-move": "Household: record a move",
     "cases:involvement-edit": "Significant adult: involvement",
+    "cases:person-names-edit": "Family member: other names",
+    "cases:relationship-edit": "Relationship: edit",
     "documents:child-documents": "Documents",
     "documents:detail": "Document",
     "documents:download": "Document: download",

@@ -50,6 +50,8 @@ WRITERS: dict[str, str] = {
     "cases:family-edit": "social_worker",
     "cases:household-move": "social_worker",
     "cases:involvement-edit": "social_worker",
+    "cases:person-names-edit": "social_worker",
+    "cases:relationship-edit": "social_worker",
     "cases:professional-add": "social_worker",
     "cases:professional-edit": "social_worker",
     "cases:referral-add": "social_worker",

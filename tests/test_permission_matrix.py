@@ -95,6 +95,8 @@ RULES: dict[str, set[str] | str] = {
     "cases:family-add": CHILD_WRITERS,
     "cases:household-move": CHILD_WRITERS,
     "cases:involvement-edit": CHILD_WRITERS,
+    "cases:person-names-edit": CHILD_WRITERS,
+    "cases:relationship-edit": CHILD_WRITERS,
     "cases:family-edit": CHILD_WRITERS,
     "cases:professional-add": CHILD_WRITERS,
     "cases:professional-edit": CHILD_WRITERS,
@@ -366,6 +368,7 @@ def _url(name: str, scene: dict) -> str:
         "link_id",
         "document_id",
         "entry_id",
+        "person_id",
     ]
     candidates += [{}, {"pk": scene["pk"]}, {"person_id": scene["person_id"]}]
     candidates += [{"pk": scene["pk"], k: scene[k]} for k in keys[1:]]
