@@ -1,8 +1,12 @@
-"""What the child's record contributes to the chronology: one query per source.
+"""What the child's record contributes to the chronology: one query per source, for any
+number of children (the child's own chronology, or every child of a family at once).
 
 Imported from `CasesConfig.ready()`. Each source returns its events oldest first; keys are
 `<record>:<pk>[:<event>]` and never change, because a worker's own wording is stored against them.
 """
+
+import datetime
+from collections.abc import Sequence
 
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +21,9 @@ from .models import (
     CaseNote,
     Child,
     CINPlan,
+    DateAccuracy,
     ManagementOversight,
+    ManualChronologyEntry,
     MissingEpisode,
     Referral,
     Visit,
@@ -29,17 +35,21 @@ def _short(text: str, length: int = 120) -> str:
 
 
 @register
-def referral_events(child: Child) -> list[ChronologyEvent]:
+def referral_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     """Referral received, threshold decision, and closure (noting a step-down to early help)."""
     events = []
     referrals = (
-        Referral.objects.filter(child=child).select_related("decided_by").order_by("received_at")
+        Referral.objects.filter(child__in=children)
+        .select_related("decided_by")
+        .order_by("received_at", "pk")
     )
     for referral in referrals:
-        url = reverse("cases:referral-detail", args=[child.pk, referral.pk])
+        child_id = referral.child_id
+        url = reverse("cases:referral-detail", args=[child_id, referral.pk])
         key = f"referral:{referral.pk}"
         events.append(
             ChronologyEvent(
+                child_id=child_id,
                 date=referral.referral_date,
                 source="Referral",
                 key=f"{key}:received",
@@ -55,6 +65,7 @@ def referral_events(child: Child) -> list[ChronologyEvent]:
             by = f" by {referral.decided_by}" if referral.decided_by else ""
             events.append(
                 ChronologyEvent(
+                    child_id=child_id,
                     date=timezone.localtime(referral.decided_at).date(),
                     source="Referral",
                     key=f"{key}:decision",
@@ -72,6 +83,7 @@ def referral_events(child: Child) -> list[ChronologyEvent]:
             )
             events.append(
                 ChronologyEvent(
+                    child_id=child_id,
                     date=referral.closure_date,
                     source="Referral",
                     key=f"{key}:closed",
@@ -83,19 +95,21 @@ def referral_events(child: Child) -> list[ChronologyEvent]:
 
 
 @register
-def assessment_events(child: Child) -> list[ChronologyEvent]:
+def assessment_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     """Assessment started, and authorised by a manager."""
     events = []
     assessments = (
-        Assessment.objects.filter(child=child)
+        Assessment.objects.filter(child__in=children)
         .select_related("authorised_by")
         .order_by("start_date", "pk")
     )
     for assessment in assessments:
-        url = reverse("cases:referral-detail", args=[child.pk, assessment.referral_id])
+        child_id = assessment.child_id
+        url = reverse("cases:referral-detail", args=[child_id, assessment.referral_id])
         key = f"assessment:{assessment.pk}"
         events.append(
             ChronologyEvent(
+                child_id=child_id,
                 date=assessment.start_date,
                 source="Assessment",
                 key=f"{key}:started",
@@ -108,6 +122,7 @@ def assessment_events(child: Child) -> list[ChronologyEvent]:
             outcome = f"; outcome: {assessment.get_outcome_display()}" if assessment.outcome else ""
             events.append(
                 ChronologyEvent(
+                    child_id=child_id,
                     date=assessment.authorised_date,
                     source="Assessment",
                     key=f"{key}:authorised",
@@ -119,40 +134,41 @@ def assessment_events(child: Child) -> list[ChronologyEvent]:
 
 
 @register
-def cin_plan_events(child: Child) -> list[ChronologyEvent]:
+def cin_plan_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     """Child in need plans starting and ending."""
-    url = reverse("cases:cin-plans", args=[child.pk])
     events = []
-    for plan in CINPlan.objects.filter(child=child).order_by("start_date", "pk"):
+    for plan in CINPlan.objects.filter(child__in=children).order_by("start_date", "pk"):
+        url = reverse("cases:cin-plans", args=[plan.child_id]) + f"#cin-plan-{plan.pk}"
         key = f"cin_plan:{plan.pk}"
         events.append(
             ChronologyEvent(
+                child_id=plan.child_id,
                 date=plan.start_date,
                 source="Child in need plan",
                 key=f"{key}:started",
                 description="Child in need plan started",
-                url=f"{url}#cin-plan-{plan.pk}",
+                url=url,
             )
         )
         if plan.end_date:
             events.append(
                 ChronologyEvent(
+                    child_id=plan.child_id,
                     date=plan.end_date,
                     source="Child in need plan",
                     key=f"{key}:ended",
                     description="Child in need plan ended",
-                    url=f"{url}#cin-plan-{plan.pk}",
+                    url=url,
                 )
             )
     return events
 
 
 @register
-def allocation_events(child: Child) -> list[ChronologyEvent]:
+def allocation_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     """Each change of allocated team or worker."""
-    url = reverse("cases:allocation", args=[child.pk])
     allocations = (
-        Allocation.objects.filter(child=child)
+        Allocation.objects.filter(child__in=children)
         .select_related("team", "worker")
         .order_by("start_date", "pk")
     )
@@ -166,62 +182,64 @@ def allocation_events(child: Child) -> list[ChronologyEvent]:
         reason = f": {_short(allocation.reason)}" if allocation.reason else ""
         events.append(
             ChronologyEvent(
+                child_id=allocation.child_id,
                 date=allocation.start_date,
                 source="Allocation",
                 key=f"allocation:{allocation.pk}",
                 description=f"Allocated to {who}{reason}",
-                url=url,
+                url=reverse("cases:allocation", args=[allocation.child_id]),
             )
         )
     return events
 
 
 @register
-def significant_note_events(child: Child) -> list[ChronologyEvent]:
+def significant_note_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     """Case notes the worker marked as a significant event."""
-    notes = CaseNote.objects.filter(child=child, is_significant=True).order_by(
+    notes = CaseNote.objects.filter(child__in=children, is_significant=True).order_by(
         "event_date", "created_at", "pk"
     )
     return [
         ChronologyEvent(
+            child_id=note.child_id,
             date=note.event_date,
             source="Case note",
             key=f"note:{note.pk}",
             description=_short(note.subject, 200),
-            url=reverse("cases:note-detail", args=[child.pk, note.pk]),
+            url=reverse("cases:note-detail", args=[note.child_id, note.pk]),
         )
         for note in notes
     ]
 
 
 @register
-def oversight_events(child: Child) -> list[ChronologyEvent]:
+def oversight_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     """Management oversight entries, with the manager's direction."""
-    url = reverse("cases:oversight", args=[child.pk])
     entries = (
-        ManagementOversight.objects.filter(child=child)
+        ManagementOversight.objects.filter(child__in=children)
         .select_related("manager")
         .order_by("oversight_date", "pk")
     )
     return [
         ChronologyEvent(
+            child_id=entry.child_id,
             date=entry.oversight_date,
             source="Management oversight",
             key=f"oversight:{entry.pk}",
             description=f"Management oversight by {entry.manager}: {_short(entry.direction)}",
-            url=f"{url}#oversight-{entry.pk}",
+            url=reverse("cases:oversight", args=[entry.child_id]) + f"#oversight-{entry.pk}",
         )
         for entry in entries
     ]
 
 
 @register
-def child_not_seen_events(child: Child) -> list[ChronologyEvent]:
+def child_not_seen_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     """Visits where the child was not seen: significant for the child's safety."""
-    url = reverse("cases:visits", args=[child.pk])
-    visits = Visit.objects.filter(child=child, child_seen=False).order_by("visit_date", "pk")
+    visits = Visit.objects.filter(child__in=children, child_seen=False).order_by("visit_date", "pk")
     return [
         ChronologyEvent(
+            child_id=visit.child_id,
             date=visit.visit_date,
             source="Visit",
             key=f"visit:{visit.pk}:not-seen",
@@ -229,35 +247,43 @@ def child_not_seen_events(child: Child) -> list[ChronologyEvent]:
                 f"Child not seen ({visit.get_visit_type_display()}): "
                 f"{_short(visit.reason_not_seen)}"
             ),
-            url=f"{url}#visit-{visit.pk}",
+            url=reverse("cases:visits", args=[visit.child_id]) + f"#visit-{visit.pk}",
         )
         for visit in visits
     ]
 
 
 @register
-def birth_events(child: Child) -> list[ChronologyEvent]:
-    """The birth of a child whose record began before birth (the record is the same child's)."""
-    if not (child.birth_recorded_at and child.date_of_birth):
-        return []
-    expected = f" (expected {child.birth_expected_on:%-d %b %Y})" if child.birth_expected_on else ""
-    return [
-        ChronologyEvent(
-            date=child.date_of_birth,
-            source="Birth",
-            key=f"child:{child.pk}:born",
-            description=f"Born on {child.date_of_birth:%-d %b %Y}{expected}",
-            url=reverse("cases:child-detail", args=[child.pk]),
+def birth_events(children: Sequence[Child]) -> list[ChronologyEvent]:
+    """The birth of a child whose record began before birth (the record is the same child's).
+    Read from the children themselves: no query."""
+    events = []
+    for child in children:
+        if not (child.birth_recorded_at and child.date_of_birth):
+            continue
+        expected = (
+            f" (expected {child.birth_expected_on:%-d %b %Y})" if child.birth_expected_on else ""
         )
-    ]
+        events.append(
+            ChronologyEvent(
+                child_id=child.pk,
+                date=child.date_of_birth,
+                source="Birth",
+                key=f"child:{child.pk}:born",
+                description=f"Born on {child.date_of_birth:%-d %b %Y}{expected}",
+                url=reverse("cases:child-detail", args=[child.pk]),
+            )
+        )
+    return events
 
 
 @register
-def missing_episode_events(child: Child) -> list[ChronologyEvent]:
+def missing_episode_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     """Each time the child went missing, and the return, with the return home interview."""
-    url = reverse("cases:missing", args=[child.pk])
     events = []
-    for episode in MissingEpisode.objects.filter(child=child).order_by("started_at", "pk"):
+    episodes = MissingEpisode.objects.filter(child__in=children).order_by("started_at", "pk")
+    for episode in episodes:
+        url = reverse("cases:missing", args=[episode.child_id]) + f"#missing-{episode.pk}"
         key = f"missing:{episode.pk}"
         started = timezone.localtime(episode.started_at)
         police = (
@@ -265,11 +291,12 @@ def missing_episode_events(child: Child) -> list[ChronologyEvent]:
         )
         events.append(
             ChronologyEvent(
+                child_id=episode.child_id,
                 date=started.date(),
                 source="Missing",
                 key=f"{key}:started",
                 description=f"Went missing at {started:%H:%M} ({police})",
-                url=f"{url}#missing-{episode.pk}",
+                url=url,
                 at=episode.started_at,
             )
         )
@@ -293,11 +320,50 @@ def missing_episode_events(child: Child) -> list[ChronologyEvent]:
                 interview = f"return home interview offered {when}{late}{outcome}"
             events.append(
                 ChronologyEvent(
+                    child_id=episode.child_id,
                     date=ended.date(),
                     source="Missing",
                     key=f"{key}:returned",
                     description=f"Returned at {ended:%H:%M}: {interview}",
-                    url=f"{url}#missing-{episode.pk}",
+                    url=url,
+                    at=episode.ended_at,
                 )
             )
+    return events
+
+
+@register
+def manual_events(children: Sequence[Child]) -> list[ChronologyEvent]:
+    """Entries workers wrote by hand (historical events, other agencies' information), marked
+    as manual with their source, the date they were recorded and by whom."""
+    entries = (
+        ManualChronologyEntry.objects.filter(child__in=children)
+        .select_related("recorded_by")
+        .order_by("event_date", "event_time", "pk")
+    )
+    events = []
+    for entry in entries:
+        recorded = timezone.localtime(entry.recorded_at)
+        at = (
+            timezone.make_aware(datetime.datetime.combine(entry.event_date, entry.event_time))
+            if entry.event_time
+            else None
+        )
+        events.append(
+            ChronologyEvent(
+                child_id=entry.child_id,
+                date=entry.event_date,
+                source="Manual entry",
+                key=f"manual:{entry.pk}",
+                description=entry.description,
+                url=reverse("cases:chronology-entry", args=[entry.child_id, entry.pk]),
+                at=at,
+                manual_source=(
+                    f"{entry.source_shown}; recorded {recorded:%-d %b %Y} by {entry.recorded_by}"
+                ),
+                date_text="" if entry.date_accuracy == DateAccuracy.DAY else entry.date_shown,
+                recorded_by_id=entry.recorded_by_id,
+                edit_url=reverse("cases:chronology-entry-edit", args=[entry.child_id, entry.pk]),
+            )
+        )
     return events

@@ -1041,6 +1041,134 @@ class ChronologyEdit(models.Model):
         return self.description
 
 
+class DateAccuracy(models.TextChoices):
+    DAY = "day", "The exact date"
+    MONTH = "month", "The month and year only"
+    YEAR = "year", "The year only"
+    ABOUT = "about", "An approximate date"
+
+
+class InformationSource(models.TextChoices):
+    """Who gave the information a manual chronology entry records: a partner agency, the
+    family, the child, or this authority's own earlier records."""
+
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    OTHER_AUTHORITY = "other_authority", "Another local authority"
+    SOCIAL_CARE_RECORDS = "social_care", "Children's social care records"
+    FAMILY = "family", "The family or a friend of the family"
+    CHILD = "child", "The child"
+    OTHER = "other", "Other"
+
+
+class ManualChronologyEntry(VersionedModel):
+    """An entry a worker writes into the chronology by hand: a historical event (before this
+    record began) or another agency's information, always with its source. Only its author
+    changes it, and each change keeps the words it replaced (ManualChronologyEntryVersion)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="manual_chronology")
+    event_date = models.DateField(
+        "date of the event",
+        help_text="As near as is known. For a month or a year only, give any day in it.",
+    )
+    date_accuracy = models.CharField(
+        "how exact the date is", max_length=5, choices=DateAccuracy.choices, default="day"
+    )
+    event_time = models.TimeField(
+        "time of the event", null=True, blank=True, help_text="Only if it is known."
+    )
+    source = models.CharField(
+        "where the information came from", max_length=16, choices=InformationSource.choices
+    )
+    source_name = models.CharField(
+        "person or organisation",
+        max_length=200,
+        blank=True,
+        help_text="Who gave it, for example: PC Example, Demotown police station.",
+    )
+    description = models.TextField("what happened", max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event_date", "event_time", "pk"]
+        indexes = [models.Index(fields=["child", "event_date"])]
+        verbose_name = "manual chronology entry"
+        verbose_name_plural = "manual chronology entries"
+
+    def __str__(self) -> str:
+        return f"{self.date_shown}: {self.description[:60]}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.event_date and self.event_date > timezone.localdate():
+            errors["event_date"] = "The event cannot be in the future."
+        if self.event_time and self.date_accuracy != DateAccuracy.DAY:
+            errors["event_time"] = "Give a time only with an exact date."
+        if self.description is not None and not self.description.strip():
+            errors["description"] = "Say what happened."
+        if self.source == InformationSource.OTHER and not self.source_name.strip():
+            errors["source_name"] = "Say who gave the information."
+        if errors:
+            raise ValidationError(errors)
+        # A month or a year is kept as its first day, so the entry sorts at the period's start.
+        if self.event_date and self.date_accuracy == DateAccuracy.MONTH:
+            self.event_date = self.event_date.replace(day=1)
+        elif self.event_date and self.date_accuracy == DateAccuracy.YEAR:
+            self.event_date = self.event_date.replace(month=1, day=1)
+
+    @property
+    def date_shown(self) -> str:
+        """The date as exact as it is known: "3 Mar 2019", "Mar 2019", "2019", "About 3 Mar
+        2019"."""
+        d = self.event_date
+        shown: dict[str, str] = {
+            DateAccuracy.MONTH: f"{d:%b %Y}",
+            DateAccuracy.YEAR: f"{d:%Y}",
+            DateAccuracy.ABOUT: f"About {d:%-d %b %Y}",
+        }
+        return shown.get(self.date_accuracy, f"{d:%-d %b %Y}")
+
+    @property
+    def source_shown(self) -> str:
+        name = f" ({self.source_name})" if self.source_name else ""
+        return f"{self.get_source_display()}{name}"
+
+
+class ManualChronologyEntryVersion(models.Model):
+    """The words of a manual chronology entry before its author changed them."""
+
+    entry = models.ForeignKey(
+        ManualChronologyEntry, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    event_date = models.DateField()
+    date_accuracy = models.CharField(max_length=5, choices=DateAccuracy.choices)
+    event_time = models.TimeField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=InformationSource.choices)
+    source_name = models.CharField(max_length=200, blank=True)
+    description = models.TextField()
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "number"], name="unique_manual_chronology_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.entry}"
+
+
 class ManagementOversight(VersionedModel):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="oversight")
     manager = models.ForeignKey(
@@ -1228,6 +1356,8 @@ for _model in (
     Visit,
     CaseNote,
     ChronologyEdit,
+    ManualChronologyEntry,
+    ManualChronologyEntryVersion,
     ManagementOversight,
     ServiceReferral,
     MissingEpisode,

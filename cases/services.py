@@ -3,8 +3,9 @@
 
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -21,9 +22,15 @@ from .models import (
     Child,
     ChronologyEdit,
     FamilyMember,
+    ManualChronologyEntry,
+    ManualChronologyEntryVersion,
     Referral,
     Visit,
 )
+
+if TYPE_CHECKING:
+    from people.models import Person, PersonName
+    from people.models import Relationship as Link
 
 M = TypeVar("M", bound=Model)
 
@@ -207,6 +214,47 @@ def chronology_describe(
 
 
 @transaction.atomic
+def chronology_entry_add(*, entry: ManualChronologyEntry, user: User) -> ManualChronologyEntry:
+    """Write a manual entry into the child's chronology (a historical event, another agency's
+    information), recorded by `user` now."""
+    entry.recorded_by = user
+    with acting_as(user):
+        entry.full_clean()
+        entry.save()
+    return entry
+
+
+@transaction.atomic
+def chronology_entry_edit(
+    *, entry: ManualChronologyEntry, user: User, expected_version: int | None
+) -> ManualChronologyEntry:
+    """Save its author's change to a manual entry, keeping the words it replaces as a numbered
+    earlier version. Refused for anyone but the author (PermissionDenied), and when someone
+    saved the entry after the author opened it (StaleEditError).
+
+    `entry` carries the new values (from the form); the previous ones are read from the database.
+    """
+    previous = ManualChronologyEntry.objects.select_for_update().get(pk=entry.pk)
+    if previous.recorded_by_id != user.pk:
+        raise PermissionDenied("Only the worker who wrote a manual entry may change it.")
+    with acting_as(user):
+        entry.full_clean()
+        save_with_version(entry, expected_version=expected_version)
+        ManualChronologyEntryVersion.objects.create(
+            entry=entry,
+            number=previous.versions.count() + 1,
+            event_date=previous.event_date,
+            date_accuracy=previous.date_accuracy,
+            event_time=previous.event_time,
+            source=previous.source,
+            source_name=previous.source_name,
+            description=previous.description,
+            written_at=previous.updated_at,
+        )
+    return entry
+
+
+@transaction.atomic
 def child_restrict(*, child: Child, user: User, restricted: bool, people: list[User]) -> Child:
     """Restrict a child's record to named people, or lift the restriction."""
     from django.core.exceptions import ValidationError
@@ -346,6 +394,104 @@ def child_details_save(*, child: Child, user: User, expected_version: int | None
     record_save(instance=child, user=user, expected_version=expected_version)
     child_person_sync(child=child, user=user)
     return child
+
+
+@transaction.atomic
+def person_names_save(
+    *,
+    person: "Person",
+    user: User,
+    names: "list[PersonName]",
+    removed: "list[PersonName]",
+    expected_version: int | None,
+) -> "Person":
+    """Save a person's other names (known as, previous names, aliases, the name at birth):
+    `names` added or changed, `removed` taken off (the audit log keeps them). The person's
+    version is the lock: refused when someone changed the person since the page was opened."""
+    from people.models import Person
+
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if expected_version is None or locked.version != expected_version:
+        raise StaleEditError()
+    with acting_as(user):
+        for name in removed:
+            if name.pk and name.person_id == locked.pk:
+                name.delete()
+        for name in names:
+            name.person = locked
+            name.full_clean()
+            name.save()
+        save_with_version(locked, expected_version=expected_version)
+    return locked
+
+
+# A family page entry's words for a relationship of the person index, by the person's sex where
+# the page has a word for each ("grandmother", "grandfather").
+_ENTRY_WORD_BY_SEX = {"F": {"grandmother", "aunt"}, "M": {"grandfather", "uncle"}}
+
+
+def _entry_relationship(member: FamilyMember, kind: str) -> str:
+    from django.core.exceptions import ValidationError
+
+    from .family_people import RELATIONSHIP_KINDS
+
+    direction = RELATIONSHIP_KINDS.get(member.relationship, ("other", "member"))[1]
+    words = [w for w, (k, d) in RELATIONSHIP_KINDS.items() if k == kind and d == direction]
+    if member.relationship in words:
+        return member.relationship
+    if not words:
+        raise ValidationError(
+            {
+                "kind": f"The family page entry for {member} cannot say this relationship: "
+                "change the entry on the family page instead."
+            }
+        )
+    preferred = [w for w in words if w in _ENTRY_WORD_BY_SEX.get(member.sex, set())]
+    return (preferred or words)[0]
+
+
+@transaction.atomic
+def relationship_edit(*, link: "Link", user: User, expected_version: int | None) -> "Link":
+    """Save a change to a relationship recorded once between two people: what it is, parental
+    responsibility, when it began and ended. The family page entries that say it are kept in
+    step (their relationship and parental responsibility), so that the next save of an entry
+    does not undo the change. Refused when someone saved the relationship since the page was
+    opened, or when the two people already have the relationship it is changed to.
+    """
+    from django.core.exceptions import ValidationError
+
+    from people.models import SYMMETRIC_KINDS, THROUGH_A_PARENT_KINDS
+    from people.models import Relationship as Link
+
+    previous = Link.objects.select_for_update().get(pk=link.pk)
+    kind_changed = link.kind != previous.kind
+    if kind_changed:
+        # Read the same from either side: stored lower person first, as link_family does.
+        if link.kind in SYMMETRIC_KINDS and link.person_id > link.relative_id:
+            link.person_id, link.relative_id = link.relative_id, link.person_id
+        if link.kind not in THROUGH_A_PARENT_KINDS:
+            link.through = None
+        twin = Link.objects.filter(
+            person_id=link.person_id, relative_id=link.relative_id, kind=link.kind
+        ).exclude(pk=link.pk)
+        if twin.exists():
+            raise ValidationError({"kind": "This relationship between them is already recorded."})
+    with acting_as(user):
+        link.full_clean()
+        save_with_version(link, expected_version=expected_version)
+        for member in FamilyMember.objects.select_for_update().filter(link_id=link.pk):
+            member.parental_responsibility = link.parental_responsibility
+            if kind_changed:
+                member.relationship = _entry_relationship(member, link.kind)
+            try:
+                member.full_clean()
+            except ValidationError as error:
+                raise ValidationError(
+                    f"The family page entry for {member} cannot say this: "
+                    f"{' '.join(error.messages)} Change the entry on the family page instead."
+                ) from error
+            save_with_version(member, expected_version=member.version)
+    return link
 
 
 @transaction.atomic

@@ -22,6 +22,17 @@ urlpatterns = [
         activity.chronology_describe_view,
         name="chronology-describe",
     ),
+    path("<int:pk>/chronology/add/", activity.chronology_add, name="chronology-add"),
+    path(
+        "<int:pk>/chronology/entries/<int:entry_id>/",
+        activity.chronology_entry,
+        name="chronology-entry",
+    ),
+    path(
+        "<int:pk>/chronology/entries/<int:entry_id>/edit/",
+        activity.chronology_entry_edit_view,
+        name="chronology-entry-edit",
+    ),
     path("<int:pk>/oversight/", activity.oversight, name="oversight"),
     path("<int:pk>/oversight/add/", activity.oversight_add, name="oversight-add"),
     path("<int:pk>/services/", activity.services, name="services"),

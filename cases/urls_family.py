@@ -23,4 +23,14 @@ urlpatterns = [
         people.involvement_edit,
         name="involvement-edit",
     ),
+    path(
+        "<int:pk>/family-view/people/<int:person_id>/names/",
+        people.person_names_edit,
+        name="person-names-edit",
+    ),
+    path(
+        "<int:pk>/family-view/relationships/<int:link_id>/",
+        people.relationship_edit_view,
+        name="relationship-edit",
+    ),
 ]

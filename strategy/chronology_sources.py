@@ -1,5 +1,7 @@
 """What strategy discussions and section 47 enquiries add to the child's chronology."""
 
+from collections.abc import Sequence
+
 from django.urls import reverse
 
 from cases.chronology import ChronologyEvent, register
@@ -9,11 +11,11 @@ from .models import Compliance, Section47, StrategyDiscussion
 
 
 @register
-def strategy_events(child: Child) -> list[ChronologyEvent]:
+def strategy_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     """Each strategy discussion, with who took part and what was decided."""
     events = []
     discussions = (
-        StrategyDiscussion.objects.filter(child=child)
+        StrategyDiscussion.objects.filter(child__in=children)
         .prefetch_related("participants")
         .order_by("held_at")
     )
@@ -24,11 +26,12 @@ def strategy_events(child: Child) -> list[ChronologyEvent]:
         )
         events.append(
             ChronologyEvent(
+                child_id=d.child_id,
                 date=d.held_date,
                 source="Strategy discussion",
                 key=f"strategy:{d.pk}",
                 description=f"{d}: {d.get_s47_decision_display()}.{agencies}",
-                url=reverse("strategy:discussion-detail", args=[child.pk, d.pk]),
+                url=reverse("strategy:discussion-detail", args=[d.child_id, d.pk]),
                 at=d.held_at,
             )
         )
@@ -36,13 +39,14 @@ def strategy_events(child: Child) -> list[ChronologyEvent]:
 
 
 @register
-def section47_events(child: Child) -> list[ChronologyEvent]:
+def section47_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     """Section 47 enquiries started and concluded."""
     events = []
-    for e in Section47.objects.filter(child=child).order_by("start_date", "pk"):
-        url = reverse("strategy:section47-detail", args=[child.pk, e.pk])
+    for e in Section47.objects.filter(child__in=children).order_by("start_date", "pk"):
+        url = reverse("strategy:section47-detail", args=[e.child_id, e.pk])
         events.append(
             ChronologyEvent(
+                child_id=e.child_id,
                 date=e.start_date,
                 source="Section 47",
                 key=f"section47:{e.pk}:started",
@@ -53,6 +57,7 @@ def section47_events(child: Child) -> list[ChronologyEvent]:
         if e.completion_date:
             events.append(
                 ChronologyEvent(
+                    child_id=e.child_id,
                     date=e.completion_date,
                     source="Section 47",
                     key=f"section47:{e.pk}:completed",

@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.family_people import link_family
-from cases.models import PreviousPlanElsewhere
+from cases.models import ManualChronologyEntry, PreviousPlanElsewhere
 from conferences.models import ConferenceParticipant, CoreGroupMeeting, FeedbackInvitation
 from monitoring.models import Alert
 from tests.cases.factories import (
@@ -75,6 +75,7 @@ RULES: dict[str, set[str] | str] = {
     "cases:note-detail": CHILD_READERS,
     "cases:chronology": CHILD_READERS,
     "cases:chronology-print": CHILD_READERS,
+    "cases:chronology-entry": CHILD_READERS,
     "cases:oversight": CHILD_READERS,
     "cases:services": CHILD_READERS,
     "cases:cin-plans": CHILD_READERS,
@@ -94,6 +95,8 @@ RULES: dict[str, set[str] | str] = {
     "cases:family-add": CHILD_WRITERS,
     "cases:household-move": CHILD_WRITERS,
     "cases:involvement-edit": CHILD_WRITERS,
+    "cases:person-names-edit": CHILD_WRITERS,
+    "cases:relationship-edit": CHILD_WRITERS,
     "cases:family-edit": CHILD_WRITERS,
     "cases:professional-add": CHILD_WRITERS,
     "cases:professional-edit": CHILD_WRITERS,
@@ -117,6 +120,9 @@ RULES: dict[str, set[str] | str] = {
     "cases:cin-plan-edit": CHILD_WRITERS,
     "cases:cin-plan-end": CHILD_WRITERS,
     "cases:chronology-describe": "post-only",
+    "cases:chronology-add": CHILD_WRITERS,
+    # Only the author of a manual entry (the scene's social worker) changes it.
+    "cases:chronology-entry-edit": {"social_worker"},
     "strategy:discussion-add": CHILD_WRITERS,
     "strategy:discussion-edit": CHILD_WRITERS,
     "strategy:section47-edit": CHILD_WRITERS,
@@ -252,6 +258,13 @@ def scene(world):
         "episode_id": MissingEpisodeFactory(child=child).pk,
         "note_id": CaseNoteFactory(child=child, author=world.social_worker).pk,
         "service_id": ServiceReferralFactory(child=child).pk,
+        "entry_id": ManualChronologyEntry.objects.create(
+            child=child,
+            event_date=datetime.date(2019, 3, 1),
+            source="police",
+            description="Police attended a domestic incident.",
+            recorded_by=world.social_worker,
+        ).pk,
         # Ended the day before the initial conference made the child protection plan.
         "cin_plan_id": CINPlanFactory(
             referral=referral,
@@ -354,6 +367,8 @@ def _url(name: str, scene: dict) -> str:
         "action_id",
         "link_id",
         "document_id",
+        "entry_id",
+        "person_id",
     ]
     candidates += [{}, {"pk": scene["pk"]}, {"person_id": scene["person_id"]}]
     candidates += [{"pk": scene["pk"], k: scene[k]} for k in keys[1:]]

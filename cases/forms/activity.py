@@ -13,6 +13,7 @@ from wirral_cp.forms import DateInput, DateTimeInput, VersionedModelForm
 from ..models import (
     CaseNote,
     ManagementOversight,
+    ManualChronologyEntry,
     MissingEpisode,
     NoteType,
     ServiceReferral,
@@ -122,6 +123,34 @@ class ChronologyDescribeForm(forms.Form):
         if not data.get("restore") and not data.get("description"):
             raise forms.ValidationError("empty")
         return data
+
+
+class ManualChronologyEntryForm(VersionedModelForm):
+    """A historical event or another agency's information, written into the chronology by hand,
+    with its source and how exact its date is."""
+
+    class Meta:
+        model = ManualChronologyEntry
+        fields = [
+            "event_date",
+            "date_accuracy",
+            "event_time",
+            "source",
+            "source_name",
+            "description",
+        ]
+        widgets = {
+            "event_date": DateInput(),
+            "date_accuracy": forms.RadioSelect(),
+            "event_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and not [f for f in self.changed_data if f != "version"]:
+            raise forms.ValidationError("You have not changed anything in the entry.")
+        return cleaned
 
 
 class ManagementOversightForm(VersionedModelForm):

@@ -29,13 +29,27 @@ from ..forms.activity import (
     CaseNoteForm,
     ChronologyDescribeForm,
     ManagementOversightForm,
+    ManualChronologyEntryForm,
     MissingEpisodeForm,
     NoteFilterForm,
     ServiceReferralForm,
     VisitForm,
 )
-from ..models import CaseNote, ManagementOversight, MissingEpisode, ServiceReferral, Visit
-from ..services import case_note_correct, chronology_describe, visit_record
+from ..models import (
+    CaseNote,
+    ManagementOversight,
+    ManualChronologyEntry,
+    MissingEpisode,
+    ServiceReferral,
+    Visit,
+)
+from ..services import (
+    case_note_correct,
+    chronology_describe,
+    chronology_entry_add,
+    chronology_entry_edit,
+    visit_record,
+)
 from .common import child_form_page, saving
 
 
@@ -289,8 +303,9 @@ def chronology_describe_view(request: AuthenticatedRequest, pk: int) -> HttpResp
     form = ChronologyDescribeForm(request.POST)
     entries = {event.key: event for event in chronology_for(child)}
     event = entries.get(request.POST.get("source_key", ""))
-    if event is None:
+    if event is None or event.manual:
         # Not one of this child's entries: never store wording against someone else's record.
+        # A manual entry is the worker's own words already, changed on its own page.
         raise Http404("No such chronology entry")
     url = reverse("cases:chronology", args=[child.pk])
     if not form.is_valid():
@@ -323,6 +338,71 @@ def chronology_describe_view(request: AuthenticatedRequest, pk: int) -> HttpResp
         else "The chronology entry's description was saved.",
     )
     return redirect(f"{url}#{event.anchor}")
+
+
+@require_http_methods(["GET", "POST"])
+def chronology_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Write an entry into the chronology by hand: a historical event, or another agency's
+    information, with its source."""
+    child = get_child_for_user(request.user, pk, write=True)
+    form = ManualChronologyEntryForm(
+        request.POST or None, instance=ManualChronologyEntry(child=child)
+    )
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: chronology_entry_add(entry=f.save(commit=False), user=request.user),
+        title="Add an entry to the chronology",
+        success_url=reverse("cases:chronology", args=[child.pk]),
+        success_message="The entry was added to the chronology.",
+        template="cases/chronology_entry_form.html",
+        extra_context={"active_tab": "chronology"},
+    )
+
+
+@require_GET
+def chronology_entry(request: AuthenticatedRequest, pk: int, entry_id: int) -> HttpResponse:
+    """A manual chronology entry with its source and its earlier versions."""
+    child = get_child_for_user(request.user, pk)
+    entry = get_object_or_404(child.manual_chronology.select_related("recorded_by"), pk=entry_id)
+    return render(
+        request,
+        "cases/chronology_entry.html",
+        {
+            "child": child,
+            "active_tab": "chronology",
+            "entry": entry,
+            "versions": list(entry.versions.all()),
+            "can_edit": entry.recorded_by_id == request.user.pk
+            and child_is_writable_by(request.user, child),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def chronology_entry_edit_view(
+    request: AuthenticatedRequest, pk: int, entry_id: int
+) -> HttpResponse:
+    """Its author changes a manual entry; the words it replaces are kept."""
+    child = get_child_for_user(request.user, pk, write=True)
+    # Only its author changes an entry; to anyone else the edit page does not exist (as the
+    # manager's pages are to a worker: get_child_for_manager).
+    entry = get_object_or_404(child.manual_chronology, pk=entry_id, recorded_by=request.user)
+    form = ManualChronologyEntryForm(request.POST or None, instance=entry)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: chronology_entry_edit(
+            entry=f.save(commit=False), user=request.user, expected_version=f.expected_version
+        ),
+        title="Change a chronology entry",
+        success_url=reverse("cases:chronology-entry", args=[child.pk, entry.pk]),
+        success_message="The entry was changed; its earlier words are kept.",
+        template="cases/chronology_entry_form.html",
+        extra_context={"active_tab": "chronology"},
+    )
 
 
 # --- Management oversight ---------------------------------------------------------------------

@@ -7,8 +7,11 @@ shown with their status; one on a restricted record the user is not named on is 
 the team that holds the record.
 """
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -22,13 +25,20 @@ from ..access import (
     children_for_user,
     get_child_for_user,
     person_for,
+    persons_masked_for,
     persons_visible_to,
 )
 from ..chronology import chronology_for_children
 from ..family import Family, family_of, sibling_statuses, significant_adults
-from ..forms.household import HouseholdMoveForm, InvolvementForm
-from ..services import household_move
-from .common import child_form_page, saving
+from ..forms.household import (
+    HouseholdMoveForm,
+    InvolvementForm,
+    OtherNameFormSet,
+    PersonVersionForm,
+    RelationshipForm,
+)
+from ..services import household_move, person_names_save, relationship_edit
+from .common import add_service_errors, child_form_page, saving
 
 
 def _sibling_rows(request: AuthenticatedRequest, family: Family) -> list[dict]:
@@ -66,6 +76,7 @@ def family_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     siblings = _sibling_rows(request, family)
     masked_people = {row["relative"].person.pk for row in siblings if row["masked"]}
     others = [r for r in family.relatives if r not in family.siblings]
+    can_edit = child_is_writable_by(request.user, child)
     return render(
         request,
         "cases/family_view.html",
@@ -78,9 +89,117 @@ def family_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "household": [p for p in family.household if p.pk not in masked_people],
             "household_masked": sum(p.pk in masked_people for p in family.household),
             "with_pr": family.with_parental_responsibility,
-            "can_edit": child_is_writable_by(request.user, child),
+            "can_edit": can_edit,
             "adults": significant_adults(family),
+            "people_rows": _people_rows(child, family, siblings) if can_edit else [],
         },
+    )
+
+
+def _people_rows(child, family: Family, siblings: list[dict]) -> list[dict]:
+    """Each person of the family the user may see, with the relationship recorded between them
+    and the child (when it is recorded with the child: an implied one is changed where it was
+    recorded), for the links to change their names and that relationship. One query."""
+    masked = {row["relative"].person.pk for row in siblings if row["masked"]}
+    links: dict[int, Link] = {}
+    if child.person_id:
+        for link in Link.objects.filter(
+            Q(person_id=child.person_id) | Q(relative_id=child.person_id)
+        ).order_by("pk"):
+            other_id = link.relative_id if link.person_id == child.person_id else link.person_id
+            links.setdefault(other_id, link)
+    rows = []
+    if child.person is not None:
+        rows.append({"person": child.person, "word": "The child", "link": None})
+    for relative in family.relatives:
+        if relative.person.pk in masked:
+            continue
+        rows.append(
+            {
+                "person": relative.person,
+                "word": relative.word,
+                "link": links.get(relative.person.pk),
+            }
+        )
+    return rows
+
+
+def _family_person(request: AuthenticatedRequest, child, person_id: int):
+    """A person of the child's family (or the child) the user may see; else 404."""
+    person = person_for(request.user, person_id)
+    family = family_of(child)
+    ids = {r.person.pk for r in family.relatives} | {child.person_id}
+    if person.pk not in ids or persons_masked_for(request.user).filter(pk=person.pk).exists():
+        raise Http404("No such person in this family")
+    return person
+
+
+@require_http_methods(["GET", "POST"])
+def person_names_edit(request: AuthenticatedRequest, pk: int, person_id: int) -> HttpResponse:
+    """A person's other names (known as, previous names, aliases, the name at birth), from the
+    child's family view: added, changed or taken off on one page."""
+    child = get_child_for_user(request.user, pk, write=True)
+    person = _family_person(request, child, person_id)
+    data = request.POST or None
+    formset = OtherNameFormSet(data, queryset=person.other_names.all(), prefix="names")
+    version = PersonVersionForm(data, version=person.version)
+    back = reverse("cases:family-view", args=[child.pk])
+    if request.method == "POST" and version.is_valid() and formset.is_valid():
+        try:
+            person_names_save(
+                person=person,
+                user=request.user,
+                # Added and changed rows (not those ticked for removal), and those ticked.
+                names=formset.save(commit=False),
+                removed=list(formset.deleted_objects),
+                expected_version=version.expected_version,
+            )
+        except ValidationError as error:
+            add_service_errors(version, error)
+        else:
+            messages.success(request, f"{person}'s other names were saved.")
+            return redirect(back)
+    return render(
+        request,
+        "cases/person_names_form.html",
+        {
+            "child": child,
+            "active_tab": "family-view",
+            "person": person,
+            "formset": formset,
+            "version_form": version,
+            "title": f"Other names of {person}",
+            "cancel_url": back,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_edit_view(request: AuthenticatedRequest, pk: int, link_id: int) -> HttpResponse:
+    """A relationship between the child and a member of the family, recorded once: what it is,
+    parental responsibility, its start and end dates."""
+    child = get_child_for_user(request.user, pk, write=True)
+    link = get_object_or_404(
+        Link.objects.select_related("person", "relative"),
+        Q(person_id=child.person_id) | Q(relative_id=child.person_id),
+        pk=link_id,
+    )
+    assert child.person_id is not None  # the link found is one of the child's person's
+    other = link.other(child.person_id)
+    if persons_masked_for(request.user).filter(pk=other.pk).exists():
+        raise Http404("No such relationship")
+    form = RelationshipForm(request.POST or None, instance=link)
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: relationship_edit(
+            link=f.save(commit=False), user=request.user, expected_version=f.expected_version
+        ),
+        title=f"Relationship: {link.person} and {link.relative}",
+        success_url=reverse("cases:family-view", args=[child.pk]),
+        success_message=f"The relationship between {link.person} and {link.relative} was saved.",
+        extra_context={"active_tab": "family-view"},
     )
 
 

@@ -213,11 +213,16 @@ def test_closure_without_step_down_says_case_closed(world):
 def test_other_apps_can_register_their_own_sources(world, monkeypatch):
     monkeypatch.setattr(chronology, "SOURCES", list(chronology.SOURCES))
 
-    def conference_events(child):
+    def conference_events(children):
         return [
             ChronologyEvent(
-                date=days_ago(3), source="Conference", key="icpc:1", description="ICPC held"
+                child_id=child.pk,
+                date=days_ago(3),
+                source="Conference",
+                key="icpc:1",
+                description="ICPC held",
             )
+            for child in children
         ]
 
     register(conference_events)

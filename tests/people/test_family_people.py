@@ -356,7 +356,9 @@ def test_the_family_chronology_orders_same_day_events_by_time(world, login):
     assert children[1].full_name in page and children[0].full_name in page
 
 
-@pytest.mark.parametrize("page", ["cases:family-view", "cases:genogram", "cases:child-detail"])
+@pytest.mark.parametrize(
+    "page", ["cases:family-view", "cases:genogram", "cases:child-detail", "cases:family-chronology"]
+)
 def test_queries_per_page_stay_constant_as_the_family_grows(world, login, page):
     client = login(world.social_worker)
     small = _siblings(world, n=2)
