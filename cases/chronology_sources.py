@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from timescales.rules import RETURN_INTERVIEW_HOURS, quantity
+from wirral_cp.dates import day, day_time
 
 from .chronology import ChronologyEvent, register
 from .models import (
@@ -240,13 +241,13 @@ def birth_events(child: Child) -> list[ChronologyEvent]:
     """The birth of a child whose record began before birth (the record is the same child's)."""
     if not (child.birth_recorded_at and child.date_of_birth):
         return []
-    expected = f" (expected {child.birth_expected_on:%-d %b %Y})" if child.birth_expected_on else ""
+    expected = f" (expected {day(child.birth_expected_on)})" if child.birth_expected_on else ""
     return [
         ChronologyEvent(
             date=child.date_of_birth,
             source="Birth",
             key=f"child:{child.pk}:born",
-            description=f"Born on {child.date_of_birth:%-d %b %Y}{expected}",
+            description=f"Born on {day(child.date_of_birth)}{expected}",
             url=reverse("cases:child-detail", args=[child.pk]),
         )
     ]
@@ -279,7 +280,7 @@ def missing_episode_events(child: Child) -> list[ChronologyEvent]:
             if offered is None:
                 interview = "no return home interview offered yet"
             else:
-                when = f"{timezone.localtime(offered):%-d %b %Y, %H:%M}"
+                when = f"{day_time(offered)}"
                 late = (
                     ""
                     if episode.return_interview_in_time

@@ -25,6 +25,7 @@ from cases.codes.closure_reason import ClosureReason
 from cases.models import RecordSource
 from timescales.rules import VISIT_FREQUENCY_WORKING_DAYS
 from wirral_cp.concurrency import VersionedModel
+from wirral_cp.dates import day
 
 
 class ConferenceType(models.TextChoices):
@@ -280,7 +281,7 @@ class Conference(VisitArrangements, VersionedModel):
 
     def __str__(self) -> str:
         when = self.held_on or self.scheduled_date or self.target_date
-        on = f" ({when:%-d %b %Y})" if when else ""
+        on = f" ({day(when)})" if when else ""
         return f"{self.get_conference_type_display()}{on}"
 
     @property
@@ -317,12 +318,12 @@ class Conference(VisitArrangements, VersionedModel):
         safe meanwhile."""
         if not self.late_reason_code:
             errors["late_reason_code"] = (
-                f"This is after its target date ({self.target_date:%d/%m/%Y}). Choose why the "
+                f"This is after its target date ({day(self.target_date)}). Choose why the "
                 "conference cannot be held in time."
             )
         if not self.late_reason.strip():
             errors["late_reason"] = (
-                f"This is after the target date ({self.target_date:%d/%m/%Y}): record why "
+                f"This is after the target date ({day(self.target_date)}): record why "
                 "the conference cannot be held in time, in words."
             )
         if not self.interim_safety_plan.strip():
@@ -362,7 +363,7 @@ class Conference(VisitArrangements, VersionedModel):
             if "interim_safety_plan" not in errors and not self.interim_plan_agreed_by_id:
                 errors["interim_safety_plan"] = (
                     "A manager must agree the interim safety plan of a conference held after "
-                    f"its target date ({self.target_date:%d/%m/%Y}): ask the child's team "
+                    f"its target date ({day(self.target_date)}): ask the child's team "
                     "manager to agree it on the conference's page."
                 )
         if self.status == ConferenceStatus.SCHEDULED and not self.scheduled_for:
@@ -392,7 +393,7 @@ class Conference(VisitArrangements, VersionedModel):
             # Census rule 8841.
             errors["held_on"] = (
                 "A review conference is held after the plan started "
-                f"({self.plan.start_date:%d/%m/%Y}). Check the date."
+                f"({day(self.plan.start_date)}). Check the date."
             )
         if self.decision in (ConferenceDecision.PLAN, ConferenceDecision.CONTINUE):
             if not self.category:
@@ -595,7 +596,7 @@ class ChildProtectionPlan(VisitArrangements, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Child protection plan from {self.start_date:%-d %b %Y}"
+        return f"Child protection plan from {day(self.start_date)}"
 
     @property
     def is_open(self) -> bool:
@@ -735,7 +736,7 @@ class CoreGroupMeeting(VersionedModel):
         ordering = ["-meeting_date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Core group on {self.meeting_date:%-d %b %Y}"
+        return f"Core group on {day(self.meeting_date)}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -904,7 +905,7 @@ class TransferIn(VersionedModel):
         ordering = ["-notified_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"Moved in from {self.from_authority} (notified {self.notified_on:%-d %b %Y})"
+        return f"Moved in from {self.from_authority} (notified {day(self.notified_on)})"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -947,7 +948,7 @@ class TransferOut(VersionedModel):
         ordering = ["-moved_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"Moved to {self.to_authority} on {self.moved_on:%-d %b %Y}"
+        return f"Moved to {self.to_authority} on {day(self.moved_on)}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -958,7 +959,7 @@ class TransferOut(VersionedModel):
             errors["moved_on"] = "Record the move once it has happened: the date is in the future."
         if self.plan_id and self.moved_on and self.moved_on < self.plan.start_date:
             errors["moved_on"] = (
-                f"The plan started on {self.plan.start_date:%d/%m/%Y}: the move is after that."
+                f"The plan started on {day(self.plan.start_date)}: the move is after that."
             )
         when = self.receiving_conference_on
         if when and self.moved_on and when < self.moved_on:

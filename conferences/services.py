@@ -20,6 +20,7 @@ from cases.models import Child, CINPlan
 from cases.services import record_save
 from strategy.models import S47Outcome, Section47
 from timescales import rules as timescales
+from wirral_cp import dates
 from wirral_cp.concurrency import StaleEditError, save_with_version
 
 from . import events, rules
@@ -347,7 +348,7 @@ def _check_held_with_group(conference: Conference) -> None:
         day = min(days)
         raise ValidationError(
             {
-                "held_on": f"The sibling group's conference was held on {day:%d/%m/%Y}: each "
+                "held_on": f"The sibling group's conference was held on {dates.day(day)}: each "
                 "child's outcome is recorded for that day."
             }
         )

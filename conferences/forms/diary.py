@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from timescales.models import LocalPolicy
+from wirral_cp.dates import day
 from wirral_cp.forms import DateInput, DateTimeInput, VersionedForm, VersionedModelForm
 
 from ..models import (
@@ -326,7 +327,7 @@ class OutcomeForm(ConferenceModelForm):
         if "late_reason_code" in self.fields:
             self.fields["late_reason_code"].help_text = (
                 f"Only if the conference was held after its target date "
-                f"({conference.target_date:%-d %b %Y})."
+                f"({day(conference.target_date)})."
             )
 
     def clean(self):
@@ -400,13 +401,13 @@ class SiblingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         child = obj.child
         born = (
-            f"born {child.date_of_birth:%-d %b %Y}"
+            f"born {day(child.date_of_birth)}"
             if child.date_of_birth
             else "unborn"
             if child.is_unborn
             else "date of birth not known"
         )
-        target = f"{obj.target_date:%-d %b %Y}" if obj.target_date else "not known"
+        target = f"{day(obj.target_date)}" if obj.target_date else "not known"
         return (
             f"{child.full_name} ({born}): {obj.get_conference_type_display().lower()}, "
             f"target date {target}"

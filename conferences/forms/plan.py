@@ -8,6 +8,7 @@ import hashlib
 
 from django import forms
 
+from wirral_cp.dates import day
 from wirral_cp.forms import DateInput, VersionedModelForm
 
 from ..models import ActionProgress, ChildProtectionPlan, CoreGroupMeeting, PlanAction, PlanOutcome
@@ -109,7 +110,7 @@ class CoreGroupForm(forms.ModelForm):
             field = self.fields["also_for"]
             field.queryset = sibling_plans
             field.label_from_instance = lambda p: (
-                f"{p.child.full_name} (plan from {p.start_date:%-d %b %Y})"
+                f"{p.child.full_name} (plan from {day(p.start_date)})"
             )
 
 

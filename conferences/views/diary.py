@@ -35,6 +35,7 @@ from timescales import rules as timescales
 from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
 from wirral_cp.concurrency import StaleEditError
+from wirral_cp.dates import day, weekday_day
 from wirral_cp.paging import page_of
 
 from .. import services, services_transfers
@@ -159,8 +160,7 @@ def timeliness(conference: Conference, today: date) -> Timeliness:
         return Timeliness(f"Late: booked {_days(days)} after the target date", "status-overdue")
     if scheduled and scheduled < today:
         return Timeliness(
-            f"The conference date ({scheduled:%-d %b %Y}) has passed: its outcome has not been "
-            "recorded",
+            f"The conference date ({day(scheduled)}) has passed: its outcome has not been recorded",
             "status-overdue",
         )
     standing = timescales.Standing(target, today)
@@ -687,7 +687,7 @@ def outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if "first_core_group_date" in form.fields:
         form.fields["first_core_group_date"].help_text = (
             f"Suggested: the date it is due if the conference was held on "
-            f"{initial['held_on']:%-d %b %Y}. Left empty, it is set from the date held."
+            f"{day(initial['held_on'])}. Left empty, it is set from the date held."
         )
     return _conference_form_page(
         request,
@@ -1024,6 +1024,6 @@ def icpc_request(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> Htt
         messages.success(
             request,
             f"Initial child protection conference requested: it must be held by "
-            f"{conference.target_date:%A %d %B %Y}.",
+            f"{weekday_day(conference.target_date)}.",
         )
     return redirect("strategy:section47-detail", child.pk, enquiry.pk)
