@@ -234,6 +234,11 @@ class Conference(VisitArrangements, VersionedModel):
     childs_views_how = models.CharField(
         "how the child's views were gathered", max_length=300, blank=True
     )
+    parents_views = models.TextField("the parents' views", blank=True)
+    # The analysis of risk, under the Signs of Safety headings.
+    worries = models.TextField("what are we worried about?", blank=True)
+    working_well = models.TextField("what is working well?", blank=True)
+    needs_to_happen = models.TextField("what needs to happen?", blank=True)
     decision = models.CharField(max_length=10, choices=ConferenceDecision.choices, blank=True)
     category = models.CharField(
         "category of abuse", max_length=3, choices=AbuseCategory.choices, blank=True
@@ -397,7 +402,7 @@ class Conference(VisitArrangements, VersionedModel):
             )
         if self.decision in (ConferenceDecision.PLAN, ConferenceDecision.CONTINUE):
             if not self.category:
-                errors["category"] = "Choose the category of abuse (NEG, PHY, SAB, EMO, MUL)."
+                errors["category"] = "Choose the category of abuse."
         elif self.category and self.decision:
             errors["category"] = "A category is recorded only when there is a plan."
         if (
@@ -529,6 +534,42 @@ class Quorum:
         )
 
 
+class DissentFrom(models.TextChoices):
+    DECISION = "decision", "The decision (plan or no plan, continue or end)"
+    CATEGORY = "category", "The category of abuse"
+    PLAN = "plan", "The plan: what needs to change"
+    OTHER = "other", "Something else"
+
+
+class ConferenceDissent(models.Model):
+    """Someone at the conference who did not agree, with what, and why (recorded by the chair,
+    so that the minutes say it and the dissent can be followed up)."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="dissents")
+    who = models.CharField(
+        "who dissented", max_length=200, help_text="Their name and agency or role."
+    )
+    from_what = models.CharField(
+        "what they disagreed with", max_length=10, choices=DissentFrom.choices
+    )
+    why = models.TextField("why they disagreed")
+
+    class Meta:
+        ordering = ["conference", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.who}: {self.get_from_what_display().lower()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not (self.who or "").strip():
+            errors["who"] = "Say who dissented: their name and agency or role."
+        if not (self.why or "").strip():
+            errors["why"] = "Say why they disagreed, in their words where you can."
+        if errors:
+            raise ValidationError(errors)
+
+
 # --- The child protection plan ------------------------------------------------------------------
 
 
@@ -572,6 +613,18 @@ class ChildProtectionPlan(VisitArrangements, VersionedModel):
         blank=True,
         help_text="Plans the child had before this one, anywhere, as a census return gave it. "
         "Empty: count this system's earlier plans.",
+    )
+    contingency_plan = models.TextField(
+        "what happens if the plan does not work",
+        blank=True,
+        help_text="The contingency plan: what will happen if the changes are not made, or the "
+        "child is not safe.",
+    )
+    family_worries = models.TextField(
+        "what we are worried about, written for the family",
+        blank=True,
+        help_text="The family-friendly plan's own words, written by the social worker for the "
+        "family: not the chair's reasons.",
     )
     source_system = models.CharField(max_length=10, default=RecordSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -645,10 +698,58 @@ class PlanOutcome(models.Model):
         return self.what_needs_to_change[:60]
 
 
+class CoreGroupMember(models.Model):
+    """A member of the plan's core group: the professionals and family who deliver the plan.
+
+    Taken from the conference that made (or reviewed) the plan, those invited to it, and the
+    allocated social worker; a family member is linked to their person record, the social
+    worker to their user. Plan actions are owned by a member (or, for someone outside the core
+    group, a name in words)."""
+
+    plan = models.ForeignKey(
+        ChildProtectionPlan, on_delete=models.CASCADE, related_name="core_group_members"
+    )
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    agency = models.CharField(max_length=20, choices=Agency.choices, blank=True)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """ "Jade Testwood (mother)": the name and what they are to the plan."""
+        what = self.role or (self.get_agency_display() if self.agency else "")
+        return f"{self.name} ({what})" if what else self.name
+
+
 class PlanAction(VersionedModel):
     outcome = models.ForeignKey(PlanOutcome, on_delete=models.CASCADE, related_name="actions")
     action = models.TextField()
-    owner = models.CharField(max_length=200, help_text="The person or agency who will do it.")
+    owner = models.CharField(
+        max_length=200,
+        help_text="Who will do it, in words: a core group member's name and role, or someone "
+        "outside the core group.",
+    )
+    owner_member = models.ForeignKey(
+        CoreGroupMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        help_text="The core group member who will do it (empty: someone outside the core "
+        "group, named in the owner).",
+    )
     timescale = models.DateField("by when")
     evidence_of_done = models.TextField("how we will know it has happened", blank=True)
     progress = models.CharField(
@@ -858,7 +959,9 @@ class FeedbackResponse(models.Model):
 for _model in (
     Conference,
     ConferenceParticipant,
+    ConferenceDissent,
     ChildProtectionPlan,
+    CoreGroupMember,
     PlanOutcome,
     PlanAction,
     PlanVersion,

@@ -1,6 +1,7 @@
 """Dates in words for strings built in Python (messages, validation errors, labels): the same
 "1 Dec 2026" (and "1 Dec 2026, 14:30") that templates show with `|date`, read from the one
-setting (`wirral_cp/formats/en_GB`). Never day/month/year in figures (a test holds app code to that)."""
+setting (`wirral_cp/formats/en_GB`). Never day/month/year in figures: a test holds app code
+to that."""
 
 from datetime import date, datetime
 
