@@ -99,5 +99,8 @@ def reading_age(text: str) -> ReadingAge | None:
         return None
     import textstat  # loads its pronouncing dictionary on first use: only this page needs it
 
-    grade = float(textstat.flesch_kincaid_grade(text))
+    try:
+        grade = float(textstat.flesch_kincaid_grade(text))
+    except Exception:  # noqa: BLE001 - advice only: the page is shown without it
+        return None
     return ReadingAge(years=max(YOUNGEST_READING_AGE, round(grade + GRADE_TO_AGE)), grade=grade)

@@ -384,6 +384,10 @@ class DissentForm(forms.ModelForm):
 class _DissentFormSet(forms.BaseModelFormSet):
     error_row_label = "Dissent"
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Remove this dissent"
+
 
 DissentFormSet = forms.modelformset_factory(
     ConferenceDissent, form=DissentForm, formset=_DissentFormSet, extra=1, can_delete=True

@@ -157,7 +157,7 @@ class OutcomeRowForm(forms.ModelForm):
         if self.instance.pk and not (cleaned.get("what_needs_to_change") or "").strip():
             self.add_error(
                 "what_needs_to_change",
-                'Say what needs to change, or tick "Remove this outcome".',
+                'Say what needs to change, or tick "Remove this outcome (and its actions)".',
             )
         return cleaned
 
@@ -203,9 +203,17 @@ class ActionRowForm(OwnerFieldsMixin, VersionedModelForm):
 class _OutcomeFormSet(forms.BaseModelFormSet):
     error_row_label = "Outcome"
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Remove this outcome (and its actions)"
+
 
 class _ActionFormSet(forms.BaseInlineFormSet):
     error_row_label = "Action"
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Remove this action"
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
