@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from wirral_cp.dates import day_time
+
 
 class Role(models.TextChoices):
     """Roles are Django groups with these names; a user may hold more than one."""
@@ -146,7 +148,7 @@ class EnrolmentCode(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Enrolment code for {self.user} ({self.created_at:%d/%m/%Y %H:%M})"
+        return f"Enrolment code for {self.user} ({day_time(self.created_at)})"
 
     @property
     def is_usable(self) -> bool:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from timescales.rules import RETURN_INTERVIEW_HOURS, quantity
+from wirral_cp.dates import day, day_time
 
 from .chronology import ChronologyEvent, register
 from .models import (
@@ -262,7 +263,7 @@ def birth_events(children: Sequence[Child]) -> list[ChronologyEvent]:
         if not (child.birth_recorded_at and child.date_of_birth):
             continue
         expected = (
-            f" (expected {child.birth_expected_on:%-d %b %Y})" if child.birth_expected_on else ""
+            f" (expected {day(child.birth_expected_on)})" if child.birth_expected_on else ""
         )
         events.append(
             ChronologyEvent(
@@ -270,7 +271,7 @@ def birth_events(children: Sequence[Child]) -> list[ChronologyEvent]:
                 date=child.date_of_birth,
                 source="Birth",
                 key=f"child:{child.pk}:born",
-                description=f"Born on {child.date_of_birth:%-d %b %Y}{expected}",
+                description=f"Born on {day(child.date_of_birth)}{expected}",
                 url=reverse("cases:child-detail", args=[child.pk]),
             )
         )
@@ -306,7 +307,7 @@ def missing_episode_events(children: Sequence[Child]) -> list[ChronologyEvent]:
             if offered is None:
                 interview = "no return home interview offered yet"
             else:
-                when = f"{timezone.localtime(offered):%-d %b %Y, %H:%M}"
+                when = f"{day_time(offered)}"
                 late = (
                     ""
                     if episode.return_interview_in_time
@@ -359,7 +360,7 @@ def manual_events(children: Sequence[Child]) -> list[ChronologyEvent]:
                 url=reverse("cases:chronology-entry", args=[entry.child_id, entry.pk]),
                 at=at,
                 manual_source=(
-                    f"{entry.source_shown}; recorded {recorded:%-d %b %Y} by {entry.recorded_by}"
+                    f"{entry.source_shown}; recorded {day(recorded)} by {entry.recorded_by}"
                 ),
                 date_text="" if entry.date_accuracy == DateAccuracy.DAY else entry.date_shown,
                 recorded_by_id=entry.recorded_by_id,

@@ -26,6 +26,7 @@ from people.models import (
     Person,
 )
 from people.models import Relationship as Link
+from wirral_cp.dates import day
 
 from .models import Child, FamilyMember
 from .models import Relationship as Recorded
@@ -336,9 +337,7 @@ def _episode_status(child_ids: list[int]) -> dict[int, list[str]]:
         .order_by("received_at")
         .values_list("child_id", "received_at")
     ):
-        found.setdefault(child_id, []).append(
-            f"Open episode (referral of {timezone.localtime(received):%d/%m/%Y})"
-        )
+        found.setdefault(child_id, []).append(f"Open episode (referral of {day(received)})")
     return found
 
 

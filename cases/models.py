@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from timescales import rules as timescales
 from wirral_cp.concurrency import VersionedModel
+from wirral_cp.dates import day, day_time
 
 from .codes.agency import Agency
 from .codes.assessment_factor import NO_FACTORS, AssessmentFactor
@@ -570,7 +571,7 @@ class Referral(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Referral received {timezone.localtime(self.received_at):%-d %b %Y}"
+        return f"Referral received {day(timezone.localtime(self.received_at))}"
 
     @property
     def referral_date(self) -> date:
@@ -613,7 +614,7 @@ class Referral(VersionedModel):
             if self.received_at and self.closure_date < self.referral_date:
                 errors["closure_date"] = (
                     "The case cannot close before the referral was received "
-                    f"({self.referral_date:%d/%m/%Y})."
+                    f"({day(self.referral_date)})."
                 )
             elif self.closure_date > timezone.localdate():
                 errors["closure_date"] = "The closure date cannot be in the future."
@@ -688,7 +689,7 @@ class Assessment(VersionedModel):
         ordering = ["-start_date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Assessment started {self.start_date:%-d %b %Y}"
+        return f"Assessment started {day(self.start_date)}"
 
     @property
     def due_date(self) -> date:
@@ -755,7 +756,7 @@ class CINPlan(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Child in need plan from {self.start_date:%-d %b %Y}"
+        return f"Child in need plan from {day(self.start_date)}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -809,7 +810,7 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.team} / {self.worker or 'team only'} from {self.start_date:%-d %b %Y}"
+        return f"{self.team} / {self.worker or 'team only'} from {day(self.start_date)}"
 
 
 # --- Child protection plans in other local authorities -----------------------------------------
@@ -840,7 +841,7 @@ class PreviousPlanElsewhere(VersionedModel):
         verbose_name = "child protection plan in another local authority"
 
     def __str__(self) -> str:
-        return f"Plan in {self.local_authority} from {self.start_date:%-d %b %Y}"
+        return f"Plan in {self.local_authority} from {day(self.start_date)}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -933,7 +934,7 @@ class Visit(VersionedModel):
         indexes = [models.Index(fields=["child", "visit_date"])]
 
     def __str__(self) -> str:
-        return f"{self.get_visit_type_display()} on {self.visit_date:%-d %b %Y}"
+        return f"{self.get_visit_type_display()} on {day(self.visit_date)}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -1131,9 +1132,9 @@ class ManualChronologyEntry(VersionedModel):
         shown: dict[str, str] = {
             DateAccuracy.MONTH: f"{d:%b %Y}",
             DateAccuracy.YEAR: f"{d:%Y}",
-            DateAccuracy.ABOUT: f"About {d:%-d %b %Y}",
+            DateAccuracy.ABOUT: f"About {day(d)}",
         }
-        return shown.get(self.date_accuracy, f"{d:%-d %b %Y}")
+        return shown.get(self.date_accuracy, day(d))
 
     @property
     def source_shown(self) -> str:
@@ -1301,7 +1302,7 @@ class MissingEpisode(VersionedModel):
         indexes = [models.Index(fields=["child", "started_at"])]
 
     def __str__(self) -> str:
-        return f"Missing from {timezone.localtime(self.started_at):%-d %b %Y, %H:%M}"
+        return f"Missing from {day_time(self.started_at)}"
 
     @property
     def return_interview_due(self):

@@ -17,6 +17,8 @@ from datetime import date, timedelta
 
 from django.utils.formats import date_format
 
+from wirral_cp.dates import day
+
 from .models import (
     PRE_BIRTH_REFERRAL_DAYS,
     Assessment,
@@ -66,7 +68,7 @@ def referral_before_birth(referral: Referral, child: Child) -> list[str]:
     if born and (born - referral.referral_date).days > PRE_BIRTH_REFERRAL_DAYS:
         return [
             "A referral cannot be more than 40 weeks before the child's (expected) date of "
-            f"birth ({born:%d/%m/%Y}). Check the dates."
+            f"birth ({day(born)}). Check the dates."
         ]
     return []
 
@@ -151,7 +153,7 @@ def assessments_on_closure(closure: date, assessments: Iterable[Assessment]) -> 
 def cin_plans_open_on(closure: date, cin_plans: Iterable[CINPlan]) -> list[str]:
     """Census rule 8868 for child in need plans: none outlives its episode."""
     return [
-        f"The child in need plan that started {plan.start_date:%d/%m/%Y} is still open on "
+        f"The child in need plan that started {day(plan.start_date)} is still open on "
         "this date: end it first."
         for plan in sorted(cin_plans, key=lambda p: p.start_date)
         if plan.end_date is None or plan.end_date > closure
@@ -184,7 +186,7 @@ def assessment_in_episode(assessment: Assessment, referral: Referral) -> dict[st
     if assessment.start_date and assessment.start_date < referral.referral_date:
         errors["start_date"] = (
             "The assessment cannot start before the referral was received "
-            f"({referral.referral_date:%d/%m/%Y})."
+            f"({day(referral.referral_date)})."
         )
     closure = referral.closure_date
     if closure and assessment.authorised_date and assessment.authorised_date > closure:
@@ -217,13 +219,11 @@ def cin_plan_in_episode(plan: CINPlan, referral: Referral) -> dict[str, str]:
     if plan.start_date < referral.referral_date:
         return {
             "start_date": "A child in need plan cannot start before the referral was received "
-            f"({referral.referral_date:%d/%m/%Y})."
+            f"({day(referral.referral_date)})."
         }
     closure = referral.closure_date
     if closure and (plan.start_date > closure or (plan.end_date or date.max) > closure):
-        return {
-            "end_date": f"The plan must end by the time the episode closed ({closure:%d/%m/%Y})."
-        }
+        return {"end_date": f"The plan must end by the time the episode closed ({day(closure)})."}
     if referral.decision in (ThresholdDecision.NFA, ThresholdDecision.EARLY_HELP):
         return {
             "referral": "This referral was decided as no further action: it has no child in "
@@ -239,7 +239,7 @@ def cin_plan_overlaps(plan: CINPlan, others: Iterable[CINPlan]) -> list[str]:
         if meet_or_overlap((plan.start_date, plan.end_date), (other.start_date, other.end_date)):
             return [
                 "This would overlap the child in need plan from "
-                f"{other.start_date:%d/%m/%Y}: a child has one child in need plan at a time."
+                f"{day(other.start_date)}: a child has one child in need plan at a time."
             ]
     return []
 

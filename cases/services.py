@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.actor import acting_as
 from accounts.models import Team, User
 from wirral_cp.concurrency import StaleEditError, VersionedModel, save_with_version
+from wirral_cp.dates import day
 
 from .models import (
     PRE_BIRTH_REFERRAL_DAYS,
@@ -121,7 +122,7 @@ def child_allocate(
                 raise ValidationError(
                     {
                         "start_date": "The new allocation cannot start before the current one "
-                        f"({allocation.start_date:%d/%m/%Y})."
+                        f"({day(allocation.start_date)})."
                     }
                 )
             allocation.end_date = start_date
@@ -308,7 +309,7 @@ def child_birth_record(
     ):
         raise ValidationError(
             {
-                "date_of_birth": f"The referral of {earliest.referral_date:%d/%m/%Y} would be "
+                "date_of_birth": f"The referral of {day(earliest.referral_date)} would be "
                 "more than 40 weeks before this date of birth (census rule 8606). Check the "
                 "date."
             }

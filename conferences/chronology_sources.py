@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases.chronology import ChronologyEvent, register
 from cases.models import Child
+from wirral_cp.dates import day
 
 from .models import ChildProtectionPlan, Conference, ConferenceStatus, TransferIn, TransferOut
 
@@ -89,16 +90,16 @@ def transfer_events(children: Sequence[Child]) -> list[ChronologyEvent]:
                 key=f"transfer_in:{t.pk}",
                 description=(
                     f"Notified by {t.from_authority} that the child, on their child protection "
-                    f"plan since {t.other_plan_start:%-d %b %Y} "
+                    f"plan since {day(t.other_plan_start)} "
                     f"({t.get_other_category_display().lower()}), has moved here; transfer-in "
-                    f"conference due by {t.conference.target_date:%-d %b %Y}"
+                    f"conference due by {day(t.conference.target_date)}"
                 ),
                 url=reverse("conferences:detail", args=[t.conference_id]),
             )
         )
     for o in TransferOut.objects.filter(child__in=children).order_by("moved_on", "pk"):
         held = (
-            f"; their transfer-in conference held {o.receiving_conference_on:%-d %b %Y}"
+            f"; their transfer-in conference held {day(o.receiving_conference_on)}"
             if o.receiving_conference_held and o.receiving_conference_on
             else ""
         )

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from cases.family import register_involvement, register_sibling_status
 from people.models import Person
+from wirral_cp.dates import day
 
 from .models import (
     AttendanceStatus,
@@ -21,7 +22,7 @@ def plan_status(child_ids: list[int]) -> dict[int, list[str]]:
     plans = ChildProtectionPlan.objects.filter(child_id__in=child_ids, end_date__isnull=True)
     for plan in plans.order_by("start_date"):
         found.setdefault(plan.child_id, []).append(
-            f"On a child protection plan since {plan.start_date:%d/%m/%Y} "
+            f"On a child protection plan since {day(plan.start_date)} "
             f"({plan.get_latest_category_display().lower()})"
         )
     return found

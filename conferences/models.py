@@ -25,6 +25,7 @@ from cases.codes.closure_reason import ClosureReason
 from cases.models import RecordSource
 from timescales.rules import VISIT_FREQUENCY_WORKING_DAYS
 from wirral_cp.concurrency import VersionedModel
+from wirral_cp.dates import day
 
 
 class ConferenceType(models.TextChoices):
@@ -233,6 +234,11 @@ class Conference(VisitArrangements, VersionedModel):
     childs_views_how = models.CharField(
         "how the child's views were gathered", max_length=300, blank=True
     )
+    parents_views = models.TextField("the parents' views", blank=True)
+    # The analysis of risk, under the Signs of Safety headings.
+    worries = models.TextField("what are we worried about?", blank=True)
+    working_well = models.TextField("what is working well?", blank=True)
+    needs_to_happen = models.TextField("what needs to happen?", blank=True)
     decision = models.CharField(max_length=10, choices=ConferenceDecision.choices, blank=True)
     category = models.CharField(
         "category of abuse", max_length=3, choices=AbuseCategory.choices, blank=True
@@ -280,7 +286,7 @@ class Conference(VisitArrangements, VersionedModel):
 
     def __str__(self) -> str:
         when = self.held_on or self.scheduled_date or self.target_date
-        on = f" ({when:%-d %b %Y})" if when else ""
+        on = f" ({day(when)})" if when else ""
         return f"{self.get_conference_type_display()}{on}"
 
     @property
@@ -317,12 +323,12 @@ class Conference(VisitArrangements, VersionedModel):
         safe meanwhile."""
         if not self.late_reason_code:
             errors["late_reason_code"] = (
-                f"This is after its target date ({self.target_date:%d/%m/%Y}). Choose why the "
+                f"This is after its target date ({day(self.target_date)}). Choose why the "
                 "conference cannot be held in time."
             )
         if not self.late_reason.strip():
             errors["late_reason"] = (
-                f"This is after the target date ({self.target_date:%d/%m/%Y}): record why "
+                f"This is after the target date ({day(self.target_date)}): record why "
                 "the conference cannot be held in time, in words."
             )
         if not self.interim_safety_plan.strip():
@@ -362,7 +368,7 @@ class Conference(VisitArrangements, VersionedModel):
             if "interim_safety_plan" not in errors and not self.interim_plan_agreed_by_id:
                 errors["interim_safety_plan"] = (
                     "A manager must agree the interim safety plan of a conference held after "
-                    f"its target date ({self.target_date:%d/%m/%Y}): ask the child's team "
+                    f"its target date ({day(self.target_date)}): ask the child's team "
                     "manager to agree it on the conference's page."
                 )
         if self.status == ConferenceStatus.SCHEDULED and not self.scheduled_for:
@@ -392,11 +398,11 @@ class Conference(VisitArrangements, VersionedModel):
             # Census rule 8841.
             errors["held_on"] = (
                 "A review conference is held after the plan started "
-                f"({self.plan.start_date:%d/%m/%Y}). Check the date."
+                f"({day(self.plan.start_date)}). Check the date."
             )
         if self.decision in (ConferenceDecision.PLAN, ConferenceDecision.CONTINUE):
             if not self.category:
-                errors["category"] = "Choose the category of abuse (NEG, PHY, SAB, EMO, MUL)."
+                errors["category"] = "Choose the category of abuse."
         elif self.category and self.decision:
             errors["category"] = "A category is recorded only when there is a plan."
         if (
@@ -528,6 +534,42 @@ class Quorum:
         )
 
 
+class DissentFrom(models.TextChoices):
+    DECISION = "decision", "The decision (plan or no plan, continue or end)"
+    CATEGORY = "category", "The category of abuse"
+    PLAN = "plan", "The plan: what needs to change"
+    OTHER = "other", "Something else"
+
+
+class ConferenceDissent(models.Model):
+    """Someone at the conference who did not agree, with what, and why (recorded by the chair,
+    so that the minutes say it and the dissent can be followed up)."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="dissents")
+    who = models.CharField(
+        "who dissented", max_length=200, help_text="Their name and agency or role."
+    )
+    from_what = models.CharField(
+        "what they disagreed with", max_length=10, choices=DissentFrom.choices
+    )
+    why = models.TextField("why they disagreed")
+
+    class Meta:
+        ordering = ["conference", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.who}: {self.get_from_what_display().lower()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not (self.who or "").strip():
+            errors["who"] = "Say who dissented: their name and agency or role."
+        if not (self.why or "").strip():
+            errors["why"] = "Say why they disagreed, in their words where you can."
+        if errors:
+            raise ValidationError(errors)
+
+
 # --- The child protection plan ------------------------------------------------------------------
 
 
@@ -572,6 +614,18 @@ class ChildProtectionPlan(VisitArrangements, VersionedModel):
         help_text="Plans the child had before this one, anywhere, as a census return gave it. "
         "Empty: count this system's earlier plans.",
     )
+    contingency_plan = models.TextField(
+        "what happens if the plan does not work",
+        blank=True,
+        help_text="The contingency plan: what will happen if the changes are not made, or the "
+        "child is not safe.",
+    )
+    family_worries = models.TextField(
+        "what we are worried about, written for the family",
+        blank=True,
+        help_text="The family-friendly plan's own words, written by the social worker for the "
+        "family: not the chair's reasons.",
+    )
     source_system = models.CharField(max_length=10, default=RecordSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -595,7 +649,7 @@ class ChildProtectionPlan(VisitArrangements, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Child protection plan from {self.start_date:%-d %b %Y}"
+        return f"Child protection plan from {day(self.start_date)}"
 
     @property
     def is_open(self) -> bool:
@@ -644,10 +698,58 @@ class PlanOutcome(models.Model):
         return self.what_needs_to_change[:60]
 
 
+class CoreGroupMember(models.Model):
+    """A member of the plan's core group: the professionals and family who deliver the plan.
+
+    Taken from the conference that made (or reviewed) the plan, those invited to it, and the
+    allocated social worker; a family member is linked to their person record, the social
+    worker to their user. Plan actions are owned by a member (or, for someone outside the core
+    group, a name in words)."""
+
+    plan = models.ForeignKey(
+        ChildProtectionPlan, on_delete=models.CASCADE, related_name="core_group_members"
+    )
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    agency = models.CharField(max_length=20, choices=Agency.choices, blank=True)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """ "Jade Testwood (mother)": the name and what they are to the plan."""
+        what = self.role or (self.get_agency_display() if self.agency else "")
+        return f"{self.name} ({what})" if what else self.name
+
+
 class PlanAction(VersionedModel):
     outcome = models.ForeignKey(PlanOutcome, on_delete=models.CASCADE, related_name="actions")
     action = models.TextField()
-    owner = models.CharField(max_length=200, help_text="The person or agency who will do it.")
+    owner = models.CharField(
+        max_length=200,
+        help_text="Who will do it, in words: a core group member's name and role, or someone "
+        "outside the core group.",
+    )
+    owner_member = models.ForeignKey(
+        CoreGroupMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        help_text="The core group member who will do it (empty: someone outside the core "
+        "group, named in the owner).",
+    )
     timescale = models.DateField("by when")
     evidence_of_done = models.TextField("how we will know it has happened", blank=True)
     progress = models.CharField(
@@ -735,7 +837,7 @@ class CoreGroupMeeting(VersionedModel):
         ordering = ["-meeting_date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Core group on {self.meeting_date:%-d %b %Y}"
+        return f"Core group on {day(self.meeting_date)}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -857,7 +959,9 @@ class FeedbackResponse(models.Model):
 for _model in (
     Conference,
     ConferenceParticipant,
+    ConferenceDissent,
     ChildProtectionPlan,
+    CoreGroupMember,
     PlanOutcome,
     PlanAction,
     PlanVersion,
@@ -904,7 +1008,7 @@ class TransferIn(VersionedModel):
         ordering = ["-notified_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"Moved in from {self.from_authority} (notified {self.notified_on:%-d %b %Y})"
+        return f"Moved in from {self.from_authority} (notified {day(self.notified_on)})"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -947,7 +1051,7 @@ class TransferOut(VersionedModel):
         ordering = ["-moved_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"Moved to {self.to_authority} on {self.moved_on:%-d %b %Y}"
+        return f"Moved to {self.to_authority} on {day(self.moved_on)}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -958,7 +1062,7 @@ class TransferOut(VersionedModel):
             errors["moved_on"] = "Record the move once it has happened: the date is in the future."
         if self.plan_id and self.moved_on and self.moved_on < self.plan.start_date:
             errors["moved_on"] = (
-                f"The plan started on {self.plan.start_date:%d/%m/%Y}: the move is after that."
+                f"The plan started on {day(self.plan.start_date)}: the move is after that."
             )
         when = self.receiving_conference_on
         if when and self.moved_on and when < self.moved_on:

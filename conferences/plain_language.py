@@ -62,3 +62,45 @@ def check_text(text: str, glossary: Iterable) -> list[Finding]:
                 )
             )
     return findings
+
+
+# What the plan's reading age should not be above: most UK guidance for public information
+# aims at a reading age of 9 to 11; a parent under stress reads below their usual level.
+READING_AGE_AIM = 11
+# Flesch-Kincaid gives a US school grade; a grade's pupils are about five years older.
+GRADE_TO_AGE = 5
+YOUNGEST_READING_AGE = 6
+
+
+@dataclass(frozen=True)
+class ReadingAge:
+    years: int
+    grade: float
+
+    @property
+    def within_aim(self) -> bool:
+        return self.years <= READING_AGE_AIM
+
+    @property
+    def words(self) -> str:
+        verdict = (
+            "most families can read it"
+            if self.within_aim
+            else f"harder than the {READING_AGE_AIM} or under we aim for: use shorter sentences "
+            "and everyday words"
+        )
+        return f"Reading age about {self.years} years: {verdict}."
+
+
+def reading_age(text: str) -> ReadingAge | None:
+    """The reading age of `text` from its Flesch-Kincaid grade (textstat), or None for text
+    too short to score (under 20 words)."""
+    if len(text.split()) < 20:
+        return None
+    import textstat  # loads its pronouncing dictionary on first use: only this page needs it
+
+    try:
+        grade = float(textstat.flesch_kincaid_grade(text))
+    except Exception:  # noqa: BLE001 - advice only: the page is shown without it
+        return None
+    return ReadingAge(years=max(YOUNGEST_READING_AGE, round(grade + GRADE_TO_AGE)), grade=grade)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from cases.models import CINPlan, Referral
 from cases.rules import meet_or_overlap, spans_overlap
 from strategy.models import S47Outcome, Section47
+from wirral_cp.dates import day
 
 from .models import INITIAL_TYPES, ChildProtectionPlan, Conference, ConferenceStatus
 
@@ -36,7 +37,7 @@ def enquiry_open_on(
     if ended_without_icpc or (held and min(held) <= closure):
         return []
     return [
-        f"The section 47 enquiry started {enquiry.start_date:%d/%m/%Y} is still open on this "
+        f"The section 47 enquiry started {day(enquiry.start_date)} is still open on this "
         "date: hold the initial conference or record the enquiry's outcome first."
     ]
 
@@ -47,7 +48,7 @@ def protection_plans_open_on(
     """The child's protection plans that started in the episode and would still be open on
     `closure`."""
     return [
-        f"The child protection plan that started {plan.start_date:%d/%m/%Y} is still open on "
+        f"The child protection plan that started {day(plan.start_date)} is still open on "
         "this date: end the plan first."
         for plan in sorted(plans, key=lambda p: p.start_date)
         if referral_date <= plan.start_date <= closure
@@ -86,7 +87,7 @@ def protection_plan_overlaps(
         if meet_or_overlap((plan.start_date, plan.end_date), (other.start_date, other.end_date)):
             return [
                 "This plan would overlap another child protection plan for this child (from "
-                f"{other.start_date:%d/%m/%Y}): a child has one plan at a time (and a new plan "
+                f"{day(other.start_date)}): a child has one plan at a time (and a new plan "
                 "cannot start on the day the last one ended)."
             ]
     return []
@@ -101,7 +102,7 @@ def cin_plan_clash(cin_plan: CINPlan, plans: Iterable[ChildProtectionPlan]) -> l
         if spans_overlap(mine, (plan.start_date, plan.end_date)):
             return [
                 "The child is on a child protection plan then (from "
-                f"{plan.start_date:%d/%m/%Y}): a child in need plan starts when the child "
+                f"{day(plan.start_date)}): a child in need plan starts when the child "
                 "protection plan ends, never at the same time."
             ]
     return []
@@ -114,7 +115,7 @@ def protection_plan_clash(plan: ChildProtectionPlan, cin_plans: Iterable[CINPlan
         if spans_overlap(mine, (cin_plan.start_date, cin_plan.end_date)):
             return [
                 "The child is on a child in need plan then (from "
-                f"{cin_plan.start_date:%d/%m/%Y}): end it on the day the child protection plan "
+                f"{day(cin_plan.start_date)}): end it on the day the child protection plan "
                 "starts."
             ]
     return []
@@ -215,5 +216,5 @@ def joint_core_group_problems(
     if not sibling_plan.is_open:
         return [f"{name}'s plan has ended: core groups are no longer held for it."]
     if meeting_date < sibling_plan.start_date:
-        return [f"{name}'s plan started on {sibling_plan.start_date:%d/%m/%Y}, after this meeting."]
+        return [f"{name}'s plan started on {day(sibling_plan.start_date)}, after this meeting."]
     return []

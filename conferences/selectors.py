@@ -19,6 +19,7 @@ from cases.access import (
     children_in_reach,
 )
 from cases.models import Child
+from wirral_cp.dates import day
 
 from .models import ChildProtectionPlan, Conference, ConferenceStatus
 
@@ -187,7 +188,7 @@ def child_summary_section(child: Child, user: User, today) -> dict:
         if last and last.end_next_step == PlanEndNextStep.CIN_PLAN and not last.cin_started:
             step_down = last
             alerts.append(
-                f"The child protection plan ended on {last.end_date:%-d %b %Y} with a step down "
+                f"The child protection plan ended on {day(last.end_date)} with a step down "
                 "to a child in need plan, which has not started."
             )
     next_conference = (

@@ -6,7 +6,11 @@ months); a review that ends it closes it with the next step. Every change to the
 outcomes and actions is kept as a numbered version.
 """
 
+import dataclasses
+import hashlib
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,10 +20,12 @@ from django.utils import timezone
 from accounts.actor import acting_as
 from accounts.models import User
 from cases.access import child_is_managed_by
+from cases.codes.agency import Agency
 from cases.models import Child, CINPlan
 from cases.services import record_save
 from strategy.models import S47Outcome, Section47
 from timescales import rules as timescales
+from wirral_cp import dates
 from wirral_cp.concurrency import StaleEditError, save_with_version
 
 from . import events, rules
@@ -29,13 +35,16 @@ from .models import (
     ChildProtectionPlan,
     Conference,
     ConferenceDecision,
+    ConferenceDissent,
     ConferenceParticipant,
     ConferenceStatus,
     ConferenceType,
     CoreGroupActionUpdate,
     CoreGroupMeeting,
+    CoreGroupMember,
     FeedbackInvitation,
     FeedbackResponse,
+    ParticipantKind,
     PlanAction,
     PlanOutcome,
     PlanVersion,
@@ -206,6 +215,7 @@ def conference_record_outcome(
                 PlanOutcome.objects.create(
                     plan=plan, what_needs_to_change=conference.outline_plan.strip(), order=0
                 )
+            core_group_from_conference(plan=plan, conference=conference, user=user)
             plan_snapshot(plan=plan, user=user, reason=f"Plan made at {conference}")
             _request_review(child, plan, timescales.first_review_due(held), user)
             events.announce(events.PLAN_STARTED, events.plan_facts(plan))
@@ -216,6 +226,7 @@ def conference_record_outcome(
             plan.see_child_alone = conference.see_child_alone
             _check_plan(plan)
             plan.save()
+            core_group_from_conference(plan=plan, conference=conference, user=user)
             _request_review(child, plan, timescales.later_review_due(held), user)
         elif conference.decision == ConferenceDecision.END and conference.plan_id:
             plan = conference.plan
@@ -347,7 +358,7 @@ def _check_held_with_group(conference: Conference) -> None:
         day = min(days)
         raise ValidationError(
             {
-                "held_on": f"The sibling group's conference was held on {day:%d/%m/%Y}: each "
+                "held_on": f"The sibling group's conference was held on {dates.day(day)}: each "
                 "child's outcome is recorded for that day."
             }
         )
@@ -422,6 +433,7 @@ def plan_snapshot(*, plan: ChildProtectionPlan, user: User, reason: str) -> Plan
     snapshot = {
         "start_date": plan.start_date.isoformat(),
         "latest_category": plan.latest_category,
+        "contingency_plan": plan.contingency_plan,
         "outcomes": [
             {
                 "what_needs_to_change": o.what_needs_to_change,
@@ -447,8 +459,15 @@ def plan_snapshot(*, plan: ChildProtectionPlan, user: User, reason: str) -> Plan
         )
 
 
+def _lock_plan(plan_id: int) -> ChildProtectionPlan:
+    """Every change to a plan's outcomes and actions holds the plan's row, so the one-page
+    editor's check that nobody changed them meanwhile (`plan_content_digest`) holds."""
+    return ChildProtectionPlan.objects.select_for_update().get(pk=plan_id)
+
+
 @transaction.atomic
 def plan_outcome_save(*, outcome: PlanOutcome, user: User) -> PlanOutcome:
+    _lock_plan(outcome.plan_id)
     _save(outcome, user=user)
     plan_snapshot(plan=outcome.plan, user=user, reason="Outcome changed")
     return outcome
@@ -459,6 +478,8 @@ def plan_action_save(
     *, action: PlanAction, user: User, expected_version: int | None = None, reason: str = ""
 ) -> PlanAction:
     """Save an action; refused without an owner or a timescale. Versions the plan."""
+    _lock_plan(action.outcome.plan_id)
+    _own_by_member(action, action.outcome.plan_id)
     _save(action, user=user, expected_version=expected_version)
     plan_snapshot(plan=action.outcome.plan, user=user, reason=reason or "Action changed")
     return action
@@ -503,6 +524,7 @@ def _core_group_record(
 ) -> CoreGroupMeeting:
     if not meeting.plan.is_open:
         raise ValidationError("The plan has ended: core groups are no longer held.")
+    _lock_plan(meeting.plan_id)
     meeting.recorded_by = user
     _save(meeting, user=user)
     with acting_as(user):
@@ -597,3 +619,203 @@ def icpc_request(*, enquiry: Section47, user: User) -> Conference:
         conference.full_clean()
         conference.save()
     return conference
+
+
+# --- The outcome's dissent, and the core group ------------------------------------------------
+
+
+@transaction.atomic
+def conference_dissents_save(
+    *, conference: Conference, rows: Sequence[dict], user: User
+) -> list[ConferenceDissent]:
+    """Replace the conference's record of dissent with `rows` (who, from what, why)."""
+    with acting_as(user):
+        conference.dissents.all().delete()
+        saved = []
+        for row in rows:
+            dissent = ConferenceDissent(conference=conference, **row)
+            dissent.full_clean()
+            dissent.save()
+            saved.append(dissent)
+    return saved
+
+
+def _same_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def core_group_from_conference(
+    *, plan: ChildProtectionPlan, conference: Conference, user: User
+) -> list[CoreGroupMember]:
+    """Add to the plan's core group those invited to the conference that made or reviewed it
+    (the sibling group's list for a group conference) and the allocated social worker, each
+    once (by name). A family member is linked to their person record, matched by name among
+    the child's family; the child to their own."""
+    child = plan.child
+    members = list(plan.core_group_members.all())
+    seen = {_same_name(m.name) for m in members}
+    people = {
+        _same_name(f"{f.first_name} {f.last_name}"): f.person
+        for f in child.family.select_related("person")
+        if f.person_id
+    }
+    added = []
+    with acting_as(user):
+        participants = conference.shared_record.participants.exclude(
+            kind=ParticipantKind.ADVOCATE
+        ).order_by("pk")
+        for p in participants:
+            key = _same_name(p.name)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            person = None
+            if p.kind == ParticipantKind.CHILD:
+                person = child.person
+            elif p.kind in (ParticipantKind.PARENT, ParticipantKind.FAMILY):
+                person = people.get(key)
+            role = p.role or ("" if p.agency else p.get_kind_display())
+            member = CoreGroupMember(
+                plan=plan, name=p.name.strip(), role=role, agency=p.agency, person=person
+            )
+            member.full_clean()
+            member.save()
+            added.append(member)
+        worker = child.allocated_worker
+        if worker is not None and _same_name(worker.get_full_name() or worker.username) not in seen:
+            member = CoreGroupMember(
+                plan=plan,
+                name=worker.get_full_name() or worker.username,
+                role="Social worker",
+                agency=Agency.SOCIAL_CARE,
+                user=worker,
+            )
+            member.full_clean()
+            member.save()
+            added.append(member)
+    return added
+
+
+def _own_by_member(action: PlanAction, plan_id: int) -> None:
+    """An action owned by a core group member names them in words too (what the lists, the
+    alerts and the family's plan show); the member must be of this plan's core group."""
+    member = action.owner_member
+    if member is None:
+        return
+    if member.plan_id != plan_id:
+        raise ValidationError({"owner_member": "Choose someone from this plan's core group."})
+    action.owner = member.label[:200]
+
+
+# --- Outcomes and actions on one page ---------------------------------------------------------
+
+PLAN_ENDED = "This plan has ended: it is kept as it was and can no longer be changed."
+
+
+def plan_content_digest(plan: ChildProtectionPlan) -> str:
+    """A fingerprint of everything the one-page editor shows: the contingency plan and every
+    outcome and action as stored. The page carries the one it was drawn from; a save whose
+    fingerprint no longer matches was begun before someone else's change and is refused."""
+    outcomes = [
+        [
+            o.pk,
+            o.what_needs_to_change,
+            o.order,
+            [
+                [a.pk, a.version, a.action, a.owner, a.owner_member_id, str(a.timescale)]
+                + [a.evidence_of_done, a.progress]
+                for a in sorted(o.actions.all(), key=lambda a: a.pk)
+            ],
+        ]
+        for o in sorted(plan.outcomes.all(), key=lambda o: o.pk)
+    ]
+    body = json.dumps([plan.contingency_plan, outcomes], sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass
+class OutcomeChange:
+    """One outcome as the editor sent it: its new text (an unsaved or changed instance),
+    whether it is to be removed, and its actions as (action, remove)."""
+
+    outcome: PlanOutcome
+    remove: bool = False
+    actions: list[tuple[PlanAction, bool]] = dataclasses.field(default_factory=list)
+
+
+def _refuse_removal(action: PlanAction) -> None:
+    if action.pk and CoreGroupActionUpdate.objects.filter(action_id=action.pk).exists():
+        raise ValidationError(
+            f'"{action.action[:60]}" has progress recorded at a core group, so it stays in the '
+            "plan: record it as done, or change what it says, instead of removing it."
+        )
+
+
+@transaction.atomic
+def plan_outcomes_save(
+    *,
+    plan: ChildProtectionPlan,
+    contingency_plan: str,
+    changes: Sequence[OutcomeChange],
+    expected_digest: str,
+    user: User,
+) -> ChildProtectionPlan:
+    """Save the plan's outcomes, their actions and the contingency plan from the one-page
+    editor, all or nothing: refused on an ended plan, or when anything shown on the page was
+    changed by someone else after it was opened. Outcomes keep the page's order. Versions the
+    plan once."""
+    locked = _lock_plan(plan.pk)
+    if not locked.is_open:
+        raise ValidationError(PLAN_ENDED)
+    if plan_content_digest(locked) != expected_digest:
+        raise StaleEditError()
+    with acting_as(user):
+        order = 0
+        for change in changes:
+            outcome = change.outcome
+            if change.remove:
+                for action, _ in change.actions:
+                    _refuse_removal(action)
+                if outcome.pk:
+                    for action in outcome.actions.all():
+                        _refuse_removal(action)
+                    outcome.delete()
+                continue
+            outcome.plan = locked
+            outcome.order = order
+            order += 1
+            outcome.full_clean()
+            outcome.save()
+            for action, remove in change.actions:
+                if remove:
+                    _refuse_removal(action)
+                    if action.pk:
+                        action.delete()
+                    continue
+                action.outcome = outcome
+                _own_by_member(action, locked.pk)
+                action.full_clean()
+                save_with_version(action, expected_version=action.version)
+        locked.contingency_plan = contingency_plan
+        locked.full_clean()
+        save_with_version(locked, expected_version=locked.version)
+    plan_snapshot(plan=locked, user=user, reason="Outcomes and actions changed")
+    return locked
+
+
+@transaction.atomic
+def plan_family_words_save(
+    *,
+    plan: ChildProtectionPlan,
+    family_worries: str,
+    user: User,
+    expected_version: int | None,
+) -> ChildProtectionPlan:
+    """The worker's words for the family-friendly plan: saved, audited, refused when someone
+    else saved the plan after the page was opened, or when the plan has ended."""
+    locked = _lock_plan(plan.pk)
+    if not locked.is_open:
+        raise ValidationError(PLAN_ENDED)
+    locked.family_worries = family_worries.strip()
+    _save(locked, user=user, expected_version=expected_version)
+    return locked

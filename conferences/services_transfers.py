@@ -26,6 +26,7 @@ from cases.models import Child, Referral
 from cases.services_episodes import referral_close
 from timescales import rules as timescales
 from wirral_cp.concurrency import save_with_version
+from wirral_cp.dates import day
 
 from . import events
 from .models import (
@@ -46,7 +47,7 @@ STILL_TO_COME = (ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED, Confere
 
 
 def _day(d: date) -> str:
-    return f"{d:%d/%m/%Y}"
+    return f"{day(d)}"
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from wirral_cp.dates import day
+
 
 class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -14,5 +16,5 @@ class DocumentsConfig(AppConfig):
         # Visits are in `cases`, below this app; strategy and conferences register their own
         # events from their AppConfigs.
         register_event_kind(
-            "visit", Visit, "Visit", describe=lambda v: f"Visit on {v.visit_date:%d %b %Y}"
+            "visit", Visit, "Visit", describe=lambda v: f"Visit on {day(v.visit_date)}"
         )

@@ -23,6 +23,7 @@ from django.utils.deconstruct import deconstructible
 
 from cases.codes.agency import Agency
 from wirral_cp.concurrency import VersionedModel
+from wirral_cp.dates import day
 
 
 class DocumentType(models.TextChoices):
@@ -222,7 +223,7 @@ class DocumentShare(models.Model):
         ordering = ["shared_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.document} to {self.recipient} on {self.shared_on:%-d %b %Y}"
+        return f"{self.document} to {self.recipient} on {day(self.shared_on)}"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

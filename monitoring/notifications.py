@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.access import Mask
+from wirral_cp import dates
 
 from .models import DigestLog
 from .selectors import pending_alerts_for_user
@@ -47,7 +48,7 @@ def digests_send(*, day: date | None = None) -> int:
                     },
                 )
                 send_mail(
-                    subject=f"{len(alerts)} item(s) due or overdue – {day:%-d %b %Y}",
+                    subject=f"{len(alerts)} item(s) due or overdue – {dates.day(day)}",
                     message=body,
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     recipient_list=[user.email],

@@ -44,6 +44,7 @@ from people.models import Relationship as Link
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
 from timescales import rules as timescales
 from timescales.models import LocalPolicy
+from wirral_cp.dates import day, day_time
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _local(dt) -> date:
 
 
 def _d(d: date) -> str:
-    return f"{d:%-d %b %Y}"
+    return f"{day(d)}"
 
 
 # --- Front door ---------------------------------------------------------------------------------
@@ -655,8 +656,8 @@ def _return_interview(ctx: ScanContext) -> Iterable[Finding]:
             f"missing:{pk}",
             child_id,
             due.date(),
-            f"Returned {timezone.localtime(ended):%-d %b %Y, %H:%M} from a missing episode: no "
-            f"return home interview offered (due by {due:%-d %b %Y, %H:%M}).",
+            f"Returned {day_time(ended)} from a missing episode: no "
+            f"return home interview offered (due by {day_time(due)}).",
         )
 
 

@@ -55,6 +55,7 @@ from conferences.models import (
 from strategy import rules as enquiry_rules
 from strategy.models import S47Decision, S47Outcome, Section47, StrategyDiscussion
 from timescales import rules as timescales
+from wirral_cp import dates
 from wirral_cp.concurrency import save_with_version
 
 from .census import CensusYear, ChildRecord, EpisodeRecord, PlanRecord
@@ -478,7 +479,7 @@ class _ChildPlanner:
                     if review <= p.start or (p.end and review > p.end):
                         self.problem(
                             f"{where}/Reviews",
-                            f"The review on {review:%d/%m/%Y} is outside the plan's dates.",
+                            f"The review on {dates.day(review)} is outside the plan's dates.",
                         )
             if e.nfa and (e.assessments or e.section47s or e.plans or e.cin_plans):
                 self.problem(path, "A referral with no further action has work recorded on it.")
@@ -490,7 +491,7 @@ class _ChildPlanner:
 
         def once(kind: str, day: date, where: str, what: str, place: str = "file") -> bool:
             if day in seen[kind]:
-                self.problem(where, f"The {what} {day:%d/%m/%Y} is in the {place} twice.")
+                self.problem(where, f"The {what} {dates.day(day)} is in the {place} twice.")
                 return False
             seen[kind].add(day)
             return True

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from wirral_cp.dates import day
+
 
 class StrategyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -25,7 +27,7 @@ class StrategyConfig(AppConfig):
             "s47",
             Section47,
             "Section 47 enquiry",
-            describe=lambda e: f"Section 47 enquiry, started {e.start_date:%-d %b %Y}",
+            describe=lambda e: f"Section 47 enquiry, started {day(e.start_date)}",
         )
 
         # A section 47 visit where the child was seen marks the enquiry "child seen".

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from cases.chronology import ChronologyEvent, register
 from cases.models import Child
+from wirral_cp.dates import day
 
 from .models import Compliance, Section47, StrategyDiscussion
 
@@ -50,7 +51,7 @@ def section47_events(children: Sequence[Child]) -> list[ChronologyEvent]:
                 date=e.start_date,
                 source="Section 47",
                 key=f"section47:{e.pk}:started",
-                description=f"Section 47 enquiry started (ICPC due {e.icpc_target_date:%-d %b %Y})",
+                description=f"Section 47 enquiry started (ICPC due {day(e.icpc_target_date)})",
                 url=url,
             )
         )

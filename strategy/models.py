@@ -20,6 +20,7 @@ from cases.models import RecordSource
 from timescales import rules as timescales
 from timescales.calendar import working_days_between
 from wirral_cp.concurrency import VersionedModel
+from wirral_cp.dates import day
 
 REQUIRED_AGENCIES = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH)
 
@@ -224,7 +225,7 @@ class StrategyDiscussion(VersionedModel):
             DiscussionType.ONLINE: "Strategy discussion online",
             DiscussionType.MEETING: "Strategy meeting",
         }.get(self.discussion_type, "Strategy discussion")
-        return f"{kind} on {self.held_date:%-d %b %Y}"
+        return f"{kind} on {day(self.held_date)}"
 
     @property
     def held_date(self) -> date:
@@ -250,7 +251,7 @@ class StrategyDiscussion(VersionedModel):
         if self.referral_id and self.held_at and self.held_date < self.referral.referral_date:
             errors["held_at"] = (
                 "The strategy discussion cannot be before the referral was received "
-                f"({self.referral.referral_date:%d/%m/%Y})."
+                f"({day(self.referral.referral_date)})."
             )
         imported = self.source_system == RecordSource.CENSUS_IMPORT
         if not self.discussion_type and not imported:
@@ -505,7 +506,7 @@ class Section47(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Section 47 enquiry started {self.start_date:%-d %b %Y}"
+        return f"Section 47 enquiry started {day(self.start_date)}"
 
     @property
     def icpc_target_date(self) -> date:
@@ -546,7 +547,7 @@ class Section47(VersionedModel):
             elif self.start_date and self.child_seen_date < self.start_date:
                 errors["child_seen_date"] = (
                     "The date the child was seen for this enquiry cannot be before it started "
-                    f"({self.start_date:%d/%m/%Y})."
+                    f"({day(self.start_date)})."
                 )
         if self.child_seen_alone and not self.child_seen_date:
             errors["child_seen_alone"] = "Give the date the child was seen."

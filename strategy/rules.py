@@ -8,6 +8,7 @@ about to load (see cases/rules.py).
 from collections.abc import Iterable
 
 from cases.models import Referral
+from wirral_cp.dates import day
 
 from .models import Section47, StrategyDiscussion
 
@@ -26,12 +27,12 @@ def enquiry_in_episode(
     if enquiry.start_date < referral.referral_date:
         return {
             "start_date": "The section 47 enquiry cannot start before the referral was "
-            f"received ({referral.referral_date:%d/%m/%Y})."
+            f"received ({day(referral.referral_date)})."
         }
     if discussion is not None and enquiry.start_date != discussion.held_date:
         return {
             "start_date": "The enquiry starts on the date of the strategy discussion that "
-            f"started it ({discussion.held_date:%d/%m/%Y})."
+            f"started it ({day(discussion.held_date)})."
         }
     return {}
 

@@ -16,6 +16,7 @@ from cases.access import (
     get_child_for_user,
 )
 from cases.views.common import add_service_errors
+from wirral_cp.dates import day
 from wirral_cp.paging import page_of
 
 from . import services
@@ -278,8 +279,7 @@ def section47_edit(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> H
             "child": child,
             "active_tab": "strategy",
             "form": form,
-            "title": "Update the section 47 enquiry "
-            f"(ICPC target {enquiry.icpc_target_date:%-d %b %Y})",
+            "title": f"Update the section 47 enquiry (ICPC target {day(enquiry.icpc_target_date)})",
             "cancel_url": reverse("strategy:section47-detail", args=[child.pk, enquiry.pk]),
         },
     )

@@ -98,6 +98,8 @@ WRITERS: dict[str, str] = {
     "conferences:minutes-distribute": "business_support",
     "conferences:feedback": "business_support",
     "conferences:feedback-public": "anonymous",
+    "conferences:plan-edit": "iro",
+    "conferences:family-plan-words": "iro",
     "conferences:outcome-add": "iro",
     "conferences:outcome-edit": "iro",
     "conferences:action-add": "iro",

@@ -127,6 +127,8 @@ RULES: dict[str, set[str] | str] = {
     "strategy:discussion-edit": CHILD_WRITERS,
     "strategy:section47-edit": CHILD_WRITERS,
     "conferences:icpc-request": "post-only",
+    "conferences:plan-edit": PLAN_WRITERS,
+    "conferences:family-plan-words": PLAN_WRITERS,
     "conferences:outcome-add": PLAN_WRITERS,
     "conferences:outcome-edit": PLAN_WRITERS,
     "conferences:action-add": PLAN_WRITERS,

@@ -7,11 +7,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from timescales.models import LocalPolicy
+from wirral_cp.dates import day
 from wirral_cp.forms import DateInput, DateTimeInput, VersionedForm, VersionedModelForm
 
 from ..models import (
     Conference,
     ConferenceDecision,
+    ConferenceDissent,
     ConferenceParticipant,
     ConferenceStatus,
     ConferenceType,
@@ -259,6 +261,10 @@ class OutcomeForm(ConferenceModelForm):
             "held_on",
             "childs_views",
             "childs_views_how",
+            "parents_views",
+            "worries",
+            "working_well",
+            "needs_to_happen",
             "decision",
             "category",
             "decision_reasons",
@@ -275,6 +281,10 @@ class OutcomeForm(ConferenceModelForm):
             **LATE_WIDGETS,
             "held_on": DateInput(),
             "childs_views": forms.Textarea(attrs={"rows": 4}),
+            "parents_views": forms.Textarea(attrs={"rows": 4}),
+            "worries": forms.Textarea(attrs={"rows": 4}),
+            "working_well": forms.Textarea(attrs={"rows": 4}),
+            "needs_to_happen": forms.Textarea(attrs={"rows": 4}),
             "decision_reasons": forms.Textarea(attrs={"rows": 4}),
             "outline_plan": forms.Textarea(attrs={"rows": 4}),
             "first_core_group_date": DateInput(),
@@ -283,6 +293,14 @@ class OutcomeForm(ConferenceModelForm):
         }
         help_texts = {
             "childs_views": "In the child's own words where possible.",
+            "parents_views": "What each parent or carer said, in their own words where "
+            "possible, and whether they agree with the decision.",
+            "worries": "The harm that has happened, and the harm we are worried could happen "
+            "(the analysis of risk, Signs of Safety).",
+            "working_well": "Strengths and safety: what the family and network already do to "
+            "keep the child safe.",
+            "needs_to_happen": "What must change for the child to be safe enough, and the next "
+            "steps.",
             "category": "Only when there is (or continues to be) a plan.",
             "outline_plan": "What needs to change for the child to be safe. The core group "
             "turns this into actions with owners and timescales.",
@@ -326,7 +344,7 @@ class OutcomeForm(ConferenceModelForm):
         if "late_reason_code" in self.fields:
             self.fields["late_reason_code"].help_text = (
                 f"Only if the conference was held after its target date "
-                f"({conference.target_date:%-d %b %Y})."
+                f"({day(conference.target_date)})."
             )
 
     def clean(self):
@@ -338,6 +356,42 @@ class OutcomeForm(ConferenceModelForm):
             cleaned["visit_working_days"] = None
             cleaned["see_child_alone"] = True
         return cleaned
+
+
+class DissentForm(forms.ModelForm):
+    """One row of dissent: who did not agree with the conference, with what, and why."""
+
+    class Meta:
+        model = ConferenceDissent
+        fields = ["who", "from_what", "why"]
+        widgets = {"why": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not required on the form: an empty row is left out, a half-filled one gets the
+        # model's message ("Say why they disagreed ...").
+        for name in ("who", "why"):
+            self.fields[name].required = False
+        self.fields["from_what"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_changed() and not cleaned.get("DELETE") and not cleaned.get("from_what"):
+            self.add_error("from_what", "Say what they disagreed with.")
+        return cleaned
+
+
+class _DissentFormSet(forms.BaseModelFormSet):
+    error_row_label = "Dissent"
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Remove this dissent"
+
+
+DissentFormSet = forms.modelformset_factory(
+    ConferenceDissent, form=DissentForm, formset=_DissentFormSet, extra=1, can_delete=True
+)
 
 
 class MinutesForm(ConferenceModelForm):
@@ -400,13 +454,13 @@ class SiblingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         child = obj.child
         born = (
-            f"born {child.date_of_birth:%-d %b %Y}"
+            f"born {day(child.date_of_birth)}"
             if child.date_of_birth
             else "unborn"
             if child.is_unborn
             else "date of birth not known"
         )
-        target = f"{obj.target_date:%-d %b %Y}" if obj.target_date else "not known"
+        target = f"{day(obj.target_date)}" if obj.target_date else "not known"
         return (
             f"{child.full_name} ({born}): {obj.get_conference_type_display().lower()}, "
             f"target date {target}"

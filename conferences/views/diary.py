@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.forms.models import model_to_dict
@@ -35,12 +36,14 @@ from timescales import rules as timescales
 from timescales.calendar import working_days_between
 from timescales.models import LocalPolicy
 from wirral_cp.concurrency import StaleEditError
+from wirral_cp.dates import day, weekday_day
 from wirral_cp.paging import page_of
 
 from .. import services, services_transfers
 from ..forms.diary import (
     CancelForm,
     DiaryFilterForm,
+    DissentFormSet,
     FeedbackInviteForm,
     MinutesDistributeForm,
     MinutesForm,
@@ -159,8 +162,7 @@ def timeliness(conference: Conference, today: date) -> Timeliness:
         return Timeliness(f"Late: booked {_days(days)} after the target date", "status-overdue")
     if scheduled and scheduled < today:
         return Timeliness(
-            f"The conference date ({scheduled:%-d %b %Y}) has passed: its outcome has not been "
-            "recorded",
+            f"The conference date ({day(scheduled)}) has passed: its outcome has not been recorded",
             "status-overdue",
         )
     standing = timescales.Standing(target, today)
@@ -367,10 +369,15 @@ def _conference_form_page(
     success_message: str,
     template: str = "conferences/conference_form.html",
     extra_context: dict | None = None,
+    formsets: dict | None = None,
 ) -> HttpResponse:
-    """Render `form`; on a valid POST call the service `save(form)` and go back to the
-    conference. Service errors (including a stale edit) land on the form."""
-    if request.method == "POST" and form.is_valid():
+    """Render `form` (and any `formsets` of the same page); on a valid POST call the service
+    `save(form)` and go back to the conference. Service errors (including a stale edit) land
+    on the form."""
+    formsets = formsets or {}
+    valid = request.method == "POST" and form.is_valid()
+    valid = all([fs.is_valid() for fs in formsets.values() if fs.is_bound]) and valid
+    if valid:
         try:
             save(form)
         except ValidationError as error:
@@ -378,7 +385,7 @@ def _conference_form_page(
         else:
             messages.success(request, success_message)
             return redirect("conferences:detail", conference.pk)
-    context = {"conference": conference, "form": form, "title": title}
+    context = {"conference": conference, "form": form, "title": title, **formsets}
     context.update(extra_context or {})
     return render(request, template, context)
 
@@ -632,6 +639,15 @@ def _record_outcome(form: OutcomeForm, user: User) -> Conference:
     )
 
 
+def _dissent_rows(formset) -> list[dict]:
+    """The rows of dissent kept: filled in and not ticked for removal."""
+    return [
+        {name: f.cleaned_data.get(name) or "" for name in ("who", "from_what", "why")}
+        for f in formset.forms
+        if f.has_changed() and not f.cleaned_data.get("DELETE")
+    ]
+
+
 @require_http_methods(["GET", "POST"])
 def outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -687,13 +703,26 @@ def outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if "first_core_group_date" in form.fields:
         form.fields["first_core_group_date"].help_text = (
             f"Suggested: the date it is due if the conference was held on "
-            f"{initial['held_on']:%-d %b %Y}. Left empty, it is set from the date held."
+            f"{day(initial['held_on'])}. Left empty, it is set from the date held."
         )
+    # A post without the dissent rows (an older page, a script) leaves the dissent as it was.
+    dissent_data = data if data is not None and "dissent-TOTAL_FORMS" in data else None
+    dissents = DissentFormSet(dissent_data, queryset=conference.dissents.all(), prefix="dissent")
+
+    def save(f: OutcomeForm) -> None:
+        with transaction.atomic():
+            recorded = _record_outcome(f, user)
+            if dissents.is_bound:
+                services.conference_dissents_save(
+                    conference=recorded, rows=_dissent_rows(dissents), user=user
+                )
+
     return _conference_form_page(
         request,
         conference=conference,
         form=form,
-        save=lambda f: _record_outcome(f, user),
+        formsets={"dissents": dissents},
+        save=save,
         title="Record the conference",
         success_message="The conference's outcome has been recorded.",
         template="conferences/conference_outcome.html",
@@ -1024,6 +1053,6 @@ def icpc_request(request: AuthenticatedRequest, pk: int, enquiry_id: int) -> Htt
         messages.success(
             request,
             f"Initial child protection conference requested: it must be held by "
-            f"{conference.target_date:%A %d %B %Y}.",
+            f"{weekday_day(conference.target_date)}.",
         )
     return redirect("strategy:section47-detail", child.pk, enquiry.pk)

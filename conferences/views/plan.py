@@ -35,8 +35,12 @@ from wirral_cp.concurrency import StaleEditError
 from ..forms.plan import (
     ActionProgressForm,
     CoreGroupForm,
+    FamilyWordsForm,
     PlanActionForm,
+    PlanEditorForm,
     PlanOutcomeForm,
+    action_formset,
+    outcome_formset,
     text_digest,
 )
 from ..models import (
@@ -49,9 +53,17 @@ from ..models import (
     PlanAction,
     PlanOutcome,
 )
-from ..plain_language import check_text
+from ..plain_language import check_text, reading_age
 from ..selectors import get_plan_of_child, joint_core_group_plans, plan_is_writable_by
-from ..services import core_group_record, plan_action_save, plan_outcome_save
+from ..services import (
+    OutcomeChange,
+    core_group_record,
+    plan_action_save,
+    plan_content_digest,
+    plan_family_words_save,
+    plan_outcome_save,
+    plan_outcomes_save,
+)
 
 PLAN_ENDED = "This plan has ended: it is kept as it was and can no longer be changed."
 
@@ -365,7 +377,11 @@ def action_add(
     outcome = get_object_or_404(plan.outcomes, pk=outcome_id)
     if refused := _refuse_if_ended(request, child, plan):
         return refused
-    form = PlanActionForm(request.POST or None, instance=PlanAction(outcome=outcome))
+    form = PlanActionForm(
+        request.POST or None,
+        instance=PlanAction(outcome=outcome),
+        members=plan.core_group_members.all(),
+    )
     return child_form_page(
         request,
         child=child,
@@ -391,7 +407,9 @@ def action_edit(
     )
     if refused := _refuse_if_ended(request, child, plan):
         return refused
-    form = PlanActionForm(request.POST or None, instance=action)
+    form = PlanActionForm(
+        request.POST or None, instance=action, members=plan.core_group_members.all()
+    )
     return child_form_page(
         request,
         child=child,
@@ -407,6 +425,121 @@ def action_edit(
         success_message="The action was saved and the plan saved as a new version.",
         template="conferences/plan_action_form.html",
         extra_context={"active_tab": "plan", "outcome": action.outcome},
+    )
+
+
+# --- Outcomes and actions on one page ----------------------------------------------------------
+
+# Blank rows the page offers (no script needed to add one): two outcomes of two actions for a
+# plan with none yet, else one more outcome of two actions, and one more action per outcome.
+NEW_PLAN_OUTCOMES = 2
+NEW_OUTCOME_ACTIONS = 2
+
+
+def _editor_formsets(plan: ChildProtectionPlan, data) -> tuple:
+    outcomes_qs = plan.outcomes.order_by("order", "pk").prefetch_related("actions")
+    has_outcomes = outcomes_qs.exists()
+    outcomes = outcome_formset(1 if has_outcomes else NEW_PLAN_OUTCOMES)(
+        data, queryset=outcomes_qs, prefix="outcomes"
+    )
+    members = plan.core_group_members.all()
+    for n, form in enumerate(outcomes.forms, start=1):
+        extra = 1 if form.instance.pk else NEW_OUTCOME_ACTIONS
+        actions = action_formset(extra)(
+            data,
+            instance=form.instance if form.instance.pk else PlanOutcome(plan=plan),
+            queryset=PlanAction.objects.order_by("timescale", "pk"),
+            prefix=f"{form.prefix}-actions",
+            members=members,
+        )
+        actions.error_row_label = f"Outcome {n}, action"
+        form.number = n
+        form.actions = actions
+    return outcomes, [f.actions for f in outcomes.forms]
+
+
+def _editor_changes(outcomes) -> list[OutcomeChange] | None:
+    """What the page asks for, outcome by outcome; None (with errors on the rows) when an
+    empty outcome has actions."""
+    changes, ok = [], True
+    for form in outcomes.forms:
+        text = (form.cleaned_data.get("what_needs_to_change") or "").strip()
+        removing = bool(form.cleaned_data.get("DELETE"))
+        kept = [
+            a for a in form.actions.forms if a.has_changed() and not a.cleaned_data.get("DELETE")
+        ]
+        if not form.instance.pk and not text:
+            if kept and not removing:
+                form.add_error(
+                    "what_needs_to_change",
+                    "Say what needs to change: this outcome has actions.",
+                )
+                ok = False
+            continue  # an empty new outcome is left out
+        actions = []
+        for a in form.actions.forms:
+            remove = bool(a.cleaned_data.get("DELETE"))
+            if not remove and not a.has_changed():
+                continue  # an empty new row, or an action left as it was
+            if remove and not a.instance.pk:
+                continue
+            action = a.instance
+            if action.pk:
+                action.version = a.cleaned_data.get("version") or action.version
+            actions.append((action, remove))
+        changes.append(OutcomeChange(outcome=form.instance, remove=removing, actions=actions))
+    return changes if ok else None
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpResponse:
+    """The plan's outcomes, each with its actions, and the contingency plan, on one page:
+    blank rows to add, "Remove" to take out, saved all at once (services.plan_outcomes_save)."""
+    child, plan = _writable_plan(request, pk, plan_id)
+    if refused := _refuse_if_ended(request, child, plan):
+        return refused
+    data = request.POST if request.method == "POST" else None
+    form = PlanEditorForm(
+        data,
+        initial={"contingency_plan": plan.contingency_plan, "digest": plan_content_digest(plan)},
+    )
+    outcomes, action_formsets = _editor_formsets(plan, data)
+    if request.method == "POST":
+        valid = form.is_valid()
+        valid = outcomes.is_valid() and valid
+        valid = all([fs.is_valid() for fs in action_formsets]) and valid
+        changes = _editor_changes(outcomes) if valid else None
+        if changes is not None:
+            try:
+                plan_outcomes_save(
+                    plan=plan,
+                    contingency_plan=form.cleaned_data["contingency_plan"].strip(),
+                    changes=changes,
+                    expected_digest=form.cleaned_data["digest"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    "The outcomes and actions were saved and the plan saved as a new version.",
+                )
+                if request.POST.get("then") == "more":
+                    return redirect("conferences:plan-edit", child.pk, plan.pk)
+                return redirect(_plan_url(child, plan))
+    return render(
+        request,
+        "conferences/plan_edit.html",
+        {
+            "child": child,
+            "active_tab": "plan",
+            "plan": plan,
+            "form": form,
+            "outcomes": outcomes,
+            "action_formsets": action_formsets,
+            "members": list(plan.core_group_members.all()),
+        },
     )
 
 
@@ -466,23 +599,33 @@ def _readable_snapshot(snapshot: dict) -> dict:
 # --- The family-friendly plan -------------------------------------------------------------------
 
 
-def _plain_language_findings(summary: PlanSummary) -> list[dict]:
-    """Every jargon term and very long sentence in the text the family will read."""
-    glossary = list(JargonTerm.objects.all())
-    texts: list[tuple[str, str]] = []
-    if summary.latest_conference:
-        texts.append(("What we are worried about", summary.latest_conference.decision_reasons))
+def _family_texts(summary: PlanSummary) -> list[tuple[str, str]]:
+    """Every piece of text the family will read in their plan, with where it is."""
+    texts: list[tuple[str, str]] = [("What we are worried about", summary.plan.family_worries)]
     for n, outcome in enumerate(summary.outcomes, start=1):
         texts.append((f"What needs to change, {n}", outcome.what_needs_to_change))
         for action in outcome.actions.all():
             where = f"Action for {action.owner or 'no owner'}"
             texts.append((where, action.action))
             texts.append((f"{where}: how we will know", action.evidence_of_done))
+    texts.append(("What happens if the plan does not work", summary.plan.contingency_plan))
+    return texts
+
+
+def _plain_language_findings(summary: PlanSummary) -> list[dict]:
+    """Every jargon term and very long sentence in the text the family will read."""
+    glossary = list(JargonTerm.objects.all())
     return [
         {"where": where, "finding": finding}
-        for where, text in texts
+        for where, text in _family_texts(summary)
         for finding in check_text(text, glossary)
     ]
+
+
+def _plan_reading_age(summary: PlanSummary):
+    """The reading age of the whole family-friendly plan (each piece a sentence of its own)."""
+    pieces = [t.strip().rstrip(".") + "." for _, t in _family_texts(summary) if t.strip()]
+    return reading_age(" ".join(pieces))
 
 
 def _family_context(request: AuthenticatedRequest, pk: int, plan_id: int) -> dict:
@@ -493,9 +636,8 @@ def _family_context(request: AuthenticatedRequest, pk: int, plan_id: int) -> dic
         "active_tab": "plan",
         "s": summary,
         "plan": summary.plan,
-        "worries": (
-            summary.latest_conference.decision_reasons if summary.latest_conference else ""
-        ),
+        # The family's own words, written by the worker: never the chair's reasons.
+        "worries": summary.plan.family_worries,
     }
 
 
@@ -504,8 +646,42 @@ def family_plan(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpRes
     context = _family_context(request, pk, plan_id)
     if plan_is_writable_by(request.user, context["plan"]):
         context["findings"] = _plain_language_findings(context["s"])
+        context["reading_age"] = _plan_reading_age(context["s"])
         context["show_check"] = True
+        context["can_write"] = context["plan"].is_open
     return render(request, "conferences/family_plan.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def family_plan_words(request: AuthenticatedRequest, pk: int, plan_id: int) -> HttpResponse:
+    """The worker writes the family-friendly plan's own words ("what we are worried about"),
+    for the family: it starts empty, never copied from the chair's reasons."""
+    child, plan = _writable_plan(request, pk, plan_id)
+    if refused := _refuse_if_ended(request, child, plan):
+        return refused
+    form = FamilyWordsForm(request.POST or None, instance=plan)
+    reasons = (
+        plan.conferences.filter(status=ConferenceStatus.HELD)
+        .order_by("-held_on", "-pk")
+        .values_list("decision_reasons", flat=True)
+        .first()
+    )
+    return child_form_page(
+        request,
+        child=child,
+        form=form,
+        save=lambda f: plan_family_words_save(
+            plan=plan,
+            family_worries=f.cleaned_data["family_worries"],
+            user=request.user,
+            expected_version=f.expected_version,
+        ),
+        title="The family-friendly plan: what we are worried about",
+        success_url=reverse("conferences:family-plan", args=[child.pk, plan.pk]),
+        success_message="The family-friendly plan was saved.",
+        template="conferences/family_plan_words.html",
+        extra_context={"active_tab": "plan", "plan": plan, "chair_reasons": reasons or ""},
+    )
 
 
 @require_GET

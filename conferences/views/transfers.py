@@ -17,6 +17,7 @@ from cases.access import get_child_for_user
 from cases.models import Child
 from cases.views.common import add_service_errors, child_form_page
 from timescales import rules as timescales
+from wirral_cp.dates import weekday_day
 
 from ..forms.transfers import PlanEndForm, TransferInForm, TransferOutForm
 from ..models import ChildProtectionPlan, TransferIn, TransferOut
@@ -123,7 +124,7 @@ def transfer_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 "Transfer-in conference requested: it must be held by "
-                f"{transfer.conference.target_date:%A %d %B %Y}.",
+                f"{weekday_day(transfer.conference.target_date)}.",
             )
             return redirect("conferences:detail", transfer.conference.pk)
     return render(

@@ -159,7 +159,7 @@ def test_assessment_starting_before_the_referral_is_refused(world, login):
         reverse("cases:assessment-add", args=[world.child.pk, referral.pk]),
         {**ASSESSMENT_DATA, "start_date": "2026-09-30"},
     )
-    assert "The assessment cannot start before the referral was received (01/10/2026)." in text(
+    assert "The assessment cannot start before the referral was received (1 Oct 2026)." in text(
         response
     )
     assert not referral.assessments.exists()

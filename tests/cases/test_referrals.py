@@ -567,7 +567,7 @@ def test_closure_before_the_referral_date_is_refused_with_the_models_message(wor
         },
     )
     assert response.status_code == 200
-    assert "The case cannot close before the referral was received (01/10/2026)." in text(response)
+    assert "The case cannot close before the referral was received (1 Oct 2026)." in text(response)
     referral.refresh_from_db()
     assert referral.closure_date is None
 

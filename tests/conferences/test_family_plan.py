@@ -6,6 +6,7 @@ The permission matrix for these pages is in test_plan_views.py with the plan's o
 import datetime
 import html
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -60,7 +61,9 @@ def test_family_plan_says_what_who_and_when_in_plain_words(world, login, plan):
         "What happens next",
     ):
         assert heading in page
-    assert "Ruby was left at home alone overnight twice." in page
+    # The chair's reasons are not the family's words: the worker writes those (below).
+    assert "Ruby was left at home alone overnight twice." not in page
+    assert "Your social worker has not written this part yet." in page
     assert "Ruby is never left alone at night." in page
     assert "Aunt Carol Example" in page
     assert "Arrange a babysitter whenever Mum works a night shift." in page
@@ -88,7 +91,7 @@ def test_next_core_group_date_set_at_the_last_meeting_is_shown(world, login, pla
     assert f"It will next meet on {days(12):%-d %b %Y}." in page
 
 
-def test_worries_come_from_the_latest_held_conference(world, login, plan):
+def test_worries_are_the_workers_words_for_the_family_never_the_chairs_reasons(world, login, plan):
     ConferenceFactory(
         section47=None,
         child=world.child,
@@ -102,9 +105,75 @@ def test_worries_come_from_the_latest_held_conference(world, login, plan):
         decision_reasons="Ruby is still sometimes alone in the evenings.",
         plan=plan,
     )
+    client = login(world.social_worker)
+    words = family_url(plan, "conferences:family-plan-words")
+    form = page_text(client.get(words))
+    # The box starts empty; the chair's reasons are there to read, not copied into it.
+    assert re.search(r'<textarea[^>]*id="id_family_worries"[^>]*>\s*</textarea>', form)
+    assert "The conference's reasons (for you to read, not to copy)" in form
+    response = client.post(
+        words,
+        {
+            "family_worries": "  Ruby has been left on her own at night. That is not safe.  ",
+            "version": plan.version,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == family_url(plan)
+    plan.refresh_from_db()
+    assert plan.family_worries == "Ruby has been left on her own at night. That is not safe."
+    page = page_text(client.get(family_url(plan)))
+    assert "Ruby has been left on her own at night." in page
+    assert "Ruby is still sometimes alone in the evenings." not in page
+    printed = page_text(client.get(family_url(plan, "conferences:family-plan-print")))
+    assert "Ruby has been left on her own at night." in printed
+
+
+def test_the_familys_words_are_refused_when_someone_else_saved_the_plan_first(world, login, plan):
+    client = login(world.social_worker)
+    stale = plan.version
+    plan.version += 1
+    plan.save()
+    response = client.post(
+        family_url(plan, "conferences:family-plan-words"),
+        {"family_worries": "Ruby was left alone.", "version": stale},
+    )
+    assert response.status_code == 200
+    assert "Someone else saved this record after you opened it" in page_text(response)
+    plan.refresh_from_db()
+    assert plan.family_worries == ""
+
+
+def test_the_familys_words_are_asked_for_when_empty(world, login, plan):
+    response = login(world.social_worker).post(
+        family_url(plan, "conferences:family-plan-words"),
+        {"family_worries": "   ", "version": plan.version},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in page_text(response)
+
+
+def test_a_checked_plan_shows_its_reading_age(world, login, plan):
+    plan.family_worries = (
+        "Ruby was left at home on her own at night. She is seven. That is not safe for her. "
+        "We want an adult to be with her every night."
+    )
+    plan.save()
     page = page_text(login(world.social_worker).get(family_url(plan)))
-    assert "Ruby is still sometimes alone in the evenings." in page
-    assert "Ruby was left at home alone overnight twice." not in page
+    assert re.search(r"Reading age about \d+ years: most families can read it\.", page)
+    reader = page_text(login(world.senior_manager).get(family_url(plan)))
+    assert "Reading age" not in reader
+
+
+def test_a_hard_plan_is_told_it_is_above_the_aim(world, login, plan):
+    plan.family_worries = (
+        "Notwithstanding considerable multi-disciplinary intervention, parental "
+        "acknowledgement of the cumulative developmental implications of chronic emotional "
+        "unavailability remains fundamentally insufficient, necessitating continued statutory "
+        "safeguarding involvement and comprehensive reassessment of parenting capability."
+    )
+    plan.save()
+    page = page_text(login(world.social_worker).get(family_url(plan)))
+    assert "harder than the 11 or under we aim for" in page
 
 
 def test_next_steps_use_the_arranged_review_date(world, login, plan):
@@ -140,18 +209,19 @@ def test_jargon_in_an_action_is_flagged_with_its_plain_alternative_for_a_writer(
     assert "in Action for Social worker" in page
 
 
-def test_jargon_in_outcomes_and_decision_reasons_is_flagged(world, login):
-    plan = make_plan(
-        world.child,
-        chair=world.iro,
-        reasons="Threshold for significant harm met; toxic trio present.",
-    )
+def test_jargon_in_outcomes_and_the_familys_words_is_flagged(world, login):
+    plan = make_plan(world.child, chair=world.iro)
+    plan.family_worries = "Threshold for significant harm met; toxic trio present."
+    plan.contingency_plan = "If Ruby has a non-accidental injury we go to court."
+    plan.save()
     OutcomeFactory(plan=plan, what_needs_to_change="Mum engages with CAMHS.")
     page = page_text(login(world.iro).get(family_url(plan)))
     for term in ("significant harm", "toxic trio", "Threshold", "CAMHS"):
         assert f'Instead of "{term}"' in page
     assert "in What we are worried about" in page
     assert "in What needs to change, 1" in page
+    assert 'Instead of "non-accidental injury"' in page
+    assert "in What happens if the plan does not work" in page
 
 
 def test_a_term_added_to_the_glossary_is_flagged(world, login, plan):

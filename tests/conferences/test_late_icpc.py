@@ -49,7 +49,7 @@ def test_a_late_icpc_cannot_be_held_without_reason_and_interim_plan(world, icpc)
         hold(icpc, chair=world.iro, held_on=LATE, explain_late=False)
     errors = caught.value.message_dict
     assert "late_reason_code" in errors
-    assert "after its target date (13/09/2018)" in errors["late_reason_code"][0]
+    assert "after its target date (13 Sep 2018)" in errors["late_reason_code"][0]
     assert "interim_safety_plan" in errors
     icpc.refresh_from_db()
     assert icpc.status == "requested"

@@ -49,3 +49,44 @@ def test_administrator_added_term_is_used(glossary):
     assert (
         check_text("Home conditions were neglectful.", [*glossary, extra])[0].text == "neglectful"
     )
+
+
+GROWN = (
+    "non-accidental",
+    "disguised compliance",
+    "threshold",
+    "s47",
+    "section 47",
+    "ICPC",
+    "RCPC",
+    "core group",
+    "strategy discussion",
+    "significant harm",
+)
+
+
+def test_the_glossary_holds_the_words_families_found_hard(glossary):
+    terms = {t.casefold() for t in JargonTerm.objects.values_list("term", flat=True)}
+    assert {t.casefold() for t in GROWN} <= terms
+
+
+def test_non_accidental_is_flagged(glossary):
+    found = check_text("The bruise was thought to be non-accidental.", glossary)
+    assert [f.text for f in found] == ["non-accidental"]
+
+
+def test_reading_age_of_plain_and_hard_words():
+    from conferences.plain_language import reading_age
+
+    plain = (
+        "We are worried that Ruby is left alone at night. Mum will make sure an adult is at "
+        "home every night. The social worker will visit every week."
+    )
+    hard = (
+        "Notwithstanding considerable multi-disciplinary intervention, parental "
+        "acknowledgement of the cumulative developmental implications remains insufficient."
+    )
+    easy, difficult = reading_age(plain), reading_age(hard + " " + hard)
+    assert easy is not None and easy.within_aim and easy.years <= 11
+    assert difficult is not None and not difficult.within_aim
+    assert reading_age("Too short to score.") is None

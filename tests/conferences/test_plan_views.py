@@ -341,10 +341,10 @@ def test_readers_see_no_change_links(world, login, plan):
         login(world.senior_manager).get(url_for("conferences:plan-detail", plan)).content.decode()
     )
     assert "Walk Ruby to school each morning." in page
-    assert "Add an outcome" not in page
+    assert "Change the outcomes and actions" not in page
     assert "Change or record progress" not in page
     page = login(world.iro).get(url_for("conferences:plan-detail", plan)).content.decode()
-    assert "Add an outcome" in page
+    assert "Change the outcomes and actions" in page
 
 
 # --- Changing outcomes and actions --------------------------------------------------------------

@@ -261,6 +261,7 @@ def _reference_data() -> None:
     for migration, function in (
         ("accounts.migrations.0002_roles", "create_roles"),
         ("conferences.migrations.0002_glossary", "add_terms"),
+        ("conferences.migrations.0017_more_jargon_and_core_group_members", "add_terms"),
     ):
         getattr(import_module(migration), function)(apps, None)
 

@@ -97,15 +97,16 @@ def test_core_group_updates_the_plan_and_the_family_plan_flags_jargon(app, world
         "link", name="Outcomes and actions"
     ).click()
     app.check(sw, "Outcomes and actions")
-    sw.get_by_role("link", name="Add an action to outcome 1").click()
-    app.check(sw, "Add an action")
-    sw.get_by_label("What will be done").fill(
+    sw.get_by_role("link", name="Change the outcomes and actions").click()
+    app.check(sw, "Outcomes and actions, on one page")
+    new = sw.get_by_role("group", name="Outcome 1, action 3 (new)")
+    new.get_by_label("What will be done").fill(
         "Dana to engage with CAMHS to address the children's emotional needs."
     )
-    sw.get_by_label("Owner").fill("Dana (mother)")
-    sw.get_by_label("By when").fill(f"{today + timedelta(days=42):%Y-%m-%d}")
-    sw.get_by_role("button", name="Save").click()
-    expect(status_message(sw)).to_contain_text("The action was added")
+    new.get_by_label("Or someone outside the core group").fill("Dana (mother)")
+    new.get_by_label("By when").fill(f"{today + timedelta(days=42):%Y-%m-%d}")
+    sw.get_by_role("button", name="Save", exact=True).click()
+    expect(status_message(sw)).to_contain_text("The outcomes and actions were saved")
     app.check(sw, "Outcomes and actions (action added)")
     assert outcome.actions.filter(action__contains="CAMHS", owner="Dana (mother)").exists()
 

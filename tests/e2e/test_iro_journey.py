@@ -79,6 +79,18 @@ def test_iro_records_the_conference_and_the_plan_is_made(app, world):
         "Repeated incidents of domestic abuse witnessed by the child; home conditions poor."
     )
     iro.get_by_label("Outline plan").fill(outline)
+    iro.get_by_label("The parents' views").fill(
+        "Dana agrees the children need a plan. Lee did not come and has not given his views."
+    )
+    iro.get_by_label("What are we worried about?").fill(
+        "Ruby has seen Lee shout at Dana when he has been drinking."
+    )
+    iro.get_by_label("What is working well?").fill("Ruby's Nan takes her to school every day.")
+    iro.get_by_label("What needs to happen?").fill("Lee does not come home when he has drunk.")
+    dissent = iro.get_by_role("group", name="Dissent 1")
+    dissent.get_by_label("Who dissented").fill("DC Alex Sample, police")
+    dissent.get_by_label("What they disagreed with").select_option(label="The category of abuse")
+    dissent.get_by_label("Why they disagreed").fill("He would have chosen emotional abuse.")
     iro.get_by_label("Minutes").fill(
         "Present: social worker, police, health visitor, mother.\n"
         "Information shared by each agency. Decision: child protection plan, neglect."
@@ -87,7 +99,10 @@ def test_iro_records_the_conference_and_the_plan_is_made(app, world):
     expect(status_message(iro)).to_contain_text("The conference's outcome has been recorded.")
     outcome = iro.get_by_role("region", name="Outcome")
     expect(outcome).to_contain_text("Child protection plan")
-    expect(outcome).to_contain_text("Neglect (NEG)")
+    expect(outcome).to_contain_text("Neglect")
+    expect(outcome).not_to_contain_text("(NEG)")
+    expect(outcome).to_contain_text("DC Alex Sample, police disagreed with the category of abuse")
+    expect(outcome).to_contain_text("Ruby's Nan takes her to school every day.")
     app.check(iro, "Conference (held)")
 
     iro.get_by_role("button", name="Approve the minutes").click()
@@ -103,6 +118,11 @@ def test_iro_records_the_conference_and_the_plan_is_made(app, world):
     assert conference.status == ConferenceStatus.HELD and conference.held_on == held_on
     assert (conference.decision, conference.category) == ("plan", "NEG")
     assert conference.minutes_approved_by == world.iro
+    assert conference.worries.startswith("Ruby has seen Lee shout")
+    assert conference.parents_views.startswith("Dana agrees")
+    assert [(d.who, d.from_what) for d in conference.dissents.all()] == [
+        ("DC Alex Sample, police", "category")
+    ]
     assert conference.first_core_group_date == timescales.first_core_group_due(held_on)
     attended = {p.name: p for p in conference.participants.all()}
     assert all(p.status == "attended" for p in attended.values())

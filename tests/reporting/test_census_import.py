@@ -327,7 +327,7 @@ NO_PLAN_EPISODE = EPISODE.replace(PLAN, "")
 @pytest.mark.parametrize(
     ("body", "element", "wording"),
     [
-        (EPISODE + EPISODE, "CINdetails[2]", "episode referred on 02/06/2025"),
+        (EPISODE + EPISODE, "CINdetails[2]", "episode referred on 2 Jun 2025"),
         (EPISODE.replace(ASSESSMENT, ASSESSMENT * 2), "Assessments[2]", "assessment started"),
         (EPISODE.replace(SECTION47, SECTION47 * 2), "Section47[2]", "enquiry started"),
         (EPISODE.replace(PLAN, PLAN * 2), "ChildProtectionPlans[2]", "plan started"),

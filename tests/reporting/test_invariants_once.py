@@ -149,7 +149,7 @@ def test_a_referral_long_before_birth_is_refused_alike(db):
     said = refused(lambda: referral_create(referral=new, user=UserFactory()))
     assert said == [
         "A referral cannot be more than 40 weeks before the child's (expected) date of birth "
-        "(01/06/2026). Check the dates."
+        "(1 Jun 2026). Check the dates."
     ]
     assert said == import_refuses("FILE4", episode("2025-06-02"), dob="2026-06-01")
 
@@ -162,7 +162,7 @@ def test_an_assessment_before_the_referral_is_refused_alike(db):
     entered_child("FILE5")
     new = Assessment(child=child, referral=referral, start_date=D(2025, 6, 1))
     said = refused(lambda: assessment_save(assessment=new, user=UserFactory()))
-    assert said == ["The assessment cannot start before the referral was received (02/06/2025)."]
+    assert said == ["The assessment cannot start before the referral was received (2 Jun 2025)."]
     assert said == import_refuses("FILE5", episode("2025-06-02", assessment("2025-06-01")))
 
 
@@ -172,7 +172,7 @@ def test_a_child_in_need_plan_before_the_referral_is_refused_alike(db):
     new = CINPlan(child=child, referral=referral, start_date=D(2025, 6, 1))
     said = refused(lambda: cin_plan_save(plan=new, user=UserFactory()))
     assert said == [
-        "A child in need plan cannot start before the referral was received (02/06/2025)."
+        "A child in need plan cannot start before the referral was received (2 Jun 2025)."
     ]
     assert said == import_refuses("FILE6", episode("2025-06-02", cin_plan("2025-06-01")))
 
@@ -188,7 +188,7 @@ def test_two_child_in_need_plans_at_once_are_refused_alike(db):
     new = CINPlan(child=referral.child, referral=referral, start_date=D(2025, 8, 1))
     said = refused(lambda: cin_plan_save(plan=new, user=UserFactory()))
     assert said == [
-        "This would overlap the child in need plan from 01/07/2025: a child has one child in "
+        "This would overlap the child in need plan from 1 Jul 2025: a child has one child in "
         "need plan at a time."
     ]
     assert said == import_refuses("FILE7", episode("2025-06-02", cin_plan("2025-08-01")))
@@ -202,7 +202,7 @@ def test_a_child_in_need_plan_during_a_protection_plan_is_refused_alike(db):
     new = CINPlan(child=referral.child, referral=referral, start_date=D(2025, 7, 1))
     said = refused(lambda: cin_plan_save(plan=new, user=UserFactory()))
     assert said == [
-        "The child is on a child protection plan then (from 20/06/2025): a child in need plan "
+        "The child is on a child protection plan then (from 20 Jun 2025): a child in need plan "
         "starts when the child protection plan ends, never at the same time."
     ]
     assert said == import_refuses("FILE8", episode("2025-06-02", cin_plan("2025-07-01")))
@@ -219,7 +219,7 @@ def test_two_protection_plans_at_once_are_refused_alike(db):
     said = refused(lambda: hold(icpc, chair=UserFactory(), held_on=D(2025, 9, 1)))
     assert said == [
         "This plan would overlap another child protection plan for this child (from "
-        "20/06/2025): a child has one plan at a time (and a new plan cannot start on the day "
+        "20 Jun 2025): a child has one plan at a time (and a new plan cannot start on the day "
         "the last one ended)."
     ]
     body = enquiry("2025-08-04", icpc="2025-09-01") + protection_plan("2025-09-01")
@@ -256,17 +256,17 @@ CLOSURE = "2025-07-01"
         ),
         (
             enquiry("2025-06-04"),
-            "The section 47 enquiry started 04/06/2025 is still open on this date: hold the "
+            "The section 47 enquiry started 4 Jun 2025 is still open on this date: hold the "
             "initial conference or record the enquiry's outcome first.",
         ),
         (
             enquiry("2025-06-04", icpc="2025-06-20") + protection_plan("2025-06-20"),
-            "The child protection plan that started 20/06/2025 is still open on this date: end "
+            "The child protection plan that started 20 Jun 2025 is still open on this date: end "
             "the plan first.",
         ),
         (
             cin_plan("2025-06-10"),
-            "The child in need plan that started 10/06/2025 is still open on this date: end it "
+            "The child in need plan that started 10 Jun 2025 is still open on this date: end it "
             "first.",
         ),
     ],
@@ -333,7 +333,7 @@ def test_clean_checks_only_its_own_row(db, django_assert_num_queries, model):
     [
         (
             episode("2025-06-02", closure="2025-06-01"),
-            "closure_date: The case cannot close before the referral was received (02/06/2025).",
+            "closure_date: The case cannot close before the referral was received (2 Jun 2025).",
         ),
         (
             episode(

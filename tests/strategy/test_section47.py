@@ -68,7 +68,7 @@ def test_section47_cannot_start_before_the_referral(db):
         start_date=datetime.date(2026, 10, 1),
     )
     found = rules.enquiry_in_episode(enquiry, referral, discussion)
-    assert "cannot start before the referral was received (05/10/2026)" in found["start_date"]
+    assert "cannot start before the referral was received (5 Oct 2026)" in found["start_date"]
 
 
 def test_discussion_before_the_referral_is_refused(db):
