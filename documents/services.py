@@ -577,7 +577,11 @@ def contribution_submit(
         .select_related("child", "requested_by")
         .get(pk=request.pk)
     )
-    _check_usable(request)
+    if not request.is_open:
+        raise ContributionRefused("This request has been answered or withdrawn.")
+    # The code's lock guards the link; a partner system's key is a door of its own.
+    if via == "portal":
+        _check_usable(request)
     if via == "portal" and request.verified_at is None:
         raise ContributionRefused("Enter the code first.")
     text = text.strip()

@@ -136,9 +136,12 @@ FORM_PAGE = {
 # The partner API answers a POST without a key with a 401 problem (tests/partners/test_api.py
 # sweeps its bad input: invalid NHS numbers, a missing reason).
 # The contribution portal's code and answer pages need the session a used link opens: their bad
-# input is swept in tests/documents/test_contributions.py (test_portal_bad_input_*).
+# input is swept in tests/documents/test_contributions.py (test_portal_bad_input_*); the API's
+# contribution endpoints in tests/partners/test_contributions_api.py.
 IGNORES_POST: set[str] = {
     "api:v1-plan-status",
+    "api:v1-contribution-requests",
+    "api:v1-contribution-submit",
     "documents:contribute-code",
     "documents:contribute-answer",
 }

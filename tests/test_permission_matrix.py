@@ -199,6 +199,8 @@ RULES: dict[str, set[str] | str] = {
     # The partner agencies' API: an API key, never a session (staff signed in get 401 too);
     # its schema and docs describe it and hold no case data.
     "api:v1-plan-status": "api-key",
+    "api:v1-contribution-requests": "api-key",
+    "api:v1-contribution-submit": "api-key",
     "api:schema": "public",
     "api:docs": "public",
 }
@@ -364,6 +366,7 @@ def _url(name: str, scene: dict) -> str:
         "dashboards:drill": {"key": "icpc_held"},
         "conferences:feedback-public": {"token": scene["token"]},
         "documents:contribute": {"token": scene["contribution_token"]},
+        "api:v1-contribution-submit": {"pk": scene["request_id"]},
         "documents:contribution-request-new": {
             "pk": scene["pk"],
             "slug": "conference",
