@@ -47,12 +47,12 @@ def conference(world):
     return conference_of(world.child)
 
 
-def ask(world, target, person, *, user=None, due=None, child=None):
+def ask(world, target, person, *, user=None, due=None, child=None, profession="gp"):
     return services.contribution_request(
         child=child or world.child,
         target=target,
         person=person,
-        profession="gp",
+        profession=profession,
         asked="Your report on the child's health and attendance at appointments.",
         due_date=due or timezone.localdate() + timedelta(days=5),
         user=user or world.social_worker,
