@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
+from audit.services import record_access
 from cases.access import child_is_writable_by, get_child_for_user
 from cases.views.common import add_service_errors
 
@@ -233,6 +234,13 @@ def contribute_answer(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(SESSION_KEY, None)
             return render(request, "documents/contribute_done.html")
+    # The child's name and date of birth shown outside the staff's sign-in: a look, audited.
+    record_access(
+        request=request,
+        obj=contribution,
+        what=f"contribution request, shown to {contribution.professional_name} "
+        f"<{contribution.email}> (the emailed link and code)",
+    )
     return render(
         request,
         "documents/contribute_answer.html",

@@ -467,3 +467,17 @@ def test_portal_bad_input_in_the_answer_is_a_message(
     response = client.post(reverse("documents:contribute-answer"), {"text": value})
     assert response.status_code == 200 and "error-summary" in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_showing_the_request_to_the_professional_is_audited(
+    world, conference, gp, client, django_capture_on_commit_callbacks
+):
+    from auditlog.models import LogEntry
+
+    _, path = sent_link(django_capture_on_commit_callbacks, world, conference, gp)
+    verified(client, path, django_capture_on_commit_callbacks)
+    client.get(reverse("documents:contribute-answer"))
+    entry = LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, object_pk=str(world.child.pk)
+    ).get()
+    assert "ada.gp@example.invalid" in entry.additional_data["what"]
