@@ -146,12 +146,14 @@ def may_request_contribution(user: User, target: Model) -> bool:
     return False
 
 
-def contribution_requests_of_target(target: Model) -> QuerySet[ContributionRequest]:
-    return (
-        ContributionRequest.objects.for_target(target)
-        .select_related("organisation", "requested_by")
-        .order_by("agency", "due_date", "pk")
+def contribution_requests_of_target(target: Model | None) -> QuerySet[ContributionRequest]:
+    """A meeting's requests (None: every request, for the caller to narrow)."""
+    qs = (
+        ContributionRequest.objects.all()
+        if target is None
+        else (ContributionRequest.objects.for_target(target))
     )
+    return qs.select_related("organisation", "requested_by").order_by("agency", "due_date", "pk")
 
 
 @dataclass
