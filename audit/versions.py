@@ -17,7 +17,10 @@ from wirral_cp.replica import mark_written
 
 SEQUENCE = "audit_data_version"
 # The apps whose records the figures are made of.
-CASE_APPS = frozenset({"accounts", "cases", "strategy", "conferences", "monitoring", "timescales"})
+# Documents too: the reports shared with parents and the contributions received are figures.
+CASE_APPS = frozenset(
+    {"accounts", "cases", "strategy", "conferences", "documents", "monitoring", "timescales"}
+)
 
 
 def _enabled(connection: BaseDatabaseWrapper) -> bool:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -6,7 +8,7 @@ from django.utils import timezone
 from cases.codes.agency import Agency
 from wirral_cp.forms import DateInput, VersionedForm
 
-from .models import DocumentType, RecipientKind, ShareMethod
+from .models import ContributionRequest, DocumentType, Profession, RecipientKind, ShareMethod
 from .validation import ALLOWED_IN_WORDS, Checked, check_upload, max_upload_bytes
 
 
@@ -97,3 +99,71 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: keep for a further 5 years (open proceedings); or destroy.",
     )
+
+
+class ContributionRequestForm(forms.Form):
+    person: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
+        label="Who is asked",
+        queryset=None,  # set in __init__: the active people of active partner organisations
+        help_text="Partner professionals are added by an administrator (Partner agencies).",
+        empty_label="Choose a professional",
+    )
+    profession = forms.ChoiceField(label="Their role", choices=Profession.choices)
+    asked = forms.CharField(
+        label="What is asked",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="Shown to the professional with the child's name and date of birth and the "
+        "meeting's date: nothing else of the record.",
+    )
+    due_date = forms.DateField(label="Due by", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = ContributionRequest._meta.get_field("person").related_model
+        self.fields["person"].queryset = (
+            people._default_manager.filter(is_active=True, organisation__is_active=True)
+            .select_related("organisation")
+            .order_by("name")
+        )
+
+    def clean_due_date(self):
+        day = self.cleaned_data["due_date"]
+        if day < timezone.localdate():
+            raise ValidationError("The due date cannot be in the past.")
+        return day
+
+
+class ContributionCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=6,
+        min_length=6,
+        help_text="The 6 digits in the email we have just sent you.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the code from the email."},
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise ValidationError("The code is 6 digits.")
+        return code
+
+
+class ContributionForm(forms.Form):
+    text = forms.CharField(
+        label="Your contribution",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=50_000,
+        required=False,
+    )
+    file = UploadField(label="Attach a document (optional)", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("text") or "").strip() and not data.get("file"):
+            raise ValidationError("Write your contribution or attach a document (or both).")
+        return data

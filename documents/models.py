@@ -283,6 +283,138 @@ class LetterTemplate(models.Model):
         check_fields(self.subject, self.body)
 
 
+class ContributionKind(models.TextChoices):
+    INFORMATION = "information", "Information for the meeting"
+    REPORT = "report", "A report for the meeting"
+
+
+class Profession(models.TextChoices):
+    """Whom a contribution is asked of, and so which agency it counts for."""
+
+    POLICE_OFFICER = "police_officer", "Police officer"
+    GP = "gp", "GP"
+    HEALTH_VISITOR = "health_visitor", "Health visitor"
+    SCHOOL_NURSE = "school_nurse", "School nurse"
+    TEACHER = "teacher", "Teacher"
+    PROBATION_OFFICER = "probation_officer", "Probation officer"
+
+    @property
+    def agency(self) -> str:
+        return PROFESSION_AGENCY[self]
+
+
+PROFESSION_AGENCY = {
+    Profession.POLICE_OFFICER: Agency.POLICE,
+    Profession.GP: Agency.HEALTH,
+    Profession.HEALTH_VISITOR: Agency.HEALTH,
+    Profession.SCHOOL_NURSE: Agency.HEALTH,
+    Profession.TEACHER: Agency.EDUCATION,
+    Profession.PROBATION_OFFICER: Agency.PROBATION,
+}
+
+
+class ContributionRequestQuerySet(models.QuerySet["ContributionRequest"]):
+    def open(self) -> "ContributionRequestQuerySet":
+        return self.filter(received_at__isnull=True, cancelled_at__isnull=True)
+
+    def late(self, today: date) -> "ContributionRequestQuerySet":
+        return self.open().filter(due_date__lt=today)
+
+    def for_target(self, target: models.Model) -> "ContributionRequestQuerySet":
+        return self.filter(
+            target_type=ContentType.objects.get_for_model(type(target)), target_id=target.pk
+        )
+
+
+class ContributionRequest(models.Model):
+    """A named professional asked for their information or their report for a meeting of the
+    child's record (a strategy discussion, a conference, a core group; any registered target),
+    by a due date stored when the request is written.
+
+    The professional reaches it through a single-use link (only its hash is kept) and a
+    one-time code sent to the same address (hashed too, with an attempt limit); what they send
+    lands as documents of the target, through the document rules.
+    """
+
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, related_name="contribution_requests"
+    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    kind = models.CharField("what is asked for", max_length=12, choices=ContributionKind.choices)
+    # The people of partner agencies are kept by the partners app (administration); a request
+    # names one of them and keeps the name and address it was sent to.
+    person = models.ForeignKey(
+        "partners.PartnerPerson", on_delete=models.PROTECT, related_name="contribution_requests"
+    )
+    organisation = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        related_name="contribution_requests",
+    )
+    professional_name = models.CharField(max_length=200)
+    email = models.EmailField("sent to")
+    profession = models.CharField(max_length=20, choices=Profession.choices)
+    agency = models.CharField(max_length=20, choices=Agency.choices)
+    asked = models.TextField("what is asked")
+    due_date = models.DateField("due by")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    # The link: only its hash; spent when first used; expires.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    link_expires_at = models.DateTimeField()
+    link_used_at = models.DateTimeField(null=True, blank=True)
+    # The one-time code sent once the link is used: only its hash; expires; a few attempts.
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    # What came back, and whether by the due date (stored when received).
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_via = models.CharField(
+        max_length=8, blank=True, choices=[("portal", "The link"), ("api", "The partner API")]
+    )
+    in_time = models.BooleanField(null=True, blank=True)
+    documents = models.ManyToManyField(Document, blank=True, related_name="contribution_requests")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContributionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["organisation", "received_at"]),
+            models.Index(fields=["due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.professional_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.received_at is None and self.cancelled_at is None
+
+    def is_late(self, today: date | None = None) -> bool:
+        return self.is_open and self.due_date < (today or timezone.localdate())
+
+    def received_in_time(self, day: date) -> bool:
+        """The one rule for "in time": received on or before the due date stored when the
+        request was written."""
+        return day <= self.due_date
+
+    def status(self, today: date | None = None) -> str:
+        if self.received_at is not None:
+            return "Received" if self.in_time else "Received late"
+        if self.cancelled_at is not None:
+            return "Withdrawn"
+        return "Late" if self.is_late(today) else "Asked"
+
+
 def retention_review_due(document_type: str, document_date: date) -> date:
     """The day a document of this type, dated `document_date`, is due a retention review."""
     row = RetentionPeriod.objects.filter(document_type=document_type).first()
@@ -298,3 +430,6 @@ auditlog.register(DocumentVersion, exclude_fields=["file"])
 auditlog.register(DocumentShare)
 auditlog.register(LetterTemplate)
 auditlog.register(RetentionPeriod)
+auditlog.register(
+    ContributionRequest, exclude_fields=["token_hash", "code_hash"], m2m_fields={"documents"}
+)

@@ -8,16 +8,19 @@ letters and minutes): they register a reader from their AppConfig; the reader mu
 restriction itself.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from cases.access import get_child_for_user
+from cases.access import child_is_writable_by, get_child_for_user, is_restricted_from
 from cases.models import Child
 
-from .models import Document, DocumentVersion
+from .contributions import kind_of, target_kind
+from .models import ContributionRequest, Document, DocumentVersion
 
 _READERS: list[Callable[[User, Document], bool]] = []
 
@@ -86,4 +89,143 @@ def documents_due_review(today: object) -> QuerySet[Document]:
         .filter(review_due_on__lte=today, reviewed_at__isnull=True)
         .select_related("child")
         .order_by("review_due_on", "pk")
+    )
+
+
+# --- Contribution requests -------------------------------------------------------------------
+
+
+def contribution_target_for_user(
+    user: User, child_pk: int, slug: str, target_id: int
+) -> tuple[Child, Model]:
+    """The child and the meeting a user may ask a contribution for, else 404.
+
+    Whoever writes to the child's record may ask (the allocated worker, their team, their
+    managers); a role the meeting's app allows may ask about the meetings it works on
+    (business support, the conferences they arrange). A restricted record: only people named
+    on it, on either path (get_child_for_user refuses the others; a registered
+    `requestable_by` must leave them out)."""
+    kind = target_kind(slug)
+    if kind is None:
+        raise Http404("No such meeting")
+    try:
+        child = get_child_for_user(user, child_pk, write=True)
+    except Http404:
+        if kind.requestable_by is None:
+            raise
+        target = (
+            kind.requestable_by(user).filter(pk=target_id, **{f"{kind.child_field}_id": child_pk})
+        ).first()
+        if target is None:
+            raise
+        return _child_of(target, kind.child_field), target
+    target = kind.model._default_manager.filter(pk=target_id, **{kind.child_field: child}).first()
+    if target is None:
+        raise Http404("No such meeting")
+    return child, target
+
+
+def _child_of(target: Model, child_field: str) -> Child:
+    value: object = target
+    for part in child_field.split("__"):
+        value = getattr(value, part)
+    assert isinstance(value, Child)
+    return value
+
+
+def may_request_contribution(user: User, target: Model) -> bool:
+    """Whether the event page offers this user "Ask for a contribution"."""
+    kind = kind_of(target)
+    if kind is None:
+        return False
+    child = _child_of(target, kind.child_field)
+    if child_is_writable_by(user, child) and not is_restricted_from(user, child):
+        return True
+    if kind.requestable_by is not None:
+        return kind.requestable_by(user).filter(pk=target.pk).exists()
+    return False
+
+
+def contribution_requests_of_target(target: Model | None) -> QuerySet[ContributionRequest]:
+    """A meeting's requests (None: every request, for the caller to narrow)."""
+    qs = (
+        ContributionRequest.objects.all()
+        if target is None
+        else (ContributionRequest.objects.for_target(target))
+    )
+    return qs.select_related("organisation", "requested_by").order_by("agency", "due_date", "pk")
+
+
+@dataclass
+class AgencyContributions:
+    agency: str
+    label: str
+    asked: int = 0
+    received: int = 0
+    late: int = 0
+
+
+def contributions_by_agency(
+    requests: Iterable[ContributionRequest], today: date
+) -> list[AgencyContributions]:
+    """Per agency asked: how many were asked, how many received, how many are late (asked,
+    not received, past the due date). Withdrawn requests are not counted."""
+    rows: dict[str, AgencyContributions] = {}
+    for request in requests:
+        if request.cancelled_at is not None:
+            continue
+        row = rows.setdefault(
+            request.agency, AgencyContributions(request.agency, request.get_agency_display())
+        )
+        row.asked += 1
+        if request.received_at is not None:
+            row.received += 1
+        elif request.is_late(today):
+            row.late += 1
+    return sorted(rows.values(), key=lambda r: r.label)
+
+
+def contribution_requests_of_child(child: Child) -> QuerySet[ContributionRequest]:
+    """The child's requests (the child came through the door)."""
+    return (
+        child.contribution_requests.select_related("organisation", "requested_by", "target_type")
+        .prefetch_related("documents", "target")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def get_contribution_request_for_user(
+    user: User, child_pk: int, request_pk: int, *, write: bool = False
+) -> ContributionRequest:
+    child = get_child_for_user(user, child_pk, write=write)
+    request = contribution_requests_of_child(child).filter(pk=request_pk).first()
+    if request is None:
+        raise Http404("No such request")
+    return request
+
+
+def contribution_requests_for_partner(
+    organisation_id: int, *, may_see_restricted: bool
+) -> QuerySet[ContributionRequest]:
+    """The open requests the authority has sent to this organisation's people (the partner
+    API). A request about a restricted record is left out unless the client has the
+    restricted_records scope: its professional was asked by name, its systems were not."""
+    qs = ContributionRequest.objects.open().filter(organisation_id=organisation_id)
+    if not may_see_restricted:
+        qs = qs.filter(child__is_restricted=False)
+    return (
+        qs.select_related("child", "target_type")
+        .prefetch_related("target")
+        .order_by("due_date", "pk")
+    )
+
+
+def portal_request(request_pk: int) -> ContributionRequest | None:
+    """The one request a professional's verified portal session is for (nothing else of the
+    record is read through it)."""
+    return (
+        ContributionRequest.objects.open()
+        .filter(pk=request_pk, verified_at__isnull=False, locked_at__isnull=True)
+        .select_related("child")
+        .first()
     )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import contribution_views as contributions
 from . import views
 
 app_name = "documents"
@@ -21,4 +22,23 @@ urlpatterns = [
         name="download",
     ),
     path("documents/retention/", views.retention, name="retention"),
+    # Contribution requests to partner professionals; their public pages under /contribute/.
+    path(
+        "children/<int:pk>/contributions/",
+        contributions.child_requests,
+        name="contribution-requests",
+    ),
+    path(
+        "children/<int:pk>/contributions/ask/<slug:slug>/<int:target_id>/",
+        contributions.request_new,
+        name="contribution-request-new",
+    ),
+    path(
+        "children/<int:pk>/contributions/<int:request_id>/new-link/",
+        contributions.request_new_link,
+        name="contribution-new-link",
+    ),
+    path("contribute/code/", contributions.contribute_code, name="contribute-code"),
+    path("contribute/answer/", contributions.contribute_answer, name="contribute-answer"),
+    path("contribute/<str:token>/", contributions.contribute, name="contribute"),
 ]

@@ -108,6 +108,11 @@ STEPS: dict[str, tuple[str, str, _Args]] = {
         ("child", "subject"),
     ),
     "IRO_CASELOAD": ("See the caseload", "conferences:iro-caseload", ()),
+    "CONTRIBUTION_LATE": (
+        "Chase the contribution, or send a new link",
+        "documents:contribution-requests",
+        ("child",),
+    ),
 }
 
 

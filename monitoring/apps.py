@@ -20,6 +20,7 @@ CHILD_PATHS = {
     "conferences.CoreGroupMeeting": "plan.child_id",
     "conferences.TransferIn": "child_id",
     "conferences.TransferOut": "child_id",
+    "documents.ContributionRequest": "child_id",
 }
 
 

@@ -39,6 +39,8 @@ from conferences.models import (
     TransferOut,
     shared_participants,
 )
+from documents.contributions import kind_of
+from documents.models import ContributionRequest
 from people.models import Kind
 from people.models import Relationship as Link
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
@@ -336,6 +338,25 @@ def _minutes(ctx: ScanContext) -> Iterable[Finding]:
             timescales.minutes_due(held, ctx.policy),
             f"Minutes of the conference on {_d(held)} have not been distributed.",
             iro_id=chair,
+        )
+
+
+def _late_contributions(ctx: ScanContext) -> Iterable[Finding]:
+    """Contributions asked of partner professionals and not received by the due date stored
+    when the request was written (documents.ContributionRequest)."""
+    rows = ctx.scope(
+        ContributionRequest.objects.open().filter(due_date__lt=ctx.as_of).prefetch_related("target")
+    )
+    for request in rows:
+        kind = kind_of(request.target) if request.target is not None else None
+        meeting = kind.label.lower() if kind else "meeting"
+        yield Finding(
+            "CONTRIBUTION_LATE",
+            f"contribution:{request.pk}",
+            request.child_id,
+            request.due_date,
+            f"{request.get_kind_display()} asked of {request.professional_name} "
+            f"({request.get_agency_display()}) for the {meeting} was due {_d(request.due_date)}.",
         )
 
 
@@ -791,6 +812,15 @@ RULES: list[Rule] = [
         "Conference minutes are distributed within {minutes} (local).",
         False,
         _minutes,
+    ),
+    Rule(
+        "CONTRIBUTION_LATE",
+        "Contribution from a partner agency late",
+        "A professional asked for their information or report sends it by the due date set "
+        "when they were asked; a late one is chased (or sent a new link).",
+        False,
+        _late_contributions,
+        immediate=True,
     ),
     Rule(
         "STRATEGY_NO_HEALTH",

@@ -27,6 +27,7 @@ EVENT_CHOICES = [
     ("plan.ended", "A child protection plan ended"),
     ("conference.booked", "A conference was booked"),
     ("conference.moved", "A conference was moved to another date or time"),
+    ("contribution.requested", "A contribution was asked of one of the organisation's people"),
 ]
 
 

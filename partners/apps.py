@@ -10,6 +10,7 @@ class PartnersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from conferences.events import register_event_listener
+        from documents.contributions import register_contribution_listener
 
         from . import models
         from .api import schema  # noqa: F401 (the API key in the OpenAPI schema)
@@ -17,6 +18,8 @@ class PartnersConfig(AppConfig):
 
         # A plan started or ended, a conference booked or moved: subscribed partners are told.
         register_event_listener(queue_event)
+        # A contribution asked of an organisation's people: its subscribed systems are told.
+        register_contribution_listener(queue_event)
         for model in (
             models.PartnerOrganisation,
             models.PartnerPerson,

@@ -1,8 +1,9 @@
 """Partner agencies: organisations, their people, the API clients their systems use and the
 webhooks they subscribe to.
 
-A contribution request (issue 22 item 1, with the documents app) will point at a
-PartnerOrganisation and a PartnerPerson; nothing here needs to change for it.
+A contribution request (`documents.ContributionRequest`, issue 22 item 1) points at a
+PartnerOrganisation and a PartnerPerson: the documents app keeps the request (the event pages
+and the monitoring rules below this app read it), this app its people and its API.
 """
 
 import secrets
@@ -30,6 +31,11 @@ class Scope(models.TextChoices):
         "For a restricted record, also be told the plan's start and the allocated team",
     )
     EVENTS = "events", "Receive event notifications (webhooks)"
+    CONTRIBUTIONS = (
+        "contributions",
+        "See the authority's open contribution requests to this organisation and send "
+        "contributions against them",
+    )
 
 
 class PartnerOrganisation(models.Model):

@@ -1,6 +1,7 @@
 """Event notifications to partner systems: identifiers and dates only, signed, retried.
 
-A service in conferences announces an event inside its transaction (conferences/events.py);
+A service in conferences (conferences/events.py) or documents (a contribution request,
+documents/contributions.py) announces an event inside its transaction;
 `queue_event` writes one delivery per subscription that may hear of it, in the same
 transaction, and hands each to Celery once the transaction commits. Nothing is sent for a
 change that was rolled back.
@@ -28,7 +29,12 @@ DATA_KEYS = {
     "conference_id",
     "conference_type",
     "scheduled_for",
+    "contribution_request_id",
+    "due_date",
+    "meeting_date",
 }
+# An event about one organisation (a contribution asked of its people) goes to its clients only.
+ADDRESSED = "organisation_id"
 CHILD_KEYS = {"nhs_number", "la_child_id"}
 
 
@@ -72,6 +78,10 @@ def queue_event(event: str, facts: dict[str, Any]) -> None:
     ]
     if not subscriptions:
         return
+    if ADDRESSED in facts:
+        subscriptions = [s for s in subscriptions if s.client.organisation_id == facts[ADDRESSED]]
+        if not subscriptions:
+            return
     restricted = Child.objects.filter(pk=facts["child_id"], is_restricted=True).exists()
     event_id = str(uuid.uuid4())
     payload = build_payload(event, facts, event_id=event_id)

@@ -92,6 +92,9 @@ WRITERS: dict[str, str] = {
     "documents:share": "social_worker",
     "documents:remove": "social_worker",
     "documents:retention": "records_officer",
+    "documents:contribution-request-new": "business_support",
+    "documents:contribution-new-link": "social_worker",
+    "documents:contribute": "anonymous",
     "conferences:participants": "business_support",
     "conferences:outcome": "iro",
     "conferences:minutes-approve": "iro",
@@ -125,6 +128,7 @@ FORM_PAGE = {
     "conferences:group": "conferences:group",
     # Its forms are one per document due for review (the scene has none due).
     "documents:retention": "documents:retention",
+    "documents:contribution-new-link": "documents:contribution-requests",
     "conferences:minutes-approve": "conferences:detail",
     "conferences:group-remove": "conferences:group",
     "conferences:minutes-distribute": "conferences:detail",
@@ -137,7 +141,16 @@ FORM_PAGE = {
 # only show things answer 405 to a POST (require_safe), which the test below holds them to.
 # The partner API answers a POST without a key with a 401 problem (tests/partners/test_api.py
 # sweeps its bad input: invalid NHS numbers, a missing reason).
-IGNORES_POST: set[str] = {"api:v1-plan-status"}
+# The contribution portal's code and answer pages need the session a used link opens: their bad
+# input is swept in tests/documents/test_contributions.py (test_portal_bad_input_*); the API's
+# contribution endpoints in tests/partners/test_contributions_api.py.
+IGNORES_POST: set[str] = {
+    "api:v1-plan-status",
+    "api:v1-contribution-requests",
+    "api:v1-contribution-submit",
+    "documents:contribute-code",
+    "documents:contribute-answer",
+}
 
 LONG_TEXT = "x" * 10_000
 NUL = "a\x00b"

@@ -181,6 +181,15 @@ RULES: dict[str, set[str] | str] = {
     "documents:remove": CHILD_WRITERS,
     # Records officers (the documents.review_retention permission), none of the personas.
     "documents:retention": set(),
+    # Contribution requests: asked by the child's writers, or business support for the
+    # conferences they arrange; the professional's pages are public, but the code and answer
+    # pages show nothing without the session the used link and the code open (404).
+    "documents:contribution-requests": CHILD_READERS,
+    "documents:contribution-request-new": CHILD_WRITERS | {"business_support"},
+    "documents:contribution-new-link": "post-only",
+    "documents:contribute": "public",
+    "documents:contribute-code": "portal",
+    "documents:contribute-answer": "portal",
     # Monitoring and dashboards.
     "monitoring:acknowledge": "post-only",
     "dashboards:team": MANAGERS_AND_SENIOR,
@@ -198,6 +207,8 @@ RULES: dict[str, set[str] | str] = {
     # The partner agencies' API: an API key, never a session (staff signed in get 401 too);
     # its schema and docs describe it and hold no case data.
     "api:v1-plan-status": "api-key",
+    "api:v1-contribution-requests": "api-key",
+    "api:v1-contribution-submit": "api-key",
     "api:schema": "public",
     "api:docs": "public",
 }
@@ -309,7 +320,31 @@ def scene(world):
         "token": FeedbackInvitation.objects.create(
             conference=conference, respondent_type="parent", created_by=world.social_worker
         ).token,
+        **_contribution(child, conference, world.social_worker),
     }
+
+
+def _contribution(child, conference, user):
+    """A GP asked for their report for the conference; the link's token as emailed."""
+    from documents.contributions import new_link
+    from documents.services import contribution_request
+    from partners.models import PartnerOrganisation, PartnerPerson
+
+    surgery = PartnerOrganisation.objects.create(name="Scene Surgery", agency="health")
+    gp = PartnerPerson.objects.create(organisation=surgery, name="Dr Scene", email="gp@x.invalid")
+    request = contribution_request(
+        child=child,
+        target=conference,
+        person=gp,
+        profession="gp",
+        asked="Your report",
+        due_date=datetime.date.today() + datetime.timedelta(days=5),
+        user=user,
+        link_base="http://testserver/",
+    )
+    token, request.token_hash = new_link(request.pk)
+    request.save(update_fields=["token_hash"])
+    return {"request_id": request.pk, "contribution_token": token}
 
 
 def _document(child, user):
@@ -345,6 +380,13 @@ def _url(name: str, scene: dict) -> str:
         "monitoring:acknowledge": {"pk": scene["alert"].pk},
         "dashboards:drill": {"key": "icpc_held"},
         "conferences:feedback-public": {"token": scene["token"]},
+        "documents:contribute": {"token": scene["contribution_token"]},
+        "api:v1-contribution-submit": {"pk": scene["request_id"]},
+        "documents:contribution-request-new": {
+            "pk": scene["pk"],
+            "slug": "conference",
+            "target_id": scene["conference"].pk,
+        },
     }
     candidates = [kwargs_for[name]] if name in kwargs_for else []
     if ROUTES[name].startswith("conferences/") and name not in kwargs_for:
@@ -371,6 +413,7 @@ def _url(name: str, scene: dict) -> str:
         "document_id",
         "entry_id",
         "person_id",
+        "request_id",
     ]
     candidates += [{}, {"pk": scene["pk"]}, {"person_id": scene["person_id"]}]
     candidates += [{"pk": scene["pk"], k: scene[k]} for k in keys[1:]]
@@ -389,6 +432,8 @@ def _url(name: str, scene: dict) -> str:
 def expected_status(rule, persona: str) -> int | tuple[int, ...]:
     if rule == "public":
         return 200
+    if rule == "portal":
+        return 404  # no portal session: whoever is signed in to the site
     if rule == "api-key":
         return 401  # no key: refused before anything is read, whoever is signed in
     if rule == "logout":

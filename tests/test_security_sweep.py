@@ -43,7 +43,13 @@ def test_every_post_needs_a_csrf_token(world, scene):  # noqa: F811
     # The partner API reads no session or cookie: it takes an API key in a header, which a
     # cross-site form cannot send, so a signed-in browser's POST is refused as unauthenticated
     # (401) and the schema and docs take no POST (405).
-    no_session = {"api:v1-plan-status": 401, "api:schema": 405, "api:docs": 405}
+    no_session = {
+        "api:v1-plan-status": 401,
+        "api:v1-contribution-requests": 401,
+        "api:v1-contribution-submit": 401,
+        "api:schema": 405,
+        "api:docs": 405,
+    }
     for name, status in no_session.items():
         assert client.post(_url(name, scene), {"x": "1"}).status_code == status, name
     missing = sorted(set(URL_NAMES) - set(refused) - set(no_session))

@@ -235,6 +235,13 @@ DOCUMENTS_ROOT = env("DOCUMENTS_ROOT", default=str(BASE_DIR / "var" / "documents
 # marked "not scanned" (downloadable). Configured: a file is downloadable only once clean.
 CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
 CLAMD_TIMEOUT_SECONDS = env.int("CLAMD_TIMEOUT_SECONDS", default=30)
+# Contribution requests to partner professionals (documents/contributions.py): how long the
+# emailed link works, how long the one-time code works and how many tries it has, and how long
+# the professional's page stays open once the code is confirmed.
+CONTRIBUTION_LINK_DAYS = env.int("CONTRIBUTION_LINK_DAYS", default=14)
+CONTRIBUTION_CODE_MINUTES = env.int("CONTRIBUTION_CODE_MINUTES", default=15)
+CONTRIBUTION_CODE_MAX_ATTEMPTS = env.int("CONTRIBUTION_CODE_MAX_ATTEMPTS", default=5)
+CONTRIBUTION_SESSION_MINUTES = env.int("CONTRIBUTION_SESSION_MINUTES", default=60)
 _documents_storage: dict[str, Any]
 if env("DOCUMENTS_STORAGE", default="local") == "s3":
     _documents_storage = {

@@ -49,3 +49,58 @@ class Problem(serializers.Serializer):
     detail = serializers.CharField()
     instance = serializers.CharField()
     errors = serializers.DictField(required=False)
+
+
+class Meeting(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=["strategy", "conference", "core-group"],
+        help_text="What the contribution is for (other types may be added).",
+    )
+    date = serializers.DateField(allow_null=True)
+
+
+class RequestChild(serializers.Serializer):
+    """What the professional's page shows of the child, and nothing more."""
+
+    name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+
+
+class AskedOf(serializers.Serializer):
+    name = serializers.CharField()
+    profession = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class ContributionRequestOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["information", "report"])
+    asked = serializers.CharField(help_text="What is asked, as the authority wrote it.")
+    due_date = serializers.DateField()
+    requested_at = serializers.DateTimeField()
+    asked_of = AskedOf()
+    meeting = Meeting()
+    child = RequestChild()
+
+
+class ContributionIn(serializers.Serializer):
+    text = serializers.CharField(
+        required=False, allow_blank=True, max_length=50_000, help_text="The contribution."
+    )
+    file = serializers.FileField(
+        required=False,
+        help_text="A document (multipart/form-data only): PDF, Word, OpenDocument text, "
+        "images or plain text, checked by its content and scanned as every upload is.",
+    )
+
+    def validate(self, attrs):
+        if not (attrs.get("text") or "").strip() and not attrs.get("file"):
+            raise serializers.ValidationError("Send the text, a file, or both.")
+        return attrs
+
+
+class ContributionReceived(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The request's id.")
+    received_at = serializers.DateTimeField()
+    in_time = serializers.BooleanField(help_text="Received on or before the due date.")
+    documents = serializers.ListField(child=serializers.IntegerField())

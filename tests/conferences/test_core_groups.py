@@ -273,4 +273,6 @@ def test_core_group_pages_run_a_fixed_number_of_queries(world, login, plan):
         meeting_with_update(-28 + i, actions[i])
     many = (count_queries(client, list_url(plan)), count_queries(client, add_url(plan)))
     assert many == few
-    assert max(many) <= 21
+    # 22: one more than before for the contributions asked for the meetings (one query for the
+    # child's requests, whatever the number of meetings).
+    assert max(many) <= 22

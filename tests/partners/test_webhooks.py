@@ -267,3 +267,44 @@ def test_the_service_still_works_with_no_subscription(world):
     assert services is not None
     assert not WebhookDelivery.objects.exists()
     assert UserFactory is not None
+
+
+def test_contribution_requested_goes_to_the_organisations_subscribers_only(
+    world, received, django_capture_on_commit_callbacks
+):
+    from documents.services import contribution_request
+    from partners.models import PartnerPerson
+    from tests.documents.test_contributions import conference_of
+    from tests.partners.factories import OrganisationFactory, SubscriptionFactory
+
+    surgery = OrganisationFactory(name="Webhook Surgery")
+    mine = SubscriptionFactory(
+        url=RECEIVER, events=["contribution.requested"], client__organisation=surgery
+    )
+    SubscriptionFactory(url=RECEIVER, events=["contribution.requested"])  # another organisation
+    received.secret = mine.secret
+    child = world.child
+    child.nhs_number = "9434765919"
+    child.save()
+    conference = conference_of(child)
+    gp = PartnerPerson.objects.create(organisation=surgery, name="Dr W", email="w@example.invalid")
+    due = datetime.date.today() + datetime.timedelta(days=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = contribution_request(
+            child=child,
+            target=conference,
+            person=gp,
+            profession="gp",
+            asked="Your report about the bruising",
+            due_date=due,
+            user=world.social_worker,
+            link_base="http://testserver/",
+        )
+    assert WebhookDelivery.objects.filter(event="contribution.requested").count() == 1
+    assert len(received.got) == 1 and received.got[0]["ok"]
+    body = received.got[0]["body"]
+    assert body["type"] == "contribution.requested"
+    assert_no_case_content(body, child)
+    assert body["data"]["contribution_request_id"] == request.pk
+    assert body["data"]["due_date"] == due.isoformat()
+    assert "bruising" not in json.dumps(body) and "Dr W" not in json.dumps(body)
