@@ -22,9 +22,10 @@ from .models import Person, PersonAddress, PersonName
 from .search_keys import name_key, nhs_key, postcode_key, similarity
 
 # A score at or above which two records are likely one person: registration warns, the
-# nightly job lists the pair. Same names and date of birth score about 60; the same NHS number
-# alone 50; names that only sound alike about 30.
-LIKELY_SAME = 40
+# nightly job lists the pair. Names sounding alike and the same date of birth score about 55,
+# the same NHS number alone 50, names sounding alike at the same postcode about 47; the same
+# last name and date of birth with another first name (twins) about 42, below it.
+LIKELY_SAME = 45
 # How many candidates are scored for one search (the best `limit` are shown).
 CANDIDATES = 300
 
@@ -88,9 +89,9 @@ def score(person: Person, criteria: Criteria, *, alike: float | None = None) -> 
     """How strongly `person` matches `criteria`, 0 to 100, with the signals in words.
 
     Same NHS number 50; same date of birth 25; last name the same 15 (sounding the same 12);
-    first name the same 10 (sounding the same 8); how alike the full names are, up to 15; same
-    postcode 10; an address containing the words searched 10. `alike` is the database's
-    similarity where it was worked out there.
+    first name the same 10 (sounding the same 8); how alike the full names are, up to 15 (from
+    nothing at 70% alike to 15 at 100%); same postcode 15; an address containing the words
+    searched 10. `alike` is the database's similarity where it was worked out there.
     """
     points = 0
     signals: list[str] = []
@@ -128,12 +129,12 @@ def score(person: Person, criteria: Criteria, *, alike: float | None = None) -> 
     if wanted:
         if alike is None:
             alike = max(similarity(f"{f} {last}", wanted) for f, last, _, _ in _names_of(person))
-        if alike >= 0.5:
-            points += round(15 * alike)
+        if alike > 0.7:
+            points += round(15 * (alike - 0.7) / 0.3)
             signals.append(f"Similar name ({round(100 * alike)}%)")
     pc = postcode_key(criteria.postcode)
     if pc and any(a.postcode_key == pc for a in person.addresses.all()):
-        points += 10
+        points += 15
         signals.append("Same postcode")
     wanted_address = " ".join(criteria.address.split()).casefold()
     if wanted_address and any(
