@@ -36,9 +36,9 @@ def _every_fk(target):
         if model in (PersonMerge,) or model._meta.label == "people.PersonMergeMove":
             continue
         for f in model._meta.get_fields():
-            if getattr(f, "concrete", False) and f.is_relation and f.related_model is target:
-                if f.many_to_one or f.one_to_one:
-                    found.add((model._meta.label, f.attname))
+            concrete = getattr(f, "concrete", False) and f.is_relation
+            if concrete and f.related_model is target and (f.many_to_one or f.one_to_one):
+                found.add((model._meta.label, f.attname))
     return found
 
 
