@@ -206,7 +206,7 @@ def test_merge_refused_when_someone_else_saved_first(world, pair):
             duplicate_version=duplicate.person.version,
         )
     assert Child.objects.filter(pk=duplicate.pk).exists()
-    assert not PersonMerge.objects.exists()
+    assert not PersonMerge.objects.filter(duplicate_id=duplicate.person_id).exists()
 
 
 def test_merge_refused_when_both_have_an_open_plan(world, pair):
@@ -222,7 +222,7 @@ def test_merge_refused_when_both_have_an_open_plan(world, pair):
             duplicate_version=duplicate.person.version,
         )
     assert Child.objects.filter(pk=duplicate.pk).exists()
-    assert not PersonMerge.objects.exists()
+    assert not PersonMerge.objects.filter(duplicate_id=duplicate.person_id).exists()
 
 
 def test_reversal_refused_after_its_period(world, pair):
@@ -260,7 +260,7 @@ def test_manager_merges_and_reverses_through_the_pages(world, pair, login):
             "other_version": d_person.version,
         },
     )
-    merge = PersonMerge.objects.get()
+    merge = PersonMerge.objects.get(duplicate_id=d_person.pk)
     assert response.status_code == 302
     assert response["Location"] == reverse("people:merge-detail", args=[merge.pk])
     assert not Child.objects.filter(pk=duplicate.pk).exists()
