@@ -105,6 +105,23 @@ def _new_person(m: Models, fields: dict[str, Any]) -> Any:
     return person
 
 
+def _child_address(m: Models, child: Any) -> Any:
+    """The child's recorded address as a person's address (None without one)."""
+    from people.search_keys import postcode_key
+
+    address = ", ".join(
+        part for part in (child.address_line_1, child.address_line_2, child.town) if part
+    )
+    if not (address or child.postcode):
+        return None
+    row = m.PersonAddress(
+        person_id=child.person_id, address=address or child.postcode, postcode=child.postcode
+    )
+    if any(f.name == "postcode_key" for f in m.PersonAddress._meta.fields):
+        row.postcode_key = postcode_key(child.postcode)
+    return row
+
+
 def _child_person_fields(child: Any) -> dict[str, Any]:
     return {
         "first_name": child.first_name,
@@ -212,6 +229,11 @@ def link_family(
         index.add(person.pk, person.first_name, person.last_name, person.date_of_birth)
     if new_children:
         m.Child.objects.bulk_update(new_children, ["person"], batch_size=1000)
+        # The child's address is the person's, so "Known to us?" finds them by postcode.
+        m.PersonAddress.objects.bulk_create(
+            [a for a in (_child_address(m, c) for c in new_children) if a is not None],
+            batch_size=1000,
+        )
     made["persons"] += len(created)
 
     # 2. Every entry is a person: the one it is proved to be, or a new one.

@@ -16,7 +16,8 @@ from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Upper
+from django.db.models.lookups import Exact
 
 from .models import Person, PersonAddress, PersonName
 from .search_keys import name_key, nhs_key, postcode_key, similarity
@@ -40,11 +41,15 @@ class Criteria:
     nhs_number: str = ""
     postcode: str = ""
     address: str = ""
+    # A child's LA child ID, exactly (whatever its case): a child's record's, read through the
+    # person's reverse relation (this app knows no case record's model).
+    la_child_id: str = ""
 
     @property
     def is_empty(self) -> bool:
         return not (
-            self.first_name.strip()
+            self.la_child_id.strip()
+            or self.first_name.strip()
             or self.last_name.strip()
             or self.date_of_birth
             or nhs_key(self.nhs_number)
@@ -95,6 +100,10 @@ def score(person: Person, criteria: Criteria, *, alike: float | None = None) -> 
     """
     points = 0
     signals: list[str] = []
+    la_id = "".join(criteria.la_child_id.split()).upper()
+    if la_id and (getattr(person, "child_la_id", None) or "").upper() == la_id:
+        points += 50
+        signals.append("Same LA child ID")
     nhs = nhs_key(criteria.nhs_number)
     if nhs and person.nhs_number == nhs:
         points += 50
@@ -159,6 +168,10 @@ def _candidates(criteria: Criteria) -> QuerySet[Person]:
         condition |= Q(first_name_key=first_key) | Q(
             pk__in=PersonName.objects.filter(first_name_key=first_key).values("person_id")
         )
+    la_id = "".join(criteria.la_child_id.split()).upper()
+    if la_id:
+        # On the child's index of UPPER(la_child_id) (cases 0011).
+        condition |= Q(Exact(Upper("child_record__la_child_id"), la_id))
     if criteria.date_of_birth:
         condition |= Q(date_of_birth=criteria.date_of_birth)
     nhs = nhs_key(criteria.nhs_number)
@@ -193,6 +206,7 @@ def person_matches(
         ).order_by("-alike", "pk")
     else:
         qs = qs.order_by("-pk")
+    qs = qs.annotate(child_la_id=F("child_record__la_child_id"))
     people = list(qs.prefetch_related("other_names", "addresses")[:CANDIDATES])
     matches = [
         score(p, criteria, alike=_pg_alike(p, wanted) if on_postgres else None) for p in people

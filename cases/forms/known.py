@@ -20,6 +20,7 @@ class KnownSearchForm(forms.Form):
     address = forms.CharField(
         max_length=200, required=False, help_text="Part of the address is enough."
     )
+    la_child_id = forms.CharField(label="LA child ID", max_length=20, required=False)
 
     def clean_nhs_number(self) -> str:
         return "".join(self.cleaned_data.get("nhs_number", "").split())
@@ -28,7 +29,8 @@ class KnownSearchForm(forms.Form):
         data = super().clean()
         if not self.errors and self.criteria().is_empty:
             raise forms.ValidationError(
-                "Give a name, a date of birth, an NHS number, an address or a postcode."
+                "Give a name, a date of birth, an NHS number, an address, a postcode or an LA "
+                "child ID."
             )
         return data
 
@@ -41,6 +43,7 @@ class KnownSearchForm(forms.Form):
             nhs_number=data.get("nhs_number", ""),
             postcode=data.get("postcode", ""),
             address=data.get("address", ""),
+            la_child_id=data.get("la_child_id", ""),
         )
 
 

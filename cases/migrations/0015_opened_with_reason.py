@@ -5,10 +5,38 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _children_addresses(apps, schema_editor):
+    """Each child's recorded address becomes their person's (searched by postcode), once."""
+    from people.search_keys import postcode_key
+
+    Child = apps.get_model("cases", "Child")
+    PersonAddress = apps.get_model("people", "PersonAddress")
+    have = set(PersonAddress.objects.values_list("person_id", "postcode_key"))
+    rows = []
+    for child in Child.objects.filter(person__isnull=False).iterator(chunk_size=2000):
+        key = postcode_key(child.postcode)
+        address = ", ".join(
+            p for p in (child.address_line_1, child.address_line_2, child.town) if p
+        )
+        if not (address or key) or (child.person_id, key) in have:
+            continue
+        have.add((child.person_id, key))
+        rows.append(
+            PersonAddress(
+                person_id=child.person_id,
+                address=address or child.postcode,
+                postcode=child.postcode,
+                postcode_key=key,
+            )
+        )
+    PersonAddress.objects.bulk_create(rows, batch_size=1000)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0014_people_from_family'),
+        ('people', '0003_known_to_us_and_merges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -29,4 +57,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['user', 'child', 'expires_at'], name='opened_with_reason')],
             },
         ),
+        migrations.RunPython(_children_addresses, migrations.RunPython.noop),
     ]

@@ -38,6 +38,7 @@ def north_child(world):
         nhs_number=NHS,
         postcode="CH41 1AA",
         address_line_1="1 Synthetic Street",
+        la_child_id="WCP000000077",
         allocated_team=world.other_team,
         allocated_worker=world.other_team_worker,
     )
@@ -89,15 +90,15 @@ def test_another_name_is_searched(world, north_child):
         Criteria(date_of_birth=BORN),
         Criteria(postcode="ch411aa"),
         Criteria(address="synthetic street"),
+        Criteria(la_child_id="wcp 000 000 077"),
     ],
-    ids=["nhs", "dob", "postcode", "address"],
+    ids=["nhs", "dob", "postcode", "address", "la-child-id"],
 )
 def test_search_by_each_signal(world, north_child, criteria):
     from people.models import PersonAddress
 
-    PersonAddress.objects.create(
-        person=north_child.person, address="1 Synthetic Street", postcode="CH41 1AA"
-    )
+    # The child's address became the person's when the child became a person.
+    assert PersonAddress.objects.get(person=north_child.person).postcode_key == "CH411AA"
     assert north_child.person_id in [m.person.pk for m in person_matches(criteria)]
 
 
@@ -119,6 +120,7 @@ def test_other_team_child_by_nhs_number_shows_team_contact_and_plan_only(world, 
         "CH41",
         north_child.la_child_id,
         "2015",
+        "WCP000000077",
         reverse("cases:child-detail", args=[north_child.pk]) + '"',
     ):
         assert secret not in page, secret
