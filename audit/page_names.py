@@ -12,6 +12,7 @@ PAGE_NAMES: dict[str, str] = {
     "cases:child-edit": "Child's details: edit",
     "cases:child-birth": "Birth: record",
     "cases:child-restriction": "Restricted record: change",
+    "cases:open-with-reason": "Opened with a reason (Known to us?)",
     "cases:previous-plans": "Plans in other local authorities",
     "cases:previous-plan-add": "Plan in another local authority: add",
     "cases:previous-plan-edit": "Plan in another local authority: edit",

@@ -20,18 +20,20 @@ its own (`children_for_returns`).
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Team, User
 from people.models import PARENT_KINDS, Person
 from people.models import Relationship as Link
 
-from .models import Child
+from .models import Child, OpenedWithReason
 
 M = TypeVar("M", bound=Model)
 
@@ -174,7 +176,16 @@ def get_child_for_user(user: User, pk: int, *, write: bool = False) -> Child:
         hidden = restricted_children_hidden_from(user).filter(pk=pk).first()
         if hidden is not None:
             raise RestrictedRecord(hidden)
-        raise Http404("No such child")
+        if not write:
+            # Opened with a recorded reason from "Known to us?": read-only, for a while.
+            child = (
+                opened_with_reason_by(user)
+                .select_related("allocated_team", "allocated_worker")
+                .filter(pk=pk)
+                .first()
+            )
+        if child is None:
+            raise Http404("No such child")
     if write and not child_is_writable_by(user, child):
         raise Http404("No such child")
     return child
@@ -274,6 +285,255 @@ def person_for(user: User, pk: int) -> Person:
         if child is not None:
             raise RestrictedRecord(child)
     raise Http404("No such person")
+
+
+# --- "Known to us?": what a search of the whole authority's person index may show ----------
+
+
+def opened_with_reason_by(user: User) -> QuerySet[Child]:
+    """Children outside this user's work that they opened with a recorded reason, while the
+    reason holds (settings.KNOWN_TO_US_ACCESS_HOURS). Never a restricted record."""
+    if not (user.is_authenticated and user.is_active):
+        return Child.objects.none()
+    opened = OpenedWithReason.objects.filter(user=user, expires_at__gt=timezone.now())
+    return Child.objects.filter(is_restricted=False, pk__in=opened.values("child_id"))
+
+
+def may_search_known_to_us(user: User) -> bool:
+    """Any worker may ask whether a person is known: everyone who works with children's
+    records (not business support or administrators, who hold no case records)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_social_worker or user.is_team_manager or user.is_iro or user.is_senior_manager)
+    )
+
+
+def may_open_with_reason(user: User, child: Child) -> bool:
+    """Whether this user may open `child`'s record by giving a reason: a worker who may search,
+    a child they may not already open, and never a restricted record (ask whom it names)."""
+    return (
+        may_search_known_to_us(user)
+        and not child.is_restricted
+        and not children_for_user(user).filter(pk=child.pk).exists()
+    )
+
+
+def child_to_open_with_reason(user: User, pk: int) -> Child:
+    """The child a worker asks to open with a reason: 404 unless they may search and the child
+    exists; a restricted record answers whom to ask (never opened with a reason)."""
+    if not may_search_known_to_us(user):
+        raise Http404("No such child")
+    child = Child.objects.select_related("allocated_team").filter(pk=pk).first()
+    if child is None:
+        raise Http404("No such child")
+    if child.is_restricted and is_restricted_from(user, child):
+        raise RestrictedRecord(child)
+    return child
+
+
+def open_with_reason_until() -> Any:
+    return timezone.now() + timedelta(hours=settings.KNOWN_TO_US_ACCESS_HOURS)
+
+
+class Seen:
+    """How much of a search result this user may see."""
+
+    OPEN = "open"  # a child (or person) in their own work: the record, as everywhere
+    KNOWN = "known"  # outside their work: known, the team and its contact, on a plan or not
+    RESTRICTED = "restricted"  # a restricted record: that it exists, and whom to ask
+
+
+@dataclass
+class KnownResult:
+    """One match of "Known to us?", cut to what the searcher may see (`seen`).
+
+    For KNOWN and RESTRICTED results only the fields named here are filled; nothing of the
+    record itself (dates, addresses, identifiers, case content) is carried, so no template can
+    show it by mistake.
+    """
+
+    seen: str
+    score: int
+    signals: list[str] = field(default_factory=list)
+    name: str = ""
+    date_of_birth: date | None = None
+    person_id: int | None = None
+    child_id: int | None = None  # the record to open (OPEN, or KNOWN to open with a reason)
+    is_child: bool = False
+    teams: list[Team] = field(default_factory=list)
+    on_plan: bool = False
+    ask: str = ""
+    # Registration: whether the new child can be this person (an index entry without a
+    # child's record, that the user may see).
+    may_be_chosen: bool = False
+
+
+def _on_plan_ids(child_ids: Iterable[int], on: date) -> set[int]:
+    """Which of these children are on a child protection plan (conferences' records, read
+    through the relation's name: no import above cases). One query."""
+    open_plan = Q(protection_plans__start_date__lte=on) & (
+        Q(protection_plans__end_date__isnull=True) | Q(protection_plans__end_date__gt=on)
+    )
+    return set(
+        Child.objects.filter(pk__in=list(child_ids)).filter(open_plan).values_list("pk", flat=True)
+    )
+
+
+def _ask_for(child: Child) -> str:
+    names = [str(u) for u in child.restricted_to.all() if u.is_active]
+    return ", ".join(names) or "your team manager"
+
+
+def known_to_us(user: User, matches: Iterable[Any]) -> list[KnownResult]:
+    """The matches of a person-index search (`people.selectors.Match`), as this user may see
+    them. Constant queries, whatever the number of matches:
+
+    - a child the user may open (or has opened with a reason), or a person they may see: OPEN;
+    - a child on a restricted record the user is not named on, or a person seen only through
+      one: RESTRICTED, with whom to ask, and not even the name;
+    - any other child: KNOWN, with the allocated team and how to contact it and whether the
+      child is on a plan; any other person: KNOWN, with the teams holding the records of the
+      children they are related to.
+    """
+    matches = list(matches)
+    if not matches or not may_search_known_to_us(user):
+        return []
+    person_ids = [m.person.pk for m in matches]
+    children = {
+        c.person_id: c
+        for c in Child.objects.filter(person_id__in=person_ids)
+        .select_related("allocated_team")
+        .prefetch_related("restricted_to")
+    }
+    child_ids = [c.pk for c in children.values()]
+    may_open = set(
+        children_for_user(user).filter(pk__in=child_ids).values_list("pk", flat=True)
+    ) | set(opened_with_reason_by(user).filter(pk__in=child_ids).values_list("pk", flat=True))
+    mask = Mask(user)
+    adults = [pk for pk in person_ids if pk not in children]
+    visible = (
+        set(persons_visible_to(user).filter(pk__in=adults).values_list("pk", flat=True))
+        if adults
+        else set()
+    )
+    masked = (
+        set(persons_masked_for(user).filter(pk__in=adults).values_list("pk", flat=True))
+        if adults
+        else set()
+    )
+    # The teams holding the children each other adult is related to (one query).
+    teams_of: dict[int, list[Team]] = {}
+    outside = [pk for pk in adults if pk not in visible and pk not in masked]
+    if outside:
+        related = Child.objects.filter(
+            Q(person__relationships__relative_id__in=outside)
+            | Q(person__relationships_to__person_id__in=outside)
+        ).select_related("allocated_team")
+        links = Link.objects.filter(
+            Q(person_id__in=outside) | Q(relative_id__in=outside)
+        ).values_list("person_id", "relative_id")
+        child_of_person = {c.person_id: c for c in related}
+        for a, b in links:
+            for adult, other in ((a, b), (b, a)):
+                child = child_of_person.get(other)
+                if adult in outside and child is not None and child.allocated_team is not None:
+                    if child.is_restricted:
+                        continue
+                    teams = teams_of.setdefault(adult, [])
+                    if child.allocated_team not in teams:
+                        teams.append(child.allocated_team)
+    on_plan = _on_plan_ids(child_ids, timezone.localdate())
+    results = []
+    for match in matches:
+        person = match.person
+        child = children.get(person.pk)
+        base = {"score": match.score, "signals": match.signals, "person_id": person.pk}
+        if child is not None:
+            if child.pk in may_open:
+                results.append(
+                    KnownResult(
+                        seen=Seen.OPEN,
+                        name=child.full_name,
+                        date_of_birth=child.date_of_birth or child.expected_date_of_birth,
+                        child_id=child.pk,
+                        is_child=True,
+                        teams=[child.allocated_team] if child.allocated_team else [],
+                        on_plan=child.pk in on_plan,
+                        **base,
+                    )
+                )
+            elif mask.hides(child):
+                results.append(
+                    KnownResult(
+                        seen=Seen.RESTRICTED,
+                        ask=_ask_for(child),
+                        is_child=True,
+                        score=match.score,
+                        signals=[],
+                    )
+                )
+            else:
+                results.append(
+                    KnownResult(
+                        seen=Seen.KNOWN,
+                        name=child.full_name,
+                        child_id=child.pk,
+                        is_child=True,
+                        teams=[child.allocated_team] if child.allocated_team else [],
+                        on_plan=child.pk in on_plan,
+                        **base,
+                    )
+                )
+        elif person.pk in visible:
+            results.append(
+                KnownResult(
+                    seen=Seen.OPEN,
+                    name=person.full_name,
+                    date_of_birth=person.date_of_birth,
+                    may_be_chosen=True,
+                    **base,
+                )
+            )
+        elif person.pk in masked:
+            results.append(
+                KnownResult(seen=Seen.RESTRICTED, ask="your team manager", score=match.score)
+            )
+        else:
+            results.append(
+                KnownResult(
+                    seen=Seen.KNOWN,
+                    name=person.full_name,
+                    teams=teams_of.get(person.pk, []),
+                    # An index entry no child's record shows the user: registration may link
+                    # the new child to it (the person's details are the worker's own entry).
+                    may_be_chosen=not teams_of.get(person.pk),
+                    **base,
+                )
+            )
+    return results
+
+
+def may_review_duplicates(user: User) -> bool:
+    """The data officer's list of likely duplicates across the authority (a permission)."""
+    return bool(
+        user.is_authenticated and user.is_active and user.has_perm("people.review_duplicates")
+    )
+
+
+def may_merge_people(user: User, *people: Person) -> bool:
+    """A manager merges two people: a senior manager any two; a team manager two people they
+    may see (each the child of a team they manage, or related to one). Restricted records are
+    merged only by someone named on them (they must see both)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if not (user.is_team_manager or user.is_senior_manager):
+        return False
+    ids = [p.pk for p in people]
+    if user.is_senior_manager:
+        hidden = restricted_children_hidden_from(user).filter(person_id__in=ids).exists()
+        return not hidden
+    return persons_visible_to(user).filter(pk__in=ids).count() == len(set(ids))
 
 
 # --- Partner systems (the partners app's API) -------------------------------------------------

@@ -93,6 +93,35 @@ def _names(first: str, last: str) -> tuple[str, str]:
     return (" ".join((first or "").split()).casefold(), " ".join((last or "").split()).casefold())
 
 
+def _new_person(m: Models, fields: dict[str, Any]) -> Any:
+    """A person to bulk-create, with its search keys where the model has them (a migration's
+    historical model from before people 0003 does not)."""
+    from people.search_keys import name_keys
+
+    person = m.Person(**fields)
+    if any(f.name == "last_name_key" for f in m.Person._meta.fields):
+        for name, key in name_keys(person.first_name, person.last_name).items():
+            setattr(person, name, key)
+    return person
+
+
+def _child_address(m: Models, child: Any) -> Any:
+    """The child's recorded address as a person's address (None without one)."""
+    from people.search_keys import postcode_key
+
+    address = ", ".join(
+        part for part in (child.address_line_1, child.address_line_2, child.town) if part
+    )
+    if not (address or child.postcode):
+        return None
+    row = m.PersonAddress(
+        person_id=child.person_id, address=address or child.postcode, postcode=child.postcode
+    )
+    if any(f.name == "postcode_key" for f in m.PersonAddress._meta.fields):
+        row.postcode_key = postcode_key(child.postcode)
+    return row
+
+
 def _child_person_fields(child: Any) -> dict[str, Any]:
     return {
         "first_name": child.first_name,
@@ -193,13 +222,18 @@ def link_family(
     # 1. Every child is a person.
     new_children = [c for c in child_by_pk.values() if c.person_id is None]
     created = m.Person.objects.bulk_create(
-        [m.Person(**_child_person_fields(c)) for c in new_children], batch_size=1000
+        [_new_person(m, _child_person_fields(c)) for c in new_children], batch_size=1000
     )
     for child, person in zip(new_children, created, strict=True):
         child.person_id = person.pk
         index.add(person.pk, person.first_name, person.last_name, person.date_of_birth)
     if new_children:
         m.Child.objects.bulk_update(new_children, ["person"], batch_size=1000)
+        # The child's address is the person's, so "Known to us?" finds them by postcode.
+        m.PersonAddress.objects.bulk_create(
+            [a for a in (_child_address(m, c) for c in new_children) if a is not None],
+            batch_size=1000,
+        )
     made["persons"] += len(created)
 
     # 2. Every entry is a person: the one it is proved to be, or a new one.
@@ -216,7 +250,7 @@ def link_family(
         if member.date_of_birth is not None and key in pending:
             to_create.append((member, pending[key]))
             continue
-        person = m.Person(**_member_person_fields(member))
+        person = _new_person(m, _member_person_fields(member))
         if member.date_of_birth is not None:
             pending[key] = person
         to_create.append((member, person))

@@ -1346,7 +1346,28 @@ class MissingEpisode(VersionedModel):
             raise ValidationError(errors)
 
 
+class OpenedWithReason(models.Model):
+    """A worker opened the record of a child outside their own work ("Known to us?"), giving
+    a reason: read-only, for `expires_at` (settings.KNOWN_TO_US_ACCESS_HOURS), audited. A
+    restricted record is never opened this way (`cases.access.may_open_with_reason`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="opened_with_reason")
+    reason = models.TextField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        indexes = [models.Index(fields=["user", "child", "expires_at"], name="opened_with_reason")]
+        verbose_name_plural = "records opened with a reason"
+
+    def __str__(self) -> str:
+        return f"{self.user} opened {self.child_id}: {self.reason[:40]}"
+
+
 for _model in (
+    OpenedWithReason,
     FamilyMember,
     Professional,
     Referral,

@@ -8,8 +8,16 @@ from datetime import date
 from django.utils import timezone
 
 from accounts.models import User
+from people.selectors import Criteria, person_matches
 
-from .access import Mask, child_is_managed_by, child_is_writable_by
+from .access import (
+    KnownResult,
+    Mask,
+    child_is_managed_by,
+    child_is_writable_by,
+    known_to_us,
+    may_search_known_to_us,
+)
 from .family import household_and_responsibility
 from .models import Child, CINPlan, ManagementOversight, Referral, ServiceReferral, Visit
 
@@ -135,3 +143,15 @@ def child_summary(child: Child, user: User) -> dict:
         alerts.extend(extra.pop("alerts", []))
         summary.update(extra)
     return summary
+
+
+def known_to_us_search(
+    user: User, criteria: Criteria, *, limit: int = 20, at_least: int = 1
+) -> list[KnownResult]:
+    """ "Known to us?": the person index's matches for `criteria`, best first, each cut to what
+    this user may see (`cases.access.known_to_us`). The one selector the search page, the
+    registration warning and (embedded with `cases/_known_results.html`) the front door's
+    contact page use. Constant queries, whatever the index's size."""
+    if not may_search_known_to_us(user):
+        return []
+    return known_to_us(user, person_matches(criteria, limit=limit, at_least=at_least))

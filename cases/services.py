@@ -6,12 +6,14 @@ from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from accounts.actor import acting_as
 from accounts.models import Team, User
+from people.models import Person, PersonAddress, PossibleSamePerson, Resolution
 from wirral_cp.concurrency import StaleEditError, VersionedModel, save_with_version
 from wirral_cp.dates import day
 
@@ -25,6 +27,7 @@ from .models import (
     FamilyMember,
     ManualChronologyEntry,
     ManualChronologyEntryVersion,
+    OpenedWithReason,
     Referral,
     Visit,
 )
@@ -74,9 +77,22 @@ def record_save(*, instance: M, user: User, expected_version: int | None = None)
 
 @transaction.atomic
 def child_create(
-    *, child: Child, user: User, team: Team | None = None, worker: User | None = None
+    *,
+    child: Child,
+    user: User,
+    team: Team | None = None,
+    worker: User | None = None,
+    person: Person | None = None,
+    not_same_as: list[int] | None = None,
+    not_same_reason: str = "",
 ) -> Child:
-    """Register a child, allocated to `team`/`worker` (by default the user's team and the user)."""
+    """Register a child, allocated to `team`/`worker` (by default the user's team and the user).
+
+    The child is a person of the index: `person` when the worker chose an existing entry
+    (a brother's page recorded them; their details become the child's), else a new one. After
+    the registration warning, the people the worker said the child is not (`not_same_as`) are
+    recorded as decided, with the worker's reason, so nobody is asked again.
+    """
     team = team or user.team
     if worker is None and user.is_social_worker:
         worker = user
@@ -94,6 +110,39 @@ def child_create(
                 allocated_by=user,
                 reason="Child registered",
             )
+        if person is not None:
+            if Child.objects.filter(person=person).exists():
+                raise ValidationError(
+                    "That person already has a child's record: open it rather than register "
+                    "the child again."
+                )
+            child.person = person
+            child.save(update_fields=["person"])
+            child_person_sync(child=child, user=user)
+        else:
+            from .family_people import link_family
+
+            link_family(children=[child])
+            child.refresh_from_db(fields=["person"])
+        if child.postcode or child.address_line_1:
+            address = ", ".join(
+                p for p in (child.address_line_1, child.address_line_2, child.town) if p
+            )
+            PersonAddress.objects.get_or_create(
+                person_id=child.person_id,
+                address=address or child.postcode,
+                postcode=child.postcode,
+            )
+        for other in not_same_as or []:
+            pair = PossibleSamePerson.objects.between(other, child.person_id).first()
+            pair = pair or PossibleSamePerson(
+                first_id=other, second_id=child.person_id, reason="Registration warning"
+            )
+            pair.resolved_at = timezone.now()
+            pair.resolution = Resolution.DIFFERENT
+            pair.resolved_by = user
+            pair.resolution_reason = not_same_reason.strip()
+            pair.save()
     return child
 
 
@@ -553,3 +602,22 @@ def household_move(
             )
         save_with_version(person, expected_version=person.version)
     return household
+
+
+@transaction.atomic
+def child_open_with_reason(*, child: Child, user: User, reason: str) -> OpenedWithReason:
+    """A worker opens the record of a child outside their work, giving a reason: read-only,
+    for settings.KNOWN_TO_US_ACCESS_HOURS; recorded and audited (django-auditlog, the actor)."""
+    from .access import may_open_with_reason, open_with_reason_until
+
+    if not may_open_with_reason(user, child):
+        raise ValidationError("This record cannot be opened with a reason.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you need to open the record."})
+    with acting_as(user):
+        opened = OpenedWithReason(
+            user=user, child=child, reason=reason.strip(), expires_at=open_with_reason_until()
+        )
+        opened.full_clean()
+        opened.save()
+    return opened

@@ -3,7 +3,7 @@ from django.urls import path
 from .urls_activity import urlpatterns as activity_urls
 from .urls_episodes import urlpatterns as episode_urls
 from .urls_family import urlpatterns as family_urls
-from .views import child, previous_plans
+from .views import child, known, previous_plans
 
 app_name = "cases"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", child.child_edit, name="child-edit"),
     path("<int:pk>/birth/", child.child_birth, name="child-birth"),
     path("<int:pk>/restriction/", child.child_restriction, name="child-restriction"),
+    path("<int:pk>/open-with-reason/", known.open_with_reason, name="open-with-reason"),
     path("<int:pk>/previous-plans/", previous_plans.previous_plans, name="previous-plans"),
     path(
         "<int:pk>/previous-plans/new/",

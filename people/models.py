@@ -12,6 +12,7 @@ decided in `cases/access.py`, from the children the person is related to.
 from datetime import date
 
 from auditlog.registry import auditlog
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,7 @@ from django.utils import timezone
 from wirral_cp.concurrency import VersionedModel
 
 from .codes import Sex
+from .search_keys import name_keys, postcode_key
 from .validators import validate_nhs_number
 
 
@@ -45,16 +47,31 @@ class Person(VersionedModel):
     phone = models.CharField(max_length=30, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # "Known to us?": the names' phonetic keys (people.search_keys), kept with the names.
+    first_name_key = models.CharField(max_length=60, blank=True, editable=False)
+    last_name_key = models.CharField(max_length=60, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="person_name"),
             models.Index(fields=["nhs_number"], name="person_nhs_number"),
+            models.Index(fields=["last_name_key", "first_name_key"], name="person_name_key"),
+            models.Index(fields=["date_of_birth"], name="person_date_of_birth"),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A derived index column, like a slug: written with the names it is derived from so
+        # that no writer can forget it (bulk writers call name_keys themselves).
+        for field, key in name_keys(self.first_name, self.last_name).items():
+            setattr(self, field, key)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "first_name_key", "last_name_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def full_name(self) -> str:
@@ -95,12 +112,22 @@ class PersonName(models.Model):
     last_name = models.CharField(max_length=100, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    first_name_key = models.CharField(max_length=60, blank=True, editable=False)
+    last_name_key = models.CharField(max_length=60, blank=True, editable=False)
 
     class Meta:
         ordering = ["person", "kind", "pk"]
+        indexes = [
+            models.Index(fields=["last_name_key", "first_name_key"], name="person_other_name_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        for field, key in name_keys(self.first_name, self.last_name).items():
+            setattr(self, field, key)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class PersonAddress(models.Model):
@@ -111,13 +138,20 @@ class PersonAddress(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    # The postcode as searched (capitals, no spaces), on an index.
+    postcode_key = models.CharField(max_length=10, blank=True, editable=False)
 
     class Meta:
         ordering = ["person", "-start_date", "pk"]
         verbose_name_plural = "person addresses"
+        indexes = [models.Index(fields=["postcode_key"], name="person_address_postcode")]
 
     def __str__(self) -> str:
         return self.address
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.postcode_key = postcode_key(self.postcode)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -337,30 +371,116 @@ class HouseholdMember(models.Model):
         return f"{self.person} at {self.household}"
 
 
+class Resolution(models.TextChoices):
+    SAME = "same", "The same person"
+    DIFFERENT = "different", "Different people"
+    MERGED = "merged", "Merged into one record"
+
+
+class PossibleSamePersonQuerySet(models.QuerySet["PossibleSamePerson"]):
+    def open(self) -> "PossibleSamePersonQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+    def between(self, a: int, b: int) -> "PossibleSamePersonQuerySet":
+        return self.filter(Q(first_id=a, second_id=b) | Q(first_id=b, second_id=a))
+
+
 class PossibleSamePerson(models.Model):
-    """Two person records that may be one person: same names, but nothing proves it (a date of
-    birth missing on one). Listed for a worker to decide; never merged automatically."""
+    """Two person records that may be one person, with the signals that say so and their
+    score (people.selectors.score). Found when a family entry is linked (same names, a date of
+    birth missing), by the nightly duplicates job, or at registration (a worker saying why the
+    child is someone else). Listed for a data officer; never merged automatically."""
 
     first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=200)
+    score = models.PositiveSmallIntegerField(default=0)
     found_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution = models.CharField(
-        max_length=10,
+    resolution = models.CharField(max_length=10, blank=True, choices=Resolution.choices)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
         blank=True,
-        choices=[("same", "The same person"), ("different", "Different people")],
+        on_delete=models.PROTECT,
+        related_name="+",
     )
+    resolution_reason = models.TextField("why", blank=True)
+
+    objects = PossibleSamePersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["found_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["first", "second"], name="possible_same_pair_once")
         ]
+        indexes = [
+            models.Index(
+                fields=["-score"], condition=Q(resolved_at__isnull=True), name="possible_same_open"
+            )
+        ]
         verbose_name_plural = "possible same people"
+        permissions = [
+            ("review_duplicates", "Can review the list of likely duplicate person records")
+        ]
 
     def __str__(self) -> str:
         return f"{self.first} / {self.second}"
+
+
+class PersonMerge(VersionedModel):
+    """Two person records merged into one (`survivor`), by a manager, with a reason.
+
+    Every row that pointed at the duplicate person (or the duplicate child's record) was moved
+    to the survivor; each move is a `PersonMergeMove` (model, pk, field, old value) and the
+    records the merge removed (the duplicate person and child, and rows that said the same as
+    one of the survivor's) are kept here as serialized rows, so that `reversible_until` a
+    manager can reverse it: the rows moved back, the duplicate restored with its own ids.
+    """
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges")
+    duplicate_id = models.PositiveIntegerField()
+    duplicate_name = models.CharField(max_length=200)
+    survivor_child_id = models.PositiveIntegerField(null=True, blank=True)
+    duplicate_child_id = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.TextField()
+    removed = models.JSONField(default=list, blank=True, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    reversible_until = models.DateTimeField()
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reversal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_name} merged into {self.survivor}"
+
+    def may_be_reversed(self, now: object = None) -> bool:
+        return self.reversed_at is None and (now or timezone.now()) < self.reversible_until  # type: ignore[operator]
+
+
+class PersonMergeMove(models.Model):
+    """One row a merge moved: `model`'s row `object_pk` had `field` = `old_value`."""
+
+    merge = models.ForeignKey(PersonMerge, on_delete=models.CASCADE, related_name="moves")
+    model = models.CharField(max_length=100)
+    object_pk = models.CharField(max_length=40)
+    field = models.CharField(max_length=100)
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["merge", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_pk}.{self.field}"
 
 
 auditlog.register(Person)
@@ -370,3 +490,4 @@ auditlog.register(Relationship)
 auditlog.register(Household)
 auditlog.register(HouseholdMember)
 auditlog.register(PossibleSamePerson)
+auditlog.register(PersonMerge, exclude_fields=["removed"])

@@ -116,6 +116,10 @@ WRITERS: dict[str, str] = {
     "conferences:transfer-in": "social_worker",
     "conferences:transfer-out": "social_worker",
     "monitoring:acknowledge": "social_worker",
+    # "Known to us?": a worker outside the child's team opens the record with a reason.
+    "cases:open-with-reason": "other_team_worker",
+    "people:merge": "team_manager",
+    "people:merge-reverse": "team_manager",
 }
 
 # The page that shows the form of a POST-only action.
@@ -135,6 +139,7 @@ FORM_PAGE = {
     "monitoring:acknowledge": "monitoring:my-tasks",
     "strategy:section47-icpc-before-seen": "strategy:section47-detail",
     "conferences:interim-plan-agree": "conferences:detail",
+    "people:merge-reverse": "people:merge-detail",
 }
 
 # Pages that would answer a POST as they answer a GET, ignoring what is posted. None: pages that

@@ -15,6 +15,7 @@ from cases.family_people import link_family
 from cases.models import ManualChronologyEntry, PreviousPlanElsewhere
 from conferences.models import ConferenceParticipant, CoreGroupMeeting, FeedbackInvitation
 from monitoring.models import Alert
+from people.models import PersonMerge
 from tests.cases.factories import (
     AssessmentFactory,
     CaseNoteFactory,
@@ -38,6 +39,7 @@ PLAN_WRITERS = CHILD_WRITERS | {"iro"}
 CONFERENCE_READERS = CHILD_READERS | {"business_support"}
 MANAGER = {"team_manager"}
 MANAGERS_AND_SENIOR = {"team_manager", "other_manager", "senior_manager"}
+WORKERS = ALL_STAFF - {"business_support", "administrator"}
 
 RULES: dict[str, set[str] | str] = {
     # Public pages.
@@ -66,6 +68,17 @@ RULES: dict[str, set[str] | str] = {
     "people:person-detail": CHILD_READERS,
     # Lists only the pairs whose people the user may see.
     "people:possible-same": ALL_STAFF,
+    # "Known to us?": any worker searches every team's records (what each result shows is
+    # tested in tests/people/test_known_to_us.py); opening a record with a reason is for a
+    # worker outside the child's work (those who may open it already are sent to it).
+    "people:search": WORKERS,
+    "cases:open-with-reason": "open-with-reason",
+    # The data officer's list (the people.review_duplicates permission), none of the personas.
+    "people:duplicates": set(),
+    # Merging two people: a manager who may see both (the scene's child and its mother).
+    "people:merge": {"team_manager", "senior_manager"},
+    "people:merge-detail": {"team_manager", "senior_manager"},
+    "people:merge-reverse": "post-only",
     "cases:referrals": CHILD_READERS,
     "cases:referral-detail": CHILD_READERS,
     "cases:allocation": CHILD_READERS,
@@ -259,9 +272,19 @@ def scene(world):
     action = ActionFactory(outcome__plan=plan, timescale=datetime.date(2026, 12, 1))
     member = FamilyMemberFactory(child=child)
     link_family(members=[member])
+    child.refresh_from_db()
     return {
         "pk": child.pk,
         "person_id": member.person_id,
+        "child_person_id": child.person_id,
+        "merge_id": PersonMerge.objects.create(
+            survivor_id=member.person_id,
+            duplicate_id=0,
+            duplicate_name="A merged record",
+            reason="Test merge (nothing moved)",
+            merged_by=world.team_manager,
+            reversible_until=london(2099, 1, 1),
+        ).pk,
         "link_id": member.link_id,
         "member_id": member.pk,
         "professional_id": ProfessionalFactory(child=child).pk,
@@ -387,6 +410,9 @@ def _url(name: str, scene: dict) -> str:
             "slug": "conference",
             "target_id": scene["conference"].pk,
         },
+        "people:merge": {"first_id": scene["person_id"], "second_id": scene["child_person_id"]},
+        "people:merge-detail": {"merge_id": scene["merge_id"]},
+        "people:merge-reverse": {"merge_id": scene["merge_id"]},
     }
     candidates = [kwargs_for[name]] if name in kwargs_for else []
     if ROUTES[name].startswith("conferences/") and name not in kwargs_for:
@@ -452,6 +478,10 @@ def expected_status(rule, persona: str) -> int | tuple[int, ...]:
         return 302 if persona in CHILD_WRITERS else 404
     if rule == "decided":
         return 302 if persona in MANAGER else 404
+    if rule == "open-with-reason":
+        if persona in CHILD_READERS:
+            return 302
+        return 200 if persona in WORKERS else 404
     if rule == "census-gated":
         return 302 if persona == "senior_manager" else 404
     return 200 if persona in rule else 404

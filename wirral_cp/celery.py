@@ -30,6 +30,11 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.forget_spent_form_tokens",
         "schedule": crontab(hour=2, minute=15),
     },
+    # The likely duplicate person records, for the data officer's list each morning.
+    "people-possible-duplicates": {
+        "task": "people.tasks.find_possible_duplicates",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "daily-email-digest": {
         "task": "monitoring.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),

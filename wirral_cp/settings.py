@@ -230,6 +230,11 @@ WHITENOISE_USE_FINDERS = True
 # with DOCUMENTS_STORAGE=s3 (django-storages; credentials from the usual AWS_* variables or the
 # instance's role).
 DOCUMENTS_MAX_UPLOAD_MB = env.int("DOCUMENTS_MAX_UPLOAD_MB", default=20)
+
+# "Known to us?" and duplicates (issue 20 items 3, 4): how long a record opened with a reason
+# stays open to the worker who gave it, and how long a merge of two people can be reversed.
+KNOWN_TO_US_ACCESS_HOURS = env.int("KNOWN_TO_US_ACCESS_HOURS", default=8)
+PERSON_MERGE_REVERSIBLE_DAYS = env.int("PERSON_MERGE_REVERSIBLE_DAYS", default=30)
 DOCUMENTS_ROOT = env("DOCUMENTS_ROOT", default=str(BASE_DIR / "var" / "documents"))
 # The ClamAV daemon: a Unix socket path or tcp://host:port. Blank: no scanner, and files are
 # marked "not scanned" (downloadable). Configured: a file is downloadable only once clean.

@@ -3,19 +3,26 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedRequest
+from people.models import Person
+from people.selectors import LIKELY_SAME, Criteria, person_matches
 from wirral_cp.paging import page_of
 
 from ..access import (
+    KnownResult,
     children_for_user,
     get_child_for_manager,
     get_child_for_user,
     is_restricted_from,
+    known_to_us,
     restricted_children_hidden_from,
 )
 from ..forms.child import BirthForm, ChildForm, RestrictionForm
+from ..forms.known import DIFFERENT, RegistrationMatchForm
+from ..models import Child
 from ..selectors import child_summary
 from ..services import child_birth_record, child_create, child_details_save, child_restrict
 from .common import add_service_errors, child_form_page
@@ -54,8 +61,33 @@ def child_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _registration_matches(
+    request: AuthenticatedRequest, child: Child
+) -> tuple[list[KnownResult], list[int]]:
+    """The likely matches as the worker may see them, and every matched person's id
+    (restricted ones too: kept server-side, never read back from the page)."""
+    criteria = Criteria(
+        first_name=child.first_name,
+        last_name=child.last_name,
+        date_of_birth=child.date_of_birth or child.expected_date_of_birth,
+        nhs_number=child.nhs_number,
+        postcode=child.postcode,
+    )
+    found = person_matches(criteria, limit=10, at_least=LIKELY_SAME)
+    return known_to_us(request.user, found), [m.person.pk for m in found]
+
+
+def _fingerprint(matches: list[KnownResult], person_ids: list[int]) -> str:
+    # Which matches the worker was shown, without putting a restricted record's id in the page.
+    ids = ",".join(str(pk) for pk in sorted(person_ids))
+    return salted_hmac("registration-matches", ids).hexdigest()[:20]
+
+
 @require_http_methods(["GET", "POST"])
 def child_create_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Register a child. Before a new person and child are made, the person index is searched
+    ("Known to us?") with the child's details: likely matches are shown first and the worker
+    chooses an existing person or says why this child is someone else (recorded)."""
     user = request.user
     if not (user.is_social_worker or user.is_team_manager) or user.team_id is None:
         messages.error(
@@ -63,15 +95,62 @@ def child_create_view(request: AuthenticatedRequest) -> HttpResponse:
         )
         return redirect("cases:child-list")
     form = ChildForm(request.POST or None)
+    match_form = None
+    matches: list[KnownResult] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            child = child_create(child=form.save(commit=False), user=user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{child.full_name} registered as {child.la_child_id}.")
-            return redirect("cases:child-detail", child.pk)
-    return render(request, "cases/child_form.html", {"form": form, "title": "Register a child"})
+        candidate = form.save(commit=False)
+        matches, match_ids = _registration_matches(request, candidate)
+        decided = None
+        if matches:
+            choosable = [
+                (str(m.person_id), m.name) for m in matches if m.may_be_chosen and m.person_id
+            ]
+            fingerprint = _fingerprint(matches, match_ids)
+            match_form = RegistrationMatchForm(
+                request.POST if "match_decision" in request.POST else None,
+                choosable=choosable,
+                initial={"matches_shown": fingerprint},
+            )
+            if (
+                match_form.is_bound
+                and match_form.is_valid()
+                and match_form.cleaned_data["matches_shown"] == fingerprint
+            ):
+                decided = match_form.cleaned_data
+            elif (
+                match_form.is_bound and match_form.cleaned_data.get("matches_shown") != fingerprint
+            ):
+                # The details changed since the matches were shown: show the new ones.
+                match_form = RegistrationMatchForm(
+                    None, choosable=choosable, initial={"matches_shown": fingerprint}
+                )
+        if not matches or decided is not None:
+            chosen = None
+            if decided is not None and decided["match_decision"] != DIFFERENT:
+                chosen = Person.objects.filter(pk=int(decided["match_decision"])).first()
+            try:
+                child = child_create(
+                    child=candidate,
+                    user=user,
+                    person=chosen,
+                    not_same_as=match_ids if chosen is None else [],
+                    not_same_reason=(decided or {}).get("different_reason", ""),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{child.full_name} registered as {child.la_child_id}.")
+                return redirect("cases:child-detail", child.pk)
+    return render(
+        request,
+        "cases/child_form.html",
+        {
+            "form": form,
+            "title": "Register a child",
+            "matches": matches,
+            "match_form": match_form,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -281,7 +281,10 @@ def possible_same_people(request: AuthenticatedRequest) -> HttpResponse:
         .select_related("first", "second")
         .order_by("first__last_name", "first__first_name", "pk")[:200]
     )
-    return render(request, "cases/possible_same_people.html", {"pairs": pairs})
+    may_merge = request.user.is_team_manager or request.user.is_senior_manager
+    return render(
+        request, "cases/possible_same_people.html", {"pairs": pairs, "may_merge": may_merge}
+    )
 
 
 @require_http_methods(["GET", "POST"])
