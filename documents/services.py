@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Child
 from wirral_cp.concurrency import save_with_version
+from wirral_cp.dates import day
 
 from . import scanning
 from .contributions import (
@@ -422,7 +423,7 @@ def contribution_request(
     meeting_on = kind.meeting_date(target)
     if meeting_on is not None and meeting_on >= timezone.localdate() and due_date > meeting_on:
         raise ValidationError(
-            {"due_date": f"The due date must be on or before the meeting ({meeting_on:%-d %b %Y})."}
+            {"due_date": f"The due date must be on or before the meeting ({day(meeting_on)})."}
         )
     request = ContributionRequest(
         child=child,

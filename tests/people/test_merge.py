@@ -15,7 +15,7 @@ from django.utils import timezone
 from cases.family_people import link_family
 from cases.merge import merge_fields, people_merge, people_merge_reverse
 from cases.models import Allocation, Child, ChronologyEdit, OpenedWithReason
-from conferences.models import TransferIn, TransferOut
+from conferences.models import CoreGroupMember, TransferIn, TransferOut
 from people.models import (
     Person,
     PersonAddress,
@@ -96,6 +96,7 @@ def _complete(world, scene, duplicate_child):  # noqa: F811
         moved_on=datetime.date(2026, 11, 1),
         recorded_by=world.social_worker,
     )
+    CoreGroupMember.objects.create(plan=conference.plan, name="Core Member", person=person)
     OpenedWithReason.objects.create(
         user=world.other_team_worker,
         child=duplicate_child,
