@@ -43,6 +43,7 @@ ROW_COLUMNS = {
     "referral": ["Child", "LA child ID", "Received", "Source", "Decision"],
     "alert": ["Child", "LA child ID", "Rule", "Due", "Working days overdue"],
     "missing": ["Child", "LA child ID", "Went missing", "Returned", "Interview offered"],
+    "agency_check": ["Child", "LA child ID", "Agency", "Urgency", "Sent", "Due", "Answered"],
 }
 # Rows fetched at a time by a streamed CSV (a server-side cursor's batch).
 CSV_CHUNK = 2000
@@ -111,6 +112,7 @@ def _listing(
         # Working days overdue is worked out from the due date below, not stored.
         "alert": ["rule", "due_date", "due_date"],
         "missing": ["started_at", "ended_at", "return_interview_offered_at"],
+        "agency_check": ["agency", "urgency", "sent_at", "due_at", "responded_at"],
     }[kind] + list(extra)
     # The names this user is on: a handful, read once, never the whole authority's ids.
     mask = Mask(user)

@@ -27,6 +27,17 @@ class NextStep:
 # rule code -> (the step in words, the URL name, which arguments: "child", "subject")
 _Args = tuple[str, ...]
 STEPS: dict[str, tuple[str, str, _Args]] = {
+    "CONTACT_DECISION": ("Decide on the contact", "frontdoor:contact-decide", ("child", "subject")),
+    "CONTACT_ACKNOWLEDGEMENT": (
+        "Acknowledge the referrer",
+        "frontdoor:contact-acknowledge",
+        ("child", "subject"),
+    ),
+    "AGENCY_CHECK_LATE": (
+        "Chase the agency and record its response",
+        "frontdoor:check-respond",
+        ("child", "contact", "subject"),
+    ),
     "REFERRAL_DECISION": (
         "Record the decision on the referral",
         "cases:referral-decide",
@@ -118,6 +129,15 @@ def _subject_pk(subject_key: str) -> int | None:
         return None
 
 
+def _contact_of_check(check_id: int | None) -> int | None:
+    """The contact a multi-agency check belongs to: its page is under the contact's."""
+    from frontdoor.models import AgencyCheck
+
+    if check_id is None:
+        return None
+    return AgencyCheck.objects.filter(pk=check_id).values_list("contact_id", flat=True).first()
+
+
 def next_step(
     rule: str, subject_key: str, child_id: int | None, due: date | None = None
 ) -> NextStep | None:
@@ -127,6 +147,8 @@ def next_step(
         return None
     label, name, wanted = declared
     values: dict[str, int | None] = {"child": child_id, "subject": _subject_pk(subject_key)}
+    if "contact" in wanted:
+        values["contact"] = _contact_of_check(values["subject"])
     args = [values[a] for a in wanted]
     if any(a is None for a in args):
         return None
