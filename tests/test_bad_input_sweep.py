@@ -107,6 +107,12 @@ WRITERS: dict[str, str] = {
     "conferences:transfer-in": "social_worker",
     "conferences:transfer-out": "social_worker",
     "monitoring:acknowledge": "social_worker",
+    "frontdoor:contact-add": "social_worker",
+    "frontdoor:contact-decide": "team_manager",
+    "frontdoor:contact-acknowledge": "social_worker",
+    "frontdoor:contact-outcome": "social_worker",
+    "frontdoor:check-add": "social_worker",
+    "frontdoor:check-respond": "social_worker",
 }
 
 # The page that shows the form of a POST-only action.

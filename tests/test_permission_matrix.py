@@ -56,6 +56,18 @@ RULES: dict[str, set[str] | str] = {
     "strategy:ended-without-icpc": ALL_STAFF,
     "monitoring:my-tasks": ALL_STAFF,
     "cases:child-create": "child-create",
+    # The front door: lists of the contacts of children the user may open.
+    "frontdoor:contact-list": ALL_STAFF,
+    "frontdoor:contact-start": ALL_STAFF,
+    "frontdoor:child-contacts": CHILD_READERS,
+    "frontdoor:contact-detail": CHILD_READERS,
+    "frontdoor:contact-add": CHILD_WRITERS,
+    "frontdoor:contact-acknowledge": CHILD_WRITERS,
+    "frontdoor:contact-outcome": CHILD_WRITERS,
+    "frontdoor:check-add": CHILD_WRITERS,
+    "frontdoor:check-respond": CHILD_WRITERS,
+    # A manager of the child's team, or a front-door worker (none of the personas).
+    "frontdoor:contact-decide": MANAGER,
     # The child's record.
     "cases:child-detail": CHILD_READERS,
     "cases:family": CHILD_READERS,
@@ -291,9 +303,26 @@ def scene(world):
             ),
         )[0],
         "document_id": _document(child, world.social_worker).pk,
+        **_contacts(child, world),
         "token": FeedbackInvitation.objects.create(
             conference=conference, respondent_type="parent", created_by=world.social_worker
         ).token,
+    }
+
+
+def _contacts(child, world):
+    """A contact waiting for a decision, with a check sent, and one decided (its outcome to
+    tell)."""
+    from frontdoor.services import contact_decide
+    from tests.frontdoor.helpers import check_for, contact_for
+
+    waiting = contact_for(child, world.social_worker)
+    decided = contact_for(child, world.social_worker, received_at=london(2026, 11, 20, 9))
+    contact_decide(contact=decided, user=world.team_manager, decision="advice", reason="x")
+    return {
+        "contact_id": waiting.pk,
+        "decided_contact_id": decided.pk,
+        "check_id": check_for(waiting, world.social_worker).pk,
     }
 
 
@@ -330,6 +359,15 @@ def _url(name: str, scene: dict) -> str:
         "monitoring:acknowledge": {"pk": scene["alert"].pk},
         "dashboards:drill": {"key": "icpc_held"},
         "conferences:feedback-public": {"token": scene["token"]},
+        "frontdoor:contact-outcome": {
+            "pk": scene["pk"],
+            "contact_id": scene["decided_contact_id"],
+        },
+        "frontdoor:check-respond": {
+            "pk": scene["pk"],
+            "contact_id": scene["contact_id"],
+            "check_id": scene["check_id"],
+        },
     }
     candidates = [kwargs_for[name]] if name in kwargs_for else []
     if ROUTES[name].startswith("conferences/") and name not in kwargs_for:
@@ -354,6 +392,7 @@ def _url(name: str, scene: dict) -> str:
         "action_id",
         "link_id",
         "document_id",
+        "contact_id",
     ]
     candidates += [{}, {"pk": scene["pk"]}, {"person_id": scene["person_id"]}]
     candidates += [{"pk": scene["pk"], k: scene[k]} for k in keys[1:]]
