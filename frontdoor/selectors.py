@@ -42,8 +42,9 @@ def get_contact(child: Child, contact_id: int) -> Contact:
     )
 
 
-def get_check(contact: Contact, check_id: int) -> AgencyCheck:
-    return get_object_or_404(contact.checks.all(), pk=check_id)
+def get_check(child: Child, check_id: int) -> AgencyCheck:
+    """A multi-agency check of this (already access-checked) child, or 404."""
+    return get_object_or_404(child.agency_checks.select_related("contact"), pk=check_id)
 
 
 def is_front_door_worker(user: User) -> bool:

@@ -35,7 +35,7 @@ urlpatterns = [
         name="check-add",
     ),
     path(
-        "children/<int:pk>/contacts/<int:contact_id>/checks/<int:check_id>/",
+        "children/<int:pk>/checks/<int:check_id>/response/",
         views.check_respond,
         name="check-respond",
     ),

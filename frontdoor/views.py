@@ -256,12 +256,10 @@ def check_add(request: AuthenticatedRequest, pk: int, contact_id: int) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
-def check_respond(
-    request: AuthenticatedRequest, pk: int, contact_id: int, check_id: int
-) -> HttpResponse:
+def check_respond(request: AuthenticatedRequest, pk: int, check_id: int) -> HttpResponse:
     child = get_child_for_user(request.user, pk, write=True)
-    contact = get_contact(child, contact_id)
-    check = get_check(contact, check_id)
+    check = get_check(child, check_id)
+    contact = check.contact
     form = ResponseForm(
         request.POST or None,
         instance=check,

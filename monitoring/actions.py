@@ -36,7 +36,7 @@ STEPS: dict[str, tuple[str, str, _Args]] = {
     "AGENCY_CHECK_LATE": (
         "Chase the agency and record its response",
         "frontdoor:check-respond",
-        ("child", "contact", "subject"),
+        ("child", "subject"),
     ),
     "REFERRAL_DECISION": (
         "Record the decision on the referral",
@@ -129,15 +129,6 @@ def _subject_pk(subject_key: str) -> int | None:
         return None
 
 
-def _contact_of_check(check_id: int | None) -> int | None:
-    """The contact a multi-agency check belongs to: its page is under the contact's."""
-    from frontdoor.models import AgencyCheck
-
-    if check_id is None:
-        return None
-    return AgencyCheck.objects.filter(pk=check_id).values_list("contact_id", flat=True).first()
-
-
 def next_step(
     rule: str, subject_key: str, child_id: int | None, due: date | None = None
 ) -> NextStep | None:
@@ -147,8 +138,6 @@ def next_step(
         return None
     label, name, wanted = declared
     values: dict[str, int | None] = {"child": child_id, "subject": _subject_pk(subject_key)}
-    if "contact" in wanted:
-        values["contact"] = _contact_of_check(values["subject"])
     args = [values[a] for a in wanted]
     if any(a is None for a in args):
         return None

@@ -363,11 +363,6 @@ def _url(name: str, scene: dict) -> str:
             "pk": scene["pk"],
             "contact_id": scene["decided_contact_id"],
         },
-        "frontdoor:check-respond": {
-            "pk": scene["pk"],
-            "contact_id": scene["contact_id"],
-            "check_id": scene["check_id"],
-        },
     }
     candidates = [kwargs_for[name]] if name in kwargs_for else []
     if ROUTES[name].startswith("conferences/") and name not in kwargs_for:
@@ -393,6 +388,7 @@ def _url(name: str, scene: dict) -> str:
         "link_id",
         "document_id",
         "contact_id",
+        "check_id",
     ]
     candidates += [{}, {"pk": scene["pk"]}, {"person_id": scene["person_id"]}]
     candidates += [{"pk": scene["pk"], k: scene[k]} for k in keys[1:]]

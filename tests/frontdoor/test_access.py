@@ -43,7 +43,7 @@ def test_every_contact_page_is_a_404_outside_the_reach(world, contact, login, pe
         reverse("frontdoor:contact-decide", args=args),
         reverse("frontdoor:contact-acknowledge", args=args),
         reverse("frontdoor:check-add", args=args),
-        reverse("frontdoor:check-respond", args=[*args, check.pk]),
+        reverse("frontdoor:check-respond", args=[world.child.pk, check.pk]),
     ]:
         assert client.get(url).status_code == 404, url
         if "/contacts/new/" in url or url.count("/") > 5:  # the forms

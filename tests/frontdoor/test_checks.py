@@ -91,9 +91,7 @@ def test_an_unanswered_check_past_its_time_is_an_alert_until_answered(world, con
     assert alert.child == world.child
     assert "police check (red) was due by 30 Nov 2026, 14:00" in alert.evidence
     step = next_step(alert.rule, alert.subject_key, alert.child_id)
-    assert step.url == reverse(
-        "frontdoor:check-respond", args=[world.child.pk, contact.pk, check.pk]
-    )
+    assert step.url == reverse("frontdoor:check-respond", args=[world.child.pk, check.pk])
     _respond(check, world.social_worker, london(2026, 12, 1, 9), nothing_known=True)
     timescales_scan(as_of=D(2026, 12, 1))
     alert.refresh_from_db()
@@ -135,7 +133,7 @@ def test_the_check_pages(world, contact, login):
     assert response.status_code == 302
     check = AgencyCheck.objects.get()
     assert check.requested_by == world.social_worker
-    respond = reverse("frontdoor:check-respond", args=[world.child.pk, contact.pk, check.pk])
+    respond = reverse("frontdoor:check-respond", args=[world.child.pk, check.pk])
     response = client.post(
         respond, {"responded_at": "2026-11-30T09:00", "response": "", "version": check.version}
     )
