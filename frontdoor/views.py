@@ -20,7 +20,7 @@ from .forms import CheckForm, ContactForm, DecisionForm, ResponseForm, ToldForm
 from .models import AgencyCheck, Contact, ContactDecision
 from .selectors import contacts_for_user, get_check, get_contact, may_decide
 
-LIST_FILTERS = {
+LIST_FILTERS: dict[str, tuple[str, dict[str, object]]] = {
     "waiting": ("Waiting for a decision", {"decision": ""}),
     "not_acknowledged": ("Referrer not yet acknowledged", {"acknowledged_at__isnull": True}),
     "all": ("All contacts", {}),
