@@ -209,4 +209,5 @@ def test_every_population_is_declared_whole():
             "referral",
             "alert",
             "missing",
+            "agency_check",
         }, name
