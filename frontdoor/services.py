@@ -57,15 +57,6 @@ def contact_record(*, contact: Contact, user: User) -> Contact:
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, user: User, expected_version: int | None) -> Contact:
-    """Correct a contact's details; the due dates follow the time it was received."""
-    received = timezone.localtime(contact.received_at).date()
-    contact.decision_due = timescales.contact_decision_due(received)
-    contact.acknowledgement_due = timescales.referrer_acknowledgement_due(received)
-    return record_save(instance=contact, user=user, expected_version=expected_version)
-
-
-@transaction.atomic
 def contact_decide(
     *,
     contact: Contact,
