@@ -44,6 +44,7 @@ ROW_COLUMNS = {
     "alert": ["Child", "LA child ID", "Rule", "Due", "Working days overdue"],
     "missing": ["Child", "LA child ID", "Went missing", "Returned", "Interview offered"],
     "contribution": ["Child", "LA child ID", "Agency", "Asked of", "Due by", "Received"],
+    "agency_check": ["Child", "LA child ID", "Agency", "Urgency", "Sent", "Due", "Answered"],
 }
 # Rows fetched at a time by a streamed CSV (a server-side cursor's batch).
 CSV_CHUNK = 2000
@@ -113,6 +114,7 @@ def _listing(
         "alert": ["rule", "due_date", "due_date"],
         "missing": ["started_at", "ended_at", "return_interview_offered_at"],
         "contribution": ["agency", "professional_name", "due_date", "received_at"],
+        "agency_check": ["agency", "urgency", "sent_at", "due_at", "responded_at"],
     }[kind] + list(extra)
     # The names this user is on: a handful, read once, never the whole authority's ids.
     mask = Mask(user)

@@ -16,6 +16,7 @@ FIELDS = {
     "today": "the date of the letter",
     "referral_date": "the date of the referral",
     "core_group_date": "the date of the core group",
+    "contact_outcome": "what was decided about a contact, in words",
 }
 FIELD = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 

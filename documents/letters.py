@@ -47,6 +47,14 @@ DEFAULT_TEXT = {
         "{{ child_name }} on {{ core_group_date }}. Please contact {{ worker_name }} "
         "({{ worker_contact }}) if you cannot attend.",
     ),
+    LetterKind.CONTACT_OUTCOME: (
+        "The outcome of your contact about {{ child_name }}",
+        "Dear {{ recipient_name }},\n\nThank you for contacting children's services about "
+        "{{ child_name }} on {{ referral_date }}. After considering what you told us, and what "
+        "partner agencies know, the decision is: {{ contact_outcome }}.\n\nIf you have any "
+        "questions, or your concerns grow, please contact {{ worker_name }} "
+        "({{ worker_contact }}).",
+    ),
 }
 
 

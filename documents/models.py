@@ -255,6 +255,7 @@ class LetterKind(models.TextChoices):
     OUTCOME_PARENT = "outcome_parent", "Outcome letter to parents"
     REFERRER_ACK = "referrer_ack", "Acknowledgement to the referrer"
     CORE_GROUP_INVITATION = "core_group", "Core group invitation"
+    CONTACT_OUTCOME = "contact_outcome", "Outcome of a contact, to the referrer"
 
 
 class LetterTemplate(models.Model):
@@ -267,7 +268,7 @@ class LetterTemplate(models.Model):
         help_text="Plain text. Fields: {{ child_name }}, {{ recipient_name }}, "
         "{{ conference_date }}, {{ conference_time }}, {{ conference_place }}, {{ chair_name }}, "
         "{{ worker_name }}, {{ worker_contact }}, {{ today }}, {{ referral_date }}, "
-        "{{ core_group_date }}."
+        "{{ core_group_date }}, {{ contact_outcome }}."
     )
     updated_at = models.DateTimeField(auto_now=True)
 

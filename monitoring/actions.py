@@ -27,6 +27,17 @@ class NextStep:
 # rule code -> (the step in words, the URL name, which arguments: "child", "subject")
 _Args = tuple[str, ...]
 STEPS: dict[str, tuple[str, str, _Args]] = {
+    "CONTACT_DECISION": ("Decide on the contact", "frontdoor:contact-decide", ("child", "subject")),
+    "CONTACT_ACKNOWLEDGEMENT": (
+        "Acknowledge the referrer",
+        "frontdoor:contact-acknowledge",
+        ("child", "subject"),
+    ),
+    "AGENCY_CHECK_LATE": (
+        "Chase the agency and record its response",
+        "frontdoor:check-respond",
+        ("child", "subject"),
+    ),
     "REFERRAL_DECISION": (
         "Record the decision on the referral",
         "cases:referral-decide",

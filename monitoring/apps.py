@@ -10,6 +10,8 @@ CHILD_PATHS = {
     "cases.Visit": "child_id",
     "cases.ManagementOversight": "child_id",
     "cases.MissingEpisode": "child_id",
+    "frontdoor.Contact": "child_id",
+    "frontdoor.AgencyCheck": "child_id",
     "strategy.StrategyDiscussion": "child_id",
     "strategy.StrategyParticipant": "discussion.child_id",
     "strategy.Section47": "child_id",

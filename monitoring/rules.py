@@ -41,6 +41,7 @@ from conferences.models import (
 )
 from documents.contributions import kind_of
 from documents.models import ContributionRequest
+from frontdoor.models import AgencyCheck, Contact
 from people.models import Kind
 from people.models import Relationship as Link
 from strategy.models import S47Outcome, Section47, StrategyDiscussion
@@ -111,6 +112,61 @@ def _referral_decision(ctx: ScanContext) -> Iterable[Finding]:
             child_id,
             timescales.referral_decision_due(received_on),
             f"Referral received {_d(received_on)} has no threshold decision.",
+        )
+
+
+def _contact_decision(ctx: ScanContext) -> Iterable[Finding]:
+    """A contact with no decision: due by the date stored when it was recorded."""
+    rows = ctx.scope(Contact.objects.filter(decision="")).values_list(
+        "pk", "child_id", "received_at", "decision_due"
+    )
+    for pk, child_id, received, due in rows:
+        yield Finding(
+            "CONTACT_DECISION",
+            f"contact:{pk}",
+            child_id,
+            due,
+            f"Contact received {timezone.localtime(received):%-d %b %Y, %H:%M} has no decision.",
+        )
+
+
+def _contact_acknowledgement(ctx: ScanContext) -> Iterable[Finding]:
+    """A referrer not yet told their contact was received: due by the stored date."""
+    rows = ctx.scope(Contact.objects.filter(acknowledged_at__isnull=True)).values_list(
+        "pk", "child_id", "received_at", "acknowledgement_due", "referrer_name"
+    )
+    for pk, child_id, received, due, name in rows:
+        who = name or "The referrer"
+        yield Finding(
+            "CONTACT_ACKNOWLEDGEMENT",
+            f"contact:{pk}",
+            child_id,
+            due,
+            f"{who} has not been acknowledged for the contact of {_d(_local(received))}.",
+        )
+
+
+def _agency_checks_late(ctx: ScanContext) -> Iterable[Finding]:
+    """A multi-agency check still unanswered after its due time (stored when it was sent, from
+    the local target for its urgency). Hours, not days: on the day of the scan it is late once
+    the moment has passed; for a later day, once that day is after the due time's day."""
+    now = timezone.now()
+    today = timezone.localdate()
+    rows = ctx.scope(AgencyCheck.objects.awaiting()).values_list(
+        "pk", "child_id", "agency", "urgency", "due_at"
+    )
+    for pk, child_id, agency, urgency, due_at in rows:
+        due_on = _local(due_at)
+        late = due_at < now if ctx.as_of <= today else ctx.as_of > due_on
+        if not late:
+            continue
+        yield Finding(
+            "AGENCY_CHECK_LATE",
+            f"check:{pk}",
+            child_id,
+            due_on,
+            f"The {agency} check ({urgency}) was due by "
+            f"{timezone.localtime(due_at):%-d %b %Y, %H:%M} and has not been answered.",
         )
 
 
@@ -706,6 +762,31 @@ RULES: list[Rule] = [
         "A decision on a referral is due within {referral_decision} of receiving it.",
         True,
         _referral_decision,
+    ),
+    Rule(
+        "CONTACT_DECISION",
+        "Contact decision",
+        "A decision on a contact (no further action, advice, Family Help, referral or a "
+        "strategy discussion) is made within {contact_decision} of receiving it.",
+        True,
+        _contact_decision,
+    ),
+    Rule(
+        "CONTACT_ACKNOWLEDGEMENT",
+        "Referrer acknowledged",
+        "The referrer is told their contact was received within {acknowledgement} "
+        "(Working Together).",
+        True,
+        _contact_acknowledgement,
+    ),
+    Rule(
+        "AGENCY_CHECK_LATE",
+        "Multi-agency check late",
+        "Partner agencies answer a front-door check within the local target for its urgency: "
+        "red {check_red}, amber {check_amber}, green {check_green} (local).",
+        False,
+        _agency_checks_late,
+        immediate=True,
     ),
     Rule(
         "ASSESSMENT_45",

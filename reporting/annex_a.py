@@ -3,6 +3,7 @@
 One sheet per list this system holds data for, with Ofsted's column headings and Ofsted's coded
 answers ("a) Yes", "b) Female", "e) 2A: Schools" ...):
 
+- List 1 contacts received (the front door's contacts, whatever was decided),
 - List 3 referrals received, List 4 assessments, List 5 section 47 enquiries and initial
   conferences, in the six months before the as-of date;
 - List 6 children in need and List 7 children on a child protection plan, at any time in those
@@ -12,7 +13,7 @@ answers ("a) Yes", "b) Female", "e) 2A: Schools" ...):
   child up to and including it, since the same date a year before), so that 2 or more is the
   DfE's re-referral within 12 months.
 
-Lists 1 (contacts), 2 (early help) and 8 (children looked after) are not produced: this system
+Lists 2 (early help) and 8 (children looked after) are not produced: this system
 does not hold those records. List 7's emergency protection order / police protection column is
 left empty for the same reason.
 """
@@ -47,6 +48,7 @@ from conferences.models import (
     ConferenceStatus,
     ConferenceType,
 )
+from frontdoor.models import Contact
 from strategy.models import S47Outcome, Section47
 from timescales import rules as timescales
 from wirral_cp.spreadsheets import safe_row
@@ -177,10 +179,12 @@ def _allocation(child: Child) -> list:
 
 
 def annex_a_build(*, as_of: date, children: QuerySet[Child] | None = None) -> list[AnnexList]:
-    """Lists 3 to 7 for the six months before `as_of`, for `children` (default: everyone)."""
+    """Lists 1 and 3 to 7 for the six months before `as_of`, for `children` (default:
+    everyone)."""
     scope = children if children is not None else Child.objects.all()
     w = Window(as_of)
     return [
+        _list_1(scope, w),
         _list_3(scope, w),
         _list_4(scope, w),
         _list_5(scope, w),
@@ -191,6 +195,24 @@ def annex_a_build(*, as_of: date, children: QuerySet[Child] | None = None) -> li
 
 def _children_related(qs):
     return qs.select_related("child__allocated_team", "child__allocated_worker")
+
+
+def _list_1(scope, w: Window) -> AnnexList:
+    """Every contact received in the six months, with its source (Ofsted's List 1)."""
+    contacts = (
+        Contact.objects.filter(
+            child__in=scope,
+            received_at__gte=w.day_start(w.six_months),
+            received_at__lt=w.after_as_of,
+        )
+        .select_related("child")
+        .order_by("received_at", "pk")
+    )
+    rows = [
+        [*_child_cells(c.child, w.as_of), c.received_date, SOURCE.get(c.source, "")]
+        for c in contacts
+    ]
+    return AnnexList(1, "Contacts", [*CHILD_COLUMNS, "Date of Contact", "Contact Source"], rows)
 
 
 def _list_3(scope, w: Window) -> AnnexList:

@@ -120,6 +120,12 @@ WRITERS: dict[str, str] = {
     "cases:open-with-reason": "other_team_worker",
     "people:merge": "team_manager",
     "people:merge-reverse": "team_manager",
+    "frontdoor:contact-add": "social_worker",
+    "frontdoor:contact-decide": "team_manager",
+    "frontdoor:contact-acknowledge": "social_worker",
+    "frontdoor:contact-outcome": "social_worker",
+    "frontdoor:check-add": "social_worker",
+    "frontdoor:check-respond": "social_worker",
 }
 
 # The page that shows the form of a POST-only action.

@@ -58,6 +58,18 @@ RULES: dict[str, set[str] | str] = {
     "strategy:ended-without-icpc": ALL_STAFF,
     "monitoring:my-tasks": ALL_STAFF,
     "cases:child-create": "child-create",
+    # The front door: lists of the contacts of children the user may open.
+    "frontdoor:contact-list": ALL_STAFF,
+    "frontdoor:contact-start": ALL_STAFF,
+    "frontdoor:child-contacts": CHILD_READERS,
+    "frontdoor:contact-detail": CHILD_READERS,
+    "frontdoor:contact-add": CHILD_WRITERS,
+    "frontdoor:contact-acknowledge": CHILD_WRITERS,
+    "frontdoor:contact-outcome": CHILD_WRITERS,
+    "frontdoor:check-add": CHILD_WRITERS,
+    "frontdoor:check-respond": CHILD_WRITERS,
+    # A manager of the child's team, or a front-door worker (none of the personas).
+    "frontdoor:contact-decide": MANAGER,
     # The child's record.
     "cases:child-detail": CHILD_READERS,
     "cases:family": CHILD_READERS,
@@ -340,6 +352,7 @@ def scene(world):
             ),
         )[0],
         "document_id": _document(child, world.social_worker).pk,
+        **_contacts(child, world),
         "token": FeedbackInvitation.objects.create(
             conference=conference, respondent_type="parent", created_by=world.social_worker
         ).token,
@@ -368,6 +381,20 @@ def _contribution(child, conference, user):
     token, request.token_hash = new_link(request.pk)
     request.save(update_fields=["token_hash"])
     return {"request_id": request.pk, "contribution_token": token}
+def _contacts(child, world):
+    """A contact waiting for a decision, with a check sent, and one decided (its outcome to
+    tell)."""
+    from frontdoor.services import contact_decide
+    from tests.frontdoor.helpers import check_for, contact_for
+
+    waiting = contact_for(child, world.social_worker)
+    decided = contact_for(child, world.social_worker, received_at=london(2026, 11, 20, 9))
+    contact_decide(contact=decided, user=world.team_manager, decision="advice", reason="x")
+    return {
+        "contact_id": waiting.pk,
+        "decided_contact_id": decided.pk,
+        "check_id": check_for(waiting, world.social_worker).pk,
+    }
 
 
 def _document(child, user):
@@ -413,6 +440,10 @@ def _url(name: str, scene: dict) -> str:
         "people:merge": {"first_id": scene["person_id"], "second_id": scene["child_person_id"]},
         "people:merge-detail": {"merge_id": scene["merge_id"]},
         "people:merge-reverse": {"merge_id": scene["merge_id"]},
+        "frontdoor:contact-outcome": {
+            "pk": scene["pk"],
+            "contact_id": scene["decided_contact_id"],
+        },
     }
     candidates = [kwargs_for[name]] if name in kwargs_for else []
     if ROUTES[name].startswith("conferences/") and name not in kwargs_for:
@@ -440,6 +471,8 @@ def _url(name: str, scene: dict) -> str:
         "entry_id",
         "person_id",
         "request_id",
+        "contact_id",
+        "check_id",
     ]
     candidates += [{}, {"pk": scene["pk"]}, {"person_id": scene["person_id"]}]
     candidates += [{"pk": scene["pk"], k: scene[k]} for k in keys[1:]]

@@ -53,6 +53,26 @@ class LocalPolicy(models.Model):
         help_text="Reports count as shared with parents in advance when shared at least this "
         "many working days before the conference.",
     )
+    # Multi-agency (MASH) checks: how many clock hours a partner agency has to answer, by the
+    # urgency the front door gave the check (red: immediate risk).
+    check_red_hours = models.PositiveSmallIntegerField(
+        "red checks answered within (hours)",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text="A red (urgent) multi-agency check is answered within this many hours.",
+    )
+    check_amber_hours = models.PositiveSmallIntegerField(
+        "amber checks answered within (hours)",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text="An amber multi-agency check is answered within this many hours.",
+    )
+    check_green_hours = models.PositiveSmallIntegerField(
+        "green checks answered within (hours)",
+        default=72,
+        validators=[MinValueValidator(1), MaxValueValidator(336)],
+        help_text="A green multi-agency check is answered within this many hours.",
+    )
     due_soon_working_days = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(0), MaxValueValidator(20)],

@@ -30,6 +30,11 @@ ADULT_AGE_YEARS = 18
 # return home interview is offered within 72 hours of the child's return. Clock hours, not
 # working days: a weekend or a bank holiday does not stretch it.
 RETURN_INTERVIEW_HOURS = 72
+# Working Together (flow chart 1): within one working day of a contact being received, the
+# referrer's receipt is acknowledged and a decision is made about the next steps. The decision
+# is the same national timescale as the referral decision above (Working Together's "referral"
+# is what arrives at the front door, which this system calls a contact).
+REFERRER_ACKNOWLEDGEMENT_WORKING_DAYS = 1
 
 
 def quantity(n: int, unit: str) -> str:
@@ -58,12 +63,50 @@ def in_words(policy: LocalPolicy | None = None) -> dict[str, str]:
         "post_birth_review": quantity(policy.post_birth_review_working_days, "working day"),
         "return_interview": quantity(RETURN_INTERVIEW_HOURS, "hour"),
         "reports_in_advance": quantity(policy.reports_in_advance_working_days, "working day"),
+        "contact_decision": quantity(REFERRAL_DECISION_WORKING_DAYS, "working day"),
+        "acknowledgement": quantity(REFERRER_ACKNOWLEDGEMENT_WORKING_DAYS, "working day"),
+        "check_red": quantity(policy.check_red_hours, "hour"),
+        "check_amber": quantity(policy.check_amber_hours, "hour"),
+        "check_green": quantity(policy.check_green_hours, "hour"),
     }
 
 
 def referral_decision_due(received: date) -> date:
     """A decision on a referral within 1 working day of receiving it."""
     return add_working_days(received, REFERRAL_DECISION_WORKING_DAYS)
+
+
+def contact_decision_due(received: date) -> date:
+    """A decision on a contact (no further action, advice, Family Help, referral or a strategy
+    discussion) by the end of the first working day after it was received: a contact on Friday
+    afternoon is decided by the end of Monday (Tuesday when Monday is a bank holiday)."""
+    return add_working_days(received, REFERRAL_DECISION_WORKING_DAYS)
+
+
+def referrer_acknowledgement_due(received: date) -> date:
+    """The referrer told that their contact was received within 1 working day of receiving it."""
+    return add_working_days(received, REFERRER_ACKNOWLEDGEMENT_WORKING_DAYS)
+
+
+def check_response_hours(urgency: str, policy: LocalPolicy | None = None) -> int:
+    """How many clock hours a partner agency has to answer a multi-agency check of this urgency
+    ("red", "amber" or "green"; local: by default 4, 24 and 72 hours)."""
+    policy = policy or LocalPolicy.current()
+    return {
+        "red": policy.check_red_hours,
+        "amber": policy.check_amber_hours,
+        "green": policy.check_green_hours,
+    }[urgency]
+
+
+def check_response_due(
+    sent_at: datetime, urgency: str, policy: LocalPolicy | None = None
+) -> datetime:
+    """When a partner agency's answer to a multi-agency (MASH) check is due: the local target
+    for its urgency in clock hours from the moment it was sent (nights and weekends count, as
+    a safeguarding hub works them; counted in UTC so a change of the clocks changes nothing)."""
+    hours = check_response_hours(urgency, policy)
+    return sent_at.astimezone(UTC) + timedelta(hours=hours)
 
 
 def assessment_due(referral_date: date) -> date:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cases",
     "strategy",
     "documents",
+    "frontdoor",
     "conferences",
     "monitoring",
     "dashboards",

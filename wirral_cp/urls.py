@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("children/", include("cases.urls")),
     path("people/", include("cases.urls_people")),
+    path("", include("frontdoor.urls")),
     path("", include("strategy.urls")),
     path("", include("conferences.urls")),
     path("", include("documents.urls")),

@@ -20,7 +20,11 @@ from .diary import get_conference_for_attendance
 
 
 class LetterForm(forms.Form):
-    kind = forms.ChoiceField(label="Letter", choices=LetterKind.choices)
+    # A contact's outcome letter is the front door's, made from the contact.
+    kind = forms.ChoiceField(
+        label="Letter",
+        choices=[c for c in LetterKind.choices if c[0] != LetterKind.CONTACT_OUTCOME],
+    )
     recipient = forms.CharField(label="To", max_length=200)
 
 

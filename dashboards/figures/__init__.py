@@ -8,7 +8,7 @@ module of its subject. See `base` for what a declaration says.
 
 # Imported in this order, the figures reach the JSON in it.
 from . import conferences, plans, strategy, visits, front_door, alerts  # noqa: F401, I001
-from . import missing, contributions  # noqa: F401, I001
+from . import missing, contributions, checks  # noqa: F401, I001
 from .base import FIGURES, POPULATIONS, Card, Column, Figure, Population, Section, pct
 
 SECTIONS = [

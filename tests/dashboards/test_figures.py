@@ -210,4 +210,5 @@ def test_every_population_is_declared_whole():
             "alert",
             "missing",
             "contribution",
+            "agency_check",
         }, name
