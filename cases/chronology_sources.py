@@ -19,6 +19,7 @@ from .models import (
     CINPlan,
     ManagementOversight,
     MissingEpisode,
+    ProtectiveOrder,
     Referral,
     Visit,
 )
@@ -298,6 +299,41 @@ def missing_episode_events(child: Child) -> list[ChronologyEvent]:
                     key=f"{key}:returned",
                     description=f"Returned at {ended:%H:%M}: {interview}",
                     url=f"{url}#missing-{episode.pk}",
+                )
+            )
+    return events
+
+
+@register
+def protective_order_events(child: Child) -> list[ChronologyEvent]:
+    """Each emergency protection order and each time in police protection: made, and ended."""
+    url = reverse("cases:protective-orders", args=[child.pk])
+    events = []
+    for order in ProtectiveOrder.objects.filter(child=child).order_by("start_date", "pk"):
+        key = f"protective_order:{order.pk}"
+        made = (
+            "Emergency protection order made"
+            if order.kind == "epo"
+            else "Taken into police protection"
+        )
+        details = f": {_short(order.details)}" if order.details.strip() else ""
+        events.append(
+            ChronologyEvent(
+                date=order.start_date,
+                source="Legal",
+                key=f"{key}:started",
+                description=f"{made}{details}",
+                url=f"{url}#order-{order.pk}",
+            )
+        )
+        if order.end_date:
+            events.append(
+                ChronologyEvent(
+                    date=order.end_date,
+                    source="Legal",
+                    key=f"{key}:ended",
+                    description=f"{order.short_name} ended",
+                    url=f"{url}#order-{order.pk}",
                 )
             )
     return events

@@ -58,6 +58,7 @@ def in_words(policy: LocalPolicy | None = None) -> dict[str, str]:
         "post_birth_review": quantity(policy.post_birth_review_working_days, "working day"),
         "return_interview": quantity(RETURN_INTERVIEW_HOURS, "hour"),
         "reports_in_advance": quantity(policy.reports_in_advance_working_days, "working day"),
+        "family_help_review": quantity(policy.family_help_review_weeks, "week"),
     }
 
 
@@ -207,6 +208,13 @@ def timeliness_fingerprint(policy: LocalPolicy | None = None) -> str:
             calendar_version(),
         )
     )
+
+
+def family_help_review_due(previous: date, policy: LocalPolicy | None = None) -> date:
+    """A Family Help plan is reviewed within 12 weeks (local) of its start, then of each review;
+    on the working day before when that day is a weekend or a bank holiday."""
+    policy = policy or LocalPolicy.current()
+    return working_day_on_or_before(previous + timedelta(weeks=policy.family_help_review_weeks))
 
 
 def next_oversight_due(previous: date, policy: LocalPolicy | None = None) -> date:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("children/", include("cases.urls")),
     path("people/", include("cases.urls_people")),
     path("", include("strategy.urls")),
+    path("", include("familyhelp.urls")),
     path("", include("conferences.urls")),
     path("", include("documents.urls")),
     path("", include("monitoring.urls")),
