@@ -17,7 +17,9 @@ from wirral_cp.replica import mark_written
 
 SEQUENCE = "audit_data_version"
 # The apps whose records the figures are made of.
-CASE_APPS = frozenset({"accounts", "cases", "strategy", "conferences", "monitoring", "timescales"})
+CASE_APPS = frozenset(
+    {"accounts", "cases", "strategy", "conferences", "monitoring", "timescales", "familyhelp"}
+)
 
 
 def _enabled(connection: BaseDatabaseWrapper) -> bool:

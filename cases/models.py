@@ -1255,7 +1255,11 @@ class ProtectiveOrder(VersionedModel):
         blank=True, help_text="The court or police force, and why, in a sentence or two."
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

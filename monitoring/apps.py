@@ -20,6 +20,9 @@ CHILD_PATHS = {
     "conferences.CoreGroupMeeting": "plan.child_id",
     "conferences.TransferIn": "child_id",
     "conferences.TransferOut": "child_id",
+    "familyhelp.FamilyHelpPlan": "child_id",
+    "familyhelp.FamilyHelpReview": "plan.child_id",
+    "familyhelp.StepDown": "child_id",
 }
 
 

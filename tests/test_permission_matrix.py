@@ -7,12 +7,13 @@ the few public pages. POST-only actions answer 405 to a GET from anyone signed i
 """
 
 import datetime
+from typing import cast
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.family_people import link_family
-from cases.models import PreviousPlanElsewhere, ProtectiveOrder
+from cases.models import PreviousPlanElsewhere, ProtectiveOrder, Referral
 from conferences.models import ConferenceParticipant, CoreGroupMeeting, FeedbackInvitation
 from monitoring.models import Alert
 from tests.cases.factories import (
@@ -323,14 +324,17 @@ def _family_help(world) -> dict:
     from familyhelp.models import EarlyHelpAssessment, FamilyHelpPlan, StepDown, StepUp
 
     child = world.child
-    earlier = ReferralFactory(
-        child=child,
-        received_at=london(2025, 1, 6, 9),
-        decision="assessment",
-        decided_at=london(2025, 1, 6, 12),
-        closure_date=datetime.date(2025, 2, 3),
-        closure_reason="RC9",
-        stepped_down_to_early_help=True,
+    earlier = cast(
+        Referral,
+        ReferralFactory(
+            child=child,
+            received_at=london(2025, 1, 6, 9),
+            decision="assessment",
+            decided_at=london(2025, 1, 6, 12),
+            closure_date=datetime.date(2025, 2, 3),
+            closure_reason="RC9",
+            stepped_down_to_early_help=True,
+        ),
     )
     assessment = EarlyHelpAssessment.objects.create(
         child=child,
