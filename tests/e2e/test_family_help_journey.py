@@ -41,6 +41,7 @@ def test_step_down_to_family_help_and_its_acceptance(app, world):
     tm = app.sign_in(world.team_manager)
     open_child(app, tm, child)
     tab(tm, "Referrals and assessments")
+    app.check(tm, "Referrals and assessments")
     tm.get_by_role("link", name="Referral received").first.click()
     app.check(tm, "Referral")
     tm.get_by_role("link", name="Close and step down to Family Help").click()
@@ -53,10 +54,17 @@ def test_step_down_to_family_help_and_its_acceptance(app, world):
     step_down = StepDown.objects.get(referral=referral)
     assert step_down.is_pending
 
+    # The Family Help team's worker sees it waiting; the manager has it in their decisions.
+    worker = app.sign_in(world.other_team_worker)
+    worker.get_by_role("navigation", name="Main").get_by_role("link", name="My tasks").click()
+    worker.get_by_role("link", name="Family Help: step-downs and step-ups waiting").click()
+    expect(worker.get_by_role("main")).to_contain_text(child.full_name)
+    app.check(worker, "Family Help: waiting for your team")
+
     fh = app.sign_in(world.other_manager)
-    fh.get_by_role("navigation", name="Main").get_by_role("link", name="Family Help").click()
-    app.check(fh, "Family Help: waiting for your team")
-    fh.get_by_role("link", name=f"Accept the step-down of {child.full_name}").click()
+    fh.get_by_role("navigation", name="Main").get_by_role("link", name="My tasks").click()
+    app.check(fh, "My tasks (a step-down to accept)")
+    fh.get_by_role("link", name=f"Accept the step-down for {child.full_name}").click()
     app.check(fh, "Accept the step-down")
     fh.get_by_label("Date accepted").fill(f"{scenes.today():%Y-%m-%d}")
     fh.get_by_role("button", name="Accept the step-down").click()
