@@ -19,7 +19,8 @@ SEQUENCE = "audit_data_version"
 # The apps whose records the figures are made of.
 # Documents too: the reports shared with parents and the contributions received are figures.
 CASE_APPS = frozenset(
-    {"accounts", "cases", "strategy", "conferences", "documents", "monitoring", "timescales"}
+    {"accounts", "cases", "strategy", "conferences", "documents", "monitoring", "timescales",
+     "familyhelp"}
 )
 
 

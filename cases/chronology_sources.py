@@ -26,6 +26,7 @@ from .models import (
     ManagementOversight,
     ManualChronologyEntry,
     MissingEpisode,
+    ProtectiveOrder,
     Referral,
     Visit,
 )
@@ -367,4 +368,42 @@ def manual_events(children: Sequence[Child]) -> list[ChronologyEvent]:
                 edit_url=reverse("cases:chronology-entry-edit", args=[entry.child_id, entry.pk]),
             )
         )
+    return events
+
+
+@register
+def protective_order_events(children: Sequence[Child]) -> list[ChronologyEvent]:
+    """Each emergency protection order and each time in police protection: made, and ended."""
+    events = []
+    orders = ProtectiveOrder.objects.filter(child__in=children).order_by("start_date", "pk")
+    for order in orders:
+        url = reverse("cases:protective-orders", args=[order.child_id])
+        key = f"protective_order:{order.pk}"
+        made = (
+            "Emergency protection order made"
+            if order.kind == "epo"
+            else "Taken into police protection"
+        )
+        details = f": {_short(order.details)}" if order.details.strip() else ""
+        events.append(
+            ChronologyEvent(
+                child_id=order.child_id,
+                date=order.start_date,
+                source="Legal",
+                key=f"{key}:started",
+                description=f"{made}{details}",
+                url=f"{url}#order-{order.pk}",
+            )
+        )
+        if order.end_date:
+            events.append(
+                ChronologyEvent(
+                    child_id=order.child_id,
+                    date=order.end_date,
+                    source="Legal",
+                    key=f"{key}:ended",
+                    description=f"{order.short_name} ended",
+                    url=f"{url}#order-{order.pk}",
+                )
+            )
     return events

@@ -1364,6 +1364,82 @@ class OpenedWithReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} opened {self.child_id}: {self.reason[:40]}"
+# --- Protective legal events (Annex A List 7) -----------------------------------------------
+
+
+class ProtectiveOrderKind(models.TextChoices):
+    EPO = "epo", "Emergency protection order (Children Act 1989, section 44)"
+    POLICE = "police", "Police protection (Children Act 1989, section 46)"
+
+
+class ProtectiveOrderQuerySet(models.QuerySet["ProtectiveOrder"]):
+    def in_force_between(self, start: date, end: date) -> "ProtectiveOrderQuerySet":
+        """Orders in force on any day from `start` to `end` (an order without an end date is in
+        force from its start)."""
+        return self.filter(start_date__lte=end).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gte=start)
+        )
+
+
+class ProtectiveOrder(VersionedModel):
+    """An emergency protection order or a time the child was taken into police protection:
+    Ofsted's Annex A List 7 asks whether a child on a plan was subject to either in the last
+    six months."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="protective_orders")
+    kind = models.CharField("what it was", max_length=10, choices=ProtectiveOrderKind.choices)
+    start_date = models.DateField(
+        "start date", help_text="The day the order was made, or the child taken into protection."
+    )
+    end_date = models.DateField(
+        "end date",
+        null=True,
+        blank=True,
+        help_text="The day it ended (discharged, expired, or the child released). Leave empty "
+        "while it is in force.",
+    )
+    details = models.TextField(
+        blank=True, help_text="The court or police force, and why, in a sentence or two."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProtectiveOrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["child", "start_date"])]
+        verbose_name = "emergency protection order or police protection"
+        verbose_name_plural = "emergency protection orders and police protection"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {day(self.start_date)}"
+
+    @property
+    def short_name(self) -> str:
+        return (
+            "Emergency protection order"
+            if self.kind == ProtectiveOrderKind.EPO
+            else ("Police protection")
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        if self.start_date and self.start_date > today:
+            errors["start_date"] = "The start date cannot be in the future."
+        if self.end_date and self.end_date > today:
+            errors["end_date"] = "The end date cannot be in the future: leave it empty for now."
+        elif self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date cannot be before the start date."
+        if errors:
+            raise ValidationError(errors)
 
 
 for _model in (
@@ -1383,5 +1459,6 @@ for _model in (
     ManagementOversight,
     ServiceReferral,
     MissingEpisode,
+    ProtectiveOrder,
 ):
     auditlog.register(_model)

@@ -3,7 +3,7 @@ from django.urls import path
 from .urls_activity import urlpatterns as activity_urls
 from .urls_episodes import urlpatterns as episode_urls
 from .urls_family import urlpatterns as family_urls
-from .views import child, known, previous_plans
+from .views import child, known, legal, previous_plans
 
 app_name = "cases"
 
@@ -25,6 +25,17 @@ urlpatterns = [
         "<int:pk>/previous-plans/<int:elsewhere_id>/",
         previous_plans.previous_plan_edit,
         name="previous-plan-edit",
+    ),
+    path("<int:pk>/protective-orders/", legal.protective_orders, name="protective-orders"),
+    path(
+        "<int:pk>/protective-orders/add/",
+        legal.protective_order_add,
+        name="protective-order-add",
+    ),
+    path(
+        "<int:pk>/protective-orders/<int:order_id>/edit/",
+        legal.protective_order_edit,
+        name="protective-order-edit",
     ),
     *family_urls,
     *episode_urls,

@@ -22,6 +22,7 @@ from cases.models import (
     FamilyMember,
     ManagementOversight,
     Professional,
+    ProtectiveOrder,
     Referral,
     ServiceReferral,
     Visit,
@@ -29,6 +30,7 @@ from cases.models import (
 from conferences.models import Conference
 from conferences.services import conference_schedule, icpc_request
 from conferences.timeliness import refresh_timeliness
+from familyhelp.models import EarlyHelpAssessment, FamilyHelpPlan, FamilyHelpReview, StepDown
 from monitoring.services import timescales_scan
 from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
 from strategy.services import section47_start
@@ -38,7 +40,11 @@ from .synthetic import generate_authority
 
 DEMO_PASSWORD = settings.DEMO_PASSWORD
 
-DEMO_TEAMS = ["North Assessment Team (demo)", "South Child Protection Team (demo)"]
+DEMO_TEAMS = [
+    "North Assessment Team (demo)",
+    "South Child Protection Team (demo)",
+    "Family Help Team (demo)",
+]
 
 # username, first, last, role, team index (None: no team), manages team index
 DEMO_USERS = [
@@ -47,6 +53,8 @@ DEMO_USERS = [
     ("sw.south", "Tomasz", "Southbank", Role.SOCIAL_WORKER, 1, None),
     ("tm.north", "Morgan", "Managerley", Role.TEAM_MANAGER, 0, 0),
     ("tm.south", "Aisha", "Overseer", Role.TEAM_MANAGER, 1, 1),
+    ("fh.worker", "Faye", "Helpwell", Role.SOCIAL_WORKER, 2, None),
+    ("tm.familyhelp", "Gus", "Earlyhelp", Role.TEAM_MANAGER, 2, 2),
     ("iro", "Chris", "Chairwell", Role.IRO, None, None),
     ("iro2", "Dana", "Reviewfield", Role.IRO, None, None),
     ("bsupport", "Bea", "Diarykeeper", Role.BUSINESS_SUPPORT, None, None),
@@ -161,6 +169,7 @@ def seed_demo(
     with set_actor(users["sw.north"]):
         _demo_records(children, users, timezone.localdate())
         _late_icpc(children["DEMO0007"], users, timezone.localdate())
+        _family_help(children, users, teams, timezone.localdate())
         # The family entries as persons, relationships and households (Jade is one person,
         # the mother of Ruby and of Leo).
         link_family(
@@ -270,6 +279,126 @@ def _late_icpc(mia: Child, users: dict[str, User], today: date) -> None:
         "Mia stays with her aunt; her mother visits there, supervised, after school."
     )
     conference_schedule(conference=conference, user=users["bsupport"], expected_version=None)
+
+
+def _family_help(
+    children: dict[str, Child], users: dict[str, User], teams: list[Team], today: date
+) -> None:
+    """Family Help and protective legal events in the demo: Zofia's step-down last year,
+    accepted by the Family Help team, with its assessment and plan (she is re-referred now:
+    flagged to the manager who agreed the step-down); a school's early help assessment for
+    Kai before his referral (Annex A List 2); Noah's step-down waiting for the Family Help
+    team; and police protection for Ruby and an emergency protection order for Leo (List 7)."""
+    if EarlyHelpAssessment.objects.filter(child__in=children.values()).exists():
+        return
+    family_help = teams[2]
+    tm_south, tm_fh = users["tm.south"], users["tm.familyhelp"]
+    zofia, kai, noah = children["DEMO0005"], children["DEMO0004"], children["DEMO0006"]
+    ruby, leo = children["DEMO0001"], children["DEMO0002"]
+
+    earlier = Referral.objects.filter(child=zofia, stepped_down_to_early_help=True).first()
+    if earlier is not None and earlier.closure_date:
+        closed = earlier.closure_date
+        _make(
+            StepDown,
+            child=zofia,
+            referral=earlier,
+            to_team=family_help,
+            reason="Assessment found needs Family Help can meet: routines and nursery.",
+            agreed_by=tm_south,
+            agreed_at=_at(closed, 16),
+            accepted_on=closed + timedelta(days=2),
+            accepted_by=tm_fh,
+        )
+        assessment = _make(
+            EarlyHelpAssessment,
+            child=zofia,
+            start_date=closed + timedelta(days=5),
+            completion_date=closed + timedelta(days=20),
+            lead_practitioner="Faye Helpwell",
+            lead_agency="social_care",
+            organisation="Family Help Team (demo)",
+            recorded_by=users["fh.worker"],
+        )
+        plan = _make(
+            FamilyHelpPlan,
+            child=zofia,
+            assessment=assessment,
+            start_date=closed + timedelta(days=25),
+            end_date=closed + timedelta(days=200),
+            lead_practitioner="Faye Helpwell",
+            lead_agency="social_care",
+            outcomes="Zofia goes to nursery every day, with breakfast; a bedtime routine at home.",
+        )
+        _make(
+            FamilyHelpReview,
+            plan=plan,
+            review_date=closed + timedelta(days=100),
+            due_date=closed + timedelta(days=109),
+            in_time=True,
+            notes="Nursery attendance up to 90%.",
+        )
+    _make(
+        EarlyHelpAssessment,
+        child=kai,
+        start_date=today - timedelta(days=120),
+        completion_date=today - timedelta(days=100),
+        lead_practitioner="Jo Teachwell (demo)",
+        lead_agency="education",
+        organisation="Demotown Primary School (demo)",
+    )
+    # Noah: an assessment that found Family Help enough; the step-down waits for the team.
+    noah_referral = _make(
+        Referral,
+        child=noah,
+        received_at=_at(today - timedelta(days=70)),
+        source="3A",
+        reason="GP worried about Noah's low mood and missed appointments.",
+        primary_need="N4",
+        decision="assessment",
+        decided_by=tm_south,
+        decided_at=_at(today - timedelta(days=70), 15),
+    )
+    _make(
+        Assessment,
+        referral=noah_referral,
+        child=noah,
+        start_date=today - timedelta(days=69),
+        authorised_date=today - timedelta(days=40),
+        authorised_by=tm_south,
+        factors=["21"],
+        outcome="early_help",
+    )
+    noah_referral.closure_date = today - timedelta(days=2)
+    noah_referral.closure_reason = "RC9"
+    noah_referral.stepped_down_to_early_help = True
+    noah_referral.full_clean()
+    noah_referral.save()
+    _make(
+        StepDown,
+        child=noah,
+        referral=noah_referral,
+        to_team=family_help,
+        reason="Noah and his dad agree to Family Help; CAMHS referral made.",
+        agreed_by=tm_south,
+        agreed_at=_at(today - timedelta(days=2), 16),
+    )
+    _make(
+        ProtectiveOrder,
+        child=ruby,
+        kind="police",
+        start_date=today - timedelta(days=50),
+        end_date=today - timedelta(days=48),
+        details="Police powers of protection used overnight after an incident at home (demo).",
+    )
+    _make(
+        ProtectiveOrder,
+        child=leo,
+        kind="epo",
+        start_date=today - timedelta(days=47),
+        end_date=today - timedelta(days=40),
+        details="Emergency protection order, Demotown Family Court (demo).",
+    )
 
 
 def demo_allowed() -> bool:

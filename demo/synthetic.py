@@ -24,6 +24,7 @@ from cases.models import (
     Child,
     FamilyMember,
     ManagementOversight,
+    ProtectiveOrder,
     Referral,
     Visit,
 )
@@ -37,6 +38,7 @@ from conferences.models import (
     PlanOutcome,
 )
 from conferences.timeliness import refresh_timeliness
+from familyhelp.models import EarlyHelpAssessment
 from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
 from timescales.calendar import add_working_days
 
@@ -192,6 +194,59 @@ def _staff(n_teams: int, prefix: str) -> tuple[list[Team], dict[int, list[User]]
         iro.groups.add(groups[Role.IRO])
         iros.append(iro)
     return teams, workers, iros
+
+
+def _early_help(referrals: list[Referral], as_of: date) -> None:
+    """An early help assessment after every other step-down to early help (Annex A List 2),
+    chosen by position, not by the random draws, so the rest of the authority is unchanged."""
+    stepped = [r for r in referrals if r.stepped_down_to_early_help and r.closure_date]
+    assessments = []
+    for i, r in enumerate(stepped[::2]):
+        start = r.closure_date + timedelta(days=3 + i % 5)
+        if start > as_of:
+            continue
+        done = start + timedelta(days=15 + i % 10)
+        assessments.append(
+            EarlyHelpAssessment(
+                child_id=r.child_id,
+                start_date=start,
+                completion_date=done if done <= as_of else None,
+                lead_practitioner="Synthetic practitioner",
+                lead_agency=("education", "health", "social_care")[i % 3],
+                organisation="Synthetic Family Help team",
+            )
+        )
+    _insert(assessments)
+
+
+def _protective_orders(plans: list[ChildProtectionPlan]) -> None:
+    """Police protection (72 hours) before every fifth plan, an emergency protection order
+    (8 days) before every seventh: Annex A List 7 asks for either in the last six months."""
+    orders = []
+    for i, plan in enumerate(plans):
+        if i % 5 == 0:
+            start = plan.start_date - timedelta(days=20)
+            orders.append(
+                ProtectiveOrder(
+                    child_id=plan.child_id,
+                    kind="police",
+                    start_date=start,
+                    end_date=start + timedelta(days=3),
+                    details="Synthetic police protection.",
+                )
+            )
+        elif i % 7 == 0:
+            start = plan.start_date - timedelta(days=18)
+            orders.append(
+                ProtectiveOrder(
+                    child_id=plan.child_id,
+                    kind="epo",
+                    start_date=start,
+                    end_date=start + timedelta(days=8),
+                    details="Synthetic emergency protection order.",
+                )
+            )
+    _insert(orders)
 
 
 def generate_authority(
@@ -350,6 +405,7 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
                 )
             )
     _insert(referrals)
+    _early_help(referrals, as_of)
     _insert(family)
     # Every child and parent a person; siblings' parents proved the same (names and birth).
     link_family(members=family, children=child_rows)
@@ -525,6 +581,7 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
             plans.append(plan)
     _insert(enquiries)
     _insert(plans)
+    _protective_orders(plans)
     for c in conferences:
         if c.plan is not None:
             c.plan_id = c.plan.pk

@@ -49,6 +49,16 @@ STEPS: dict[str, tuple[str, str, _Args]] = {
         ("child", "subject"),
     ),
     "RE_REFERRAL_12M": ("Review the re-referral", "cases:referral-detail", ("child", "subject")),
+    "RE_REFERRAL_AFTER_STEP_DOWN": (
+        "Review the re-referral after the step-down",
+        "cases:referral-detail",
+        ("child", "subject"),
+    ),
+    "FAMILY_HELP_REVIEW": (
+        "Record the Family Help plan's review",
+        "familyhelp:review-add",
+        ("child", "subject"),
+    ),
     "ICPC_15": (
         "Request the initial child protection conference",
         "strategy:section47-detail",

@@ -23,6 +23,9 @@ CHILD_PATHS = {
     "conferences.TransferIn": "child_id",
     "conferences.TransferOut": "child_id",
     "documents.ContributionRequest": "child_id",
+    "familyhelp.FamilyHelpPlan": "child_id",
+    "familyhelp.FamilyHelpReview": "plan.child_id",
+    "familyhelp.StepDown": "child_id",
 }
 
 

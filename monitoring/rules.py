@@ -41,6 +41,7 @@ from conferences.models import (
 )
 from documents.contributions import kind_of
 from documents.models import ContributionRequest
+from familyhelp.models import FamilyHelpPlan, StepDown
 from frontdoor.models import AgencyCheck, Contact
 from people.models import Kind
 from people.models import Relationship as Link
@@ -58,6 +59,9 @@ class Finding:
     due_date: date | None
     evidence: str
     iro_id: int | None = None
+    # Whose task it is, when not the child's allocated worker's (the manager who agreed a
+    # step-down hears of the child's re-referral).
+    worker_id: int | None = None
 
 
 @dataclass
@@ -718,6 +722,57 @@ def _re_referrals(ctx: ScanContext) -> Iterable[Finding]:
             )
 
 
+def _re_referrals_after_step_down(ctx: ScanContext) -> Iterable[Finding]:
+    """A child referred again within 12 months of a step-down to Family Help: flagged to the
+    manager who agreed the step-down (and the child's team)."""
+    open_refs = list(
+        ctx.scope(Referral.objects.filter(closure_date__isnull=True)).values_list(
+            "pk", "child_id", "received_at"
+        )
+    )
+    children = {c for _, c, _ in open_refs}
+    step_downs: dict[int, list[tuple[date, int, str]]] = {}
+    rows = StepDown.objects.filter(child_id__in=children).values_list(
+        "child_id", "referral__closure_date", "agreed_by_id", "to_team__name"
+    )
+    for child_id, closed_on, agreed_by, team in rows:
+        step_downs.setdefault(child_id, []).append((closed_on, agreed_by, team))
+    within = timescales.in_words(ctx.policy)["re_referral"]
+    for pk, child_id, received in open_refs:
+        received_on = _local(received)
+        earlier = [
+            s
+            for s in step_downs.get(child_id, [])
+            if timescales.is_re_referral_after_closure(received_on, [s[0]])
+        ]
+        if earlier:
+            closed_on, agreed_by, team = max(earlier)
+            yield Finding(
+                "RE_REFERRAL_AFTER_STEP_DOWN",
+                f"referral:{pk}",
+                child_id,
+                received_on,
+                f"Referred again within {within} of the step-down to Family Help ({team}) "
+                f"agreed when the episode closed on {_d(closed_on)}.",
+                worker_id=agreed_by,
+            )
+
+
+def _family_help_reviews(ctx: ScanContext) -> Iterable[Finding]:
+    """An open Family Help plan's next review, by the due date stored when it was written."""
+    rows = ctx.scope(
+        FamilyHelpPlan.objects.filter(end_date__isnull=True, next_review_due__isnull=False)
+    ).values_list("pk", "child_id", "start_date", "next_review_due")
+    for pk, child_id, start, due in rows:
+        yield Finding(
+            "FAMILY_HELP_REVIEW",
+            f"fh_plan:{pk}",
+            child_id,
+            due,
+            f"The Family Help plan from {_d(start)} is due for review by {_d(due)}.",
+        )
+
+
 def _return_interview(ctx: ScanContext) -> Iterable[Finding]:
     """A child back from a missing episode and no return home interview offered yet: due 72
     clock hours after the return (the due date is the day those hours run out)."""
@@ -968,6 +1023,23 @@ RULES: list[Rule] = [
         True,
         _re_referrals,
         immediate=True,
+    ),
+    Rule(
+        "RE_REFERRAL_AFTER_STEP_DOWN",
+        "Re-referred within 12 months of a step-down to Family Help",
+        "A child referred again within {re_referral} of a step-down to Family Help is flagged "
+        "to the manager who agreed the step-down (a local measure of premature step-down).",
+        False,
+        _re_referrals_after_step_down,
+        immediate=True,
+    ),
+    Rule(
+        "FAMILY_HELP_REVIEW",
+        "Family Help plan review",
+        "A Family Help plan is reviewed within {family_help_review} of its start, then of each "
+        "review (local).",
+        False,
+        _family_help_reviews,
     ),
     Rule(
         "GENOGRAM_MISSING",

@@ -87,6 +87,7 @@ def decisions_waiting(user: User) -> list[dict]:
     from cases.access import children_managed_by
     from cases.models import Assessment, RecordSource, Referral
     from conferences.models import Conference, ConferenceStatus
+    from familyhelp.selectors import pending_step_downs_for, pending_step_ups_for
     from strategy.models import S47Outcome, Section47
 
     if not user.is_team_manager:
@@ -148,5 +149,21 @@ def decisions_waiting(user: User) -> list[dict]:
         lambda c: "Agree the interim safety plan",
         lambda c: reverse("conferences:detail", args=[c.pk]),
         lambda c: c.target_date,
+    )
+    # Moves between Family Help and social care waiting for a team this user manages: the
+    # children are in their reach through the move itself (familyhelp.selectors).
+    group(
+        "Step-downs to Family Help to accept",
+        pending_step_downs_for(user).filter(to_team_id__in=user.managed_team_ids),
+        lambda d: "Accept the step-down",
+        lambda d: reverse("familyhelp:step-down-accept", args=[d.child_id, d.pk]),
+        lambda d: timezone.localtime(d.agreed_at).date(),
+    )
+    group(
+        "Step-ups to children's social care to accept",
+        pending_step_ups_for(user).filter(to_team_id__in=user.managed_team_ids),
+        lambda u: "Accept the step-up",
+        lambda u: reverse("familyhelp:step-up-accept", args=[u.child_id, u.pk]),
+        lambda u: timezone.localtime(u.requested_at).date(),
     )
     return groups

@@ -224,6 +224,7 @@ def _changes(found: list[Classified], *, child_ids: list[int] | None, now: datet
             continue
         seen.add(key)
         worker, team = owners.get(f.child_id, (None, None)) if f.child_id else (None, None)
+        worker = f.worker_id or worker
         stored = existing.get(key)
         if stored is None:
             changes.create.append(

@@ -1,32 +1,36 @@
 """Ofsted's Annex A lists (inspection of local authority children's services), as a workbook.
 
-One sheet per list this system holds data for, with Ofsted's column headings and Ofsted's coded
-answers ("a) Yes", "b) Female", "e) 2A: Schools" ...):
+Every list of Ofsted's template is a sheet, with the template's column headings in order and
+Ofsted's coded answers ("a) Yes", "b) Female", "e) 2A: Schools" ...). Each list is declared
+once in `LISTS`: its number, title, headings, the headings the template requires a value in,
+and the one function that gives its rows (`ROW_SOURCES`), so that a list's source can change
+without touching the others.
 
-- List 1 contacts received (the front door's contacts, whatever was decided),
-- List 3 referrals received, List 4 assessments, List 5 section 47 enquiries and initial
-  conferences, in the six months before the as-of date;
+- List 1 contacts (the front door's, whatever was decided), List 3 referrals, List 4
+  assessments, List 5 section 47 enquiries and initial conferences, in the six months before
+  the as-of date; List 2 early help assessments started, open or completed in those six months;
 - List 6 children in need and List 7 children on a child protection plan, at any time in those
-  six months (so including those whose episode or plan ended in them);
+  six months (so including those whose episode or plan ended in them); List 7 says whether the
+  child was subject to an emergency protection order or in police protection in them;
 - counts "in the last 12 months" count the twelve months before the as-of date, except List 3's
   "Number of Referrals in Last 12 Months": each referral's own 12 months (the referrals of the
   child up to and including it, since the same date a year before), so that 2 or more is the
-  DfE's re-referral within 12 months.
-
-Lists 2 (early help) and 8 (children looked after) are not produced: this system
-does not hold those records. List 7's emergency protection order / police protection column is
-left empty for the same reason.
+  DfE's re-referral within 12 months;
+- Lists 8 (children in care), 9 (care leavers), 10 (adoption) and 11 (adopters) have their
+  headings and a note: this system does not hold those records.
 """
 
 import io
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
 from cases.codes.closure_reason import ClosureReason
@@ -36,6 +40,7 @@ from cases.models import (
     Child,
     CINPlan,
     PreviousPlanElsewhere,
+    ProtectiveOrder,
     Referral,
     Visit,
     previous_plans_count,
@@ -48,6 +53,7 @@ from conferences.models import (
     ConferenceStatus,
     ConferenceType,
 )
+from familyhelp.models import EarlyHelpAssessment
 from frontdoor.models import Contact
 from strategy.models import S47Outcome, Section47
 from timescales import rules as timescales
@@ -117,16 +123,36 @@ NEED = {value: _coded(label) for value, label in PrimaryNeed.choices}
 CLOSURE = {value: _coded(label) for value, label in ClosureReason.choices}
 
 
+NOT_ALLOCATED = "Not allocated"
+NOT_HELD = (
+    "This system does not hold these records: children in care, care leavers and adoption "
+    "are recorded in the authority's looked-after children's system. The headings are "
+    "Ofsted's, in order."
+)
+
+
 @dataclass
 class AnnexList:
     number: int
     title: str
     columns: list[str]
     rows: list[list]
+    required: frozenset[str] = frozenset()
+    note: str = ""
 
     @property
     def sheet_name(self) -> str:
         return f"List {self.number}"
+
+    def blank_required_cells(self) -> list[tuple[int, str]]:
+        """(row number, heading) of each cell the template requires a value in that is empty."""
+        wanted = [i for i, heading in enumerate(self.columns) if heading in self.required]
+        return [
+            (n, self.columns[i])
+            for n, row in enumerate(self.rows, start=2)
+            for i in wanted
+            if row[i] is None or row[i] == ""
+        ]
 
 
 @dataclass(frozen=True)
@@ -172,24 +198,10 @@ def _child_cells(child: Child, as_of: date) -> list:
 
 
 def _allocation(child: Child) -> list:
+    """The template needs a value: "Not allocated" says there is none."""
     return [
-        str(child.allocated_team) if child.allocated_team_id else "",
-        str(child.allocated_worker) if child.allocated_worker_id else "",
-    ]
-
-
-def annex_a_build(*, as_of: date, children: QuerySet[Child] | None = None) -> list[AnnexList]:
-    """Lists 1 and 3 to 7 for the six months before `as_of`, for `children` (default:
-    everyone)."""
-    scope = children if children is not None else Child.objects.all()
-    w = Window(as_of)
-    return [
-        _list_1(scope, w),
-        _list_3(scope, w),
-        _list_4(scope, w),
-        _list_5(scope, w),
-        _list_6(scope, w),
-        _list_7(scope, w),
+        str(child.allocated_team) if child.allocated_team_id else NOT_ALLOCATED,
+        str(child.allocated_worker) if child.allocated_worker_id else NOT_ALLOCATED,
     ]
 
 
@@ -197,8 +209,9 @@ def _children_related(qs):
     return qs.select_related("child__allocated_team", "child__allocated_worker")
 
 
-def _list_1(scope, w: Window) -> AnnexList:
-    """Every contact received in the six months, with its source (Ofsted's List 1)."""
+def list_1_rows(scope, w: Window) -> list[list]:
+    """Every contact the front door received in the six months, whatever was decided, with its
+    source."""
     contacts = (
         Contact.objects.filter(
             child__in=scope,
@@ -208,14 +221,37 @@ def _list_1(scope, w: Window) -> AnnexList:
         .select_related("child")
         .order_by("received_at", "pk")
     )
-    rows = [
-        [*_child_cells(c.child, w.as_of), c.received_date, SOURCE.get(c.source, "")]
+    return [
+        [*_child_cells(c.child, w.as_of), c.received_date, SOURCE.get(c.source, SOURCE["10"])]
         for c in contacts
     ]
-    return AnnexList(1, "Contacts", [*CHILD_COLUMNS, "Date of Contact", "Contact Source"], rows)
 
 
-def _list_3(scope, w: Window) -> AnnexList:
+def list_2_rows(scope, w: Window) -> list[list]:
+    """Early help assessments started, open or completed in the six months (Family Help)."""
+    assessments = (
+        EarlyHelpAssessment.objects.filter(child__in=scope, start_date__lte=w.as_of)
+        .filter(Q(completion_date__isnull=True) | Q(completion_date__gte=w.six_months))
+        .select_related("child")
+        .order_by("start_date", "pk")
+    )
+    rows = []
+    for a in assessments:
+        completed = (
+            a.completion_date if a.completion_date and a.completion_date <= w.as_of else None
+        )
+        rows.append(
+            [
+                *_child_cells(a.child, w.as_of),
+                a.start_date,
+                completed,
+                a.organisation or a.get_lead_agency_display(),
+            ]
+        )
+    return rows
+
+
+def list_3_rows(scope, w: Window) -> list[list]:
     referrals = list(
         _children_related(
             Referral.objects.filter(
@@ -244,26 +280,17 @@ def _list_3(scope, w: Window) -> AnnexList:
             if received < r.received_at and timescales.is_re_referral(r.referral_date, [day])
         )
 
-    rows = [
+    return [
         [
             *_child_cells(r.child, w.as_of),
             r.referral_date,
-            SOURCE.get(r.source, ""),
+            SOURCE.get(r.source, SOURCE["10"]),
             _yes_no(r.decision in NFA_DECISIONS),
             in_last_12_months(r),
             *_allocation(r.child),
         ]
         for r in referrals
     ]
-    columns = [
-        *CHILD_COLUMNS,
-        "Date of referral",
-        "Referral Source",
-        "Referral NFA?",
-        "Number of Referrals in Last 12 Months",
-        *ALLOCATION,
-    ]
-    return AnnexList(3, "Referrals", columns, rows)
 
 
 def _seen_visits(scope, w: Window) -> dict[int, list[date]]:
@@ -277,7 +304,7 @@ def _seen_visits(scope, w: Window) -> dict[int, list[date]]:
     return seen
 
 
-def _list_4(scope, w: Window) -> AnnexList:
+def list_4_rows(scope, w: Window) -> list[list]:
     assessments = list(
         _children_related(
             Assessment.objects.filter(child__in=scope, start_date__lte=w.as_of).filter(
@@ -310,16 +337,7 @@ def _list_4(scope, w: Window) -> AnnexList:
                 *_allocation(a.child),
             ]
         )
-    columns = [
-        *CHILD_COLUMNS,
-        DISABILITY,
-        "Continuous Assessment Start Date",
-        "Child Seen During Continuous Assessment",
-        "Continuous Assessment Date of Authorisation",
-        "Was the child assessed as requiring LA children's social care support?",
-        *ALLOCATION,
-    ]
-    return AnnexList(4, "Assessments", columns, rows)
+    return rows
 
 
 def _held_icpcs(scope, w: Window):
@@ -331,7 +349,7 @@ def _held_icpcs(scope, w: Window):
     )
 
 
-def _list_5(scope, w: Window) -> AnnexList:
+def list_5_rows(scope, w: Window) -> list[list]:
     icpc_by_enquiry = {}
     icpcs_in_year = defaultdict(int)
     for s47_id, child_id, held, decision in (
@@ -379,25 +397,14 @@ def _list_5(scope, w: Window) -> AnnexList:
                 *_allocation(s.child),
             ]
         )
-    columns = [
-        *CHILD_COLUMNS,
-        DISABILITY,
-        "Strategy discussion initiating Section 47 Enquiry Start Date",
-        "Was an Initial Child Protection Conference deemed unnecessary?",
-        "Date of Initial Child Protection Conference",
-        "Did the Initial Child Protection Conference Result in a Child Protection Plan",
-        "Number of Section 47 Enquiries in the last 12 months",
-        "Number of ICPCs in the last 12 months",
-        *ALLOCATION,
-    ]
-    return AnnexList(5, "Section 47 enquiries and ICPCs", columns, rows)
+    return rows
 
 
 def _open_on(start: date, end: date | None, day: date) -> bool:
     return start <= day and (end is None or end > day)
 
 
-def _list_6(scope, w: Window) -> AnnexList:
+def list_6_rows(scope, w: Window) -> list[list]:
     episodes = list(
         _children_related(
             Referral.objects.filter(child__in=scope, received_at__lt=w.after_as_of).filter(
@@ -441,7 +448,7 @@ def _list_6(scope, w: Window) -> AnnexList:
                 *_child_cells(e.child, w.as_of),
                 _disability(e.child),
                 e.referral_date,
-                NEED.get(e.primary_need, ""),
+                NEED.get(e.primary_need, NEED["N0"]),
                 last_seen[-1] if last_seen else None,
                 closed,
                 CLOSURE.get(e.closure_reason, "") if closed else "",
@@ -449,21 +456,10 @@ def _list_6(scope, w: Window) -> AnnexList:
                 *_allocation(e.child),
             ]
         )
-    columns = [
-        *CHILD_COLUMNS,
-        DISABILITY,
-        "CIN Start Date",
-        "Primary Need Code",
-        "Date Child Was Last Seen",
-        "CIN Closure Date",
-        "Reason for Closure",
-        "Case Status",
-        *ALLOCATION,
-    ]
-    return AnnexList(6, "Children in need", columns, rows)
+    return rows
 
 
-def _list_7(scope, w: Window) -> AnnexList:
+def list_7_rows(scope, w: Window) -> list[list]:
     plans = list(
         ChildProtectionPlan.objects.filter(child__in=scope, start_date__lte=w.as_of)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=w.six_months))
@@ -501,6 +497,12 @@ def _list_7(scope, w: Window) -> AnnexList:
         .values_list("plan_id", "held_on")
     ):
         reviews[plan_id] = held
+    # Emergency protection orders and police protection in force at any time in the six months.
+    protected = set(
+        ProtectiveOrder.objects.filter(child_id__in=child_ids)
+        .in_force_between(w.six_months, w.as_of)
+        .values_list("child_id", flat=True)
+    )
     rows = []
     for p in plans:
         visit = statutory.get(p.child_id)
@@ -521,31 +523,311 @@ def _list_7(scope, w: Window) -> AnnexList:
                 _yes_no(visit[1]) if visit else "",
                 reviews.get(p.pk),
                 p.end_date if p.end_date and p.end_date <= w.as_of else None,
-                "",  # emergency protection orders and police protection are not recorded here
+                _yes_no(p.child_id in protected),
                 previous,
                 *_allocation(p.child),
             ]
         )
-    columns = [
-        *CHILD_COLUMNS,
-        DISABILITY,
-        "Child Protection Plan Start Date",
-        "Initial Category of Abuse",
-        "Latest Category of Abuse",
-        "Date of the Last Statutory Visit",
-        "Was the Child Seen Alone?",
-        "Date of latest review conference",
-        "Child Protection Plan End Date",
-        "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six "
-        "Months (Y/N)",
-        "Number of Previous Child Protection Plans",
-        *ALLOCATION,
-    ]
-    return AnnexList(7, "Child protection plans", columns, rows)
+    return rows
+
+
+# --- The template: every list, its headings in order, and where its rows come from ----------
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    number: int
+    title: str
+    columns: list[str]
+    # Headings the template requires a value in (it allows the others to be blank).
+    required: frozenset[str] = field(default_factory=frozenset)
+    note: str = ""
+
+
+CHILD_REQUIRED = {"Child Unique ID", "Gender", "Ethnicity"}
+ALLOCATION_REQUIRED = set(ALLOCATION)
+EPO = (
+    "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six "
+    "Months (Y/N)"
+)
+
+LISTS: list[ListSpec] = [
+    ListSpec(
+        1,
+        "Contacts",
+        [*CHILD_COLUMNS, "Date of Contact", "Contact Source"],
+        frozenset(CHILD_REQUIRED | {"Date of Contact", "Contact Source"}),
+    ),
+    ListSpec(
+        2,
+        "Early help",
+        [
+            *CHILD_COLUMNS,
+            "Assessment start date",
+            "Assessment completion date",
+            "Organisation completing assessment",
+        ],
+        frozenset(CHILD_REQUIRED | {"Assessment start date", "Organisation completing assessment"}),
+    ),
+    ListSpec(
+        3,
+        "Referrals",
+        [
+            *CHILD_COLUMNS,
+            "Date of referral",
+            "Referral Source",
+            "Referral NFA?",
+            "Number of Referrals in Last 12 Months",
+            *ALLOCATION,
+        ],
+        frozenset(
+            CHILD_REQUIRED
+            | ALLOCATION_REQUIRED
+            | {
+                "Date of referral",
+                "Referral Source",
+                "Referral NFA?",
+                "Number of Referrals in Last 12 Months",
+            }
+        ),
+    ),
+    ListSpec(
+        4,
+        "Assessments",
+        [
+            *CHILD_COLUMNS,
+            DISABILITY,
+            "Continuous Assessment Start Date",
+            "Child Seen During Continuous Assessment",
+            "Continuous Assessment Date of Authorisation",
+            "Was the child assessed as requiring LA children's social care support?",
+            *ALLOCATION,
+        ],
+        frozenset(
+            CHILD_REQUIRED
+            | ALLOCATION_REQUIRED
+            | {
+                DISABILITY,
+                "Continuous Assessment Start Date",
+                "Child Seen During Continuous Assessment",
+            }
+        ),
+    ),
+    ListSpec(
+        5,
+        "Section 47 enquiries and ICPCs",
+        [
+            *CHILD_COLUMNS,
+            DISABILITY,
+            "Strategy discussion initiating Section 47 Enquiry Start Date",
+            "Was an Initial Child Protection Conference deemed unnecessary?",
+            "Date of Initial Child Protection Conference",
+            "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+            "Number of Section 47 Enquiries in the last 12 months",
+            "Number of ICPCs in the last 12 months",
+            *ALLOCATION,
+        ],
+        frozenset(
+            CHILD_REQUIRED
+            | ALLOCATION_REQUIRED
+            | {
+                DISABILITY,
+                "Strategy discussion initiating Section 47 Enquiry Start Date",
+                "Number of Section 47 Enquiries in the last 12 months",
+                "Number of ICPCs in the last 12 months",
+            }
+        ),
+    ),
+    ListSpec(
+        6,
+        "Children in need",
+        [
+            *CHILD_COLUMNS,
+            DISABILITY,
+            "CIN Start Date",
+            "Primary Need Code",
+            "Date Child Was Last Seen",
+            "CIN Closure Date",
+            "Reason for Closure",
+            "Case Status",
+            *ALLOCATION,
+        ],
+        frozenset(
+            CHILD_REQUIRED | ALLOCATION_REQUIRED | {DISABILITY, "Primary Need Code", "Case Status"}
+        ),
+    ),
+    ListSpec(
+        7,
+        "Child protection plans",
+        [
+            *CHILD_COLUMNS,
+            DISABILITY,
+            "Child Protection Plan Start Date",
+            "Initial Category of Abuse",
+            "Latest Category of Abuse",
+            "Date of the Last Statutory Visit",
+            "Was the Child Seen Alone?",
+            "Date of latest review conference",
+            "Child Protection Plan End Date",
+            EPO,
+            "Number of Previous Child Protection Plans",
+            *ALLOCATION,
+        ],
+        frozenset(
+            CHILD_REQUIRED
+            | ALLOCATION_REQUIRED
+            | {
+                DISABILITY,
+                "Child Protection Plan Start Date",
+                "Initial Category of Abuse",
+                "Latest Category of Abuse",
+                EPO,
+                "Number of Previous Child Protection Plans",
+            }
+        ),
+    ),
+    ListSpec(
+        8,
+        "Children in care",
+        [
+            *CHILD_COLUMNS,
+            "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)",
+            DISABILITY,
+            "Date Started to be Looked After",
+            "Child's Category of Need",
+            "Is this a second or subsequent period of being a Looked After Child within the "
+            "last 12 months (Y/N)",
+            "Start date of current legal status",
+            "Child's Legal Status",
+            "Date of Latest Statutory Review",
+            "Date of Last Social Work Visit",
+            "What is the permanence plan for this child?",
+            "Date of Last IRO Visit / Contact to the Child",
+            "Date of Last Health Assessment",
+            "Date of Last Dental Check",
+            "Number of Placements in the Last 12 months",
+            "Date Ceased to be Looked After",
+            "Reason Ceased to be Looked After",
+            "Start Date of Most Recent Placement",
+            "Placement Type",
+            "Placement Provider",
+            "Placement postcode",
+            "URN of Placement",
+            "Placement Location",
+            "LA of Placement",
+            "Number of Episodes the Child has been 'Missing' from their Placement in the last "
+            "12 months",
+            "Number of Episodes the Child has been 'Absent' from their Placement in the last "
+            "12 months",
+            "Was the child offered a Return Interview after their last missing episode (Y/N)?",
+            "Did the child accept a Return Interview after their last missing episode (Y/N)?",
+            *ALLOCATION,
+        ],
+        note=NOT_HELD,
+    ),
+    ListSpec(
+        9,
+        "Care leavers",
+        [
+            *CHILD_COLUMNS,
+            "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)",
+            DISABILITY,
+            *ALLOCATION,
+            "Allocated Personal Advisor",
+            "Eligibility Category",
+            "Latest Pathway Plan Review Date",
+            "LA in Touch",
+            "Latest Date of Contact",
+            "Type of Accommodation",
+            "Suitability of Accommodation",
+            "Activity Status",
+        ],
+        note=NOT_HELD,
+    ),
+    ListSpec(
+        10,
+        "Adoption",
+        [
+            "Child Unique ID",
+            "Family identifier",
+            "Gender",
+            "Ethnicity",
+            "Date of Birth",
+            "Age of Child (Years)",
+            DISABILITY,
+            "Date the Child Entered Care",
+            "Date of Decision that Child Should be Placed for Adoption",
+            "Date of Placement Order",
+            "Date of Matching Child and Prospective Adopters",
+            "Date Placed for Adoption",
+            "Date of Adoption Order",
+            "Date of Decision that Child Should No Longer be Placed for Adoption",
+            "Reason Why Child No Longer Placed for Adoption",
+            "Date the child was placed for fostering in FFA or concurrent planning placement",
+        ],
+        note=NOT_HELD,
+    ),
+    ListSpec(
+        11,
+        "Adopters",
+        [
+            "Individual adopter identifier",
+            "Family identifier",
+            "Gender",
+            "Ethnicity",
+            "Disability",
+            "Is the (prospective) adopter fostering for adoption?",
+            "Date enquiry received",
+            "Date Stage 1 started",
+            "Date Stage 1 ended",
+            "Date Stage 2 started",
+            "Date Stage 2 ended",
+            "Date application submitted",
+            "Date application approved",
+            "Date adopter matched with child(ren)",
+            "Date child/children placed with adopter(s)",
+            "No. of children placed",
+            "Date of Adoption Order",
+            "Date of leaving adoption process",
+            "Reason for leaving adoption process",
+        ],
+        note=NOT_HELD,
+    ),
+]
+
+RowSource = Callable[[QuerySet[Child], Window], list[list]]
+
+# The one function per list that gives its rows: a list's source is changed here, alone.
+ROW_SOURCES: dict[int, RowSource] = {
+    1: list_1_rows,
+    2: list_2_rows,
+    3: list_3_rows,
+    4: list_4_rows,
+    5: list_5_rows,
+    6: list_6_rows,
+    7: list_7_rows,
+}
+
+
+def annex_a_build(*, as_of: date, children: QuerySet[Child] | None = None) -> list[AnnexList]:
+    """Every list of the template for the six months before `as_of`, for `children` (default:
+    everyone): lists 1 to 7 filled, lists 8 to 11 with their headings and a note."""
+    scope = children if children is not None else Child.objects.all()
+    w = Window(as_of)
+    built = []
+    for spec in LISTS:
+        source = ROW_SOURCES.get(spec.number)
+        rows = source(scope, w) if source else []
+        assert all(len(row) == len(spec.columns) for row in rows), spec.number
+        built.append(
+            AnnexList(spec.number, spec.title, spec.columns, rows, spec.required, spec.note)
+        )
+    return built
 
 
 def annex_a_workbook(lists: list[AnnexList]) -> bytes:
-    """The lists as an .xlsx workbook, one sheet per list, headings in the first row."""
+    """The lists as an .xlsx workbook, one sheet per list, headings in the first row; an
+    "About" sheet last says where each list comes from (and which this system does not hold)."""
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
@@ -554,6 +836,9 @@ def annex_a_workbook(lists: list[AnnexList]) -> bytes:
         sheet.append(safe_row(annex.columns))
         for cell in sheet[1]:
             cell.font = bold
+        if annex.note:
+            # Below the headings would be read as a record: the note is the first heading's.
+            sheet["A1"].comment = Comment(annex.note, "Annex A export")
         for row in annex.rows:
             sheet.append(safe_row(row))
         for column_cells in sheet.iter_cols(min_row=2):
@@ -564,6 +849,14 @@ def annex_a_workbook(lists: list[AnnexList]) -> bytes:
             letter = sheet.cell(row=1, column=index).column_letter
             sheet.column_dimensions[letter].width = min(max(12, len(heading) + 2), 45)
         sheet.freeze_panes = "A2"
+    about = book.create_sheet("About")
+    about.append(["List", "Title", "Rows", "Source"])
+    for cell in about[1]:
+        cell.font = bold
+    for annex in lists:
+        source = annex.note or "Filled from this system."
+        about.append(safe_row([annex.sheet_name, annex.title, len(annex.rows), source]))
+    about.column_dimensions["D"].width = 100
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -130,3 +130,17 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def migrations_back_to_latest():
+    """For a test that migrates backwards and forwards: every app at its latest migration again
+    afterwards, whatever the test left, so the later tests on that worker meet the whole
+    schema."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -7,12 +7,13 @@ the few public pages. POST-only actions answer 405 to a GET from anyone signed i
 """
 
 import datetime
+from typing import cast
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.family_people import link_family
-from cases.models import ManualChronologyEntry, PreviousPlanElsewhere
+from cases.models import ManualChronologyEntry, PreviousPlanElsewhere, ProtectiveOrder, Referral
 from conferences.models import ConferenceParticipant, CoreGroupMeeting, FeedbackInvitation
 from monitoring.models import Alert
 from people.models import PersonMerge
@@ -105,6 +106,7 @@ RULES: dict[str, set[str] | str] = {
     "cases:services": CHILD_READERS,
     "cases:cin-plans": CHILD_READERS,
     "cases:previous-plans": CHILD_READERS,
+    "cases:protective-orders": CHILD_READERS,
     "strategy:child": CHILD_READERS,
     "strategy:discussion-detail": CHILD_READERS,
     "strategy:section47-detail": CHILD_READERS,
@@ -142,6 +144,8 @@ RULES: dict[str, set[str] | str] = {
     "cases:cin-plan-add": CHILD_WRITERS,
     "cases:previous-plan-add": CHILD_WRITERS,
     "cases:previous-plan-edit": CHILD_WRITERS,
+    "cases:protective-order-add": CHILD_WRITERS,
+    "cases:protective-order-edit": CHILD_WRITERS,
     "cases:cin-plan-edit": CHILD_WRITERS,
     "cases:cin-plan-end": CHILD_WRITERS,
     "cases:chronology-describe": "post-only",
@@ -163,6 +167,19 @@ RULES: dict[str, set[str] | str] = {
     "conferences:plan-end": CHILD_WRITERS,
     "conferences:transfer-out": CHILD_WRITERS,
     "conferences:transfer-in": CHILD_WRITERS,
+    # Family Help: under the child, and the receiving team's list (scoped to what it may see).
+    "familyhelp:waiting": ALL_STAFF,
+    "familyhelp:child": CHILD_READERS,
+    "familyhelp:assessment-add": CHILD_WRITERS,
+    "familyhelp:assessment-edit": CHILD_WRITERS,
+    "familyhelp:plan-add": CHILD_WRITERS,
+    "familyhelp:plan-edit": CHILD_WRITERS,
+    "familyhelp:review-add": CHILD_WRITERS,
+    "familyhelp:step-up": CHILD_WRITERS,
+    # The manager of the child's team agrees a step-down; the receiving team's manager accepts.
+    "familyhelp:step-down": MANAGER,
+    "familyhelp:step-down-accept": MANAGER,
+    "familyhelp:step-up-accept": MANAGER,
     # Manager decisions on the record.
     "cases:referral-decide": "decided",  # already decided: the manager is sent to it
     "cases:assessment-authorise": MANAGER,
@@ -325,6 +342,10 @@ def scene(world):
             start_date=datetime.date(2024, 1, 10),
             end_date=datetime.date(2024, 9, 2),
         ).pk,
+        "order_id": ProtectiveOrder.objects.create(
+            child=child, kind="police", start_date=datetime.date(2026, 8, 17)
+        ).pk,
+        **_family_help(world),
         "discussion_id": discussion.pk,
         "enquiry_id": enquiry.pk,
         "conference": conference,
@@ -397,6 +418,56 @@ def _contacts(child, world):
     }
 
 
+def _family_help(world) -> dict:
+    """An earlier episode stepped down to the child's own team (so the scene's reach is the
+    same), an assessment, a plan, and a step-up waiting for the team."""
+    from familyhelp.models import EarlyHelpAssessment, FamilyHelpPlan, StepDown, StepUp
+
+    child = world.child
+    earlier = cast(
+        Referral,
+        ReferralFactory(
+            child=child,
+            received_at=london(2025, 1, 6, 9),
+            decision="assessment",
+            decided_at=london(2025, 1, 6, 12),
+            closure_date=datetime.date(2025, 2, 3),
+            closure_reason="RC9",
+            stepped_down_to_early_help=True,
+        ),
+    )
+    assessment = EarlyHelpAssessment.objects.create(
+        child=child,
+        start_date=datetime.date(2025, 2, 10),
+        lead_practitioner="Ann Lead",
+        lead_agency="education",
+        organisation="Church Road Primary",
+    )
+    plan = FamilyHelpPlan.objects.create(
+        child=child,
+        assessment=assessment,
+        start_date=datetime.date(2025, 3, 3),
+        lead_practitioner="Ann Lead",
+        lead_agency="education",
+        outcomes="Attendance above 90%.",
+        next_review_due=datetime.date(2025, 5, 26),
+    )
+    return {
+        "eh_assessment_id": assessment.pk,
+        "fh_plan_id": plan.pk,
+        "step_down_id": StepDown.objects.create(
+            child=child,
+            referral=earlier,
+            to_team=world.team,
+            reason="Needs met by Family Help.",
+            agreed_by=world.team_manager,
+        ).pk,
+        "step_up_id": StepUp.objects.create(
+            child=child, to_team=world.team, reason="Worse.", requested_by=world.social_worker
+        ).pk,
+    }
+
+
 def _document(child, user):
     from django.core.files.base import ContentFile
 
@@ -461,6 +532,11 @@ def _url(name: str, scene: dict) -> str:
         "service_id",
         "cin_plan_id",
         "elsewhere_id",
+        "order_id",
+        "eh_assessment_id",
+        "fh_plan_id",
+        "step_down_id",
+        "step_up_id",
         "discussion_id",
         "enquiry_id",
         "plan_id",

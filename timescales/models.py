@@ -73,6 +73,12 @@ class LocalPolicy(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(336)],
         help_text="A green multi-agency check is answered within this many hours.",
     )
+    family_help_review_weeks = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text="A Family Help plan is reviewed at most this many weeks after it starts, and "
+        "after each review.",
+    )
     due_soon_working_days = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(0), MaxValueValidator(20)],

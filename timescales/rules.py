@@ -68,6 +68,7 @@ def in_words(policy: LocalPolicy | None = None) -> dict[str, str]:
         "check_red": quantity(policy.check_red_hours, "hour"),
         "check_amber": quantity(policy.check_amber_hours, "hour"),
         "check_green": quantity(policy.check_green_hours, "hour"),
+        "family_help_review": quantity(policy.family_help_review_weeks, "week"),
     }
 
 
@@ -250,6 +251,13 @@ def timeliness_fingerprint(policy: LocalPolicy | None = None) -> str:
             calendar_version(),
         )
     )
+
+
+def family_help_review_due(previous: date, policy: LocalPolicy | None = None) -> date:
+    """A Family Help plan is reviewed within 12 weeks (local) of its start, then of each review;
+    on the working day before when that day is a weekend or a bank holiday."""
+    policy = policy or LocalPolicy.current()
+    return working_day_on_or_before(previous + timedelta(weeks=policy.family_help_review_weeks))
 
 
 def next_oversight_due(previous: date, policy: LocalPolicy | None = None) -> date:

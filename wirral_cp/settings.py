@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "people",
     "cases",
     "strategy",
+    "familyhelp",
     "documents",
     "frontdoor",
     "conferences",

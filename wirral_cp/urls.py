@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("cases.urls_people")),
     path("", include("frontdoor.urls")),
     path("", include("strategy.urls")),
+    path("", include("familyhelp.urls")),
     path("", include("conferences.urls")),
     path("", include("documents.urls")),
     path("", include("monitoring.urls")),

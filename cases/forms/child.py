@@ -6,7 +6,7 @@ from wirral_cp.forms import DateInput, VersionedForm, VersionedModelForm
 from ..codes.disability import Disability
 from ..codes.ethnicity import Ethnicity
 from ..codes.sex import Sex
-from ..models import Child, PreviousPlanElsewhere
+from ..models import Child, PreviousPlanElsewhere, ProtectiveOrder
 
 
 class ChildForm(VersionedModelForm):
@@ -115,4 +115,16 @@ class PreviousPlanElsewhereForm(VersionedModelForm):
             "start_date": DateInput(),
             "end_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ProtectiveOrderForm(VersionedModelForm):
+    class Meta:
+        model = ProtectiveOrder
+        fields = ["kind", "start_date", "end_date", "details"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "details": forms.Textarea(attrs={"rows": 3}),
         }

@@ -19,18 +19,8 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.fixture
-def back_to_latest():
-    """Every app's latest migration again afterwards, whatever the test left: later tests (and
-    the current models below) need the whole schema, not the state at 0015."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-def test_typed_dates_and_yes_answers_become_shared_report_documents(world, back_to_latest):
+def test_typed_dates_and_yes_answers_become_shared_report_documents(world, migrations_back_to_latest):
     from tests.conferences.factories import ConferenceFactory, PlanFactory
 
     plan = PlanFactory(child=world.child, start_date=datetime.date(2026, 1, 5))

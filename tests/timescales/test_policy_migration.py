@@ -16,7 +16,7 @@ def _migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_local_policy_set_before_the_move_is_the_policy_after_it():
+def test_local_policy_set_before_the_move_is_the_policy_after_it(migrations_back_to_latest):
     old = _migrate(BEFORE)
     old.get_model("monitoring", "LocalPolicy").objects.create(
         pk=1, statutory_visit_working_days=15, minutes_working_days=12, iro_caseload_warning=55

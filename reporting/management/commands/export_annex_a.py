@@ -8,7 +8,10 @@ from reporting.annex_a import annex_a_build, annex_a_workbook
 
 
 class Command(BaseCommand):
-    help = "Write Ofsted's Annex A lists 3 to 7 (the six months before --as-of) as an .xlsx file."
+    help = (
+        "Write Ofsted's Annex A workbook (every list; 1 to 7 filled, the six months before "
+        "--as-of) as an .xlsx file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="YYYY-MM-DD; default: today")
@@ -24,5 +27,6 @@ class Command(BaseCommand):
         lists = annex_a_build(as_of=as_of)
         Path(options["out"]).write_bytes(annex_a_workbook(lists))
         for annex in lists:
-            self.stdout.write(f"{annex.sheet_name} ({annex.title}): {len(annex.rows)} rows")
+            held = "not held here" if annex.note else f"{len(annex.rows)} rows"
+            self.stdout.write(f"{annex.sheet_name} ({annex.title}): {held}")
         self.stdout.write(f"Wrote {options['out']}")
