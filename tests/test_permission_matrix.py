@@ -402,6 +402,8 @@ def _contribution(child, conference, user):
     token, request.token_hash = new_link(request.pk)
     request.save(update_fields=["token_hash"])
     return {"request_id": request.pk, "contribution_token": token}
+
+
 def _contacts(child, world):
     """A contact waiting for a decision, with a check sent, and one decided (its outcome to
     tell)."""

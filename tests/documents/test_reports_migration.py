@@ -20,7 +20,9 @@ def _migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_typed_dates_and_yes_answers_become_shared_report_documents(world, migrations_back_to_latest):
+def test_typed_dates_and_yes_answers_become_shared_report_documents(
+    world, migrations_back_to_latest
+):
     from tests.conferences.factories import ConferenceFactory, PlanFactory
 
     plan = PlanFactory(child=world.child, start_date=datetime.date(2026, 1, 5))
