@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import User
 from documents.models import Document, DocumentType
+from wirral_cp.dates import day
 
 from .models import Conference
 
@@ -43,7 +44,7 @@ def letter_values(conference: Conference, recipient: str) -> dict[str, str]:
     return {
         "child_name": child.full_name,
         "recipient_name": recipient,
-        "conference_date": f"{conference.conference_date:%-d %B %Y}"
+        "conference_date": f"{day(conference.conference_date)}"
         if conference.conference_date
         else "",
         "conference_time": f"{when:%H:%M}" if when else "",
@@ -51,9 +52,9 @@ def letter_values(conference: Conference, recipient: str) -> dict[str, str]:
         "chair_name": str(conference.chair) if conference.chair else "",
         "worker_name": str(worker) if worker else "",
         "worker_contact": _contact(worker),
-        "core_group_date": f"{conference.first_core_group_date:%-d %B %Y}"
+        "core_group_date": f"{day(conference.first_core_group_date)}"
         if conference.first_core_group_date
-        else (f"{plan.start_date:%-d %B %Y}" if plan else ""),
+        else (f"{day(plan.start_date)}" if plan else ""),
     }
 
 

@@ -39,7 +39,9 @@ from conferences.models import (
 )
 from conferences.timeliness import refresh_timeliness
 from familyhelp.models import EarlyHelpAssessment
+from frontdoor.models import Contact
 from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
+from timescales import rules as timescales
 from timescales.calendar import add_working_days
 
 SURNAMES = [
@@ -217,6 +219,61 @@ def _early_help(referrals: list[Referral], as_of: date) -> None:
             )
         )
     _insert(assessments)
+
+
+def _contacts(referrals: list[Referral]) -> None:
+    """The front door's contact before every referral, decided as that referral (a strategy
+    discussion or a referral for assessment), and a contact decided "information and advice"
+    a month before every sixth one (Annex A List 1). Chosen by position, not by the random
+    draws, so the rest of the authority is unchanged."""
+    contacts = []
+    for i, r in enumerate(referrals):
+        received = timezone.localtime(r.received_at)
+        worker_id = r.child.allocated_worker_id
+        base = {
+            "child_id": r.child_id,
+            "source": r.source,
+            "referrer_name": "Synthetic referrer",
+            "referrer_agency": "Synthetic agency",
+            "reported": "Synthetic contact.",
+            "consent": "given",
+            "recorded_by_id": worker_id,
+        }
+        contacts.append(
+            Contact(
+                **base,
+                received_at=received,
+                decision_due=timescales.contact_decision_due(received.date()),
+                acknowledgement_due=timescales.referrer_acknowledgement_due(received.date()),
+                decision="strategy" if r.decision == "strategy" else "referral",
+                decided_by_id=worker_id,
+                decided_at=received,
+                referral_id=r.pk,
+                acknowledged_at=received,
+                acknowledged_by_id=worker_id,
+                acknowledgement_method="email",
+                acknowledged_to="Synthetic referrer",
+            )
+        )
+        if i % 6 == 0:
+            earlier = received - timedelta(days=30)
+            contacts.append(
+                Contact(
+                    **base,
+                    received_at=earlier,
+                    decision_due=timescales.contact_decision_due(earlier.date()),
+                    acknowledgement_due=timescales.referrer_acknowledgement_due(earlier.date()),
+                    decision="advice",
+                    decision_reason="Synthetic: advice to the referrer.",
+                    decided_by_id=worker_id,
+                    decided_at=earlier,
+                    acknowledged_at=earlier,
+                    acknowledged_by_id=worker_id,
+                    acknowledgement_method="email",
+                    acknowledged_to="Synthetic referrer",
+                )
+            )
+    _insert(contacts)
 
 
 def _protective_orders(plans: list[ChildProtectionPlan]) -> None:
@@ -405,6 +462,7 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
                 )
             )
     _insert(referrals)
+    _contacts(referrals)
     _early_help(referrals, as_of)
     _insert(family)
     # Every child and parent a person; siblings' parents proved the same (names and birth).

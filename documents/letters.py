@@ -7,6 +7,8 @@ administrator's text and the values alike, is escaped when the letter's HTML is 
 
 from django.utils import timezone
 
+from wirral_cp.dates import day
+
 from .fields import FIELD
 from .models import LetterKind, LetterTemplate
 from .pdf import render_pdf
@@ -76,7 +78,7 @@ def letter_pdf(
 ) -> bytes:
     """The letter of this kind with the fields filled in, as a PDF."""
     subject, body = template_for(kind)
-    values = {"today": f"{timezone.localdate():%-d %B %Y}", **values}
+    values = {"today": f"{day(timezone.localdate())}", **values}
     return render_pdf(
         "documents/letter_pdf.html",
         {

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Child
 from wirral_cp.concurrency import save_with_version
-from wirral_cp.dates import day
+from wirral_cp.dates import day, day_time
 
 from . import scanning
 from .contributions import (
@@ -384,9 +384,9 @@ def _send_link(request: ContributionRequest, token: str, link_base: str) -> None
         "A request for your contribution",
         f"Dear {request.professional_name},\n\n"
         f"The local authority's children's services ask for {request.get_kind_display().lower()} "
-        f"({meeting}) by {request.due_date:%-d %B %Y}.\n\n"
+        f"({meeting}) by {day(request.due_date)}.\n\n"
         f"Open this link (it works once, until "
-        f"{timezone.localtime(request.link_expires_at):%-d %B %Y %H:%M}): {url}\n\n"
+        f"{day_time(request.link_expires_at)}): {url}\n\n"
         "You will be sent a code to this address to confirm it is you. If you did not expect "
         "this email, do not open the link; tell the sender.\n",
         request.email,

@@ -1,6 +1,9 @@
-"""What Family Help adds to the child's chronology (registered from FamilyHelpConfig.ready)."""
+"""What Family Help adds to the child's chronology (registered from FamilyHelpConfig.ready):
+early help assessments, Family Help plans and their reviews, step-downs and step-ups. Each
+source reads once, whatever the number of children."""
 
 from collections.abc import Sequence
+from datetime import date
 
 from django.urls import reverse
 
@@ -10,56 +13,99 @@ from cases.models import Child
 from .models import EarlyHelpAssessment, FamilyHelpPlan, FamilyHelpReview, StepDown, StepUp
 
 
-@register
-def family_help_events(children: Sequence[Child]) -> list[ChronologyEvent]:
-    """Early help assessments, Family Help plans and reviews, step-downs and step-ups: one query
-    each, whatever the number of children."""
-    events: list[ChronologyEvent] = []
+def _event(child_id: int, day: date, key: str, description: str) -> ChronologyEvent:
+    return ChronologyEvent(
+        child_id=child_id,
+        date=day,
+        source="Family Help",
+        key=key,
+        description=description,
+        url=reverse("familyhelp:child", args=[child_id]),
+    )
 
-    def add(child_id: int, day, key: str, description: str) -> None:
-        if day is not None:
+
+@register
+def early_help_assessment_events(children: Sequence[Child]) -> list[ChronologyEvent]:
+    events = []
+    for a in EarlyHelpAssessment.objects.filter(child__in=children).order_by("start_date", "pk"):
+        events.append(
+            _event(
+                a.child_id,
+                a.start_date,
+                f"eh_assessment:{a.pk}:started",
+                f"Early help assessment started ({a.organisation}, led by {a.lead_practitioner})",
+            )
+        )
+        if a.completion_date:
             events.append(
-                ChronologyEvent(
-                    child_id=child_id,
-                    date=day,
-                    source="Family Help",
-                    key=key,
-                    description=description,
-                    url=reverse("familyhelp:child", args=[child_id]),
+                _event(
+                    a.child_id,
+                    a.completion_date,
+                    f"eh_assessment:{a.pk}:completed",
+                    "Early help assessment completed",
                 )
             )
+    return events
 
-    for a in EarlyHelpAssessment.objects.filter(child__in=children):
-        add(
-            a.child_id,
-            a.start_date,
-            f"eh_assessment:{a.pk}:started",
-            f"Early help assessment started ({a.organisation}, led by {a.lead_practitioner})",
+
+@register
+def family_help_plan_events(children: Sequence[Child]) -> list[ChronologyEvent]:
+    events = []
+    for p in FamilyHelpPlan.objects.filter(child__in=children).order_by("start_date", "pk"):
+        events.append(
+            _event(p.child_id, p.start_date, f"fh_plan:{p.pk}:started", "Family Help plan started")
         )
-        add(
-            a.child_id,
-            a.completion_date,
-            f"eh_assessment:{a.pk}:completed",
-            "Early help assessment completed",
-        )
-    for p in FamilyHelpPlan.objects.filter(child__in=children):
-        add(p.child_id, p.start_date, f"fh_plan:{p.pk}:started", "Family Help plan started")
-        add(p.child_id, p.end_date, f"fh_plan:{p.pk}:ended", "Family Help plan ended")
-    for r in FamilyHelpReview.objects.filter(plan__child__in=children).select_related("plan"):
-        add(r.plan.child_id, r.review_date, f"fh_review:{r.pk}", "Family Help plan reviewed")
-    for d in StepDown.objects.filter(child__in=children).select_related("to_team", "agreed_by"):
-        add(
+        if p.end_date:
+            events.append(
+                _event(p.child_id, p.end_date, f"fh_plan:{p.pk}:ended", "Family Help plan ended")
+            )
+    return events
+
+
+@register
+def family_help_review_events(children: Sequence[Child]) -> list[ChronologyEvent]:
+    reviews = (
+        FamilyHelpReview.objects.filter(plan__child__in=children)
+        .select_related("plan")
+        .order_by("review_date", "pk")
+    )
+    return [
+        _event(r.plan.child_id, r.review_date, f"fh_review:{r.pk}", "Family Help plan reviewed")
+        for r in reviews
+    ]
+
+
+@register
+def step_down_events(children: Sequence[Child]) -> list[ChronologyEvent]:
+    step_downs = (
+        StepDown.objects.filter(child__in=children, accepted_on__isnull=False)
+        .select_related("to_team", "agreed_by")
+        .order_by("accepted_on", "pk")
+    )
+    return [
+        _event(
             d.child_id,
             d.accepted_on,
             f"step_down:{d.pk}:accepted",
             f"Step-down to Family Help accepted by {d.to_team} (agreed by {d.agreed_by})",
         )
-    for u in StepUp.objects.filter(child__in=children).select_related("to_team"):
-        add(
+        for d in step_downs
+    ]
+
+
+@register
+def step_up_events(children: Sequence[Child]) -> list[ChronologyEvent]:
+    step_ups = (
+        StepUp.objects.filter(child__in=children, accepted_on__isnull=False)
+        .select_related("to_team")
+        .order_by("accepted_on", "pk")
+    )
+    return [
+        _event(
             u.child_id,
             u.accepted_on,
             f"step_up:{u.pk}:accepted",
             f"Step-up to children's social care accepted by {u.to_team}",
         )
-    events.sort(key=lambda e: (e.date, e.key))
-    return events
+        for u in step_ups
+    ]

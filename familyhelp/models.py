@@ -19,6 +19,7 @@ from cases.codes.agency import Agency
 from cases.models import Child, Referral
 from timescales import rules as timescales
 from wirral_cp.concurrency import VersionedModel
+from wirral_cp.dates import day
 
 
 def _not_future(value: date | None) -> bool:
@@ -67,7 +68,7 @@ class EarlyHelpAssessment(VersionedModel):
         indexes = [models.Index(fields=["child", "start_date"])]
 
     def __str__(self) -> str:
-        return f"Early help assessment from {self.start_date:%-d %b %Y}"
+        return f"Early help assessment from {day(self.start_date)}"
 
     @property
     def is_complete(self) -> bool:
@@ -130,7 +131,7 @@ class FamilyHelpPlan(VersionedModel):
         indexes = [models.Index(fields=["next_review_due"])]
 
     def __str__(self) -> str:
-        return f"Family Help plan from {self.start_date:%-d %b %Y}"
+        return f"Family Help plan from {day(self.start_date)}"
 
     @property
     def is_open(self) -> bool:
@@ -176,7 +177,7 @@ class FamilyHelpReview(VersionedModel):
         ordering = ["plan", "review_date", "pk"]
 
     def __str__(self) -> str:
-        return f"Review on {self.review_date:%-d %b %Y}"
+        return f"Review on {day(self.review_date)}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -222,7 +223,7 @@ class StepDown(VersionedModel):
         indexes = [models.Index(fields=["to_team", "accepted_on"])]
 
     def __str__(self) -> str:
-        return f"Step-down to {self.to_team} agreed {timezone.localtime(self.agreed_at):%-d %b %Y}"
+        return f"Step-down to {self.to_team} agreed {day(self.agreed_at)}"
 
     @property
     def is_pending(self) -> bool:
@@ -243,7 +244,7 @@ class StepDown(VersionedModel):
             raise ValidationError(
                 {
                     "accepted_on": "The step-down cannot be accepted before the episode closed "
-                    f"({closed:%d/%m/%Y})."
+                    f"({day(closed)})."
                 }
             )
 
@@ -287,7 +288,7 @@ class StepUp(VersionedModel):
         indexes = [models.Index(fields=["to_team", "accepted_on"])]
 
     def __str__(self) -> str:
-        return f"Step-up to {self.to_team} asked {timezone.localtime(self.requested_at):%-d %b %Y}"
+        return f"Step-up to {self.to_team} asked {day(self.requested_at)}"
 
     @property
     def is_pending(self) -> bool:

@@ -13,6 +13,7 @@ from cases.codes.closure_reason import ClosureReason
 from cases.codes.referral_source import ReferralSource
 from cases.models import Child, Referral
 from cases.services import child_allocate, record_save
+from wirral_cp.dates import day
 
 from .models import (
     EarlyHelpAssessment,
@@ -127,7 +128,7 @@ def step_down_accept(*, step_down: StepDown, user: User, accepted_on: date) -> S
     step_down = StepDown.objects.select_for_update().select_related("referral").get(pk=step_down.pk)
     if not step_down.is_pending:
         raise ValidationError(
-            f"This step-down was already accepted on {step_down.accepted_on:%d/%m/%Y}."
+            f"This step-down was already accepted on {day(step_down.accepted_on)}."
         )
     step_down.accepted_on = accepted_on
     step_down.accepted_by = user
@@ -170,7 +171,7 @@ def step_up_accept(*, step_up: StepUp, user: User, accepted_on: date, primary_ne
     step_up = StepUp.objects.select_for_update().get(pk=step_up.pk)
     if not step_up.is_pending:
         raise ValidationError(
-            f"This step-up was already accepted on {step_up.accepted_on:%d/%m/%Y}."
+            f"This step-up was already accepted on {day(step_up.accepted_on)}."
         )
     step_up.accepted_on = accepted_on
     step_up.accepted_by = user

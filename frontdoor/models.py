@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases.codes.agency import Agency
 from cases.codes.referral_source import ReferralSource
 from wirral_cp.concurrency import VersionedModel
+from wirral_cp.dates import day_time
 
 
 class ContactDecision(models.TextChoices):
@@ -124,7 +125,7 @@ class Contact(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Contact received {timezone.localtime(self.received_at):%-d %b %Y, %H:%M}"
+        return f"Contact received {day_time(self.received_at)}"
 
     @property
     def received_date(self) -> date:

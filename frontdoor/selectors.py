@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from cases.access import child_is_managed_by, child_is_writable_by, children_for_user
 from cases.models import Child
+from wirral_cp.dates import day
 
 from .models import AgencyCheck, Contact
 
@@ -66,8 +67,8 @@ def child_summary_section(child: Child, user: User, today: date) -> dict[str, An
     contacts = list(child.contacts.select_related("decided_by").order_by("-received_at")[:5])
     waiting = [c for c in contacts if not c.decision]
     alerts = [
-        f"The contact received {c.received_date:%-d %b %Y} is waiting for a decision "
-        f"(due {c.decision_due:%-d %b %Y})."
+        f"The contact received {day(c.received_date)} is waiting for a decision "
+        f"(due {day(c.decision_due)})."
         for c in waiting
     ]
     return {

@@ -23,6 +23,7 @@ from cases.services_episodes import referral_create
 from documents.models import Document, DocumentType, LetterKind
 from timescales import rules as timescales
 from wirral_cp.concurrency import save_with_version
+from wirral_cp.dates import day
 
 from .models import AgencyCheck, Contact, ContactDecision
 
@@ -73,7 +74,7 @@ def contact_decide(
     if locked.decision:
         raise ValidationError(
             f"The decision was already recorded by {locked.decided_by} on "
-            f"{locked.decision_date:%-d %b %Y}."
+            f"{day(locked.decision_date)}."
         )
     now = timezone.now()
     contact.decision = decision
@@ -124,7 +125,7 @@ def letter_values(contact: Contact, recipient: str, user: User) -> dict[str, str
     return {
         "child_name": contact.child.full_name,
         "recipient_name": recipient,
-        "referral_date": f"{contact.received_date:%-d %B %Y}",
+        "referral_date": f"{day(contact.received_date)}",
         "worker_name": str(user),
         "worker_contact": _contact_of(user),
         "contact_outcome": contact.get_decision_display() if contact.decision else "",

@@ -13,6 +13,7 @@ from accounts.http import AuthenticatedRequest
 from cases.access import child_is_writable_by, children_for_user, get_child_for_user
 from cases.models import Child
 from cases.views.common import add_service_errors, child_form_page
+from wirral_cp.dates import day
 from wirral_cp.paging import page_of
 
 from . import services
@@ -147,7 +148,7 @@ def contact_decide(request: AuthenticatedRequest, pk: int, contact_id: int) -> H
         messages.error(
             request,
             f"The decision was already recorded by {contact.decided_by} on "
-            f"{contact.decision_date:%-d %b %Y}.",
+            f"{day(contact.decision_date)}.",
         )
         return redirect(_contact_url(contact))
     form = DecisionForm(request.POST or None, initial={"version": contact.version})

@@ -130,7 +130,7 @@ def _contact_decision(ctx: ScanContext) -> Iterable[Finding]:
             f"contact:{pk}",
             child_id,
             due,
-            f"Contact received {timezone.localtime(received):%-d %b %Y, %H:%M} has no decision.",
+            f"Contact received {day_time(received)} has no decision.",
         )
 
 
@@ -170,7 +170,7 @@ def _agency_checks_late(ctx: ScanContext) -> Iterable[Finding]:
             child_id,
             due_on,
             f"The {agency} check ({urgency}) was due by "
-            f"{timezone.localtime(due_at):%-d %b %Y, %H:%M} and has not been answered.",
+            f"{day_time(due_at)} and has not been answered.",
         )
 
 

@@ -65,7 +65,7 @@ def test_invitation_letter_is_a_pdf_with_its_fields_filled_and_escaped(world, lo
     assert f"Conference about {world.child.full_name}" in text
     assert "Dear Mary O'Brien <Mum>," in text  # shown as typed: escaped, not markup
     assert "<b>Bold?</b>" in text
-    assert "8 September 2026 at 10:00" in text and "Wallasey Town Hall, Room 2" in text
+    assert "8 Sep 2026 at 10:00" in text and "Wallasey Town Hall, Room 2" in text
     assert str(world.iro) in text and "worker@example.invalid" in text
     assert "OFFICIAL-SENSITIVE" in text
     # Business support downloads it (they never open the child's record) and record the post.

@@ -145,7 +145,7 @@ def test_the_receiving_manager_accepts_with_a_date(world, stepped_down, login):
     response = login(world.other_manager).post(
         url, {"version": stepped_down.version, "accepted_on": "2026-01-02"}
     )
-    assert "cannot be accepted before the episode closed (05/01/2026)" in response.content.decode()
+    assert "cannot be accepted before the episode closed (5 Jan 2026)" in response.content.decode()
     response = login(world.other_manager).post(
         url, {"version": stepped_down.version, "accepted_on": "2026-01-07"}
     )

@@ -180,7 +180,7 @@ def test_social_worker_path_referral_to_icpc_request(world, login):
     assert client.post(url).status_code == 200
     assert not Conference.objects.filter(child=child).exists()
     response = client.post(url, {"confirm": "yes"}, follow=True)
-    assert "must be held by Friday 11 December 2026" in response.content.decode()
+    assert "must be held by Friday 11 Dec 2026" in response.content.decode()
     conference = Conference.objects.get(child=child)
     assert conference.target_date == datetime.date(2026, 12, 11)
 
