@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedRequest
 from cases.access import child_is_writable_by, children_for_user, get_child_for_user
+from cases.forms.known import KnownSearchForm
 from cases.models import Child
+from cases.selectors import known_to_us_search
 from cases.views.common import add_service_errors, child_form_page
 from wirral_cp.dates import day
 from wirral_cp.paging import page_of
@@ -56,16 +58,37 @@ def contact_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_safe
 def contact_start(request: AuthenticatedRequest) -> HttpResponse:
-    """A new contact starts from the child: an existing child of the user's work, found by LA
-    child ID, or a child registered through the usual registration page first."""
-    query = request.GET.get("la_child_id", "").strip()[:20]
-    found: Child | None = None
-    if query:
-        found = children_for_user(request.user).filter(la_child_id__iexact=query).first()
-        if found is not None and child_is_writable_by(request.user, found):
-            return redirect("frontdoor:contact-add", found.pk)
-        messages.error(request, f"No child you can record a contact for has LA child ID {query}.")
-    return render(request, "frontdoor/contact_start.html", {"query": query})
+    """A new contact starts from the child: the "Known to us?" search of the whole person index
+    runs first (name with spelling variants, date of birth, NHS number, address, postcode or LA
+    child ID). A child of the user's work is recorded on (an LA child ID of one goes straight
+    there); a child known to another team shows only that, the team and whether on a plan; a
+    child not known is registered (the registration page warns of likely matches again)."""
+    form = KnownSearchForm(request.GET or None)
+    results = None
+    own: list[Child] = []
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["la_child_id"]
+        only_id = query and not any(form.cleaned_data[f] for f in form.fields if f != "la_child_id")
+        if only_id:
+            found = children_for_user(request.user).filter(la_child_id__iexact=query).first()
+            if found is not None and child_is_writable_by(request.user, found):
+                return redirect("frontdoor:contact-add", found.pk)
+        results = known_to_us_search(request.user, form.criteria())
+        ids = [r.child_id for r in results if r.seen == "open" and r.child_id]
+        own = [
+            c
+            for c in children_for_user(request.user).filter(pk__in=ids).order_by("last_name")
+            if child_is_writable_by(request.user, c)
+        ]
+        if only_id and not own:
+            messages.error(
+                request, f"No child you can record a contact for has LA child ID {query}."
+            )
+    return render(
+        request,
+        "frontdoor/contact_start.html",
+        {"form": form, "results": results, "own": own},
+    )
 
 
 @require_safe

@@ -1,6 +1,8 @@
-"""The front door: a front-door worker takes a contact from a school, runs the multi-agency
-checks and acknowledges the referrer; the manager decides referral, which opens the child's
-referral (the census episode). Every page passes axe (WCAG 2.2 AA).
+"""The front door: a front-door worker searches "Known to us?" (the child is the front door's
+own; her brother is known to another team, of whom nothing more shows), takes a contact from a
+school, runs the multi-agency checks and acknowledges the referrer; the manager decides
+referral, which opens the child's referral (the census episode). Every page passes axe (WCAG
+2.2 AA).
 
 Scene: the North Assessment Team is the front door; Ruby Testwood is known to it.
 """
@@ -8,9 +10,11 @@ Scene: the North Assessment Team is the front door; Ruby Testwood is known to it
 import pytest
 from playwright.sync_api import expect
 
+from cases.family_people import link_family
 from cases.models import Referral
 from documents.models import Document
 from frontdoor.models import AgencyCheck, Contact
+from tests.cases.factories import ChildFactory
 
 from .pages import status_message
 
@@ -21,6 +25,8 @@ def test_a_school_contact_checked_acknowledged_and_referred(app, world):
     child = world.child
     world.team.front_door = True
     world.team.save(update_fields=["front_door"])
+    brother = ChildFactory(first_name="Leo", last_name="Testwood", allocated_team=world.other_team)
+    link_family(children=[child, brother])
 
     # --- The front-door worker records the school's contact ----------------------------------
     sw = app.sign_in(world.social_worker)
@@ -28,8 +34,16 @@ def test_a_school_contact_checked_acknowledged_and_referred(app, world):
     app.check(sw, "Front door")
     sw.get_by_role("link", name="Record a contact").click()
     app.check(sw, "Record a contact: find the child")
-    sw.get_by_label("The child's LA child ID").fill(child.la_child_id)
-    sw.get_by_role("button", name="Find the child").click()
+    # "Known to us?" first, across every team: Ruby is the front door's own; her brother is
+    # known to another team, which is all the worker learns of him (and whom to call).
+    sw.get_by_role("search", name="Known to us?").get_by_label("Last name").fill("Testwud")
+    sw.get_by_role("search", name="Known to us?").get_by_role("button", name="Search").click()
+    main = sw.get_by_role("main")
+    expect(main).to_contain_text("Leo Testwood: known to children's services")
+    expect(main).to_contain_text(f"Allocated team: {world.other_team}")
+    expect(main).not_to_contain_text(brother.la_child_id)
+    app.check(sw, "Record a contact: known to us?")
+    sw.get_by_role("link", name=f"Record a contact for {child}").click()
     expect(sw.get_by_role("heading", level=2)).to_have_text("Record a contact")
     app.check(sw, "Record a contact")
     sw.get_by_label("Contact source").select_option(label="2A Schools")

@@ -322,3 +322,28 @@ def test_the_start_page_finds_the_child_by_la_child_id(world, login):
     )
     assert other.status_code == 200
     assert "No child you can record a contact for" in other.content.decode()
+
+
+def test_the_start_page_runs_known_to_us_before_a_contact(
+    world, login, django_assert_max_num_queries
+):
+    """Search by name: the child of the worker's own work links to a
+    new contact; a child of another team shows only that it is known, the team and whether on a
+    plan, never a link to record on it or its identifiers."""
+    from cases.family_people import link_family
+    from tests.cases.factories import ChildFactory
+
+    brother = ChildFactory(
+        first_name="Leo", last_name=world.child.last_name, allocated_team=world.other_team
+    )
+    link_family(children=[world.child, brother])
+    client = login(world.social_worker)
+    # (Spelling variants are the search's own tests: tests/people/test_known_to_us.py.)
+    with django_assert_max_num_queries(40):
+        page = client.get(reverse("frontdoor:contact-start"), {"last_name": brother.last_name})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("frontdoor:contact-add", args=[world.child.pk]) in html
+    assert reverse("frontdoor:contact-add", args=[brother.pk]) not in html
+    assert f"{brother.first_name} {brother.last_name}</strong>: known to children" in html
+    assert brother.la_child_id not in html
