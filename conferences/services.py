@@ -112,10 +112,16 @@ def conference_schedule(
     )
     _save(conference, user=user, expected_version=expected_version)
     _share_with_group(conference, user=user, fields=GROUP_ARRANGEMENTS)
+    event = None
     if before is None or before[0] != ConferenceStatus.SCHEDULED or before[1] is None:
-        events.announce(events.CONFERENCE_BOOKED, events.conference_facts(conference))
+        event = events.CONFERENCE_BOOKED
     elif before[1] != conference.scheduled_for:
-        events.announce(events.CONFERENCE_MOVED, events.conference_facts(conference))
+        event = events.CONFERENCE_MOVED
+    if event is not None:
+        # Each child's conference of a sibling group: a partner hears of its own child's.
+        members = conference.group_members.exclude(status=ConferenceStatus.HELD).order_by("pk")
+        for each in [conference, *members]:
+            events.announce(event, events.conference_facts(each))
     return conference
 
 

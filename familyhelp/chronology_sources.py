@@ -90,6 +90,7 @@ def step_down_events(children: Sequence[Child]) -> list[ChronologyEvent]:
             f"Step-down to Family Help accepted by {d.to_team} (agreed by {d.agreed_by})",
         )
         for d in step_downs
+        if d.accepted_on is not None
     ]
 
 
@@ -108,4 +109,5 @@ def step_up_events(children: Sequence[Child]) -> list[ChronologyEvent]:
             f"Step-up to children's social care accepted by {u.to_team}",
         )
         for u in step_ups
+        if u.accepted_on is not None
     ]

@@ -563,3 +563,21 @@ def test_recording_a_joint_core_group_on_the_page(world, login, pair):
     )
     assert response.status_code == 302
     assert member.plan.core_groups.get().held_with == lead.plan.core_groups.get()
+
+
+def test_booking_and_moving_the_group_announce_each_childs_conference(world, pair, monkeypatch):
+    """Partner systems subscribed to a child hear of that child's conference, not only of the
+    group's lead's (the webhooks are per child)."""
+    from conferences import events
+
+    heard = []
+    monkeypatch.setattr(events, "_listeners", [lambda event, facts: heard.append((event, facts))])
+    lead, member = pair
+    book(lead, chair=world.iro)
+    booked = {f["child_id"] for e, f in heard if e == events.CONFERENCE_BOOKED}
+    assert booked == {lead.child_id, member.child_id}
+    lead.refresh_from_db()
+    heard.clear()
+    book(lead, chair=world.iro, when=lead.scheduled_for - datetime.timedelta(hours=1))
+    moved = {f["child_id"] for e, f in heard if e == events.CONFERENCE_MOVED}
+    assert moved == {lead.child_id, member.child_id}
