@@ -121,7 +121,7 @@ class DiaryFilterForm(forms.Form):
 
 
 def now():
-    """The moment a booking must be after (a function, so a test of a past year can move it)."""
+    """The moment a booking is judged from (a function, so a test of a past year can move it)."""
     return timezone.now()
 
 
@@ -157,9 +157,11 @@ class ScheduleForm(ConferenceModelForm):
 
     def clean_scheduled_for(self):
         when = self.cleaned_data.get("scheduled_for")
-        if when is not None and when < now():
+        # A day already gone is refused; an earlier hour of today is not, because a conference
+        # convened this morning at short notice is often booked once it has begun.
+        if when is not None and timezone.localdate(when) < timezone.localdate(now()):
             raise ValidationError(
-                "That time has already passed: book the conference for a time still to come."
+                "That day has already gone: book the conference for today or a day still to come."
             )
         return when
 

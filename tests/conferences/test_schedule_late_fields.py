@@ -87,14 +87,28 @@ def test_rearranging_to_a_date_in_time_clears_the_late_reason(world, login):
     assert (conference.late_reason_code, conference.late_reason) == ("", "")
 
 
-def test_booking_a_time_already_past_is_refused(world, login):
+def test_booking_a_day_already_gone_is_refused(world, login):
     conference = _upcoming(world)
-    past = timezone.localtime() - datetime.timedelta(hours=1)
+    past = timezone.localtime() - datetime.timedelta(days=1)
     data = schedule_post(conference, world.iro, past.date())
     data["scheduled_for"] = f"{past:%Y-%m-%dT%H:%M}"
     response = login(world.business_support).post(
         reverse("conferences:schedule", args=[conference.pk]), data
     )
     assert response.status_code == 200
-    assert "That time has already passed" in response.content.decode()
+    assert "That day has already gone" in response.content.decode()
     assert Conference.objects.get(pk=conference.pk).scheduled_for is None
+
+
+def test_booking_an_earlier_hour_of_today_is_accepted(world, login):
+    """A conference convened this morning at short notice is booked once it has begun; the
+    refusal of past times made every booking for 10:00 today fail once 10:00 had gone."""
+    conference = _upcoming(world)
+    start_of_today = timezone.localtime().replace(hour=0, minute=1)
+    data = schedule_post(conference, world.iro, start_of_today.date())
+    data["scheduled_for"] = f"{start_of_today:%Y-%m-%dT%H:%M}"
+    response = login(world.business_support).post(
+        reverse("conferences:schedule", args=[conference.pk]), data
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert Conference.objects.get(pk=conference.pk).scheduled_for is not None
