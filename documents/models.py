@@ -287,6 +287,7 @@ class LetterTemplate(models.Model):
 class ContributionKind(models.TextChoices):
     INFORMATION = "information", "Information for the meeting"
     REPORT = "report", "A report for the meeting"
+    CHECK = "check", "What your agency knows about the child (a multi-agency check)"
 
 
 class Profession(models.TextChoices):

@@ -589,11 +589,13 @@ def contribution_submit(
     if not text and stream is None:
         raise ValidationError("Write your contribution or attach a document (or both).")
     user = _portal_user()
+    kind = kind_of(request.target) if request.target is not None else None
+    lands_on = kind.lands_on(request.target) if kind and kind.lands_on else request.target
     who = f"{request.professional_name} ({request.get_agency_display()})"
     title = f"{request.get_kind_display()}: {who}"
     common: dict[str, Any] = {
         "child": request.child,
-        "event": request.target,
+        "event": lands_on,
         "document_type": DocumentType.AGENCY_REPORT,
         "author": request.professional_name,
         "agency": request.agency,
@@ -629,6 +631,8 @@ def contribution_submit(
     request.code_hash, request.token_hash = "", ""
     request.save()
     request.documents.add(*documents)
+    if kind is not None and kind.on_received is not None:
+        kind.on_received(request.target, request, documents)
     requester = request.requested_by
     if requester.email:
         url = reverse("documents:contribution-requests", args=[request.child_id])
