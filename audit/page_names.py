@@ -45,6 +45,7 @@ PAGE_NAMES: dict[str, str] = {
     "documents:contribution-requests": "Contribution requests",
     "documents:contribution-request-new": "Contribution request: ask a professional",
     "documents:contribution-new-link": "Contribution request: send a new link",
+    "documents:contribution-withdraw": "Contribution request: withdraw",
     "documents:detail": "Document",
     "documents:download": "Document: download",
     "documents:new-version": "Document: new version",

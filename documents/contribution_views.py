@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,8 +28,14 @@ from cases.views.common import add_service_errors
 
 from . import services
 from .contributions import kind_of, target_kind
-from .forms import ContributionCodeForm, ContributionForm, ContributionRequestForm
+from .forms import (
+    ContributionCodeForm,
+    ContributionForm,
+    ContributionRequestForm,
+    ContributionWithdrawForm,
+)
 from .selectors import (
+    contribution_request_withdrawable_by,
     contribution_requests_of_child,
     contribution_target_for_user,
     get_contribution_request_for_user,
@@ -128,6 +135,40 @@ def request_new_link(request: AuthenticatedRequest, pk: int, request_id: int) ->
     else:
         messages.success(request, f"A new link has been sent to {contribution.email}.")
     return redirect("documents:contribution-requests", pk)
+
+
+@require_http_methods(["GET", "POST"])
+def request_withdraw(request: AuthenticatedRequest, pk: int, request_id: int) -> HttpResponse:
+    """Withdraw a request, with the reason: the requester or the child's team."""
+    contribution = contribution_request_withdrawable_by(request.user, pk, request_id)
+    form = ContributionWithdrawForm(
+        request.POST if request.method == "POST" else None, initial={"seen": contribution.stamp}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_withdraw(
+                request=contribution,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                seen=form.cleaned_data["seen"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"The request to {contribution.professional_name} has been withdrawn."
+            )
+            return redirect("documents:contribution-requests", pk)
+    return render(
+        request,
+        "documents/contribution_withdraw.html",
+        {
+            "form": form,
+            "contribution": contribution,
+            "child_pk": pk,
+            "cancel_url": reverse_lazy("documents:contribution-requests", args=[pk]),
+        },
+    )
 
 
 # --- The professional's pages (public) -------------------------------------------------------

@@ -4,7 +4,8 @@
   AppConfig (this app sits below strategy and conferences and imports neither): the model, what
   is asked (information or a report), the meeting's date, and optionally which of them a role
   that does not write to the child's record may ask about (business support, for the
-  conferences they arrange). A multi-agency check can register itself the same way.
+  conferences they arrange). A multi-agency check registers itself the same way (frontdoor):
+  what it sends lands on the contact (`lands_on`), and the check hears of it (`on_received`).
 - *The link* is `signing.dumps([request id, random secret])` (Django's signer with its own
   salt); only the SHA-256 of the secret is stored, so the database holds no usable link. It
   is spent when first used and expires after `CONTRIBUTION_LINK_DAYS`.
@@ -47,6 +48,11 @@ class Target:
     # The targets (a QuerySet of `model`) a user who does not write to the child may ask about;
     # must leave out restricted records the user is not named on.
     requestable_by: Callable[[User], QuerySet[Any]] | None = None
+    # The record the documents sent land on (default: the target itself).
+    lands_on: Callable[[Any], Model] | None = None
+    # Told, inside the writing transaction, when a contribution for the target arrives
+    # (the target, the answered request, the documents it brought).
+    on_received: Callable[[Any, Any, list[Any]], None] | None = None
 
     def meeting_date(self, target: Any) -> date | None:
         when = self.when(target)
@@ -74,8 +80,12 @@ def register_contribution_target(
     url: Callable[[Any], str] | None = None,
     child_field: str = "child",
     requestable_by: Callable[[User], QuerySet[Any]] | None = None,
+    lands_on: Callable[[Any], Model] | None = None,
+    on_received: Callable[[Any, Any, list[Any]], None] | None = None,
 ) -> None:
-    _TARGETS[slug] = Target(slug, model, label, asks, when, url, child_field, requestable_by)
+    _TARGETS[slug] = Target(
+        slug, model, label, asks, when, url, child_field, requestable_by, lands_on, on_received
+    )
 
 
 def target_kinds() -> list[Target]:

@@ -134,6 +134,17 @@ class ContributionRequestForm(forms.Form):
         return day
 
 
+class ContributionWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the request withdrawn?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the meeting was cancelled, or the information came another way.",
+        error_messages={"required": "Say why the request is withdrawn."},
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+
 class ContributionCodeForm(forms.Form):
     code = forms.CharField(
         label="Code",

@@ -287,6 +287,7 @@ class LetterTemplate(models.Model):
 class ContributionKind(models.TextChoices):
     INFORMATION = "information", "Information for the meeting"
     REPORT = "report", "A report for the meeting"
+    CHECK = "check", "What your agency knows about the child (a multi-agency check)"
 
 
 class Profession(models.TextChoices):
@@ -381,7 +382,12 @@ class ContributionRequest(models.Model):
     )
     in_time = models.BooleanField(null=True, blank=True)
     documents = models.ManyToManyField(Document, blank=True, related_name="contribution_requests")
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Withdrawn by the requester or the child's team, with the reason (the link stops working).
+    cancelled_at = models.DateTimeField("withdrawn", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    cancel_reason = models.TextField("why it was withdrawn", blank=True)
 
     objects = ContributionRequestQuerySet.as_manager()
 
@@ -402,6 +408,12 @@ class ContributionRequest(models.Model):
 
     def is_late(self, today: date | None = None) -> bool:
         return self.is_open and self.due_date < (today or timezone.localdate())
+
+    @property
+    def stamp(self) -> str:
+        """The request's state as a page showed it: a withdrawal posted from an older page (a
+        new link sent, an answer arrived, withdrawn already) is refused as stale."""
+        return "|".join(str(v) for v in (self.link_expires_at, self.received_at, self.cancelled_at))
 
     def received_in_time(self, day: date) -> bool:
         """The one rule for "in time": received on or before the due date stored when the

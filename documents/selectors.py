@@ -204,6 +204,26 @@ def get_contribution_request_for_user(
     return request
 
 
+def contribution_request_withdrawable_by(
+    user: User, child_pk: int, request_pk: int
+) -> ContributionRequest:
+    """A request the user may withdraw, else 404: the child's writers (the team), or whoever
+    asked for it (business support, for a conference they arrange)."""
+    try:
+        return get_contribution_request_for_user(user, child_pk, request_pk, write=True)
+    except Http404:
+        # The requester was let ask (a role the meeting's app allows, restricted records only
+        # when named): they may take back what they asked, and reach nothing else this way.
+        request = (
+            ContributionRequest.objects.filter(pk=request_pk, child_id=child_pk, requested_by=user)
+            .select_related("child")
+            .first()
+        )
+        if request is None:
+            raise
+        return request
+
+
 def contribution_requests_for_partner(
     organisation_id: int, *, may_see_restricted: bool
 ) -> QuerySet[ContributionRequest]:

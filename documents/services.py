@@ -15,6 +15,7 @@ from django.db.models import Max, Model
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.actor import acting_as
 from accounts.models import User
 from cases.models import Child
 from wirral_cp.concurrency import save_with_version
@@ -477,6 +478,41 @@ def contribution_new_link(
     return request
 
 
+WITHDRAWN = (
+    "This request has been withdrawn by the children's services team: nothing more is needed. "
+    "If you think it should not have been, contact the sender."
+)
+
+
+@transaction.atomic
+def contribution_withdraw(
+    *, request: ContributionRequest, user: User, reason: str, seen: str
+) -> ContributionRequest:
+    """Withdraw an open request (the requester or the child's team, checked by the caller):
+    the link and any code stop working, it leaves the partner API's open requests and is no
+    longer chased (the late alert resolves at the next scan). Audited; refused when the request
+    changed since the page was shown."""
+    request = ContributionRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_open:
+        raise ValidationError("This request has already been answered or withdrawn.")
+    if seen != request.stamp:
+        raise ValidationError(
+            "This request changed since you opened the page (a new link was sent). "
+            "Check it and try again."
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the request is withdrawn."})
+    with acting_as(user):
+        request.cancelled_at = timezone.now()
+        request.cancelled_by = user
+        request.cancel_reason = reason
+        # The link's hash is kept so that the link is refused with a clear message.
+        request.code_hash = ""
+        request.save()
+    return request
+
+
 def _request_for_link(token: str, *, lock: bool) -> ContributionRequest:
     try:
         request_id, secret_hash = read_link(token)
@@ -521,6 +557,8 @@ def contribution_link_open(*, token: str) -> ContributionRequest:
 
 
 def _check_usable(request: ContributionRequest) -> None:
+    if request.cancelled_at is not None:
+        raise ContributionRefused(WITHDRAWN)
     if not request.is_open:
         raise ContributionRefused("This request has been answered or withdrawn.")
     if request.locked_at is not None:
@@ -578,6 +616,8 @@ def contribution_submit(
         .select_related("child", "requested_by")
         .get(pk=request.pk)
     )
+    if request.cancelled_at is not None:
+        raise ContributionRefused(WITHDRAWN)
     if not request.is_open:
         raise ContributionRefused("This request has been answered or withdrawn.")
     # The code's lock guards the link; a partner system's key is a door of its own.
@@ -589,11 +629,13 @@ def contribution_submit(
     if not text and stream is None:
         raise ValidationError("Write your contribution or attach a document (or both).")
     user = _portal_user()
+    kind = kind_of(request.target) if request.target is not None else None
+    lands_on = kind.lands_on(request.target) if kind and kind.lands_on else request.target
     who = f"{request.professional_name} ({request.get_agency_display()})"
     title = f"{request.get_kind_display()}: {who}"
     common: dict[str, Any] = {
         "child": request.child,
-        "event": request.target,
+        "event": lands_on,
         "document_type": DocumentType.AGENCY_REPORT,
         "author": request.professional_name,
         "agency": request.agency,
@@ -629,6 +671,8 @@ def contribution_submit(
     request.code_hash, request.token_hash = "", ""
     request.save()
     request.documents.add(*documents)
+    if kind is not None and kind.on_received is not None:
+        kind.on_received(request.target, request, documents)
     requester = request.requested_by
     if requester.email:
         url = reverse("documents:contribution-requests", args=[request.child_id])

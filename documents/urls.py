@@ -38,6 +38,11 @@ urlpatterns = [
         contributions.request_new_link,
         name="contribution-new-link",
     ),
+    path(
+        "children/<int:pk>/contributions/<int:request_id>/withdraw/",
+        contributions.request_withdraw,
+        name="contribution-withdraw",
+    ),
     path("contribute/code/", contributions.contribute_code, name="contribute-code"),
     path("contribute/answer/", contributions.contribute_answer, name="contribute-answer"),
     path("contribute/<str:token>/", contributions.contribute, name="contribute"),

@@ -10,6 +10,7 @@ is not a referral never reaches the CIN census.
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -239,3 +240,21 @@ def check_respond(
     check.response = response
     check.nothing_known = nothing_known
     return record_save(instance=check, user=user, expected_version=expected_version)
+
+
+def check_answered_by_contribution(check: AgencyCheck, request: Any, documents: list[Any]) -> None:
+    """A contribution asked for this check has arrived (inside the writing transaction): the
+    check is answered then, its response pointing to the documents on the contact. A response
+    recorded already by a worker is left as it is (the documents are still on the contact)."""
+    check = AgencyCheck.objects.select_for_update().get(pk=check.pk)
+    if check.responded_at is not None:
+        return
+    titles = "; ".join(d.title for d in documents)
+    check.responded_at = request.received_at
+    check.nothing_known = False
+    check.response = (
+        f"Answered through a contribution request by {request.professional_name} "
+        f"({request.get_agency_display()}): see the contact's documents ({titles})."
+    )
+    # Recorded as made by the account the documents were made by (the partner portal's).
+    record_save(instance=check, user=documents[0].created_by)

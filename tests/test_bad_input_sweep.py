@@ -94,6 +94,7 @@ WRITERS: dict[str, str] = {
     "documents:retention": "records_officer",
     "documents:contribution-request-new": "business_support",
     "documents:contribution-new-link": "social_worker",
+    "documents:contribution-withdraw": "social_worker",
     "documents:contribute": "anonymous",
     "conferences:participants": "business_support",
     "conferences:outcome": "iro",

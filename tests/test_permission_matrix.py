@@ -229,6 +229,8 @@ RULES: dict[str, set[str] | str] = {
     "documents:contribution-requests": CHILD_READERS,
     "documents:contribution-request-new": CHILD_WRITERS | {"business_support"},
     "documents:contribution-new-link": "post-only",
+    # Withdrawn by the child's team or by whoever asked (none of the others here asked).
+    "documents:contribution-withdraw": CHILD_WRITERS,
     "documents:contribute": "public",
     "documents:contribute-code": "portal",
     "documents:contribute-answer": "portal",

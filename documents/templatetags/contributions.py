@@ -1,6 +1,7 @@
 """`{% contributions event %}`: on a strategy discussion's, a conference's or a core group's
-page, who was asked for a contribution, per agency asked / received / late, and a link to ask
-(for those who may). Read from `documents.selectors`; the page has already let the user in."""
+page (a multi-agency check's on its contact's page), who was asked for a contribution, per
+agency asked / received / late, and a link to ask (for those who may). Read from
+`documents.selectors`; the page has already let the user in."""
 
 from typing import Any
 
@@ -40,6 +41,8 @@ def contributions(context: dict[str, Any], target: Any, heading_level: int = 2) 
         "requests": requests,
         "by_agency": contributions_by_agency(requests, today),
         "ask_url": ask_url,
+        # A target shown on another record's page (a check on the contact's) is named.
+        "of": str(target) if kind is not None and kind.lands_on is not None else "",
         "heading": f"h{heading_level}",
         "heading_class": "h4" if heading_level <= 2 else "h5",
         "section_id": f"contributions-{kind.slug if kind else 'x'}-{target.pk}",

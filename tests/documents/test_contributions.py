@@ -485,3 +485,130 @@ def test_showing_the_request_to_the_professional_is_audited(
         action=LogEntry.Action.ACCESS, object_pk=str(world.child.pk)
     ).get()
     assert "ada.gp@example.invalid" in entry.additional_data["what"]
+
+
+# --- Withdrawing ---------------------------------------------------------------------------------
+
+
+def withdraw_url(child_pk, request_pk):
+    return reverse("documents:contribution-withdraw", args=[child_pk, request_pk])
+
+
+def test_the_team_withdraws_a_request_with_a_reason_and_the_link_is_refused(
+    world, conference, gp, client, login, django_capture_on_commit_callbacks
+):
+    from auditlog.models import LogEntry
+
+    request, path = sent_link(django_capture_on_commit_callbacks, world, conference, gp)
+    staff = login(world.same_team_worker)
+    url = withdraw_url(world.child.pk, request.pk)
+    assert (
+        url
+        in staff.get(
+            reverse("documents:contribution-requests", args=[world.child.pk])
+        ).content.decode()
+    )
+    page = staff.get(url)
+    assert page.status_code == 200
+    seen = page.context["form"].initial["seen"]
+    refused = staff.post(url, {"reason": "  ", "seen": seen})
+    assert (
+        refused.status_code == 200
+        and "Say why the request is withdrawn" in refused.content.decode()
+    )
+    response = staff.post(url, {"reason": "The conference was cancelled.", "seen": seen})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.cancelled_at is not None and request.cancelled_by == world.same_team_worker
+    assert request.cancel_reason == "The conference was cancelled."
+    assert request.status() == "Withdrawn"
+    entry = (
+        LogEntry.objects.get_for_object(request)
+        .filter(action=LogEntry.Action.UPDATE, changes__has_key="cancel_reason")
+        .get()
+    )
+    assert entry.actor == world.same_team_worker
+    # The link: refused, saying so.
+    opened = client.get(path)
+    assert opened.status_code == 410 and "withdrawn" in opened.content.decode()
+    worker = login(world.social_worker)
+    panel_page = worker.get(reverse("conferences:detail", args=[conference.pk]))
+    assert panel_page.status_code == 200, panel_page.status_code
+    panel = panel_page.content.decode()
+    assert "Dr Ada Test" in panel, panel[panel.find("Contributions from") :][:1500]
+    assert ": withdrawn on " in panel
+    listing = worker.get(reverse("documents:contribution-requests", args=[world.child.pk]))
+    assert "The conference was cancelled." in listing.content.decode()
+    # Twice: refused with a message.
+    again = worker.post(url, {"reason": "Again.", "seen": seen})
+    assert (
+        again.status_code == 200 and "already been answered or withdrawn" in again.content.decode()
+    )
+
+
+def test_a_withdrawal_from_a_stale_page_is_refused(
+    world, conference, gp, login, django_capture_on_commit_callbacks
+):
+    request, _ = sent_link(django_capture_on_commit_callbacks, world, conference, gp)
+    staff = login(world.social_worker)
+    url = withdraw_url(world.child.pk, request.pk)
+    seen = staff.get(url).context["form"].initial["seen"]
+    services.contribution_new_link(
+        request=request, user=world.social_worker, link_base="http://testserver/"
+    )
+    response = staff.post(url, {"reason": "No longer needed.", "seen": seen})
+    assert response.status_code == 200 and "changed since you opened" in response.content.decode()
+    request.refresh_from_db()
+    assert request.cancelled_at is None
+
+
+def test_the_business_support_requester_may_withdraw_their_own_request(
+    world, conference, gp, login
+):
+    request = ask(world, conference, gp, user=world.business_support)
+    client = login(world.business_support)
+    url = withdraw_url(world.child.pk, request.pk)
+    seen = client.get(url).context["form"].initial["seen"]
+    assert client.post(url, {"reason": "Sent twice.", "seen": seen}).status_code == 302
+    request.refresh_from_db()
+    assert request.cancelled_by == world.business_support
+
+
+@pytest.mark.parametrize(
+    "persona", ["other_team_worker", "iro", "senior_manager", "administrator", "business_support"]
+)
+def test_outside_the_childs_team_withdrawing_is_a_404(world, conference, gp, login, persona):
+    request = ask(world, conference, gp)
+    client = login(getattr(world, persona))
+    url = withdraw_url(world.child.pk, request.pk)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"reason": "x", "seen": request.stamp}).status_code == 404
+    request.refresh_from_db()
+    assert request.cancelled_at is None
+
+
+def test_a_withdrawn_request_is_not_chased_and_leaves_the_api(world, conference, gp):
+    from monitoring.models import Alert, AlertStatus
+    from monitoring.services import timescales_scan
+    from partners.models import Scope
+    from tests.partners.test_api import api
+
+    today = timezone.localdate()
+    request = ask(world, conference, gp, due=today)
+    timescales_scan(as_of=today + timedelta(days=1))
+    alert = Alert.objects.get(rule="CONTRIBUTION_LATE")
+    http, _ = api([Scope.CONTRIBUTIONS], organisation=gp.organisation)
+    assert [r["id"] for r in http.get("/api/v1/contribution-requests/").json()] == [request.pk]
+    services.contribution_withdraw(
+        request=request, user=world.social_worker, reason="Cancelled.", seen=request.stamp
+    )
+    assert http.get("/api/v1/contribution-requests/").json() == []
+    submit = http.post(
+        f"/api/v1/contribution-requests/{request.pk}/contribution/", {"text": "x"}, format="json"
+    )
+    assert submit.status_code in (404, 410)
+    timescales_scan(as_of=today + timedelta(days=1))
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.RESOLVED
+    timescales_scan(as_of=today + timedelta(days=3))
+    assert not Alert.objects.filter(rule="CONTRIBUTION_LATE").exclude(status=AlertStatus.RESOLVED)
