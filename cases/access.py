@@ -255,19 +255,26 @@ def _related_to(person_ids: QuerySet[Child, Any]) -> Q:
     )
 
 
-def _persons_visible(open_children: QuerySet[Child], hidden: QuerySet[Child]) -> QuerySet[Person]:
+def _persons_visible(
+    open_children: QuerySet[Child], hidden: QuerySet[Child], among: set[int] | None = None
+) -> QuerySet[Person]:
     # A child on a restricted record is that record: masked, however they are related.
-    return Person.objects.filter(
-        pk__in=Person.objects.filter(_related_to(_children_person_ids(open_children))).exclude(
-            pk__in=_children_person_ids(hidden)
-        )
+    # `among` narrows the people asked about inside the subquery, where the planner can use it.
+    related = Person.objects.filter(_related_to(_children_person_ids(open_children)))
+    if among is not None:
+        related = related.filter(pk__in=among)
+    return Person.objects.filter(pk__in=related.exclude(pk__in=_children_person_ids(hidden)))
+
+
+def _persons_masked(
+    open_children: QuerySet[Child], hidden: QuerySet[Child], among: set[int] | None = None
+) -> QuerySet[Person]:
+    related = Person.objects.filter(_related_to(_children_person_ids(hidden)))
+    if among is not None:
+        related = related.filter(pk__in=among)
+    return Person.objects.filter(pk__in=related).exclude(
+        pk__in=_persons_visible(open_children, hidden, among)
     )
-
-
-def _persons_masked(open_children: QuerySet[Child], hidden: QuerySet[Child]) -> QuerySet[Person]:
-    return Person.objects.filter(
-        pk__in=Person.objects.filter(_related_to(_children_person_ids(hidden)))
-    ).exclude(pk__in=_persons_visible(open_children, hidden))
 
 
 def persons_visible_to(user: User) -> QuerySet[Person]:
@@ -292,7 +299,7 @@ def persons_masked_across_the_authority(user: User, person_ids: Iterable[int]) -
         return set()
     hidden = restricted_children_masked_for(user)
     others = Child.objects.exclude(pk__in=hidden.values("pk"))
-    return set(_persons_masked(others, hidden).filter(pk__in=ids).values_list("pk", flat=True))
+    return set(_persons_masked(others, hidden, ids).values_list("pk", flat=True))
 
 
 def _children_seen_through(

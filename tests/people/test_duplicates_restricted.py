@@ -125,3 +125,30 @@ def test_known_to_us_names_whom_to_ask_about_a_person_seen_only_through_one(
     assert "A restricted record matches" in text
     assert f"To know more, ask: {world.other_manager}." in text
     assert "Marianne" not in text.split("A restricted record matches")[1]
+
+
+def test_the_list_costs_the_same_queries_whatever_its_masked_rows(world, hidden_pair, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(_officer(world.senior_manager))
+    url = reverse("people:duplicates")
+
+    def cost():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    before = cost()
+    for n in range(3):
+        child = ChildFactory(allocated_team=world.other_team, is_restricted=True)
+        link_family(children=[child])
+        child.refresh_from_db()
+        for first in ("Kay", "Kaye"):
+            p = Person.objects.create(
+                first_name=first, last_name=f"Lowe{n}", date_of_birth=datetime.date(1980, 1, n + 1)
+            )
+            Relationship.objects.create(person=p, relative=child.person, kind=Kind.FATHER)
+    find_possible_duplicates.delay().get()
+    assert PossibleSamePerson.objects.count() == 4
+    assert cost() == before
