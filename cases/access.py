@@ -106,6 +106,12 @@ def restricted_children_hidden_from(user: User) -> QuerySet[Child]:
     return children_in_reach(user).filter(is_restricted=True).exclude(_named_on_restriction(user))
 
 
+def restricted_children_masked_for(user: User) -> QuerySet[Child]:
+    """Restricted records anywhere in the authority that this user is not named on: what
+    `Mask` hides on a list of the whole authority (the data officer's duplicates)."""
+    return Child.objects.filter(is_restricted=True).exclude(_named_on_restriction(user))
+
+
 class Mask:
     """Which restricted records a user must see masked, decided in one query.
 
@@ -249,24 +255,103 @@ def _related_to(person_ids: QuerySet[Child, Any]) -> Q:
     )
 
 
+def _persons_visible(
+    open_children: QuerySet[Child], hidden: QuerySet[Child], among: set[int] | None = None
+) -> QuerySet[Person]:
+    # A child on a restricted record is that record: masked, however they are related.
+    # `among` narrows the people asked about inside the subquery, where the planner can use it.
+    related = Person.objects.filter(_related_to(_children_person_ids(open_children)))
+    if among is not None:
+        related = related.filter(pk__in=among)
+    return Person.objects.filter(pk__in=related.exclude(pk__in=_children_person_ids(hidden)))
+
+
+def _persons_masked(
+    open_children: QuerySet[Child], hidden: QuerySet[Child], among: set[int] | None = None
+) -> QuerySet[Person]:
+    related = Person.objects.filter(_related_to(_children_person_ids(hidden)))
+    if among is not None:
+        related = related.filter(pk__in=among)
+    return Person.objects.filter(pk__in=related).exclude(
+        pk__in=_persons_visible(open_children, hidden, among)
+    )
+
+
 def persons_visible_to(user: User) -> QuerySet[Person]:
     """People whose details this user may see: each is, or is related to, a child the user may
     open (`children_for_user`), and is not themselves a restricted record hidden from them."""
-    open_children = _children_person_ids(children_for_user(user))
-    # A child on a restricted record is that record: masked, however they are related.
-    hidden = _children_person_ids(restricted_children_hidden_from(user))
-    return Person.objects.filter(
-        pk__in=Person.objects.filter(_related_to(open_children)).exclude(pk__in=hidden)
-    )
+    return _persons_visible(children_for_user(user), restricted_children_hidden_from(user))
 
 
 def persons_masked_for(user: User) -> QuerySet[Person]:
     """People this user reaches only through restricted records they are not named on: shown
     as "Restricted record", like the children."""
-    hidden = _children_person_ids(restricted_children_hidden_from(user))
-    return Person.objects.filter(pk__in=Person.objects.filter(_related_to(hidden))).exclude(
-        pk__in=persons_visible_to(user)
-    )
+    return _persons_masked(children_for_user(user), restricted_children_hidden_from(user))
+
+
+def persons_masked_across_the_authority(user: User, person_ids: Iterable[int]) -> set[int]:
+    """Which of `person_ids` this user sees only as restricted records on a list of the whole
+    authority (the data officer's duplicates): the rule of `persons_masked_for`, over every
+    child rather than the user's reach. A restricted child they are not named on, and a person
+    related only to such children, is masked; a person related to any other child is not."""
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    hidden = restricted_children_masked_for(user)
+    others = Child.objects.exclude(pk__in=hidden.values("pk"))
+    return set(_persons_masked(others, hidden, ids).values_list("pk", flat=True))
+
+
+def _children_seen_through(
+    children: QuerySet[Child], person_ids: set[int]
+) -> dict[int, list[Child]]:
+    """For each of `person_ids`, which of `children` they are or are related to: `_related_to`
+    read the other way (directly, or through one of the child's parents). Three queries."""
+    near: dict[int, set[int]] = {pk: {pk} for pk in person_ids}
+    parents_of: dict[int, set[int]] = {pk: set() for pk in person_ids}  # maybe a child's parent
+    for a, b, through in Link.objects.filter(
+        Q(person_id__in=person_ids) | Q(relative_id__in=person_ids)
+    ).values_list("person_id", "relative_id", "through_id"):
+        if a in near:
+            near[a].add(b)
+            parents_of[a].update(x for x in (b, through) if x is not None)
+        if b in near:
+            near[b].add(a)
+            parents_of[b].add(a)
+    children_of: dict[int, set[int]] = {}
+    for parent, child in Link.objects.filter(
+        person_id__in=set().union(*parents_of.values()), kind__in=PARENT_KINDS
+    ).values_list("person_id", "relative_id"):
+        children_of.setdefault(parent, set()).add(child)
+    seen = {
+        pk: near[pk] | {c for m in parents_of[pk] for c in children_of.get(m, ())}
+        for pk in person_ids
+    }
+    by_person = {
+        c.person_id: c
+        for c in children.filter(person_id__in=set().union(*seen.values())).prefetch_related(
+            "restricted_to"
+        )
+    }
+    return {pk: [by_person[q] for q in sorted(seen[pk]) if q in by_person] for pk in person_ids}
+
+
+def _whom_to_ask(hidden: QuerySet[Child], person_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    seen = _children_seen_through(hidden, ids)
+    return {
+        pk: "; ".join(dict.fromkeys(_ask_for(c) for c in seen[pk])) or "your team manager"
+        for pk in ids
+    }
+
+
+def whom_to_ask_across_the_authority(user: User, person_ids: Iterable[int]) -> dict[int, str]:
+    """Whom to ask about each of these people, masked on a list of the whole authority: the
+    people named on the restricted records they are (or are related to), as "Known to us?"
+    answers for a restricted record (`_ask_for`)."""
+    return _whom_to_ask(restricted_children_masked_for(user), person_ids)
 
 
 def person_for(user: User, pk: int) -> Person:
@@ -422,6 +507,7 @@ def known_to_us(user: User, matches: Iterable[Any]) -> list[KnownResult]:
         if adults
         else set()
     )
+    asks = _whom_to_ask(restricted_children_hidden_from(user), masked)
     # The teams holding the children each other adult is related to (one query).
     teams_of: dict[int, list[Team]] = {}
     outside = [pk for pk in adults if pk not in visible and pk not in masked]
@@ -497,7 +583,7 @@ def known_to_us(user: User, matches: Iterable[Any]) -> list[KnownResult]:
             )
         elif person.pk in masked:
             results.append(
-                KnownResult(seen=Seen.RESTRICTED, ask="your team manager", score=match.score)
+                KnownResult(seen=Seen.RESTRICTED, ask=asks[person.pk], score=match.score)
             )
         else:
             results.append(
@@ -531,8 +617,9 @@ def may_merge_people(user: User, *people: Person) -> bool:
         return False
     ids = [p.pk for p in people]
     if user.is_senior_manager:
-        hidden = restricted_children_hidden_from(user).filter(person_id__in=ids).exists()
-        return not hidden
+        # Every child is in their reach: anyone but a restricted record (or a person seen only
+        # through one) they are not named on.
+        return not persons_masked_for(user).filter(pk__in=ids).exists()
     return persons_visible_to(user).filter(pk__in=ids).count() == len(set(ids))
 
 

@@ -18,6 +18,9 @@ without touching the others.
   DfE's re-referral within 12 months;
 - Lists 8 (children in care), 9 (care leavers), 10 (adoption) and 11 (adopters) have their
   headings and a note: this system does not hold those records.
+
+The headings and the required ones are pinned to the template, list by list, in
+tests/reporting/test_annex_a_template.py (which says where they were taken from).
 """
 
 import io
@@ -550,6 +553,15 @@ EPO = (
     "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six "
     "Months (Y/N)"
 )
+UASC_IN_CARE = "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)"
+SECOND_PERIOD = (
+    "Is this a second or subsequent period of being a Looked After Child within the last 12 "
+    "months (Y/N)"
+)
+MISSING = (
+    "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months"
+)
+ABSENT = "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months"
 
 LISTS: list[ListSpec] = [
     ListSpec(
@@ -691,12 +703,11 @@ LISTS: list[ListSpec] = [
         "Children in care",
         [
             *CHILD_COLUMNS,
-            "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)",
+            UASC_IN_CARE,
             DISABILITY,
             "Date Started to be Looked After",
             "Child's Category of Need",
-            "Is this a second or subsequent period of being a Looked After Child within the "
-            "last 12 months (Y/N)",
+            SECOND_PERIOD,
             "Start date of current legal status",
             "Child's Legal Status",
             "Date of Latest Statutory Review",
@@ -715,14 +726,34 @@ LISTS: list[ListSpec] = [
             "URN of Placement",
             "Placement Location",
             "LA of Placement",
-            "Number of Episodes the Child has been 'Missing' from their Placement in the last "
-            "12 months",
-            "Number of Episodes the Child has been 'Absent' from their Placement in the last "
-            "12 months",
+            MISSING,
+            ABSENT,
             "Was the child offered a Return Interview after their last missing episode (Y/N)?",
             "Did the child accept a Return Interview after their last missing episode (Y/N)?",
             *ALLOCATION,
         ],
+        frozenset(
+            CHILD_REQUIRED
+            | ALLOCATION_REQUIRED
+            | {
+                UASC_IN_CARE,
+                DISABILITY,
+                "Date Started to be Looked After",
+                "Child's Category of Need",
+                SECOND_PERIOD,
+                "Start date of current legal status",
+                "Child's Legal Status",
+                "Number of Placements in the Last 12 months",
+                "Start Date of Most Recent Placement",
+                "Placement Type",
+                "Placement Provider",
+                "Placement postcode",
+                "Placement Location",
+                "LA of Placement",
+                MISSING,
+                ABSENT,
+            }
+        ),
         note=NOT_HELD,
     ),
     ListSpec(
@@ -742,6 +773,11 @@ LISTS: list[ListSpec] = [
             "Suitability of Accommodation",
             "Activity Status",
         ],
+        frozenset(
+            CHILD_REQUIRED
+            | ALLOCATION_REQUIRED
+            | {DISABILITY, "Allocated Personal Advisor", "Eligibility Category", "LA in Touch"}
+        ),
         note=NOT_HELD,
     ),
     ListSpec(
@@ -765,6 +801,14 @@ LISTS: list[ListSpec] = [
             "Reason Why Child No Longer Placed for Adoption",
             "Date the child was placed for fostering in FFA or concurrent planning placement",
         ],
+        frozenset(
+            CHILD_REQUIRED
+            | {
+                DISABILITY,
+                "Date the Child Entered Care",
+                "Date of Decision that Child Should be Placed for Adoption",
+            }
+        ),
         note=NOT_HELD,
     ),
     ListSpec(
@@ -791,6 +835,16 @@ LISTS: list[ListSpec] = [
             "Date of leaving adoption process",
             "Reason for leaving adoption process",
         ],
+        frozenset(
+            {
+                "Individual adopter identifier",
+                "Gender",
+                "Ethnicity",
+                "Disability",
+                "Is the (prospective) adopter fostering for adoption?",
+                "Date enquiry received",
+            }
+        ),
         note=NOT_HELD,
     ),
 ]

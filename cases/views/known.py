@@ -18,12 +18,13 @@ from people.models import Person, PersonMerge, PossibleSamePerson
 from wirral_cp.paging import page_of
 
 from ..access import (
-    Mask,
     child_to_open_with_reason,
     children_for_user,
     may_merge_people,
     may_review_duplicates,
     may_search_known_to_us,
+    persons_masked_across_the_authority,
+    whom_to_ask_across_the_authority,
 )
 from ..forms.known import KnownSearchForm, MergeForm, MergeReverseForm, OpenWithReasonForm
 from ..merge import people_merge, people_merge_reverse
@@ -75,25 +76,36 @@ def open_with_reason(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _pair_rows(request: AuthenticatedRequest, pairs: list[PossibleSamePerson]) -> list[dict]:
+    """Each pair as the data officer may see it: a side that is a restricted record they are
+    not named on, or a person related only to such records, shows only that a record exists
+    and whom to ask; such a row shows no signals (they can carry a name) and no merge link."""
     ids = {p.first_id for p in pairs} | {p.second_id for p in pairs}
     children = {
         c.person_id: c
         for c in Child.objects.filter(person_id__in=ids).select_related("allocated_team")
     }
-    mask = Mask(request.user)
+    masked = persons_masked_across_the_authority(request.user, ids)
+    asks = whom_to_ask_across_the_authority(request.user, masked)
     rows = []
     for pair in pairs:
         sides = []
         for person in (pair.first, pair.second):
-            child = children.get(person.pk)
+            hidden = person.pk in masked
             sides.append(
                 {
-                    "person": person,
-                    "child": child,
-                    "masked": child is not None and mask.hides(child),
+                    "person": None if hidden else person,
+                    "child": None if hidden else children.get(person.pk),
+                    "masked": hidden,
+                    "ask": asks.get(person.pk, ""),
                 }
             )
-        rows.append({"pair": pair, "sides": sides})
+        rows.append(
+            {
+                "pair": pair,
+                "sides": sides,
+                "masked": any(side["masked"] for side in sides),
+            }
+        )
     return rows
 
 
