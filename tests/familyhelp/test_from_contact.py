@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from cases.access import children_for_user
+from cases.chronology import chronology_for
 from cases.models import Allocation, Referral
 from familyhelp import services
 from familyhelp.models import FamilyHelpRequest
@@ -182,6 +183,13 @@ def test_the_receiving_team_sees_it_and_its_manager_accepts_with_a_date(world, d
         reverse("frontdoor:contact-detail", args=[world.child.pk, decided.contact_id])
     ).content.decode()
     assert "accepted 1 Dec 2026" in contact_page
+    # On the child's chronology, on the day it was accepted.
+    events = [
+        e for e in chronology_for(world.child) if e.key == f"fh_request:{decided.pk}:accepted"
+    ]
+    assert [(e.date, e.description) for e in events] == [
+        (D(2026, 12, 1), "Family Help from a front-door contact accepted by Team B")
+    ]
 
 
 def test_nobody_else_reaches_or_accepts_it(world, decided, login):
