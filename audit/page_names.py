@@ -29,6 +29,7 @@ PAGE_NAMES: dict[str, str] = {
     "familyhelp:step-up-accept": "Family Help: accept the step-up",
     "familyhelp:step-down": "Referral: close and step down to Family Help",
     "familyhelp:step-down-accept": "Family Help: accept the step-down",
+    "familyhelp:request-accept": "Family Help: accept the front door's request",
     "cases:family": "Family and network",
     "cases:family-add": "Family member: add",
     "cases:family-edit": "Family member: edit",

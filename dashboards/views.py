@@ -13,13 +13,14 @@ from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import Team, User
-from cases.access import Mask, children_for_user, in_reach
+from cases.access import Mask, children_for_user, in_reach, may_review_duplicates
 from conferences.models import ConferenceStatus
 from conferences.selectors import conferences_for_user
 from conferences.views.diary import timeliness
 from monitoring.models import days_overdue
 from monitoring.rules import RULES_BY_CODE
 from monitoring.selectors import pending_alerts_for_user
+from people.models import PossibleSamePerson
 from wirral_cp.paging import page_of
 from wirral_cp.replica import reads_from_replica
 from wirral_cp.replica import state as read_state
@@ -79,6 +80,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context["to_schedule"] = (
             conferences_for_user(user).filter(status=ConferenceStatus.REQUESTED).count()
         )
+    if may_review_duplicates(user):
+        context["duplicates_open"] = PossibleSamePerson.objects.open().count()
     return render(request, "home.html", context)
 
 

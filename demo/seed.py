@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from auditlog.context import set_actor
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,13 +28,17 @@ from cases.models import (
     ServiceReferral,
     Visit,
 )
+from cases.services import record_save
 from conferences.models import Conference
 from conferences.services import conference_schedule, icpc_request
 from conferences.timeliness import refresh_timeliness
 from familyhelp.models import EarlyHelpAssessment, FamilyHelpPlan, FamilyHelpReview, StepDown
+from familyhelp.services import request_from_contact
+from frontdoor.models import AgencyCheck, Contact
 from monitoring.services import timescales_scan
 from strategy.models import Section47, StrategyDiscussion, StrategyParticipant
 from strategy.services import section47_start
+from timescales import rules as timescales
 from timescales.calendar import add_working_days
 
 from .synthetic import generate_authority
@@ -46,8 +51,8 @@ DEMO_TEAMS = [
     "Family Help Team (demo)",
 ]
 
-# username, first, last, role, team index (None: no team), manages team index
-DEMO_USERS = [
+# username, first, last, role (None: no role), team index (None: no team), manages team index
+DEMO_USERS: list[tuple[str, str, str, Role | None, int | None, int | None]] = [
     ("sw.north", "Sam", "Northfield", Role.SOCIAL_WORKER, 0, None),
     ("sw.north2", "Priya", "Northgate", Role.SOCIAL_WORKER, 0, None),
     ("sw.south", "Tomasz", "Southbank", Role.SOCIAL_WORKER, 1, None),
@@ -60,7 +65,12 @@ DEMO_USERS = [
     ("bsupport", "Bea", "Diarykeeper", Role.BUSINESS_SUPPORT, None, None),
     ("senior", "Hari", "Directorson", Role.SENIOR_MANAGER, None, None),
     ("admin", "Ada", "Adminton", Role.ADMINISTRATOR, None, None),
+    # No case role: the authority's list of likely duplicate person records, and nothing else.
+    ("data.officer", "Dev", "Dataworth", None, None, None),
 ]
+
+# The permissions a demo user holds besides their role's.
+DEMO_PERMISSIONS = {"data.officer": [("people", "review_duplicates")]}
 
 # LA child ID, first, last, sex, date of birth, ethnicity, team index, worker username
 DEMO_CHILDREN = [
@@ -98,6 +108,18 @@ DEMO_CHILDREN = [
         0,
         "sw.north2",
     ),
+    # Known only through the front door (contacts decided Family Help): never referred.
+    (
+        "DEMO0008",
+        "Ellie",
+        "Mockford",
+        Sex.FEMALE,
+        date(2014, 7, 19),
+        Ethnicity.WBRI,
+        2,
+        "fh.worker",
+    ),
+    ("DEMO0009", "Theo", "Mockford", Sex.MALE, date(2018, 3, 3), Ethnicity.WBRI, 0, None),
 ]
 
 
@@ -133,7 +155,12 @@ def seed_demo(
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        user.groups.add(groups[role])
+        if role is not None:
+            user.groups.add(groups[role])
+        for app_label, codename in DEMO_PERMISSIONS.get(username, []):
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
         if manages_ix is not None:
             teams[manages_ix].managers.add(user)
         users[username] = user
@@ -170,6 +197,7 @@ def seed_demo(
         _demo_records(children, users, timezone.localdate())
         _late_icpc(children["DEMO0007"], users, timezone.localdate())
         _family_help(children, users, teams, timezone.localdate())
+        _front_door(children, users, teams, timezone.localdate())
         # The family entries as persons, relationships and households (Jade is one person,
         # the mother of Ruby and of Leo).
         link_family(
@@ -399,6 +427,261 @@ def _family_help(
         end_date=today - timedelta(days=40),
         details="Emergency protection order, Demotown Family Court (demo).",
     )
+
+
+def _contact(child: Child, *, recorded_by: User, **fields) -> Contact:
+    """A contact as the front door records it: its decision and acknowledgement due dates
+    stored from the one rule for each."""
+    received = timezone.localtime(fields["received_at"]).date()
+    return _make(
+        Contact,
+        child=child,
+        recorded_by=recorded_by,
+        decision_due=timescales.contact_decision_due(received),
+        acknowledgement_due=timescales.referrer_acknowledgement_due(received),
+        **fields,
+    )
+
+
+def _check(contact: Contact, *, user: User, agency: str, urgency: str, sent_at: datetime,
+           after_hours: float | None = None, response: str = "", **fields) -> AgencyCheck:  # fmt: skip
+    """A multi-agency check sent at `sent_at`, answered `after_hours` later (None: waiting);
+    its response due time stored from the local target for its urgency."""
+    responded = sent_at + timedelta(hours=after_hours) if after_hours is not None else None
+    return _make(
+        AgencyCheck,
+        contact=contact,
+        child=contact.child,
+        agency=agency,
+        urgency=urgency,
+        sent_at=sent_at,
+        due_at=timescales.check_response_due(sent_at, urgency),
+        responded_at=responded,
+        nothing_known=responded is not None and not response,
+        response=response,
+        requested_by=user,
+        **fields,
+    )
+
+
+def _front_door(
+    children: dict[str, Child], users: dict[str, User], teams: list[Team], today: date
+) -> None:
+    """Contacts at the front door, one for each decision, with the referrers acknowledged and
+    the agencies checked: Ruby's school contact (strategy discussion) and Amara's health
+    visitor's (referral) opened their referrals, Amara's health check came back late; advice to
+    Kai's neighbour last spring; no further action on an anonymous call about Mia; Family Help
+    for Ellie Mockford (accepted by the Family Help team, her worker fh.worker) and her brother
+    Theo (waiting for the team to accept); and a police contact about Leo this morning, waiting
+    for a decision. Ellie and Theo are never referred: they are not in the CIN census."""
+    if Contact.objects.filter(child__in=children.values()).exists():
+        return
+    sw, tm, tm_south = users["sw.north"], users["tm.north"], users["tm.south"]
+    family_help = teams[2]
+    now = timezone.now()
+
+    def referral_of(la_id: str) -> Referral | None:
+        return Referral.objects.filter(child=children[la_id]).order_by("received_at").first()
+
+    ruby_referral = referral_of("DEMO0001")
+    if ruby_referral is not None:
+        at = ruby_referral.received_at
+        ruby = _contact(
+            children["DEMO0001"],
+            recorded_by=sw,
+            received_at=at,
+            source=ruby_referral.source,
+            referrer_name="Designated safeguarding lead (demo)",
+            referrer_agency="Demotown Primary (demo)",
+            referrer_email="dsl@school.example.invalid",
+            reported=ruby_referral.reason,
+            consent="not_sought",
+            decision="strategy",
+            decision_reason="Reasonable cause to suspect significant harm: a strategy "
+            "discussion today.",
+            decided_by=ruby_referral.decided_by or tm,
+            decided_at=ruby_referral.decided_at or at + timedelta(hours=6),
+            referral=ruby_referral,
+            acknowledged_at=at + timedelta(hours=1),
+            acknowledged_by=sw,
+            acknowledgement_method="email",
+            acknowledged_to="Designated safeguarding lead (demo)",
+            outcome_notified_at=at + timedelta(hours=7),
+            outcome_notified_by=sw,
+            outcome_method="phone",
+            outcome_notified_to="Designated safeguarding lead (demo)",
+        )
+        sent = at + timedelta(hours=1)
+        _check(ruby, user=sw, agency="police", urgency="red", sent_at=sent, after_hours=3,
+               response="Two call-outs to the address this year; the mother's friend is known "
+               "for violence (demo).", requested_from="Public protection unit (demo)")  # fmt: skip
+        _check(ruby, user=sw, agency="health", urgency="red", sent_at=sent, after_hours=2.5,
+               response="Registered with Demotown Surgery; immunisations up to date (demo).")  # fmt: skip
+        _check(ruby, user=sw, agency="education", urgency="amber", sent_at=sent, after_hours=5)
+
+    amara_referral = referral_of("DEMO0003")
+    if amara_referral is not None:
+        at = amara_referral.received_at
+        amara = _contact(
+            children["DEMO0003"],
+            recorded_by=users["sw.north2"],
+            received_at=at,
+            source=amara_referral.source,
+            referrer_name="Health visitor (demo)",
+            referrer_agency="Demotown Health Visiting (demo)",
+            referrer_phone="01000 000000",
+            reported=amara_referral.reason,
+            consent="given",
+            decision="referral",
+            decision_reason="The mother's low mood and Amara's caring: a child and family "
+            "assessment.",
+            decided_by=amara_referral.decided_by or tm,
+            decided_at=amara_referral.decided_at or at + timedelta(hours=6),
+            referral=amara_referral,
+            acknowledged_at=at + timedelta(days=1),
+            acknowledged_by=users["sw.north2"],
+            acknowledgement_method="phone",
+            acknowledged_to="Health visitor (demo)",
+        )
+        sent = at + timedelta(hours=1)
+        # Answered 40 hours after it was sent: late against the 24-hour amber target.
+        _check(amara, user=users["sw.north2"], agency="health", urgency="amber", sent_at=sent,
+               after_hours=40, response="Mother under the GP for depression since the spring; "
+               "missed two appointments (demo).")  # fmt: skip
+        _check(amara, user=users["sw.north2"], agency="education", urgency="amber",
+               sent_at=sent, after_hours=6, response="Attendance 81% this term (demo).")  # fmt: skip
+        _check(amara, user=users["sw.north2"], agency="police", urgency="green", sent_at=sent,
+               after_hours=20)  # fmt: skip
+
+    at = _at(today - timedelta(days=200), 14)
+    _contact(
+        children["DEMO0004"],
+        recorded_by=users["sw.south"],
+        received_at=at,
+        source="1B",
+        referrer_name="A neighbour (demo)",
+        reported="Shouting from the flat late at night; the neighbour asked what she can do.",
+        consent="not_relevant",
+        decision="advice",
+        decision_reason="No concern for Kai's safety described; the neighbour was told how to "
+        "call the police in an emergency and to contact us again.",
+        decided_by=tm_south,
+        decided_at=at + timedelta(hours=3),
+        acknowledged_at=at + timedelta(minutes=10),
+        acknowledged_by=users["sw.south"],
+        acknowledgement_method="phone",
+        acknowledged_to="A neighbour (demo)",
+        outcome_notified_at=at + timedelta(hours=3, minutes=30),
+        outcome_notified_by=users["sw.south"],
+        outcome_method="phone",
+        outcome_notified_to="A neighbour (demo)",
+    )
+
+    at = _at(today - timedelta(days=90), 11)
+    mia = _contact(
+        children["DEMO0007"],
+        recorded_by=users["sw.north2"],
+        received_at=at,
+        source="9",
+        reported="An anonymous caller said Mia is often out on the street after dark.",
+        consent="not_relevant",
+        decision="nfa",
+        decision_reason="Police and school know of no concern; Mia was with her mother at a "
+        "family event that evening.",
+        decided_by=tm,
+        decided_at=at + timedelta(days=1),
+    )
+    _check(mia, user=users["sw.north2"], agency="police", urgency="green", sent_at=at,
+           after_hours=26)  # fmt: skip
+    _check(mia, user=users["sw.north2"], agency="education", urgency="green", sent_at=at,
+           after_hours=30, response="Good attendance; no concern (demo).")  # fmt: skip
+
+    # Ellie and Theo Mockford: the school and the health visitor, Family Help for both.
+    at = _at(today - timedelta(days=64), 11)
+    ellie = _contact(
+        children["DEMO0008"],
+        recorded_by=sw,
+        received_at=at,
+        source="2A",
+        referrer_name="Pastoral lead (demo)",
+        referrer_agency="Demotown High School (demo)",
+        referrer_email="pastoral@school.example.invalid",
+        reported="Ellie is late most days and tired; she says she looks after her brother "
+        "while mum works nights.",
+        consent="given",
+        decision="family_help",
+        decision_reason="No safeguarding concern; the family would like help with routines "
+        "and childcare: Family Help.",
+        decided_by=tm,
+        decided_at=at + timedelta(hours=4),
+        family_help_team=family_help,
+        acknowledged_at=at + timedelta(hours=2),
+        acknowledged_by=sw,
+        acknowledgement_method="email",
+        acknowledged_to="Pastoral lead (demo)",
+        outcome_notified_at=at + timedelta(days=1),
+        outcome_notified_by=sw,
+        outcome_method="email",
+        outcome_notified_to="Pastoral lead (demo)",
+    )
+    _check(ellie, user=sw, agency="education", urgency="green", sent_at=at + timedelta(hours=1),
+           after_hours=2, response="Attendance 88%; lateness most mornings (demo).")  # fmt: skip
+    request = request_from_contact(ellie, tm)
+    if request is not None:
+        # Accepted by the Family Help team the day Ellie was allocated to it.
+        request.accepted_on = today - timedelta(days=60)
+        request.accepted_by = users["tm.familyhelp"]
+        record_save(instance=request, user=users["tm.familyhelp"])
+        _make(
+            EarlyHelpAssessment,
+            child=children["DEMO0008"],
+            start_date=today - timedelta(days=55),
+            lead_practitioner="Faye Helpwell",
+            lead_agency="social_care",
+            organisation="Family Help Team (demo)",
+            summary="Mum wants a routine that lets Ellie be a child: breakfast club, a sitter.",
+            recorded_by=users["fh.worker"],
+        )
+
+    at = min(now - timedelta(hours=20), _at(today - timedelta(days=1), 10))
+    theo = _contact(
+        children["DEMO0009"],
+        recorded_by=sw,
+        received_at=at,
+        source="3B",
+        referrer_name="Health visitor (demo)",
+        referrer_agency="Demotown Health Visiting (demo)",
+        reported="Theo's speech is delayed and he has missed his nursery place; mum is "
+        "struggling on her own since Ellie's father left.",
+        consent="given",
+        decision="family_help",
+        decision_reason="Needs Family Help can meet, alongside his sister's plan.",
+        decided_by=tm,
+        decided_at=at + timedelta(hours=3),
+        family_help_team=family_help,
+        acknowledged_at=at + timedelta(hours=1),
+        acknowledged_by=sw,
+        acknowledgement_method="email",
+        acknowledged_to="Health visitor (demo)",
+    )
+    _check(theo, user=sw, agency="health", urgency="amber", sent_at=at + timedelta(hours=1),
+           after_hours=1, response="Speech and language referral made in the spring (demo).")  # fmt: skip
+    request_from_contact(theo, tm)
+
+    at = now - timedelta(hours=3)
+    leo = _contact(
+        children["DEMO0002"],
+        recorded_by=sw,
+        received_at=at,
+        source="6",
+        referrer_name="PC Demo (demo)",
+        referrer_agency="Demotown Police (demo)",
+        reported="Police called to the home overnight: the mother's friend was there, against "
+        "his bail conditions.",
+        consent="not_relevant",
+    )
+    _check(leo, user=sw, agency="police", urgency="red", sent_at=at + timedelta(minutes=30),
+           requested_from="Public protection unit (demo)")  # fmt: skip
 
 
 def demo_allowed() -> bool:

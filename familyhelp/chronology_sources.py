@@ -10,7 +10,14 @@ from django.urls import reverse
 from cases.chronology import ChronologyEvent, register
 from cases.models import Child
 
-from .models import EarlyHelpAssessment, FamilyHelpPlan, FamilyHelpReview, StepDown, StepUp
+from .models import (
+    EarlyHelpAssessment,
+    FamilyHelpPlan,
+    FamilyHelpRequest,
+    FamilyHelpReview,
+    StepDown,
+    StepUp,
+)
 
 
 def _event(child_id: int, day: date, key: str, description: str) -> ChronologyEvent:
@@ -110,4 +117,23 @@ def step_up_events(children: Sequence[Child]) -> list[ChronologyEvent]:
         )
         for u in step_ups
         if u.accepted_on is not None
+    ]
+
+
+@register
+def family_help_request_events(children: Sequence[Child]) -> list[ChronologyEvent]:
+    requests = (
+        FamilyHelpRequest.objects.filter(child__in=children, accepted_on__isnull=False)
+        .select_related("to_team")
+        .order_by("accepted_on", "pk")
+    )
+    return [
+        _event(
+            q.child_id,
+            q.accepted_on,
+            f"fh_request:{q.pk}:accepted",
+            f"Family Help from a front-door contact accepted by {q.to_team}",
+        )
+        for q in requests
+        if q.accepted_on is not None
     ]

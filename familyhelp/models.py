@@ -4,7 +4,10 @@ that receives the child (with a date) rather than fired off:
 
 - a *step-down*: a social care episode closes and the child goes to a Family Help team;
 - a *step-up*: a child on Family Help is referred to children's social care (a census
-  referral, made through the cases service for referrals when the receiving team accepts).
+  referral, made through the cases service for referrals when the receiving team accepts);
+
+and, from the front door, a contact decided "Family Help": a request to a Family Help team,
+accepted the same way (it never makes a census referral).
 """
 
 from datetime import date
@@ -305,10 +308,69 @@ class StepUp(VersionedModel):
             )
 
 
+class FamilyHelpRequest(VersionedModel):
+    """A contact the front door decided "Family Help (early help)": the child is asked of a
+    Family Help team, pending until its manager accepts, with the date. Made by the contact's
+    decision (a listener of `frontdoor.services.contact_decide`, in its transaction); no census
+    referral comes of it."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="family_help_requests")
+    contact = models.OneToOneField(
+        "frontdoor.Contact", on_delete=models.PROTECT, related_name="family_help_request"
+    )
+    to_team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="receiving Family Help team",
+    )
+    reason = models.TextField("the front door's reason")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    accepted_on = models.DateField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["to_team", "accepted_on"])]
+
+    def __str__(self) -> str:
+        return f"Request for Family Help to {self.to_team} from the front door"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_on is None
+
+    def clean(self) -> None:
+        if self.accepted_on is None:
+            return
+        if _not_future(self.accepted_on):
+            raise ValidationError({"accepted_on": "The acceptance date cannot be in the future."})
+        asked = timezone.localtime(self.requested_at).date() if self.requested_at else None
+        if asked and self.accepted_on < asked:
+            raise ValidationError(
+                {
+                    "accepted_on": "The request cannot be accepted before the front door "
+                    f"decided on the contact ({day(asked)})."
+                }
+            )
+
+
 def review_due_after(day: date) -> date:
     """The next review of a Family Help plan, from its start or its last review (local)."""
     return timescales.family_help_review_due(day)
 
 
-for _model in (EarlyHelpAssessment, FamilyHelpPlan, FamilyHelpReview, StepDown, StepUp):
+for _model in (
+    EarlyHelpAssessment,
+    FamilyHelpPlan,
+    FamilyHelpReview,
+    StepDown,
+    StepUp,
+    FamilyHelpRequest,
+):
     auditlog.register(_model)

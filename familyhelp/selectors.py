@@ -9,7 +9,7 @@ from cases.access import children_for_user
 from cases.models import Child
 from timescales import rules as timescales
 
-from .models import EarlyHelpAssessment, FamilyHelpPlan, StepDown, StepUp
+from .models import EarlyHelpAssessment, FamilyHelpPlan, FamilyHelpRequest, StepDown, StepUp
 
 
 def _teams_of(user: User) -> set[int]:
@@ -23,21 +23,29 @@ def family_help_reach(user: User) -> Q | None:
     """Registered with `cases.access.register_reach`: the children a user reaches through
     Family Help, besides their own allocations:
 
-    - a step-down or a step-up waiting for their team to accept it (the receiving team reads
-      the record to decide);
+    - a step-down, a step-up or a front-door request for Family Help waiting for their team to
+      accept it (the receiving team reads the record to decide);
     - a step-down they agreed as manager, for the 12 months in which a re-referral of the child
       is flagged to them.
     """
     if not (user.is_social_worker or user.is_team_manager):
         return None
     teams = _teams_of(user)
-    pending = Q(
-        pk__in=StepDown.objects.filter(to_team_id__in=teams, accepted_on__isnull=True).values(
-            "child_id"
+    pending = (
+        Q(
+            pk__in=StepDown.objects.filter(to_team_id__in=teams, accepted_on__isnull=True).values(
+                "child_id"
+            )
         )
-    ) | Q(
-        pk__in=StepUp.objects.filter(to_team_id__in=teams, accepted_on__isnull=True).values(
-            "child_id"
+        | Q(
+            pk__in=StepUp.objects.filter(to_team_id__in=teams, accepted_on__isnull=True).values(
+                "child_id"
+            )
+        )
+        | Q(
+            pk__in=FamilyHelpRequest.objects.filter(
+                to_team_id__in=teams, accepted_on__isnull=True
+            ).values("child_id")
         )
     )
     if not user.is_team_manager:
@@ -61,6 +69,34 @@ def step_downs_for_child(child: Child) -> QuerySet[StepDown]:
 
 def step_ups_for_child(child: Child) -> QuerySet[StepUp]:
     return child.step_ups.select_related("to_team", "requested_by", "accepted_by", "referral")
+
+
+def requests_for_child(child: Child) -> QuerySet[FamilyHelpRequest]:
+    return child.family_help_requests.select_related(
+        "to_team", "requested_by", "accepted_by", "contact"
+    )
+
+
+def pending_requests_for(user: User) -> QuerySet[FamilyHelpRequest]:
+    """Front-door requests for Family Help waiting for one of this user's teams, in reach."""
+    return (
+        FamilyHelpRequest.objects.filter(
+            to_team_id__in=_teams_of(user),
+            accepted_on__isnull=True,
+            child__in=children_for_user(user).values("pk"),
+        )
+        .select_related("child", "to_team", "requested_by", "contact")
+        .order_by("requested_at", "pk")
+    )
+
+
+def request_to_accept(user: User, pk: int) -> FamilyHelpRequest:
+    """A pending front-door request this user may accept (a manager of the receiving team);
+    else 404."""
+    request = pending_requests_for(user).filter(pk=pk).first()
+    if request is None or not _may_accept_for(user, request.to_team_id):
+        raise Http404("No such request")
+    return request
 
 
 def pending_step_downs_for(user: User) -> QuerySet[StepDown]:

@@ -13,11 +13,13 @@ from cases.codes.closure_reason import ClosureReason
 from cases.codes.referral_source import ReferralSource
 from cases.models import Child, Referral
 from cases.services import child_allocate, record_save
+from frontdoor.models import Contact, ContactDecision
 from wirral_cp.dates import day
 
 from .models import (
     EarlyHelpAssessment,
     FamilyHelpPlan,
+    FamilyHelpRequest,
     FamilyHelpReview,
     StepDown,
     StepUp,
@@ -170,9 +172,7 @@ def step_up_accept(*, step_up: StepUp, user: User, accepted_on: date, primary_ne
     help), the child is allocated to the team, and an open Family Help plan ends that day."""
     step_up = StepUp.objects.select_for_update().get(pk=step_up.pk)
     if not step_up.is_pending:
-        raise ValidationError(
-            f"This step-up was already accepted on {day(step_up.accepted_on)}."
-        )
+        raise ValidationError(f"This step-up was already accepted on {day(step_up.accepted_on)}.")
     step_up.accepted_on = accepted_on
     step_up.accepted_by = user
     step_up.full_clean()
@@ -203,6 +203,54 @@ def step_up_accept(*, step_up: StepUp, user: User, accepted_on: date, primary_ne
         plan.next_review_due = None
         record_save(instance=plan, user=user)
     return step_up
+
+
+def request_from_contact(contact: Contact, user: User) -> FamilyHelpRequest | None:
+    """Registered with `frontdoor.services.register_decision_listener`: a contact decided
+    "Family Help" asks the team the front door chose to take the child on. Runs inside the
+    decision's transaction, as the deciding user (audited as them); once per contact, so a
+    second call returns the request already made."""
+    if contact.decision != ContactDecision.FAMILY_HELP:
+        return None
+    existing = FamilyHelpRequest.objects.filter(contact_id=contact.pk).first()
+    if existing is not None:
+        return existing
+    if contact.family_help_team_id is None:
+        raise ValidationError(
+            {"family_help_team": "Choose the Family Help team asked to take the child on."}
+        )
+    request = FamilyHelpRequest(
+        child_id=contact.child_id,
+        contact=contact,
+        to_team_id=contact.family_help_team_id,
+        reason=contact.decision_reason,
+        requested_by=user,
+        requested_at=contact.decided_at or timezone.now(),
+    )
+    return record_save(instance=request, user=user)
+
+
+@transaction.atomic
+def request_accept(
+    *, request: FamilyHelpRequest, user: User, accepted_on: date
+) -> FamilyHelpRequest:
+    """The receiving Family Help team accepts the front door's request on `accepted_on`: the
+    child is allocated to it from that day."""
+    request = FamilyHelpRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_pending:
+        raise ValidationError(f"This request was already accepted on {day(request.accepted_on)}.")
+    request.accepted_on = accepted_on
+    request.accepted_by = user
+    record_save(instance=request, user=user)
+    child_allocate(
+        child=Child.objects.get(pk=request.child_id),
+        user=user,
+        team=request.to_team,
+        worker=None,
+        start_date=accepted_on,
+        reason="Family Help, from the front door",
+    )
+    return request
 
 
 STEP_DOWN_CLOSURE_REASONS = [

@@ -30,6 +30,11 @@ urlpatterns = [
         name="step-up-accept",
     ),
     path(
+        f"{CHILD}requests/<int:request_id>/accept/",
+        views.request_accept,
+        name="request-accept",
+    ),
+    path(
         "children/<int:pk>/referrals/<int:referral_id>/step-down/",
         views.step_down,
         name="step-down",

@@ -32,10 +32,13 @@ from .forms import (
 from .models import EarlyHelpAssessment, FamilyHelpPlan
 from .selectors import (
     assessments_for_child,
+    pending_requests_for,
     pending_step_downs_for,
     pending_step_ups_for,
     plans_due_review,
     plans_for_child,
+    request_to_accept,
+    requests_for_child,
     step_down_to_accept,
     step_downs_for_child,
     step_up_to_accept,
@@ -64,6 +67,7 @@ def child_family_help(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "open_plan": next((p for p in plans if p.is_open), None),
             "step_downs": list(step_downs_for_child(child)),
             "step_ups": list(step_ups_for_child(child)),
+            "requests": list(requests_for_child(child)),
             "can_edit": child_is_writable_by(request.user, child),
             "today": timezone.localdate(),
         },
@@ -279,6 +283,26 @@ def step_up_accept(request: AuthenticatedRequest, pk: int, step_up_id: int) -> H
     )
 
 
+@require_http_methods(["GET", "POST"])
+def request_accept(request: AuthenticatedRequest, pk: int, request_id: int) -> HttpResponse:
+    """The receiving team's manager accepts the front door's request for Family Help."""
+    child = get_child_for_user(request.user, pk)
+    item = request_to_accept(request.user, request_id)
+    if item.child_id != child.pk:
+        raise Http404("No such request")
+    form = AcceptForm(request.POST or None, initial={"version": item.version})
+    return _accept_page(
+        request,
+        child=child,
+        form=form,
+        item=item,
+        kind="request for Family Help",
+        save=lambda f: services.request_accept(
+            request=item, user=request.user, accepted_on=f.cleaned_data["accepted_on"]
+        ),
+    )
+
+
 def _accept_page(request, *, child, form, item, kind, save) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["version"] != item.version:
@@ -319,7 +343,8 @@ def _accept_page(request, *, child, form, item, kind, save) -> HttpResponse:
 
 @require_GET
 def waiting(request: AuthenticatedRequest) -> HttpResponse:
-    """Step-downs and step-ups waiting for the user's teams, and Family Help reviews due."""
+    """Step-downs, step-ups and front-door requests waiting for the user's teams, and Family
+    Help reviews due."""
     user = request.user
     return render(
         request,
@@ -327,6 +352,7 @@ def waiting(request: AuthenticatedRequest) -> HttpResponse:
         {
             "step_downs": list(pending_step_downs_for(user)),
             "step_ups": list(pending_step_ups_for(user)),
+            "requests": list(pending_requests_for(user)),
             "reviews_due": list(plans_due_review(user)[:50]),
             "can_accept": set(user.managed_team_ids) if user.is_team_manager else set(),
             "today": timezone.localdate(),

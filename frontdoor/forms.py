@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from accounts.models import Team
 from cases.codes.primary_need import PrimaryNeed
 from wirral_cp.forms import DateTimeInput, VersionedForm, VersionedModelForm
 
@@ -49,9 +50,23 @@ class DecisionForm(VersionedForm):
         required=False,
         help_text="The census primary need code of the referral this opens.",
     )
+    family_help_team = forms.ModelChoiceField(
+        label="Receiving Family Help team (for Family Help)",
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label="Choose the team",
+        help_text="The team asked to take the child on. The request waits for its manager to "
+        "accept it, with a date.",
+    )
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("decision") == ContactDecision.FAMILY_HELP and not cleaned.get(
+            "family_help_team"
+        ):
+            self.add_error(
+                "family_help_team", "Choose the Family Help team asked to take the child on."
+            )
         if cleaned.get("decision") in OPENS_REFERRAL and not cleaned.get("primary_need"):
             self.add_error(
                 "primary_need",

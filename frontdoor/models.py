@@ -84,6 +84,12 @@ class Contact(VersionedModel):
         related_name="+",
     )  # fmt: skip
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The team asked to take the child on when the decision is Family Help (early help): the
+    # Family Help app records the request, waiting for that team to accept it.
+    family_help_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="receiving Family Help team",
+    )  # fmt: skip
     # The census referral this contact opened (referral or strategy discussion decisions).
     referral = models.OneToOneField(
         "cases.Referral", null=True, blank=True, on_delete=models.PROTECT,
@@ -167,6 +173,8 @@ class Contact(VersionedModel):
             errors["decision"] = "The decision cannot be made before the contact was received."
         if self.decision and not self.decision_reason.strip():
             errors["decision_reason"] = "Say why: what you weighed up in deciding."
+        if self.decision == ContactDecision.FAMILY_HELP and not self.family_help_team_id:
+            errors["family_help_team"] = "Choose the Family Help team asked to take the child on."
         for at, field in (
             (self.acknowledged_at, "acknowledged_at"),
             (self.outcome_notified_at, "outcome_notified_at"),

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.actor import acting_as
-from accounts.models import User
+from accounts.models import Team, User
 from cases.models import Referral, ThresholdDecision
 from cases.services import record_save
 from cases.services_episodes import referral_create
@@ -66,11 +66,14 @@ def contact_decide(
     decision: str,
     reason: str,
     primary_need: str = "",
+    family_help_team: Team | None = None,
     expected_version: int | None = None,
 ) -> Contact:
     """Record the decision on a contact; a referral or strategy discussion opens the referral.
 
-    `primary_need` (the census code) is asked for only when the decision opens a referral."""
+    `primary_need` (the census code) is asked for only when the decision opens a referral;
+    `family_help_team` (the team asked to take the child on) only for a Family Help decision,
+    whose request the Family Help app records (a registered listener)."""
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     if locked.decision:
         raise ValidationError(
@@ -82,6 +85,7 @@ def contact_decide(
     contact.decision_reason = reason
     contact.decided_by = user
     contact.decided_at = now
+    contact.family_help_team = family_help_team if decision == ContactDecision.FAMILY_HELP else None
     with acting_as(user):
         contact.full_clean()
     if decision in REFERRAL_DECISION:

@@ -183,6 +183,7 @@ def contact_decide(request: AuthenticatedRequest, pk: int, contact_id: int) -> H
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 primary_need=form.cleaned_data["primary_need"],
+                family_help_team=form.cleaned_data["family_help_team"],
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:

@@ -87,7 +87,11 @@ def decisions_waiting(user: User) -> list[dict]:
     from cases.access import children_managed_by
     from cases.models import Assessment, RecordSource, Referral
     from conferences.models import Conference, ConferenceStatus
-    from familyhelp.selectors import pending_step_downs_for, pending_step_ups_for
+    from familyhelp.selectors import (
+        pending_requests_for,
+        pending_step_downs_for,
+        pending_step_ups_for,
+    )
     from strategy.models import S47Outcome, Section47
 
     if not user.is_team_manager:
@@ -165,5 +169,12 @@ def decisions_waiting(user: User) -> list[dict]:
         lambda u: "Accept the step-up",
         lambda u: reverse("familyhelp:step-up-accept", args=[u.child_id, u.pk]),
         lambda u: timezone.localtime(u.requested_at).date(),
+    )
+    group(
+        "Contacts decided Family Help to accept",
+        pending_requests_for(user).filter(to_team_id__in=user.managed_team_ids),
+        lambda q: "Accept the request for Family Help",
+        lambda q: reverse("familyhelp:request-accept", args=[q.child_id, q.pk]),
+        lambda q: timezone.localtime(q.requested_at).date(),
     )
     return groups

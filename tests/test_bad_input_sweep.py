@@ -120,6 +120,7 @@ WRITERS: dict[str, str] = {
     "familyhelp:step-up": "social_worker",
     "familyhelp:step-down": "team_manager",
     "familyhelp:step-down-accept": "team_manager",
+    "familyhelp:request-accept": "team_manager",
     "familyhelp:step-up-accept": "team_manager",
     "cases:protective-order-edit": "social_worker",
     "strategy:section47-icpc-before-seen": "team_manager",

@@ -180,6 +180,7 @@ RULES: dict[str, set[str] | str] = {
     "familyhelp:step-down": MANAGER,
     "familyhelp:step-down-accept": MANAGER,
     "familyhelp:step-up-accept": MANAGER,
+    "familyhelp:request-accept": MANAGER,
     # Manager decisions on the record.
     "cases:referral-decide": "decided",  # already decided: the manager is sent to it
     "cases:assessment-authorise": MANAGER,
@@ -469,7 +470,26 @@ def _family_help(world) -> dict:
         "step_up_id": StepUp.objects.create(
             child=child, to_team=world.team, reason="Worse.", requested_by=world.social_worker
         ).pk,
+        "request_id_fh": _family_help_request(child, world),
     }
+
+
+def _family_help_request(child, world) -> int:
+    """A contact decided Family Help, asked of the child's own team (the scene's reach is the
+    same): the request waits for the team's manager."""
+    from familyhelp.models import FamilyHelpRequest
+    from frontdoor.services import contact_decide
+    from tests.frontdoor.helpers import contact_for
+
+    contact = contact_for(child, world.social_worker, received_at=london(2026, 11, 16, 9))
+    contact_decide(
+        contact=contact,
+        user=world.team_manager,
+        decision="family_help",
+        reason="Family Help can meet the needs.",
+        family_help_team=world.team,
+    )
+    return FamilyHelpRequest.objects.get(contact=contact).pk
 
 
 def _document(child, user):
@@ -515,6 +535,7 @@ def _url(name: str, scene: dict) -> str:
         "people:merge": {"first_id": scene["person_id"], "second_id": scene["child_person_id"]},
         "people:merge-detail": {"merge_id": scene["merge_id"]},
         "people:merge-reverse": {"merge_id": scene["merge_id"]},
+        "familyhelp:request-accept": {"pk": scene["pk"], "request_id": scene["request_id_fh"]},
         "frontdoor:contact-outcome": {
             "pk": scene["pk"],
             "contact_id": scene["decided_contact_id"],

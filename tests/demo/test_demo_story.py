@@ -23,6 +23,9 @@ FIRST_SCREEN = {
     "bsupport": [r"\d+ conferences? requested and not yet booked"],
     "senior": [r"[1-9]\d\d children have a record"],
     "admin": [r"Manage users ?, teams ?and roles"],
+    "fh.worker": [r"Children allocated to you", r"Ellie Mockford"],
+    "tm.familyhelp": [r"Your teams' children", r"Theo Mockford", r"Noah Inventedale"],
+    "data.officer": [r"likely duplicate person records to review"],
 }
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role, Team, User
 from cases.models import Child
@@ -123,3 +124,65 @@ def test_the_seeded_demo_passes_the_census_gate(db, settings, cin_validator):
         assert package.validation.available and not package.validation.problem
         assert not errors, f"census {year}:\n" + "\n".join(errors)
         assert package.releasable
+
+
+def test_seed_demo_has_a_contact_for_each_decision(db, settings):
+    """The front door's demo: a contact for each decision, the referrers acknowledged, the
+    agencies checked (one answered late), Family Help asked of the Family Help team (one
+    accepted, one waiting); seeding again adds none; the Family Help children are not in the
+    census."""
+    from defusedxml import ElementTree as SafeET
+
+    from familyhelp.models import FamilyHelpRequest
+    from frontdoor.models import AgencyCheck, Contact, ContactDecision
+    from reporting.census_export import census_export
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    demo = Contact.objects.filter(child__la_child_id__startswith="DEMO")
+    decisions = set(demo.values_list("decision", flat=True))
+    assert decisions == {d.value for d in ContactDecision} | {""}
+    for contact in demo.exclude(decision=""):
+        assert contact.decided_by is not None
+        assert contact.opens_referral == (contact.referral_id is not None), contact
+    assert demo.filter(acknowledged_at__isnull=False).count() >= 4
+    assert demo.filter(outcome_notified_at__isnull=False).exists()
+    checks = AgencyCheck.objects.filter(contact__in=demo)
+    late = [c for c in checks if c.is_late()]
+    assert [(c.contact.child.la_child_id, c.agency) for c in late if c.responded_at] == [
+        ("DEMO0003", "health")
+    ]
+    assert checks.filter(responded_at__isnull=True).exists()  # Leo's, this morning
+    assert checks.filter(nothing_known=True).exists()
+
+    requests = FamilyHelpRequest.objects.filter(contact__in=demo).order_by("requested_at")
+    family_help = Team.objects.get(name="Family Help Team (demo)")
+    assert [(r.child.la_child_id, r.to_team, r.is_pending) for r in requests] == [
+        ("DEMO0008", family_help, False),
+        ("DEMO0009", family_help, True),
+    ]
+    assert requests[0].accepted_by.username == "tm.familyhelp"
+    assert requests[0].child.allocated_worker.username == "fh.worker"
+
+    counts = (Contact.objects.count(), AgencyCheck.objects.count(), requests.count())
+    call_command("seed_demo")
+    assert (Contact.objects.count(), AgencyCheck.objects.count(), requests.count()) == counts
+
+    year = timezone.localdate().year + (1 if timezone.localdate().month > 3 else 0)
+    root = SafeET.fromstring(census_export(year=year)[1])
+    ids = {c.findtext("ChildIdentifiers/LAchildID") for c in root.iter("Child")}
+    assert "DEMO0003" in ids
+    assert not ids & {"DEMO0008", "DEMO0009"}
+
+
+def test_the_demo_data_officer_reaches_the_duplicates_list(db, settings, client):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    officer = User.objects.get(username="data.officer")
+    assert officer.has_perm("people.review_duplicates")
+    assert not officer.roles
+    client.force_login(officer)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("people:duplicates") in home
+    assert "You have no role yet" not in home
+    assert client.get(reverse("people:duplicates")).status_code == 200

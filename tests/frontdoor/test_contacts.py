@@ -45,10 +45,16 @@ def test_decision_and_acknowledgement_due_stored_when_recorded(world, received, 
 def test_decisions_that_are_not_referrals_open_no_episode(world, decision):
     contact = contact_for(world.child, world.social_worker)
     contact_decide(
-        contact=contact, user=world.team_manager, decision=decision, reason="Weighed up."
+        contact=contact,
+        user=world.team_manager,
+        decision=decision,
+        reason="Weighed up.",
+        family_help_team=world.other_team,
     )
     contact.refresh_from_db()
     assert contact.decision == decision
+    # The team is kept only for a Family Help decision.
+    assert contact.family_help_team == (world.other_team if decision == "family_help" else None)
     assert contact.decided_by == world.team_manager
     assert contact.referral is None
     assert not Referral.objects.filter(child=world.child).exists()

@@ -28,7 +28,13 @@ def record_contacts(world):
         child = _child(sw, la_id, date_of_birth=D(2017, 6, 1))
         contact = contact_for(child, sw, received_at=at(day, 11), source="1A")
         if decision:
-            contact_decide(contact=contact, user=tm, decision=decision, reason="Weighed up.")
+            contact_decide(
+                contact=contact,
+                user=tm,
+                decision=decision,
+                reason="Weighed up.",
+                family_help_team=world.other_team,
+            )
         only_contacts.append(la_id)
     referred = _child(sw, "CWCONTREF1", date_of_birth=D(2013, 2, 3))
     contact = contact_for(referred, sw, received_at=at(D(2025, 10, 13), 9), source="2A")
