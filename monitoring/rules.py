@@ -13,6 +13,7 @@ soon as it is found.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -66,14 +67,24 @@ class Finding:
     worker_id: int | None = None
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class ScanContext:
     as_of: date
     policy: LocalPolicy
     child_ids: frozenset[int] | None = None  # None: every child
+    # What several rules read alike (each plan's core groups, reviews, chairs), read once a scan.
+    shared: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _memo.reset()  # a new scan: the language or time zone may have changed since the last
+
+    def once(self, key: str, read: Callable[[], T]) -> T:
+        if key not in self.shared:
+            self.shared[key] = read()
+        return self.shared[key]  # type: ignore[return-value]
 
     def scope(self, qs, field_name: str = "child_id"):
         if self.child_ids is None:
@@ -454,9 +465,16 @@ def _open_plans(ctx: ScanContext):
 
 def _plan_chairs(ctx: ScanContext) -> dict[int, int]:
     """The IRO chairing each open plan's latest conference."""
+    return ctx.once("plan_chairs", lambda: _read_plan_chairs(ctx))
+
+
+def _read_plan_chairs(ctx: ScanContext) -> dict[int, int]:
     chairs: dict[int, int] = {}
     for plan_id, chair in (
-        Conference.objects.filter(plan__end_date__isnull=True, chair__isnull=False)
+        ctx.scope(
+            Conference.objects.filter(plan__end_date__isnull=True, chair__isnull=False),
+            "plan__child_id",
+        )
         .order_by("plan_id", "target_date", "pk")
         .values_list("plan_id", "chair_id")
     ):
@@ -693,13 +711,13 @@ def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
     ).values_list("conference_id", "name"):
         for child_id in shared[conference_id]:
             named.setdefault(child_id, set()).add(" ".join(name.split()).casefold())
-    core_groups: dict[int, str] = {}
+    attended: dict[int, list[str]] = {}
     for child_id, attendees in CoreGroupMeeting.objects.filter(
         plan__child_id__in=on_plan
     ).values_list("plan__child_id", "attendees"):
-        core_groups[child_id] = (
-            core_groups.get(child_id, "") + " " + " ".join(attendees.split()).casefold()
-        )
+        attended.setdefault(child_id, []).append(" ".join(attendees.split()).casefold())
+    # Every core group's attendees in one string a child (joined once, not grown per meeting).
+    core_groups = {child_id: " " + " ".join(lists) for child_id, lists in attended.items()}
     for _plan, child_id, start, person in plans:
         for link_id, name in fathers.get(person, []):
             if name in named.get(child_id, set()) or (
@@ -841,6 +859,15 @@ def _iro_caseload(ctx: ScanContext) -> Iterable[Finding]:
         )
 
 
+def _found_once(
+    ctx: ScanContext, find: Callable[[ScanContext], Iterable[Finding]], code: str
+) -> list[Finding]:
+    """One rule's share of what `find` finds for two rules (a plan's first core group or its
+    next one), `find` run once a scan for both."""
+    found = ctx.once(find.__name__, lambda: list(find(ctx)))
+    return [f for f in found if f.rule == code]
+
+
 RULES: list[Rule] = [
     Rule(
         "REFERRAL_DECISION",
@@ -918,28 +945,28 @@ RULES: list[Rule] = [
         "First core group",
         "The first core group meets within {first_core_group} of the ICPC (local).",
         False,
-        lambda ctx: (f for f in _core_groups(ctx) if f.rule == "FIRST_CORE_GROUP"),
+        lambda ctx: _found_once(ctx, _core_groups, "FIRST_CORE_GROUP"),
     ),
     Rule(
         "CORE_GROUP_INTERVAL",
         "Core group",
         "Core groups meet at most {core_group_interval} apart (local).",
         False,
-        lambda ctx: (f for f in _core_groups(ctx) if f.rule == "CORE_GROUP_INTERVAL"),
+        lambda ctx: _found_once(ctx, _core_groups, "CORE_GROUP_INTERVAL"),
     ),
     Rule(
         "FIRST_REVIEW",
         "First review conference",
         "The first review conference is held within {first_review} of the ICPC.",
         True,
-        lambda ctx: (f for f in _reviews(ctx) if f.rule == "FIRST_REVIEW"),
+        lambda ctx: _found_once(ctx, _reviews, "FIRST_REVIEW"),
     ),
     Rule(
         "LATER_REVIEW",
         "Review conference",
         "Later review conferences are held at most {later_review} apart.",
         True,
-        lambda ctx: (f for f in _reviews(ctx) if f.rule == "LATER_REVIEW"),
+        lambda ctx: _found_once(ctx, _reviews, "LATER_REVIEW"),
     ),
     Rule(
         "POST_BIRTH_REVIEW",
