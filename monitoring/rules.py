@@ -13,10 +13,13 @@ soon as it is found.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import Role, User
 from cases.models import (
     FamilyMember,
     ManagementOversight,
@@ -64,11 +67,24 @@ class Finding:
     worker_id: int | None = None
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class ScanContext:
     as_of: date
     policy: LocalPolicy
     child_ids: frozenset[int] | None = None  # None: every child
+    # What several rules read alike (each plan's core groups, reviews, chairs), read once a scan.
+    shared: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _memo.reset()  # a new scan: the language or time zone may have changed since the last
+
+    def once(self, key: str, read: Callable[[], T]) -> T:
+        if key not in self.shared:
+            self.shared[key] = read()
+        return self.shared[key]  # type: ignore[return-value]
 
     def scope(self, qs, field_name: str = "child_id"):
         if self.child_ids is None:
@@ -93,12 +109,32 @@ class Rule:
         return self.wording.format(**timescales.in_words())
 
 
+class _Memo:
+    """Local days and dates in words for one scan: it words a hundred thousand findings from a
+    few thousand distinct dates, and the language and time zone do not change while it runs
+    (asking Django for them each time cost more than the rules' queries)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.tz = timezone.get_current_timezone()
+        self.days: dict[date, str] = {}
+
+
+_memo = _Memo()
+
+
 def _local(dt) -> date:
-    return timezone.localtime(dt).date()
+    return dt.astimezone(_memo.tz).date()
 
 
 def _d(d: date) -> str:
-    return f"{day(d)}"
+    try:
+        return _memo.days[d]
+    except KeyError:
+        worded = _memo.days[d] = f"{day(d)}"
+        return worded
 
 
 # --- Front door ---------------------------------------------------------------------------------
@@ -429,9 +465,16 @@ def _open_plans(ctx: ScanContext):
 
 def _plan_chairs(ctx: ScanContext) -> dict[int, int]:
     """The IRO chairing each open plan's latest conference."""
+    return ctx.once("plan_chairs", lambda: _read_plan_chairs(ctx))
+
+
+def _read_plan_chairs(ctx: ScanContext) -> dict[int, int]:
     chairs: dict[int, int] = {}
     for plan_id, chair in (
-        Conference.objects.filter(plan__end_date__isnull=True, chair__isnull=False)
+        ctx.scope(
+            Conference.objects.filter(plan__end_date__isnull=True, chair__isnull=False),
+            "plan__child_id",
+        )
         .order_by("plan_id", "target_date", "pk")
         .values_list("plan_id", "chair_id")
     ):
@@ -636,10 +679,12 @@ def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
     if not persons:
         return
     fathers: dict[int, list[tuple[int, str]]] = {}
+    # Subqueries rather than lists of ids: the whole scan's lists run to tens of thousands.
+    on_plan = _open_plans(ctx).values("child_id")
     for link_id, child_person, first, last in (
         Link.objects.current(ctx.as_of)
         .filter(
-            relative_id__in=persons,
+            relative_id__in=_open_plans(ctx).values("child__person_id"),
             kind=Kind.FATHER,
             involved_in_safety_plan=False,
             not_involved_reason="",
@@ -650,27 +695,29 @@ def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
     ):
         name = " ".join(f"{first} {last}".split()).casefold()
         fathers.setdefault(child_person, []).append((link_id, name))
-    children = [child for _, child, _, person in plans if person in fathers]
     named: dict[int, set[str]] = {}
     # Each child's conferences' invitations: a sibling-group conference's are on its lead.
     shared: dict[int, set[int]] = {}
-    for pk, lead_id, child_id in Conference.objects.filter(child_id__in=children).values_list(
+    for pk, lead_id, child_id in Conference.objects.filter(child_id__in=on_plan).values_list(
         "pk", "group_lead_id", "child_id"
     ):
         shared.setdefault(lead_id or pk, set()).add(child_id)
+    invited = Conference.objects.filter(child_id__in=on_plan).values(
+        invitations=Coalesce("group_lead_id", "pk")
+    )
     for conference_id, name in ConferenceParticipant.objects.filter(
-        conference_id__in=list(shared),
+        conference_id__in=invited,
         kind__in=[ParticipantKind.PARENT, ParticipantKind.FAMILY],
     ).values_list("conference_id", "name"):
         for child_id in shared[conference_id]:
             named.setdefault(child_id, set()).add(" ".join(name.split()).casefold())
-    core_groups: dict[int, str] = {}
+    attended: dict[int, list[str]] = {}
     for child_id, attendees in CoreGroupMeeting.objects.filter(
-        plan__child_id__in=children
+        plan__child_id__in=on_plan
     ).values_list("plan__child_id", "attendees"):
-        core_groups[child_id] = (
-            core_groups.get(child_id, "") + " " + " ".join(attendees.split()).casefold()
-        )
+        attended.setdefault(child_id, []).append(" ".join(attendees.split()).casefold())
+    # Every core group's attendees in one string a child (joined once, not grown per meeting).
+    core_groups = {child_id: " " + " ".join(lists) for child_id, lists in attended.items()}
     for _plan, child_id, start, person in plans:
         for link_id, name in fathers.get(person, []):
             if name in named.get(child_id, set()) or (
@@ -689,15 +736,13 @@ def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
 
 
 def _re_referrals(ctx: ScanContext) -> Iterable[Finding]:
-    open_refs = list(
-        ctx.scope(Referral.objects.filter(closure_date__isnull=True)).values_list(
-            "pk", "child_id", "received_at"
-        )
-    )
-    children = {c for _, c, _ in open_refs}
+    open_qs = ctx.scope(Referral.objects.filter(closure_date__isnull=True))
+    open_refs = list(open_qs.values_list("pk", "child_id", "received_at"))
     closures: dict[int, list[tuple[date, bool]]] = {}
-    closed = Referral.objects.filter(closure_date__isnull=False)
-    closed = closed.filter(child_id__in=children) if ctx.child_ids is not None else closed
+    # Only the closed episodes of children referred again (not every closure in the authority).
+    closed = Referral.objects.filter(
+        closure_date__isnull=False, child_id__in=open_qs.values("child_id")
+    )
     for child_id, closed_on, stepped in closed.values_list(
         "child_id", "closure_date", "stepped_down_to_early_help"
     ):
@@ -725,14 +770,10 @@ def _re_referrals(ctx: ScanContext) -> Iterable[Finding]:
 def _re_referrals_after_step_down(ctx: ScanContext) -> Iterable[Finding]:
     """A child referred again within 12 months of a step-down to Family Help: flagged to the
     manager who agreed the step-down (and the child's team)."""
-    open_refs = list(
-        ctx.scope(Referral.objects.filter(closure_date__isnull=True)).values_list(
-            "pk", "child_id", "received_at"
-        )
-    )
-    children = {c for _, c, _ in open_refs}
+    open_qs = ctx.scope(Referral.objects.filter(closure_date__isnull=True))
+    open_refs = list(open_qs.values_list("pk", "child_id", "received_at"))
     step_downs: dict[int, list[tuple[date, int, str]]] = {}
-    rows = StepDown.objects.filter(child_id__in=children).values_list(
+    rows = StepDown.objects.filter(child_id__in=open_qs.values("child_id")).values_list(
         "child_id", "referral__closure_date", "agreed_by_id", "to_team__name"
     )
     for child_id, closed_on, agreed_by, team in rows:
@@ -796,18 +837,35 @@ def _return_interview(ctx: ScanContext) -> Iterable[Finding]:
 def _iro_caseload(ctx: ScanContext) -> Iterable[Finding]:
     if ctx.child_ids is not None:
         return
-    from conferences.selectors import iro_caseloads
+    from conferences.selectors import iro_child_counts
 
     limit = ctx.policy.iro_caseload_warning
-    for iro in iro_caseloads().filter(children__gt=limit):
+    # One grouped count of every child's caseload chair (iro_caseloads() counts the children
+    # again for each IRO: a pass over the authority per IRO).
+    over = {pk: n for pk, n in iro_child_counts().items() if n > limit}
+    iros = (
+        User.objects.filter(groups__name=Role.IRO, is_active=True, pk__in=over)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    for iro in iros:
         yield Finding(
             "IRO_CASELOAD",
             f"iro:{iro.pk}",
             None,
             None,  # a caseload has no date to meet (a date moving daily would be rewritten daily)
-            f"{iro} chairs conferences for {iro.children} children (warning above {limit}).",
+            f"{iro} chairs conferences for {over[iro.pk]} children (warning above {limit}).",
             iro_id=iro.pk,
         )
+
+
+def _found_once(
+    ctx: ScanContext, find: Callable[[ScanContext], Iterable[Finding]], code: str
+) -> list[Finding]:
+    """One rule's share of what `find` finds for two rules (a plan's first core group or its
+    next one), `find` run once a scan for both."""
+    found = ctx.once(find.__name__, lambda: list(find(ctx)))
+    return [f for f in found if f.rule == code]
 
 
 RULES: list[Rule] = [
@@ -887,28 +945,28 @@ RULES: list[Rule] = [
         "First core group",
         "The first core group meets within {first_core_group} of the ICPC (local).",
         False,
-        lambda ctx: (f for f in _core_groups(ctx) if f.rule == "FIRST_CORE_GROUP"),
+        lambda ctx: _found_once(ctx, _core_groups, "FIRST_CORE_GROUP"),
     ),
     Rule(
         "CORE_GROUP_INTERVAL",
         "Core group",
         "Core groups meet at most {core_group_interval} apart (local).",
         False,
-        lambda ctx: (f for f in _core_groups(ctx) if f.rule == "CORE_GROUP_INTERVAL"),
+        lambda ctx: _found_once(ctx, _core_groups, "CORE_GROUP_INTERVAL"),
     ),
     Rule(
         "FIRST_REVIEW",
         "First review conference",
         "The first review conference is held within {first_review} of the ICPC.",
         True,
-        lambda ctx: (f for f in _reviews(ctx) if f.rule == "FIRST_REVIEW"),
+        lambda ctx: _found_once(ctx, _reviews, "FIRST_REVIEW"),
     ),
     Rule(
         "LATER_REVIEW",
         "Review conference",
         "Later review conferences are held at most {later_review} apart.",
         True,
-        lambda ctx: (f for f in _reviews(ctx) if f.rule == "LATER_REVIEW"),
+        lambda ctx: _found_once(ctx, _reviews, "LATER_REVIEW"),
     ),
     Rule(
         "POST_BIRTH_REVIEW",

@@ -6,6 +6,7 @@ Working days come from the England working-day calendar.
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -149,6 +150,7 @@ def working_day_on_or_before(d: date) -> date:
     return d
 
 
+@lru_cache(maxsize=65536)
 def months_after(start: date, months: int) -> date:
     """The same day `months` calendar months on (31 August + 6 months is 28 or 29 February),
     brought back to a working day."""

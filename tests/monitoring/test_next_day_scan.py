@@ -216,3 +216,63 @@ def test_a_due_soon_warning_acknowledged_reopens_when_it_becomes_overdue(world):
     assert alert.status == AlertStatus.OPEN
     assert alert.days_overdue_on(add_working_days(due, 1)) == 1
     assert alert.days_overdue == working_days_between(due, today)
+
+
+def _jit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
+
+
+def test_the_whole_scan_reads_without_jit_and_leaves_the_setting_as_it_was(world, monkeypatch):
+    """Compiling the whole scan's queries cost more than running them (issue 17): the rules
+    read with PostgreSQL's JIT off, and the connection gets its setting back afterwards; a
+    child's own evaluation (cheap, never compiled) is left alone."""
+    referral(world.child, MONDAY)
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+    seen: list[str] = []
+    real = services.findings
+
+    def watched(**kwargs):
+        seen.append(_jit())
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "findings", watched)
+    timescales_scan(as_of=TUESDAY)
+    timescales_scan(as_of=TUESDAY, child_ids=[world.child.pk])
+    assert seen == ["off", "on"]
+    assert _jit() == "on"
+    assert Alert.objects.filter(subject_key__startswith="referral:").count() == 1
+
+
+def test_the_whole_scan_finds_what_each_childs_evaluation_finds(world):
+    """The whole scan's shared reads (each plan's core groups, reviews and chairs read once for
+    several rules) find for every child exactly what the child's own evaluation finds."""
+    from monitoring.services import findings
+    from tests.conferences.factories import ActionFactory, ConferenceFactory, PlanFactory
+
+    for n in range(3):
+        child = ChildFactory()
+        referral(child, D(2026, 10, 1 + n))
+        referral(child, MONDAY, decision="assessment")
+        plan = PlanFactory(child=child, start_date=D(2026, 6, 1 + n))
+        ConferenceFactory(
+            section47__child=child,
+            plan=plan,
+            conference_type="review",
+            status="scheduled",
+            chair=world.iro,
+            target_date=D(2026, 9, 1 + n),
+        )
+        ActionFactory(outcome__plan=plan)
+    whole = {(c.finding, c.status) for c in findings(as_of=WEDNESDAY)}
+    rules = {f.rule for f, _ in whole}
+    assert {"FIRST_REVIEW", "FIRST_CORE_GROUP", "STATUTORY_VISIT", "PLAN_ACTION"} <= rules
+    assert {f.iro_id for f, _ in whole if f.rule == "FIRST_REVIEW"} == {world.iro.pk}
+    each = {
+        (c.finding, c.status)
+        for child_id in {f.child_id for f, _ in whole if f.child_id}
+        for c in findings(as_of=WEDNESDAY, child_ids=[child_id])
+    }
+    assert each == {(f, s) for f, s in whole if f.child_id}
