@@ -263,7 +263,9 @@ def birth_events(children: Sequence[Child]) -> list[ChronologyEvent]:
     for child in children:
         if not (child.birth_recorded_at and child.date_of_birth):
             continue
-        expected = f" (expected {day(child.birth_expected_on)})" if child.birth_expected_on else ""
+        expected = (
+            f" (expected {day(child.birth_expected_on)})" if child.birth_expected_on else ""
+        )
         events.append(
             ChronologyEvent(
                 child_id=child.pk,

@@ -62,10 +62,9 @@ class OtherNameForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            not (cleaned.get("first_name") or "").strip()
-            and not (cleaned.get("last_name") or "").strip()
-        ):
+        if not (cleaned.get("first_name") or "").strip() and not (
+            cleaned.get("last_name") or ""
+        ).strip():
             raise forms.ValidationError("Give a first name or a last name.")
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
