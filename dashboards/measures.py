@@ -300,9 +300,8 @@ class Measures:
                 for p in POPULATIONS.values()
                 if p.aggregated and p.root.name == root
             }
-            return self._aggregate(
-                self.population(root), POPULATIONS[root].team(self), **aggregates
-            )
+            team = POPULATIONS[root].team(self) if self.by_team else None
+            return self._aggregate(self.population(root), team, **aggregates)
 
         return self.memo(("counts", root), run)
 
