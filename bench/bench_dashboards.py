@@ -28,6 +28,12 @@ def main() -> None:
     parser.add_argument("--period-days", type=int, default=91, help="Length of the period.")
     parser.add_argument("--database", help="Another database than wirral_bench_<children>.")
     parser.add_argument("--no-csv", action="store_true", help="Skip the streamed CSV.")
+    parser.add_argument(
+        "--worked-out",
+        action="store_true",
+        help="Forget the kept figures before every request: each one works them out.",
+    )
+    parser.add_argument("--only", help="Only the pages whose name contains one of these (a,b).")
     args = parser.parse_args()
     import os
 
@@ -104,12 +110,16 @@ def main() -> None:
         ("my tasks: team manager", manager, "/tasks/"),
     ]
     report = {"children": args.children, "period": [start.isoformat(), end.isoformat()]}
+    if args.only:
+        pages = [p for p in pages if any(part in p[0] for part in args.only.split(","))]
     for name, user, url in pages:
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         cache.clear()
         timings, queries = [], 0
         for _ in range(args.runs):
+            if args.worked_out:
+                cache.clear()
             with CaptureQueriesContext(connection) as ctx:
                 started = time.perf_counter()
                 response = client.get(url, HTTP_HOST="localhost", secure=True)

@@ -808,6 +808,12 @@ class Allocation(models.Model):
                 name="one_current_allocation_per_child",
             )
         ]
+        indexes = [
+            # A team's children at any time (a team's dashboard narrows to them first), and
+            # a child's team on a day (the allocation that started last on or before it).
+            models.Index(fields=["team", "child"], name="allocation_team_child"),
+            models.Index(fields=["child", "start_date", "id"], name="allocation_child_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.team} / {self.worker or 'team only'} from {day(self.start_date)}"
@@ -931,7 +937,16 @@ class Visit(VersionedModel):
 
     class Meta:
         ordering = ["-visit_date", "-pk"]
-        indexes = [models.Index(fields=["child", "visit_date"])]
+        indexes = [
+            models.Index(fields=["child", "visit_date"]),
+            # The authority's statutory visits in a period (dashboards), without reading the
+            # visits that do not count.
+            models.Index(
+                fields=["visit_date"],
+                condition=models.Q(child_seen=True, due_date__isnull=False),
+                name="statutory_visit_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_visit_type_display()} on {day(self.visit_date)}"
@@ -1364,6 +1379,8 @@ class OpenedWithReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} opened {self.child_id}: {self.reason[:40]}"
+
+
 # --- Protective legal events (Annex A List 7) -----------------------------------------------
 
 

@@ -282,6 +282,16 @@ class Conference(VisitArrangements, VersionedModel):
                 ),
                 name="conference_upcoming_idx",
             ),
+            # The children with an upcoming conference (IRO caseloads), and a team's
+            # conferences held in a period (dashboards), each on an index of its own.
+            models.Index(
+                fields=["child"],
+                condition=models.Q(
+                    status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.SCHEDULED]
+                ),
+                name="conference_upcoming_child",
+            ),
+            models.Index(fields=["child", "held_on"], name="conference_child_held"),
         ]
 
     def __str__(self) -> str:
@@ -835,6 +845,11 @@ class CoreGroupMeeting(VersionedModel):
 
     class Meta:
         ordering = ["-meeting_date", "-pk"]
+        indexes = [
+            # The core groups of a period, the authority's or a team's plans' (dashboards).
+            models.Index(fields=["meeting_date"], name="core_group_meeting_date"),
+            models.Index(fields=["plan", "meeting_date"], name="core_group_plan_date"),
+        ]
 
     def __str__(self) -> str:
         return f"Core group on {day(self.meeting_date)}"

@@ -19,13 +19,22 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Expression,
+    F,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.lookups import In
 from django.utils import timezone
 
 from accounts.models import Team, User
 from audit import versions as data_version
-from cases.models import Child, ServiceReferral
+from cases.models import Allocation, Child, ServiceReferral
 from conferences.models import ChildProtectionPlan, Conference, FeedbackResponse
 from conferences.selectors import iro_caseload_ids, iro_child_counts
 from monitoring.rules import RULES_BY_CODE
@@ -40,6 +49,32 @@ KEEP_SECONDS = 6 * 60 * 60
 KEPT_FORMAT = 1
 
 __all__ = ["Measures", "Scope", "pct", "rule_title", "teams_side_by_side"]
+
+
+class AnyOf(Expression):
+    """`value IN (subquery)`; on PostgreSQL `value = ANY(ARRAY(subquery))`, which the planner
+    runs once and uses as an index condition on the outer table, before any join or per-row
+    subquery (an IN is a join it may put after them)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, value, subquery: Subquery):
+        super().__init__()
+        self.value, self.subquery = value, subquery
+
+    def get_source_expressions(self) -> list:
+        return [self.value, self.subquery]
+
+    def set_source_expressions(self, exprs) -> None:
+        self.value, self.subquery = exprs
+
+    def as_sql(self, compiler, connection, template: str = "%s IN %s"):
+        value, value_params = compiler.compile(self.value)
+        subquery, subquery_params = compiler.compile(self.subquery)
+        return template % (value, subquery), (*value_params, *subquery_params)
+
+    def as_postgresql(self, compiler, connection):
+        return self.as_sql(compiler, connection, template="%s = ANY(ARRAY%s)")
 
 
 @dataclass(frozen=True)
@@ -57,12 +92,33 @@ class Scope:
         team's figures do not change when a child moves (see `figures.base.team_at`)."""
         if self.kind == "team":
             if on is not None:
-                return Q(In(team_at(prefix, on, moment=moment), list(self.team_ids)))
-            return Q(**{f"{prefix}allocated_team_id__in": self.team_ids})
+                # The team at the time is a subquery per record; first narrow to the children
+                # who could have been the team's then (allocated to it now, or ever in its
+                # history: `team_at` picks one of those teams), so a team's page reads its own
+                # ~1,000 children's records on their indexes, not the whole authority's.
+                return Q(AnyOf(F(f"{prefix}id"), Subquery(self._ever_in_team()))) & Q(
+                    In(team_at(prefix, on, moment=moment, join=False), list(self.team_ids))
+                )
+            if prefix:
+                # As above, the team's children first (their records on the children's index).
+                now = Child.objects.filter(allocated_team_id__in=self.team_ids).order_by()
+                return Q(AnyOf(F(f"{prefix}id"), Subquery(now.values("pk"))))
+            return Q(allocated_team_id__in=self.team_ids)
         if self.kind == "iro":
             chaired = Conference.objects.filter(chair_id=self.iro_id).values("child_id")
             return Q(**{f"{prefix}pk__in": chaired})
         return Q()
+
+    def _ever_in_team(self) -> QuerySet:
+        """The ids of the children allocated to one of the teams now or at any time."""
+        return (
+            Child.objects.filter(allocated_team_id__in=self.team_ids)
+            .order_by()
+            .values("pk")
+            .union(
+                Allocation.objects.filter(team_id__in=self.team_ids).order_by().values("child_id")
+            )
+        )
 
     def conferences(self) -> Q:
         if self.kind == "iro":
@@ -199,29 +255,53 @@ class Measures:
 
     def count(self, name: str) -> int:
         """The size of a population: from its root's grouped aggregate where one covers it
-        (fewer queries), from its parts where Python decides. Each is counted once."""
+        (fewer queries), from its parts where Python decides. Each is counted once. A figure
+        asked for on its own (before `summary()` or `count_all()`) is counted on its own, in
+        one query of its own condition: not with every other population of its root."""
         if name not in self._counted:
             p = POPULATIONS[name]
             if p.count is not None:
                 self._counted[name] = p.count(self)
             elif p.ids is not None:
                 self._counted[name] = len(self._ids(name))
-            else:
+            elif self.by_team or ("counts", p.root.name) in self._memo:
                 self._counted[name] = self._root_counts(p.root.name)[name]
+            else:
+                # Its records, as its drill-down lists them: the condition in the WHERE
+                # clause, where the planner can use an index for it.
+                self._counted[name] = self.population(name).aggregate(
+                    n=Count(p.counts, distinct=p.counts != "pk")
+                )["n"]
         return self._counted[name]
+
+    def count_all(self) -> None:
+        """Count every figure's populations, those of one root together in one grouped
+        aggregate (what the dashboards and the JSON show), unless already counted or kept."""
+        if self.restored:
+            return  # everything shown was kept (a figure not shown is counted when asked)
+        roots = dict.fromkeys(
+            POPULATIONS[name].root.name
+            for figure in FIGURES.values()
+            for name in (figure.population, figure.of)
+            if name and name not in self._counted and POPULATIONS[name].aggregated
+        )
+        for root in roots:
+            self._root_counts(root)
+
+    def _counted_as(self, p) -> Count:
+        return Count(p.counts, filter=p.condition(self) or None, distinct=p.counts != "pk")
 
     def _root_counts(self, root: str) -> dict[str, int]:
         """Every aggregated population of one root, counted in one query."""
 
         def run() -> dict[str, int]:
             aggregates = {
-                p.name: Count(p.counts, filter=p.condition(self) or None, distinct=p.counts != "pk")
+                p.name: self._counted_as(p)
                 for p in POPULATIONS.values()
                 if p.aggregated and p.root.name == root
             }
-            return self._aggregate(
-                self.population(root), POPULATIONS[root].team(self), **aggregates
-            )
+            team = POPULATIONS[root].team(self) if self.by_team else None
+            return self._aggregate(self.population(root), team, **aggregates)
 
         return self.memo(("counts", root), run)
 
@@ -438,6 +518,7 @@ class Measures:
             "to": self.end.isoformat(),
             "as_of": self.as_of.isoformat(),
         }
+        self.count_all()
         for figure in FIGURES.values():
             out.update(figure.values(self.count))
         return out

@@ -1,6 +1,6 @@
 """Reads of alerts for a user: through the one door (`cases.access`) like every other read."""
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,7 +29,10 @@ def alerts_for_user(user: User) -> QuerySet[Alert]:
     mine = Alert.objects.filter(condition)
     if reaches_everyone(user):
         return mine
-    return mine.filter(Q(child__isnull=True) | Q(child__in=children_in_reach(user).values("pk")))
+    # Each alert's child looked up in the reach (a few hundred alerts, by primary key), not
+    # the reach built from every child of the authority first.
+    reached = children_in_reach(user).filter(pk=OuterRef("child_id"))
+    return mine.filter(Q(child__isnull=True) | Q(Exists(reached)))
 
 
 def pending_alerts_for_user(user: User) -> QuerySet[Alert]:

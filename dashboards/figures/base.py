@@ -42,13 +42,15 @@ Where = Q | Callable[["Measures"], Q]
 On = str | Callable[["Measures"], date]
 
 
-def team_at(child: str, on, *, moment: bool = False):
+def team_at(child: str, on, *, moment: bool = False, join: bool = True):
     """The team the child was allocated to on the record's day, from the allocation history:
     the allocation that started last on or before it; for a record before the first recorded
     allocation, the first one; for a child with no history, the child's team now. `child` is
     the path to the child ("child__", "plan__child__"), `on` a field of the record (`moment`:
-    a datetime, taken on its local day) or a date."""
-    from cases.models import Allocation
+    a datetime, taken on its local day) or a date. Without `join`, the child's team now is
+    read by its primary key rather than through a join to the children: for records already
+    narrowed to a few children, so that the join does not read every child's row."""
+    from cases.models import Allocation, Child
 
     if isinstance(on, date):
         day = Value(on, output_field=DateField())
@@ -59,12 +61,14 @@ def team_at(child: str, on, *, moment: bool = False):
     mine = Allocation.objects.filter(child_id=OuterRef(f"{child}id"))
     then = mine.filter(start_date__lte=day).order_by("-start_date", "-pk").values("team_id")
     first = mine.order_by("start_date", "pk").values("team_id")
-    return Coalesce(
-        Subquery(then[:1]),
-        Subquery(first[:1]),
-        F(f"{child}allocated_team_id"),
-        output_field=BigIntegerField(),
+    now = (
+        F(f"{child}allocated_team_id")
+        if join
+        else Subquery(
+            Child.objects.filter(pk=OuterRef(f"{child}id")).order_by().values("allocated_team_id")
+        )
     )
+    return Coalesce(Subquery(then[:1]), Subquery(first[:1]), now, output_field=BigIntegerField())
 
 
 def pct(numerator: int, denominator: int) -> float | None:

@@ -96,3 +96,18 @@ def test_kept_figures_are_per_scope_period_and_day(world, icpcs):  # noqa: F811
     assert again.restore() and again.count("icpcs_held") == 3
     assert not Measures(team, D(2018, 9, 1), D(2018, 9, 30)).restore()
     assert not Measures(authority, D(2018, 9, 1), D(2018, 9, 29)).restore()
+
+
+@pytest.mark.parametrize(
+    "name", ["dashboards:service", "dashboards:team", "dashboards:metrics-json"]
+)
+def test_kept_figures_read_none_of_the_records_they_count(world, icpcs, login, name):  # noqa: F811
+    """Taken as kept, not one figure is counted again: not even one no card or entry shows."""
+    user = world.team_manager if name == "dashboards:team" else world.senior_manager
+    client = login(user)
+    _get(client, name)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse(name), PERIOD)
+    assert response.status_code == 200
+    counted = [q["sql"] for q in ctx.captured_queries if "conferences_conference" in q["sql"]]
+    assert counted == []
