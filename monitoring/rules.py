@@ -635,8 +635,8 @@ def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
     persons = {person for *_, person in plans if person}
     if not persons:
         return
-    fathers: dict[int, list[tuple[int, str]]] = {}
-    for link_id, child_person, first, last in (
+    fathers: dict[int, list[tuple[int, int]]] = {}
+    for link_id, child_person, father in (
         Link.objects.current(ctx.as_of)
         .filter(
             relative_id__in=persons,
@@ -646,36 +646,31 @@ def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
             person__is_deceased=False,
             person__date_of_death__isnull=True,
         )
-        .values_list("pk", "relative_id", "person__first_name", "person__last_name")
+        .values_list("pk", "relative_id", "person_id")
     ):
-        name = " ".join(f"{first} {last}".split()).casefold()
-        fathers.setdefault(child_person, []).append((link_id, name))
+        fathers.setdefault(child_person, []).append((link_id, father))
     children = [child for _, child, _, person in plans if person in fathers]
-    named: dict[int, set[str]] = {}
+    # Who took part is the person chosen on the participants and core-group forms, never a
+    # name (a namesake is not the father; a father renamed is still him).
+    involved: dict[int, set[int]] = {}
     # Each child's conferences' invitations: a sibling-group conference's are on its lead.
     shared: dict[int, set[int]] = {}
     for pk, lead_id, child_id in Conference.objects.filter(child_id__in=children).values_list(
         "pk", "group_lead_id", "child_id"
     ):
         shared.setdefault(lead_id or pk, set()).add(child_id)
-    for conference_id, name in ConferenceParticipant.objects.filter(
-        conference_id__in=list(shared),
-        kind__in=[ParticipantKind.PARENT, ParticipantKind.FAMILY],
-    ).values_list("conference_id", "name"):
+    for conference_id, person_id in ConferenceParticipant.objects.filter(
+        conference_id__in=list(shared), person__isnull=False
+    ).values_list("conference_id", "person_id"):
         for child_id in shared[conference_id]:
-            named.setdefault(child_id, set()).add(" ".join(name.split()).casefold())
-    core_groups: dict[int, str] = {}
-    for child_id, attendees in CoreGroupMeeting.objects.filter(
-        plan__child_id__in=children
-    ).values_list("plan__child_id", "attendees"):
-        core_groups[child_id] = (
-            core_groups.get(child_id, "") + " " + " ".join(attendees.split()).casefold()
-        )
+            involved.setdefault(child_id, set()).add(person_id)
+    for child_id, person_id in CoreGroupMeeting.family_attendees.through.objects.filter(
+        coregroupmeeting__plan__child_id__in=children
+    ).values_list("coregroupmeeting__plan__child_id", "person_id"):
+        involved.setdefault(child_id, set()).add(person_id)
     for _plan, child_id, start, person in plans:
-        for link_id, name in fathers.get(person, []):
-            if name in named.get(child_id, set()) or (
-                name and name in core_groups.get(child_id, "")
-            ):
+        for link_id, father in fathers.get(person, []):
+            if father in involved.get(child_id, set()):
                 continue
             yield Finding(
                 "FATHER_NOT_INVOLVED",
