@@ -173,6 +173,13 @@ def test_family_attendees_chosen_on_the_core_group_form_are_recorded(world, logi
     assert response.status_code == 302
     meeting = CoreGroupMeeting.objects.get(plan=plan)
     assert list(meeting.family_attendees.all()) == [father.person]
+    # Audited, with the worker as the actor.
+    from auditlog.models import LogEntry
+
+    entries = [
+        e for e in LogEntry.objects.get_for_object(meeting) if "family_attendees" in str(e.changes)
+    ]
+    assert entries and entries[0].actor == world.social_worker
     stranger = Person.objects.create(first_name="Pat", last_name="Stranger")
     response = client.post(add_url(plan), meeting_data(plan, family_attendees=str(stranger.pk)))
     assert response.status_code == 200
@@ -228,3 +235,19 @@ def test_reports_shared_with_a_renamed_parent_count_for_them(world):
     fresh = ConferenceParticipant.objects.get(pk=renamed.pk)
     assert fresh.had_reports_in_advance is True
     assert "samuel lee" in fresh.known_names
+
+
+def test_the_service_refuses_a_person_outside_the_childs_people(world):
+    from django.core.exceptions import ValidationError
+
+    from conferences.services import conference_participants_save
+
+    booked, _ = _booked_with_father(world)
+    stranger = Person.objects.create(first_name="Pat", last_name="Stranger")
+    with pytest.raises(ValidationError, match="Choose a person from the child's people"):
+        conference_participants_save(
+            conference=booked,
+            rows=[{"kind": "parent", "name": "Pat Stranger", "person": stranger}],
+            user=world.business_support,
+        )
+    assert not booked.participants.exists()
