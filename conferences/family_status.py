@@ -12,7 +12,6 @@ from .models import (
     ChildProtectionPlan,
     ConferenceParticipant,
     CoreGroupMeeting,
-    ParticipantKind,
 )
 
 
@@ -31,34 +30,29 @@ def plan_status(child_ids: list[int]) -> dict[int, list[str]]:
 @register_involvement
 def conference_involvement(child_id: int, people: list[Person]) -> dict[int, dict]:
     """Which of the child's significant adults were invited to the child's conferences and
-    took part, and how many core groups each attended: matched by name, as the participants
-    and the core groups' attendance lists record them (two queries)."""
-    by_name = {" ".join(p.full_name.split()).casefold(): p.pk for p in people}
+    took part, and how many core groups each attended: the person chosen on the participants
+    and core-group forms (never a name: a namesake is someone else, a renamed parent is still
+    them). Two queries."""
+    wanted = {p.pk for p in people}
     found: dict[int, dict] = {}
+
+    def facts(pk: int) -> dict:
+        return found.setdefault(pk, {"invited": False, "attended": False, "core_groups": 0})
+
     # A sibling-group conference's invitations are on its lead: the child's own or the lead's.
     participants = (
         ConferenceParticipant.objects.filter(
             Q(conference__child_id=child_id) | Q(conference__group_members__child_id=child_id),
-            kind__in=[ParticipantKind.PARENT, ParticipantKind.FAMILY],
+            person_id__in=wanted,
         )
         .distinct()
-        .values_list("pk", "name", "status")
+        .values_list("pk", "person_id", "status")
     )
-    for _pk, name, status in participants:
-        pk = by_name.get(" ".join(name.split()).casefold())
-        if pk is None:
-            continue
-        facts = found.setdefault(pk, {"invited": False, "attended": False, "core_groups": 0})
-        facts["invited"] = True
-        facts["attended"] |= status == AttendanceStatus.ATTENDED
-    for attendees in CoreGroupMeeting.objects.filter(plan__child_id=child_id).values_list(
-        "attendees", flat=True
-    ):
-        text = " ".join(attendees.split()).casefold()
-        for name, pk in by_name.items():
-            if name and name in text:
-                facts = found.setdefault(
-                    pk, {"invited": False, "attended": False, "core_groups": 0}
-                )
-                facts["core_groups"] += 1
+    for _pk, person_id, status in participants:
+        facts(person_id)["invited"] = True
+        facts(person_id)["attended"] |= status == AttendanceStatus.ATTENDED
+    for person_id in CoreGroupMeeting.family_attendees.through.objects.filter(
+        coregroupmeeting__plan__child_id=child_id, person_id__in=wanted
+    ).values_list("person_id", flat=True):
+        facts(person_id)["core_groups"] += 1
     return found

@@ -456,6 +456,10 @@ class ParticipantKind(models.TextChoices):
     ADVOCATE = "advocate", "Advocate or supporter"
 
 
+# Participants who may be one of the child's people (`ConferenceParticipant.person`).
+FAMILY_KINDS = (ParticipantKind.PARENT, ParticipantKind.FAMILY)
+
+
 class ConferenceParticipant(models.Model):
     """Someone invited to a conference, and whether and how they took part."""
 
@@ -465,6 +469,15 @@ class ConferenceParticipant(models.Model):
     kind = models.CharField(max_length=10, choices=ParticipantKind.choices)
     agency = models.CharField(max_length=20, choices=Agency.choices, blank=True)
     name = models.CharField(max_length=200)
+    # A parent or family member chosen from the child's people: who they are, whatever the
+    # name typed (two people of one name, a name spelled another way, a name changed since).
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conference_participations",
+    )
     role = models.CharField(max_length=200, blank=True)
     invited_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=AttendanceStatus.choices, blank=True)
@@ -487,17 +500,31 @@ class ConferenceParticipant(models.Model):
         return f"{self.name} ({self.role or self.get_kind_display()})"
 
     @property
+    def known_names(self) -> set[str]:
+        """The names this participant goes by, spaces and case aside: the name typed and, for
+        one chosen from the child's people, every name of that person (their name now, and
+        the names they had or are known by)."""
+        names = {self.name}
+        if self.person_id and self.person is not None:
+            names.add(self.person.full_name)
+            names |= {str(n) for n in self.person.other_names.all()}
+        return {" ".join(n.split()).casefold() for n in names} - {""}
+
+    @property
     def had_reports_in_advance(self) -> bool | None:
         """A parent's: whether a report was shared with them (a document share recorded to
-        their name) in advance of the conference; None for anyone else or when not known."""
+        any of their names) in advance of the conference; None for anyone else or when not
+        known. A share records the recipient in words, so a parent chosen from the child's
+        people is matched by every name of theirs, not only the one typed here."""
         from timescales.rules import reports_shared_in_advance
 
         if self.kind != ParticipantKind.PARENT:
             return None
-        shared = self.conference.reports_shared_by_parent.get(self.name.strip().casefold())
-        if shared is None:
+        by_parent = self.conference.reports_shared_by_parent
+        days = [by_parent[n] for n in self.known_names if n in by_parent]
+        if not days:
             return False if self.conference.conference_date else None
-        return reports_shared_in_advance(shared, self.conference.conference_date)
+        return reports_shared_in_advance(min(days), self.conference.conference_date)
 
     @property
     def took_part(self) -> bool:
@@ -509,6 +536,8 @@ class ConferenceParticipant(models.Model):
             errors["agency"] = "Say which agency this professional is from."
         if self.kind != ParticipantKind.AGENCY and self.agency:
             errors["agency"] = "Only professionals have an agency."
+        if self.person_id and self.kind not in FAMILY_KINDS:
+            errors["person"] = "Only a parent or family member is chosen from the child's people."
         if self.knows_child is not None and self.agency != Agency.HEALTH:
             errors["knows_child"] = "This is recorded for health attendees."
         if errors:
@@ -817,6 +846,11 @@ class CoreGroupMeeting(VersionedModel):
     )
     meeting_date = models.DateField()
     attendees = models.TextField(help_text="Who attended, one per line, with their role.")
+    # The child's family who attended, chosen from the child's people; professionals and
+    # anyone else stay in words in `attendees`.
+    family_attendees = models.ManyToManyField(
+        "people.Person", blank=True, related_name="core_groups_attended"
+    )
     parents_attended = models.BooleanField(default=False)
     child_seen_or_views = models.TextField("the child's views", blank=True)
     discussion = models.TextField("progress and changes to the plan", blank=True)
@@ -980,11 +1014,11 @@ for _model in (
     PlanOutcome,
     PlanAction,
     PlanVersion,
-    CoreGroupMeeting,
     CoreGroupActionUpdate,
     JargonTerm,
 ):
     auditlog.register(_model)
+auditlog.register(CoreGroupMeeting, m2m_fields={"family_attendees"})
 
 
 # --- Ending a plan outside a review, and moves between authorities ------------------------------

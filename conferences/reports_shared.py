@@ -38,9 +38,14 @@ def reports_first_shared(conference_ids: Iterable[int]) -> dict[int, date]:
 
 
 def reports_first_shared_by_recipient(conference_id: int) -> dict[str, date]:
-    """For one conference, the first day each parent (by name, ignoring case) was given a
-    report: the attendance table's column."""
+    """For one conference, the first day each parent (by name, ignoring spaces and case) was
+    given a report: the attendance table's column (`ConferenceParticipant.had_reports_in_advance`
+    looks up every name of the participant's person)."""
     rows = (
         _parent_report_shares([conference_id]).values("recipient").annotate(first=Min("shared_on"))
     )
-    return {r["recipient"].strip().casefold(): r["first"] for r in rows}
+    found: dict[str, date] = {}
+    for r in rows:
+        name = " ".join(r["recipient"].split()).casefold()
+        found[name] = min(found.get(name, r["first"]), r["first"])
+    return found

@@ -18,6 +18,7 @@ from cases.access import (
     children_for_user,
     children_in_reach,
 )
+from cases.family import family_of
 from cases.models import Child
 from wirral_cp.dates import day
 
@@ -289,3 +290,23 @@ def joint_core_group_plans(user: User, plan: ChildProtectionPlan) -> QuerySet[Ch
         .order_by("child__last_name", "child__first_name", "pk")
     )
     return candidates.filter(pk__in=[p.pk for p in candidates if plan_is_writable_by(user, p)])
+
+
+def family_people(children: list[Child]) -> dict[int, str]:
+    """The people of the children's families a participant or core-group attendee is chosen
+    from: {person id: "Sam Lee (Father)"}, the children themselves aside."""
+    found: dict[int, str] = {}
+    own = {c.person_id for c in children}
+    for child in children:
+        for relative in family_of(child).relatives:
+            if relative.person.pk not in own and relative.person.pk not in found:
+                found[relative.person.pk] = f"{relative.person.full_name} ({relative.word})"
+    return dict(sorted(found.items(), key=lambda item: item[1].casefold()))
+
+
+def conference_children(conference: Conference) -> list[Child]:
+    """The child of a conference and, for a sibling group's lead, every child in the group."""
+    lead = conference.shared_record
+    return [lead.child] + [
+        c.child for c in Conference.objects.filter(group_lead=lead).select_related("child")
+    ]

@@ -23,6 +23,7 @@ from cases.access import child_is_managed_by
 from cases.codes.agency import Agency
 from cases.models import Child, CINPlan
 from cases.services import record_save
+from people.models import Person
 from strategy.models import S47Outcome, Section47
 from timescales import rules as timescales
 from wirral_cp import dates
@@ -30,6 +31,7 @@ from wirral_cp.concurrency import StaleEditError, save_with_version
 
 from . import events, rules
 from .models import (
+    FAMILY_KINDS,
     INITIAL_TYPES,
     ActionProgress,
     ChildProtectionPlan,
@@ -49,6 +51,7 @@ from .models import (
     PlanOutcome,
     PlanVersion,
 )
+from .selectors import conference_children, family_people
 
 
 def _save(obj, *, user: User, expected_version: int | None = None) -> None:
@@ -150,8 +153,12 @@ def conference_cancel(
 def conference_participants_save(
     *, conference: Conference, rows: Sequence[dict], user: User
 ) -> list[ConferenceParticipant]:
-    """Replace the invitation and attendance list with `rows` (from the form)."""
+    """Replace the invitation and attendance list with `rows` (from the form). A person chosen
+    for a row must be one of the children's people."""
     _refuse_member(conference, "given its invitations and attendance")
+    chosen = {row["person"].pk for row in rows if row.get("person") is not None}
+    if chosen - set(family_people(conference_children(conference))):
+        raise ValidationError("Choose a person from the child's people.")
     with acting_as(user):
         conference.participants.all().delete()
         saved = []
@@ -498,14 +505,22 @@ def core_group_record(
     updates: Sequence[dict],
     user: User,
     sibling_plans: Sequence[ChildProtectionPlan] = (),
+    family_attendees: Sequence[Person] = (),
 ) -> CoreGroupMeeting:
-    """Record a core group and the progress it found on each plan action.
+    """Record a core group and the progress it found on each plan action, and which of the
+    child's people attended (`family_attendees`, each one of the child's people; the others
+    stay in words in `attendees`).
 
     One meeting can be the core group of a sibling group's plans (`sibling_plans`, made at the
     same sibling-group conference): each plan gets its own record of it, pointing to this one
     (`held_with`), with its own stored due date and timeliness; the child's views and the
     action updates stay with the plan they were recorded on."""
+    chosen = {p.pk for p in family_attendees}
+    if chosen - set(family_people([meeting.plan.child])):
+        raise ValidationError("Choose those who attended from the child's people.")
     meeting = _core_group_record(meeting=meeting, updates=updates, user=user)
+    with acting_as(user):
+        meeting.family_attendees.set(chosen)
     for sibling_plan in sibling_plans:
         problems = rules.joint_core_group_problems(meeting.plan, sibling_plan, meeting.meeting_date)
         if problems:
@@ -521,6 +536,9 @@ def core_group_record(
             held_with=meeting,
         )
         _save(joint, user=user)
+        with acting_as(user):
+            # Each plan's record names those of its own child's people who came.
+            joint.family_attendees.set(chosen & set(family_people([sibling_plan.child])))
         plan_snapshot(plan=sibling_plan, user=user, reason=f"{joint} (with a sibling's)")
     return meeting
 
@@ -655,21 +673,18 @@ def core_group_from_conference(
 ) -> list[CoreGroupMember]:
     """Add to the plan's core group those invited to the conference that made or reviewed it
     (the sibling group's list for a group conference) and the allocated social worker, each
-    once (by name). A family member is linked to their person record, matched by name among
-    the child's family; the child to their own."""
+    once (by name). A family member is linked to the person chosen for them on the
+    participants form; the child to their own."""
     child = plan.child
     members = list(plan.core_group_members.all())
     seen = {_same_name(m.name) for m in members}
-    people = {
-        _same_name(f"{f.first_name} {f.last_name}"): f.person
-        for f in child.family.select_related("person")
-        if f.person_id
-    }
     added = []
     with acting_as(user):
-        participants = conference.shared_record.participants.exclude(
-            kind=ParticipantKind.ADVOCATE
-        ).order_by("pk")
+        participants = (
+            conference.shared_record.participants.exclude(kind=ParticipantKind.ADVOCATE)
+            .select_related("person")
+            .order_by("pk")
+        )
         for p in participants:
             key = _same_name(p.name)
             if not key or key in seen:
@@ -678,8 +693,8 @@ def core_group_from_conference(
             person = None
             if p.kind == ParticipantKind.CHILD:
                 person = child.person
-            elif p.kind in (ParticipantKind.PARENT, ParticipantKind.FAMILY):
-                person = people.get(key)
+            elif p.kind in FAMILY_KINDS:
+                person = p.person
             role = p.role or ("" if p.agency else p.get_kind_display())
             member = CoreGroupMember(
                 plan=plan, name=p.name.strip(), role=role, agency=p.agency, person=person

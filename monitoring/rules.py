@@ -678,10 +678,10 @@ def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
     persons = {person for *_, person in plans if person}
     if not persons:
         return
-    fathers: dict[int, list[tuple[int, str]]] = {}
+    fathers: dict[int, list[tuple[int, int]]] = {}
     # Subqueries rather than lists of ids: the whole scan's lists run to tens of thousands.
     on_plan = _open_plans(ctx).values("child_id")
-    for link_id, child_person, first, last in (
+    for link_id, child_person, father in (
         Link.objects.current(ctx.as_of)
         .filter(
             relative_id__in=_open_plans(ctx).values("child__person_id"),
@@ -691,11 +691,12 @@ def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
             person__is_deceased=False,
             person__date_of_death__isnull=True,
         )
-        .values_list("pk", "relative_id", "person__first_name", "person__last_name")
+        .values_list("pk", "relative_id", "person_id")
     ):
-        name = " ".join(f"{first} {last}".split()).casefold()
-        fathers.setdefault(child_person, []).append((link_id, name))
-    named: dict[int, set[str]] = {}
+        fathers.setdefault(child_person, []).append((link_id, father))
+    # Who took part is the person chosen on the participants and core-group forms, never a
+    # name (a namesake is not the father; a father renamed is still him).
+    involved: dict[int, set[int]] = {}
     # Each child's conferences' invitations: a sibling-group conference's are on its lead.
     shared: dict[int, set[int]] = {}
     for pk, lead_id, child_id in Conference.objects.filter(child_id__in=on_plan).values_list(
@@ -705,24 +706,18 @@ def _father_not_involved(ctx: ScanContext) -> Iterable[Finding]:
     invited = Conference.objects.filter(child_id__in=on_plan).values(
         invitations=Coalesce("group_lead_id", "pk")
     )
-    for conference_id, name in ConferenceParticipant.objects.filter(
-        conference_id__in=invited,
-        kind__in=[ParticipantKind.PARENT, ParticipantKind.FAMILY],
-    ).values_list("conference_id", "name"):
+    for conference_id, person_id in ConferenceParticipant.objects.filter(
+        conference_id__in=invited, person__isnull=False
+    ).values_list("conference_id", "person_id"):
         for child_id in shared[conference_id]:
-            named.setdefault(child_id, set()).add(" ".join(name.split()).casefold())
-    attended: dict[int, list[str]] = {}
-    for child_id, attendees in CoreGroupMeeting.objects.filter(
-        plan__child_id__in=on_plan
-    ).values_list("plan__child_id", "attendees"):
-        attended.setdefault(child_id, []).append(" ".join(attendees.split()).casefold())
-    # Every core group's attendees in one string a child (joined once, not grown per meeting).
-    core_groups = {child_id: " " + " ".join(lists) for child_id, lists in attended.items()}
+            involved.setdefault(child_id, set()).add(person_id)
+    for child_id, person_id in CoreGroupMeeting.family_attendees.through.objects.filter(
+        coregroupmeeting__plan__child_id__in=on_plan
+    ).values_list("coregroupmeeting__plan__child_id", "person_id"):
+        involved.setdefault(child_id, set()).add(person_id)
     for _plan, child_id, start, person in plans:
-        for link_id, name in fathers.get(person, []):
-            if name in named.get(child_id, set()) or (
-                name and name in core_groups.get(child_id, "")
-            ):
+        for link_id, father in fathers.get(person, []):
+            if father in involved.get(child_id, set()):
                 continue
             yield Finding(
                 "FATHER_NOT_INVOLVED",

@@ -224,10 +224,15 @@ class MinutesDistributeForm(forms.Form):
 
 
 class ParticipantForm(forms.ModelForm):
+    """One participant. A parent or family member is chosen from the child's people (`people`:
+    {person id: label}); the name is still kept as typed, and filled from the person when left
+    empty."""
+
     class Meta:
         model = ConferenceParticipant
         fields = [
             "kind",
+            "person",
             "agency",
             "name",
             "role",
@@ -237,8 +242,35 @@ class ParticipantForm(forms.ModelForm):
             "supported_by",
         ]
         widgets = {"invited_on": DateInput()}
-        labels = {"kind": "Who they are", "status": "Attendance"}
-        help_texts = {"knows_child": "Health attendees only: have they met the child or family?"}
+        labels = {
+            "kind": "Who they are",
+            "status": "Attendance",
+            "person": "Which of the child's people",
+        }
+        help_texts = {
+            "knows_child": "Health attendees only: have they met the child or family?",
+            "person": "Parents and family: choose them, so that they are counted as themselves "
+            "whatever the name typed.",
+        }
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        field.queryset = field.queryset.filter(pk__in=list(people or {}))
+        field.label_from_instance = lambda p: (people or {}).get(p.pk, p.full_name)
+        field.empty_label = "Not one of the child's people"
+        self.fields["name"].required = False
+
+    def clean(self):
+        data = super().clean()
+        person = data.get("person")
+        if person is not None and not (data.get("name") or "").strip():
+            data["name"] = person.full_name
+        if not (data.get("name") or "").strip() and "name" not in self.errors:
+            self.add_error(
+                "name", "Enter the person's name, or choose them from the child's people."
+            )
+        return data
 
 
 ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=3, can_delete=True)

@@ -247,6 +247,7 @@ class CoreGroupForm(forms.ModelForm):
         model = CoreGroupMeeting
         fields = [
             "meeting_date",
+            "family_attendees",
             "attendees",
             "parents_attended",
             "child_seen_or_views",
@@ -257,11 +258,19 @@ class CoreGroupForm(forms.ModelForm):
             "meeting_date": DateInput(),
             "next_meeting_date": DateInput(),
             "attendees": forms.Textarea(attrs={"rows": 4}),
+            "family_attendees": forms.CheckboxSelectMultiple,
             "child_seen_or_views": forms.Textarea(attrs={"rows": 3}),
             "discussion": forms.Textarea(attrs={"rows": 5}),
         }
-        labels = {"parents_attended": "Parents or carers attended"}
+        labels = {
+            "parents_attended": "Parents or carers attended",
+            "family_attendees": "The child's family who attended",
+            "attendees": "Everyone else who attended",
+        }
         help_texts = {
+            "family_attendees": "Tick each of the child's people who came, so that they are "
+            "counted as themselves whatever the name.",
+            "attendees": "Professionals and anyone else, one per line, with their role.",
             "child_seen_or_views": "In the child's own words where you can.",
             "next_meeting_date": "Left empty, it is set to the latest date the next core group "
             "is due.",
@@ -276,8 +285,13 @@ class CoreGroupForm(forms.ModelForm):
         "gets its own record of this meeting and keeps its own timescale.",
     )
 
-    def __init__(self, *args, sibling_plans=None, **kwargs):
+    def __init__(self, *args, sibling_plans=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
+        attended = self.fields["family_attendees"]
+        attended.queryset = attended.queryset.filter(pk__in=list(people or {}))
+        attended.label_from_instance = lambda p: (people or {}).get(p.pk, p.full_name)
+        if not people:
+            del self.fields["family_attendees"]
         if sibling_plans is None or not sibling_plans.exists():
             del self.fields["also_for"]
         else:

@@ -67,8 +67,10 @@ from ..models import (
     RespondentType,
 )
 from ..selectors import (
+    conference_children,
     conferences_for_user,
     conferences_in_reach,
+    family_people,
     get_conference_for_user,
     get_conference_to_chair,
     get_conference_to_schedule,
@@ -292,7 +294,11 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         record_access(request=request, obj=conference, what="conference and minutes")
     shared = conference.shared_record
     # Attendance in the order it was entered.
-    participants = list(shared.participants.order_by("pk"))
+    participants = list(
+        shared.participants.select_related("person")
+        .prefetch_related("person__other_names")
+        .order_by("pk")
+    )
     siblings = group_children(user, [conference])[conference.pk]
     group_size = Conference.objects.filter(Q(pk=shared.pk) | Q(group_lead=shared)).count()
     today = timezone.localdate()
@@ -539,6 +545,7 @@ def suggested_invitations(conference: Conference) -> list[dict]:
                 if member.relationship in PARENT_RELATIONSHIPS or member.lives_with_child
                 else ParticipantKind.FAMILY,
                 "name": str(member),
+                "person": member.person_id,
                 "role": f"{member.get_relationship_display()} (parental responsibility)",
             }
         )
@@ -547,6 +554,7 @@ def suggested_invitations(conference: Conference) -> list[dict]:
 
 PARTICIPANT_FIELDS = [
     "kind",
+    "person",
     "agency",
     "name",
     "role",
@@ -571,7 +579,12 @@ def participants(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else [model_to_dict(p, fields=PARTICIPANT_FIELDS) for p in existing]
     )
     data = request.POST if request.method == "POST" else None
-    formset = ParticipantFormSet(data, prefix="participants", initial=initial)
+    formset = ParticipantFormSet(
+        data,
+        prefix="participants",
+        initial=initial,
+        form_kwargs={"people": family_people(conference_children(conference))},
+    )
     errors: list[str] = []
     if data is not None and formset.is_valid():
         try:

@@ -54,7 +54,12 @@ from ..models import (
     PlanOutcome,
 )
 from ..plain_language import check_text, reading_age
-from ..selectors import get_plan_of_child, joint_core_group_plans, plan_is_writable_by
+from ..selectors import (
+    family_people,
+    get_plan_of_child,
+    joint_core_group_plans,
+    plan_is_writable_by,
+)
 from ..services import (
     OutcomeChange,
     core_group_record,
@@ -764,6 +769,7 @@ def core_group_add(request: AuthenticatedRequest, pk: int, plan_id: int) -> Http
     form = CoreGroupForm(
         data,
         sibling_plans=joint_core_group_plans(request.user, plan),
+        people=family_people([child]),
         instance=CoreGroupMeeting(plan=plan, recorded_by=request.user),
         initial={
             "meeting_date": today,
@@ -797,6 +803,7 @@ def core_group_add(request: AuthenticatedRequest, pk: int, plan_id: int) -> Http
                     updates=updates,
                     user=request.user,
                     sibling_plans=list(form.cleaned_data.get("also_for") or []),
+                    family_attendees=list(form.cleaned_data.get("family_attendees") or []),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

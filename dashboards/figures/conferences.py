@@ -1,7 +1,7 @@
 """Conferences: initial conferences and their timeliness, who took part, reviews, reports."""
 
-from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from conferences.models import (
     INITIAL_TYPES,
@@ -70,7 +70,7 @@ population(
     where=_with(agency="health", status="attended", knows_child=True),
 )
 # Fathers not living with the child (as the family page records them), and whether the ICPC
-# invited them: a parent or family participant of the conference with the father's name.
+# invited them: the father chosen as a participant of the conference (never a name).
 _absent_fathers = Link.objects.filter(
     relative_id=OuterRef("child__person_id"), kind=Kind.FATHER, lives_with=False
 )
@@ -80,17 +80,14 @@ population(
     of="icpcs_with_absent_father",
     where=Q(
         Exists(
-            _absent_fathers.annotate(
-                full_name=Lower(Concat("person__first_name", Value(" "), "person__last_name"))
-            ).filter(
+            _absent_fathers.filter(
                 Exists(
-                    ConferenceParticipant.objects.annotate(lower_name=Lower("name")).filter(
+                    ConferenceParticipant.objects.filter(
                         # A sibling-group conference's invitations are on its lead.
                         conference_id=Coalesce(
                             OuterRef(OuterRef("group_lead_id")), OuterRef(OuterRef("pk"))
                         ),
-                        kind__in=["parent", "family"],
-                        lower_name=OuterRef("full_name"),
+                        person_id=OuterRef("person_id"),
                     )
                 )
             )

@@ -110,8 +110,9 @@ def test_the_plan_starts_with_its_core_group_from_the_invitation_list(world, log
         relationship="mother",
         person=jade,
     )
+    # The mother as chosen on the invitations form: the core group takes her person.
     ConferenceParticipant.objects.create(
-        conference=booked, kind="parent", name="Jade  Testwood", status="attended"
+        conference=booked, kind="parent", name="Jade  Testwood", status="attended", person=jade
     )
     ConferenceParticipant.objects.create(
         conference=booked,

@@ -517,8 +517,11 @@ def test_each_significant_adult_shows_whether_invited_attended_and_in_the_safety
     mark.not_invited_reason = "Address not known"
     mark.save()
     conference = ConferenceFactory(section47__strategy_discussion__referral__child=world.child)
+    # Chosen from the child's people (the name as typed does not matter).
+    me = Child.objects.get(pk=world.child.pk).person
+    jade = Link.objects.filter(kind=Kind.MOTHER, relative=me).get().person
     conference.participants.create(
-        kind="parent", name="Jade  Testwood", role="Mother", status="attended"
+        kind="parent", name="Jade  Testwood", role="Mother", status="attended", person=jade
     )
     client = login(world.social_worker)
     page = client.get(reverse("cases:family-view", args=[world.child.pk])).content.decode()
@@ -560,7 +563,7 @@ def test_a_father_not_involved_with_a_child_on_a_plan_is_flagged(world):
     from tests.conferences.factories import ConferenceFactory
 
     conference = ConferenceFactory(section47__strategy_discussion__referral__child=child)
-    conference.participants.create(kind="parent", name="Mark Testwood")
+    conference.participants.create(kind="parent", name="Mark Testwood", person=father.person)
     timescales_scan(as_of=plan.start_date + datetime.timedelta(days=3))
     assert Alert.objects.get(rule="FATHER_NOT_INVOLVED", subject_key=key).status == "resolved"
 
@@ -581,9 +584,15 @@ def test_the_dashboard_counts_icpcs_that_invited_a_father_not_living_with_the_ch
     FamilyMemberFactory(child=world.child, relationship="father", lives_with_child=True, sex="M")
     link_family()
     invited = _icpc(first, D(2018, 9, 13))
-    _icpc(second, D(2018, 9, 13))
+    other = _icpc(second, D(2018, 9, 13))
     _icpc(world.child, D(2018, 9, 13))
-    invited.participants.create(kind="parent", name=f"mark {first.last_name}", role="Father")
+    first.refresh_from_db()
+    father = Link.objects.get(kind=Kind.FATHER, relative=first.person).person
+    invited.participants.create(
+        kind="parent", name=f"mark {first.last_name}", role="Father", person=father
+    )
+    # A namesake of the other child's father, not chosen as him, does not count for him.
+    other.participants.create(kind="parent", name=f"Mark {second.last_name}")
     summary = measures(D(2018, 9, 1), D(2018, 9, 30)).summary()
     assert summary["icpc_absent_father_invited"] == 1
     assert summary["icpc_absent_father_invited_pct"] == 50.0

@@ -15,7 +15,7 @@ from django.utils import timezone
 from cases.family_people import link_family
 from cases.merge import merge_fields, people_merge, people_merge_reverse
 from cases.models import Allocation, Child, ChronologyEdit, OpenedWithReason
-from conferences.models import CoreGroupMember, TransferIn, TransferOut
+from conferences.models import CoreGroupMeeting, CoreGroupMember, TransferIn, TransferOut
 from people.models import (
     Person,
     PersonAddress,
@@ -97,6 +97,14 @@ def _complete(world, scene, duplicate_child):  # noqa: F811
         recorded_by=world.social_worker,
     )
     CoreGroupMember.objects.create(plan=conference.plan, name="Core Member", person=person)
+    # Chosen from the child's people: invited to a conference, at a core group.
+    conference.participants.create(kind="family", name="Chosen Person", person=person)
+    CoreGroupMeeting.objects.create(
+        plan=conference.plan,
+        meeting_date=conference.plan.start_date,
+        attendees="Dr Patel (GP)",
+        recorded_by=world.social_worker,
+    ).family_attendees.add(person)
     OpenedWithReason.objects.create(
         user=world.other_team_worker,
         child=duplicate_child,
