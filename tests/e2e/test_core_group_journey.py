@@ -57,7 +57,7 @@ def test_core_group_updates_the_plan_and_the_family_plan_flags_jargon(app, world
     expect(sw.get_by_role("textbox", name=re.compile("^Meeting date"))).to_have_value(
         f"{today:%Y-%m-%d}"
     )
-    sw.get_by_label("Attendees").fill(
+    sw.get_by_label("Everyone else who attended").fill(
         "Dana (mother)\nSam Visitor, health visitor\nPat Teacher, school\n"
         f"{world.social_worker.get_full_name()}, social worker"
     )
