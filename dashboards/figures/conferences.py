@@ -110,7 +110,9 @@ def _reports_shared_in_advance(m) -> list[int]:
     documents (conferences/reports_shared.py), judged by the local timescale."""
     held = dict(m.population("conferences_held").values_list("pk", "held_on"))
     first = reports_first_shared(held)
-    policy = LocalPolicy.current()  # once, not from the cache for each conference
+    # Once, not from the cache for each conference (and not at all with nothing shared: the
+    # first read of a new database writes the policy's row, which would forget kept figures).
+    policy = LocalPolicy.current() if first else None
     return [
         pk
         for pk, day in first.items()
