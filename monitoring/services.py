@@ -7,6 +7,7 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -226,9 +227,11 @@ def _without_jit(whole: bool) -> Iterator[None]:
     """PostgreSQL's JIT off for the whole scan's reads, as they were before. The rules' queries
     over the whole authority are estimated dear enough to be compiled, and compiling their many
     subplans costs far more than running them (150,000 children: the IRO caseload count took
-    about a second to compile and 40 ms to run). A child's own evaluation is cheap enough that
-    the planner never compiles it, so it is left as it is (and its query count unchanged)."""
-    if not whole or connection.vendor != "postgresql":
+    about a second to compile and 40 ms to run). Every connection has it off already unless
+    DATABASE_JIT is on (settings), so only then is it turned off here. A child's own evaluation
+    is cheap enough that the planner never compiles it, so it is left as it is (and its query
+    count unchanged)."""
+    if not whole or connection.vendor != "postgresql" or not settings.DATABASE_JIT:
         yield
         return
     with connection.cursor() as cursor:

@@ -16,6 +16,7 @@ from conferences.reports_shared import reports_first_shared
 from people.models import Kind
 from people.models import Relationship as Link
 from timescales import rules as timescales
+from timescales.models import LocalPolicy
 
 from .base import Card, Column, figure, population
 
@@ -106,7 +107,14 @@ def _reports_shared_in_advance(m) -> list[int]:
     documents (conferences/reports_shared.py), judged by the local timescale."""
     held = dict(m.population("conferences_held").values_list("pk", "held_on"))
     first = reports_first_shared(held)
-    return [pk for pk, day in first.items() if timescales.reports_shared_in_advance(day, held[pk])]
+    # Once, not from the cache for each conference (and not at all with nothing shared: the
+    # first read of a new database writes the policy's row, which would forget kept figures).
+    policy = LocalPolicy.current() if first else None
+    return [
+        pk
+        for pk, day in first.items()
+        if timescales.reports_shared_in_advance(day, held[pk], policy)
+    ]
 
 
 population(

@@ -89,6 +89,32 @@ def test_dashboard_figure_counts_from_document_shares(world, reviews):
     assert measures(D(2026, 4, 1), D(2026, 4, 30)).count("reports_shared_in_advance") == 0
 
 
+def test_dashboard_figure_reads_the_local_policy_once_and_follows_it(world, reviews, monkeypatch):
+    """The figure judges every conference by the local timescale, read once rather than from
+    the cache for each conference (issue 17: thousands of reads at 150,000 children)."""
+    shared = [reviews(D(2026, 4, 7)), reviews(D(2026, 4, 8)), reviews(D(2026, 4, 9))]
+    for conference in shared:
+        share_report(conference, D(2026, 4, 1))
+    policy = LocalPolicy.current()
+    policy.reports_in_advance_working_days = 3
+    policy.save()
+    real = LocalPolicy.current.__func__
+    calls = []
+
+    def counted(cls):
+        calls.append(cls)
+        return real(cls)
+
+    monkeypatch.setattr(LocalPolicy, "current", classmethod(counted))
+    m = measures(D(2026, 4, 1), D(2026, 4, 30))
+    # Three working days before 7 April (after Easter) is 31 March: that one was late.
+    assert set(m.population("reports_shared_in_advance").values_list("pk", flat=True)) == {
+        shared[1].pk,
+        shared[2].pk,
+    }
+    assert len(calls) == 1
+
+
 def test_conference_page_and_attendance_table_read_the_same_source(world, reviews, login):
     conference = reviews(D(2026, 4, 7))
     for name in ("Mary Example", "John Example"):

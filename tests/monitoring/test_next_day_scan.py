@@ -6,6 +6,8 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from monitoring import services
@@ -224,10 +226,32 @@ def _jit() -> str:
         return cursor.fetchone()[0]
 
 
-def test_the_whole_scan_reads_without_jit_and_leaves_the_setting_as_it_was(world, monkeypatch):
-    """Compiling the whole scan's queries cost more than running them (issue 17): the rules
-    read with PostgreSQL's JIT off, and the connection gets its setting back afterwards; a
-    child's own evaluation (cheap, never compiled) is left alone."""
+def test_every_connection_has_jit_off_by_default_and_the_scan_leaves_it_so(world, monkeypatch):
+    """Compiling the dashboards' and the scan's whole-authority queries cost more than running
+    them (issue 17): by default (DATABASE_JIT off) every connection has PostgreSQL's JIT off,
+    the scan reads so without setting anything itself."""
+    referral(world.child, MONDAY)
+    assert _jit() == "off"
+    seen: list[str] = []
+    real = services.findings
+
+    def watched(**kwargs):
+        seen.append(_jit())
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "findings", watched)
+    with CaptureQueriesContext(connection) as ctx:
+        timescales_scan(as_of=TUESDAY)
+    assert seen == ["off"]
+    assert not [q for q in ctx.captured_queries if "set_config" in q["sql"]]
+    assert _jit() == "off"
+
+
+@override_settings(DATABASE_JIT=True)
+def test_with_jit_on_the_whole_scan_reads_without_it_and_puts_it_back(world, monkeypatch):
+    """With DATABASE_JIT on (the server's setting), the whole scan still reads with PostgreSQL's
+    JIT off, and the connection gets its setting back afterwards; a child's own evaluation
+    (cheap, never compiled) is left alone."""
     referral(world.child, MONDAY)
     with connection.cursor() as cursor:
         cursor.execute("SET jit = on")
