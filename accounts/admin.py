@@ -89,7 +89,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name", "front_door", "contact_phone", "contact_email")
+    list_display = ("name", "front_door", "family_help", "contact_phone", "contact_email")
     filter_horizontal = ("managers",)
     search_fields = ("name",)
 

@@ -18,6 +18,18 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "Administrator"
 
 
+class TeamQuerySet(models.QuerySet["Team"]):
+    def family_help(self) -> "TeamQuerySet":
+        """The teams a child can be sent to for Family Help: those marked so; every team
+        while an authority has marked none (so that nothing waits on the set-up)."""
+        marked = self.filter(family_help=True)
+        return marked if marked.exists() else self.all()
+
+    def social_care(self) -> "TeamQuerySet":
+        """The teams a child can be stepped up to: every team not marked Family Help."""
+        return self.exclude(family_help=True)
+
+
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
     managers = models.ManyToManyField("accounts.User", related_name="managed_teams", blank=True)
@@ -26,9 +38,16 @@ class Team(models.Model):
         default=False,
         help_text="Its social workers may chair strategy discussions, as team managers may.",
     )
+    family_help = models.BooleanField(
+        "a Family Help (early help) team",
+        default=False,
+        help_text="Offered when a contact is decided Family Help or a child is stepped down.",
+    )
     # How a partner agency reaches the team (the partner API names the allocated team's).
     contact_phone = models.CharField("contact telephone", max_length=40, blank=True)
     contact_email = models.EmailField("contact email", blank=True)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

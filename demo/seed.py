@@ -140,6 +140,8 @@ def seed_demo(
     progress("Teams, roles and the demo users")
     groups = roles_ensure()
     teams = [Team.objects.get_or_create(name=name)[0] for name in DEMO_TEAMS]
+    # The third demo team is the Family Help team: offered for Family Help and step-downs.
+    Team.objects.filter(pk=teams[2].pk).update(family_help=True)
     users: dict[str, User] = {}
     for username, first, last, role, team_ix, manages_ix in DEMO_USERS:
         user, created = User.objects.get_or_create(

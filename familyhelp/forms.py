@@ -60,8 +60,10 @@ class ReviewForm(forms.Form):
     )
 
 
-def _teams(exclude: int | None = None):
-    teams = Team.objects.order_by("name")
+def _teams(exclude: int | None = None, *, family_help: bool):
+    """The receiving teams: Family Help teams for a step-down, the others for a step-up."""
+    teams = Team.objects.family_help() if family_help else Team.objects.social_care()
+    teams = teams.order_by("name")
     return teams.exclude(pk=exclude) if exclude else teams
 
 
@@ -89,7 +91,7 @@ class StepDownForm(VersionedForm):
         super().__init__(*args, **kwargs)
         team_field = self.fields["to_team"]
         assert isinstance(team_field, forms.ModelChoiceField)
-        team_field.queryset = _teams(exclude_team)
+        team_field.queryset = _teams(exclude_team, family_help=True)
         if not self.initial.get("closure_date"):
             self.initial["closure_date"] = timezone.localdate()
 
@@ -108,7 +110,7 @@ class StepUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         team_field = self.fields["to_team"]
         assert isinstance(team_field, forms.ModelChoiceField)
-        team_field.queryset = _teams(exclude_team)
+        team_field.queryset = _teams(exclude_team, family_help=False)
 
 
 class AcceptForm(VersionedForm):

@@ -94,6 +94,11 @@ def review_record(
 
 
 @transaction.atomic
+def _refuse_unless_family_help(team_id: int, field: str) -> None:
+    if not Team.objects.family_help().filter(pk=team_id).exists():
+        raise ValidationError({field: "Choose a Family Help team: this team is not one."})
+
+
 def step_down_agree(
     *,
     referral: Referral,
@@ -111,6 +116,7 @@ def step_down_agree(
     step-down then waits for the receiving Family Help team to accept it."""
     if hasattr(referral, "family_help_step_down"):
         raise ValidationError("This episode has already been stepped down to Family Help.")
+    _refuse_unless_family_help(to_team.pk, "to_team")
     referral.closure_date = closure_date
     referral.closure_reason = closure_reason
     referral.stepped_down_to_early_help = True
@@ -219,6 +225,7 @@ def request_from_contact(contact: Contact, user: User) -> FamilyHelpRequest | No
         raise ValidationError(
             {"family_help_team": "Choose the Family Help team asked to take the child on."}
         )
+    _refuse_unless_family_help(contact.family_help_team_id, "family_help_team")
     request = FamilyHelpRequest(
         child_id=contact.child_id,
         contact=contact,

@@ -52,12 +52,18 @@ class DecisionForm(VersionedForm):
     )
     family_help_team = forms.ModelChoiceField(
         label="Receiving Family Help team (for Family Help)",
-        queryset=Team.objects.order_by("name"),
+        queryset=Team.objects.none(),
         required=False,
         empty_label="Choose the team",
         help_text="The team asked to take the child on. The request waits for its manager to "
         "accept it, with a date.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        team_field = self.fields["family_help_team"]
+        assert isinstance(team_field, forms.ModelChoiceField)
+        team_field.queryset = Team.objects.family_help().order_by("name")
 
     def clean(self):
         cleaned = super().clean()
