@@ -2,6 +2,7 @@
 and refused when someone else saved first (through `cases.services.record_save`)."""
 
 from datetime import date, datetime, time
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +26,9 @@ from .models import (
     StepUp,
     review_due_after,
 )
+
+# A hand-over to a Family Help team that waits for its acceptance.
+_Handover = TypeVar("_Handover", StepDown, FamilyHelpRequest)
 
 
 @transaction.atomic
@@ -134,22 +138,34 @@ def step_down_accept(*, step_down: StepDown, user: User, accepted_on: date) -> S
     """The receiving Family Help team accepts the step-down on `accepted_on`: the child is
     allocated to it from that day."""
     step_down = StepDown.objects.select_for_update().select_related("referral").get(pk=step_down.pk)
-    if not step_down.is_pending:
-        raise ValidationError(
-            f"This step-down was already accepted on {day(step_down.accepted_on)}."
-        )
-    step_down.accepted_on = accepted_on
-    step_down.accepted_by = user
-    record_save(instance=step_down, user=user)
-    child_allocate(
-        child=Child.objects.get(pk=step_down.child_id),
+    return _accept_and_allocate(
+        step_down,
+        "step-down",
         user=user,
-        team=step_down.to_team,
-        worker=None,
-        start_date=accepted_on,
+        accepted_on=accepted_on,
         reason="Stepped down to Family Help",
     )
-    return step_down
+
+
+def _accept_and_allocate(
+    item: _Handover, what: str, *, user: User, accepted_on: date, reason: str
+) -> _Handover:
+    """A pending step-down or front-door request (locked by the caller) accepted on
+    `accepted_on` by the receiving team: the child is allocated to it from that day."""
+    if not item.is_pending:
+        raise ValidationError(f"This {what} was already accepted on {day(item.accepted_on)}.")
+    item.accepted_on = accepted_on
+    item.accepted_by = user
+    record_save(instance=item, user=user)
+    child_allocate(
+        child=Child.objects.get(pk=item.child_id),
+        user=user,
+        team=item.to_team,
+        worker=None,
+        start_date=accepted_on,
+        reason=reason,
+    )
+    return item
 
 
 @transaction.atomic
@@ -244,20 +260,13 @@ def request_accept(
     """The receiving Family Help team accepts the front door's request on `accepted_on`: the
     child is allocated to it from that day."""
     request = FamilyHelpRequest.objects.select_for_update().get(pk=request.pk)
-    if not request.is_pending:
-        raise ValidationError(f"This request was already accepted on {day(request.accepted_on)}.")
-    request.accepted_on = accepted_on
-    request.accepted_by = user
-    record_save(instance=request, user=user)
-    child_allocate(
-        child=Child.objects.get(pk=request.child_id),
+    return _accept_and_allocate(
+        request,
+        "request",
         user=user,
-        team=request.to_team,
-        worker=None,
-        start_date=accepted_on,
+        accepted_on=accepted_on,
         reason="Family Help, from the front door",
     )
-    return request
 
 
 STEP_DOWN_CLOSURE_REASONS = [
