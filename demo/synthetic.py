@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.contrib.auth.models import Group
 from django.db import connections, router, transaction
 from django.db.models import Model
@@ -329,7 +330,8 @@ def generate_authority(
     counts = Counts(extra={"core_groups": 0, "actions": 0, "participants": 0})
     ctx = _Context(rng, as_of, teams, workers, iros, managers, random.Random(seed * 7 + 19))
     for offset in range(0, children, chunk):
-        with transaction.atomic():
+        # Loaded in bulk, past the services and their audit trail (synthetic records).
+        with transaction.atomic(), disable_auditlog():
             child_ids = _generate_chunk(
                 ctx, start_index + offset, min(chunk, children - offset), counts
             )
