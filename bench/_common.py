@@ -39,7 +39,7 @@ def setup_django(children: int, *, fresh: bool, name: str | None = None) -> str:
         call_command("migrate", verbosity=0)
         from demo.synthetic import generate_authority
 
-        generate_authority(children=children)
+        generate_authority(children=children, workers=os.cpu_count() or 1)
     else:
         django.setup()
         from django.core.management import call_command

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models.functions import Lower
+from django.db.models.signals import post_save
+
+from wirral_cp.bulk import set_columns
 
 # What a family page's relationship (cases.Relationship) is in the person index's words, and
 # which way it points: "member" means the entry's person is KIND of the child; "child" means the
@@ -228,7 +231,7 @@ def link_family(
         child.person_id = person.pk
         index.add(person.pk, person.first_name, person.last_name, person.date_of_birth)
     if new_children:
-        m.Child.objects.bulk_update(new_children, ["person"], batch_size=1000)
+        set_columns(m.Child, ["person"], [(c.pk, c.person_id) for c in new_children])
         # The child's address is the person's, so "Known to us?" finds them by postcode.
         m.PersonAddress.objects.bulk_create(
             [a for a in (_child_address(m, c) for c in new_children) if a is not None],
@@ -355,7 +358,9 @@ def link_family(
     for member in members:
         wanted_key = member_key.get(member.pk)
         member.link_id = links.get(wanted_key) if wanted_key else None
-    m.FamilyMember.objects.bulk_update(members, ["person", "link"], batch_size=1000)
+    set_columns(
+        m.FamilyMember, ["person", "link"], [(x.pk, x.person_id, x.link_id) for x in members]
+    )
 
     # 4. Who lives with the child: a household at the child's address.
     made["households"] += _households(m, members, child_by_pk)
@@ -409,7 +414,8 @@ def _households(m: Models, members: list[Any], child_by_pk: dict[int, Any]) -> i
             person_id__in=everyone, end_date__isnull=True, household__end_date__isnull=True
         )
     }
-    made = 0
+    # A household made here is the (unsaved) row itself until all are saved together below.
+    made: list[Any] = []
     rows = []
     for child_id, persons in living.items():
         child = child_by_pk[child_id]
@@ -423,15 +429,25 @@ def _households(m: Models, members: list[Any], child_by_pk: dict[int, Any]) -> i
             if household_id is None:
                 household_id = current.get(person_id)
         if household_id is None:
-            household = m.Household.objects.create(address=address, postcode=child.postcode)
-            household_id = household.pk
-            made += 1
+            household_id = m.Household(address=address, postcode=child.postcode)
+            made.append(household_id)
         for person_id in {child.person_id, *persons}:
             current.setdefault(person_id, household_id)
             if current[person_id] == household_id:
-                rows.append(m.HouseholdMember(household_id=household_id, person_id=person_id))
-    m.HouseholdMember.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    return made
+                rows.append((household_id, person_id))
+    m.Household.objects.bulk_create(made, batch_size=1000)
+    for household in made:
+        # As saving each would: its entry in the audit trail (when auditing is on).
+        post_save.send(sender=m.Household, instance=household, created=True, raw=False)
+    m.HouseholdMember.objects.bulk_create(
+        [
+            m.HouseholdMember(household_id=getattr(household, "pk", household), person_id=person_id)
+            for household, person_id in rows
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return len(made)
 
 
 def relationship_counts(m: Models | None = None) -> dict[str, int]:

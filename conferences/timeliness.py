@@ -16,13 +16,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TypeVar
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import Model, QuerySet
 
 from audit import versions as data_version
 from cases.models import Visit
 from timescales import rules as timescales
 from timescales.models import LocalPolicy
+from wirral_cp.bulk import set_columns
 
 from .models import ChildProtectionPlan, CoreGroupMeeting
 
@@ -118,30 +119,12 @@ def refresh_core_groups(
 
 
 def _store(model: type[Model], rows: list[tuple[int, date | None, bool | None]]) -> None:
-    """Write (pk, due_date, in_timescale) rows. On PostgreSQL one UPDATE joined to arrays a
-    batch at a time (Django's bulk_update builds a CASE of every pk per batch, whose cost grows
-    with the square of the batch); elsewhere bulk_update."""
+    """Write (pk, due_date, in_timescale) rows, in bulk (`wirral_cp.bulk.set_columns`)."""
     if not rows:
         return
     alias = router.db_for_write(model)
-    connection = connections[alias]
     data_version.bump(alias)  # written in bulk, past the signals
-    if connection.vendor != "postgresql":
-        objects = [model(pk=pk, due_date=due, in_timescale=met) for pk, due, met in rows]
-        model._default_manager.using(alias).bulk_update(
-            objects, ["due_date", "in_timescale"], batch_size=BATCH
-        )
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            cursor.execute(
-                f"UPDATE {table} AS t SET due_date = v.due, in_timescale = v.met"  # noqa: S608
-                " FROM unnest(%s::bigint[], %s::date[], %s::boolean[]) AS v(id, due, met)"
-                " WHERE t.id = v.id",
-                [[r[0] for r in batch], [r[1] for r in batch], [r[2] for r in batch]],
-            )
+    set_columns(model, ["due_date", "in_timescale"], rows, using=alias)
 
 
 def refresh_timeliness(

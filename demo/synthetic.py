@@ -6,11 +6,13 @@ the data follows the same rules the forms enforce (dates in order, one open plan
 enquiry, census codes), so scans and dashboards behave as they would on real data.
 """
 
+import multiprocessing
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.contrib.auth.models import Group
 from django.db import connections, router, transaction
 from django.db.models import Model
@@ -93,6 +95,14 @@ class Counts:
     plans: int = 0
     visits: int = 0
     extra: dict = field(default_factory=dict)
+
+    def add(self, other: "Counts") -> None:
+        for name in ("children", "referrals", "discussions", "section47s", "conferences"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.plans += other.plans
+        self.visits += other.visits
+        for key, value in other.extra.items():
+            self.extra[key] = self.extra.get(key, 0) + value
 
 
 def _insert(objs: list[Any]) -> None:
@@ -313,31 +323,79 @@ def generate_authority(
     as_of: date | None = None,
     prefix: str = "Synthetic",
     chunk: int = CHUNK,
+    workers: int = 1,
 ) -> Counts:
     """Create `children` synthetic children with referrals, enquiries, conferences and plans.
 
     Streamed: `chunk` children at a time, each chunk with all its records in its own
     transaction (and its visits' and core groups' timeliness stored), so memory stays bounded
-    and no transaction holds the whole authority."""
-    rng = random.Random(seed)
+    and no transaction holds the whole authority. Each chunk draws from its own random
+    generators (seeded by `seed` and its place), so the records are the same however many
+    `workers` (processes, on PostgreSQL) share the chunks; only which namesakes in other
+    chunks the person index proves the same or lists as possibly the same can differ (a
+    chunk sees the chunks committed before it)."""
     as_of = as_of or timezone.localdate()
     n_teams = max(2, children // 1000)
     with transaction.atomic():
-        teams, workers, iros = _staff(n_teams, prefix)
+        teams, staff, iros = _staff(n_teams, prefix)
         managers = [team.managers.first() for team in teams]
     start_index = Child.objects.filter(la_child_id__startswith="SYN").count()
+    plan = _Plan(seed, as_of, teams, staff, iros, managers)
+    offsets = [(offset, min(chunk, children - offset)) for offset in range(0, children, chunk)]
     counts = Counts(extra={"core_groups": 0, "actions": 0, "participants": 0})
-    ctx = _Context(rng, as_of, teams, workers, iros, managers, random.Random(seed * 7 + 19))
-    for offset in range(0, children, chunk):
-        with transaction.atomic():
-            child_ids = _generate_chunk(
-                ctx, start_index + offset, min(chunk, children - offset), counts
+    if workers > 1 and len(offsets) > 1 and connections["default"].vendor == "postgresql":
+        # Each process opens its own connection: none is shared across the fork.
+        connections.close_all()
+        pool = multiprocessing.get_context("fork").Pool(min(workers, len(offsets)))
+        with pool:
+            done = pool.imap_unordered(
+                _chunk_in_process,
+                [(plan, place, start_index + o, n) for place, (o, n) in enumerate(offsets)],
             )
-            # Loaded in bulk, past the services: store each visit's and core group's
-            # timeliness as recording them one by one would.
-            refresh_timeliness(child_ids)
-            data_version.bump()  # written in bulk, past the signals
+            for part in done:
+                counts.add(part)
+    else:
+        for place, (offset, n) in enumerate(offsets):
+            counts.add(_chunk(plan, place, start_index + offset, n))
     return counts
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every chunk shares: the seed, the day, and the staff made first."""
+
+    seed: int
+    as_of: date
+    teams: list[Team]
+    workers: dict[int, list[User]]
+    iros: list[User]
+    managers: list[User | None]
+
+
+def _chunk(plan: _Plan, place: int, first_index: int, n: int) -> Counts:
+    """The chunk at `place`, in its own transaction: `n` children numbered from
+    `first_index`."""
+    # The first chunk draws as a single-chunk authority always has; each later one from
+    # generators of its own place.
+    rng = random.Random(plan.seed if place == 0 else f"{plan.seed}:{place}")
+    family_rng = random.Random(plan.seed * 7 + 19 if place == 0 else f"{plan.seed}:{place}:f")
+    ctx = _Context(rng, plan.as_of, plan.teams, plan.workers, plan.iros, plan.managers, family_rng)
+    counts = Counts(extra={"core_groups": 0, "actions": 0, "participants": 0})
+    # Loaded in bulk, past the services and their audit trail (synthetic records).
+    with transaction.atomic(), disable_auditlog():
+        child_ids = _generate_chunk(ctx, first_index, n, counts)
+        # Past the services: store each visit's and core group's timeliness as recording
+        # them one by one would.
+        refresh_timeliness(child_ids)
+        data_version.bump()  # written in bulk, past the signals
+    return counts
+
+
+def _chunk_in_process(job: tuple[_Plan, int, int, int]) -> Counts:
+    try:
+        return _chunk(*job)
+    finally:
+        connections.close_all()
 
 
 @dataclass
@@ -353,9 +411,9 @@ class _Context:
     late_reasons: list[str] = field(
         default_factory=lambda: [code for code, _ in LateReason.choices]
     )
-    # Conferences made so far (their late reasons and managers take turns).
+    # Conferences made so far in the chunk (their late reasons and managers take turns).
     conferences: int = 0
-    # The last child's surname and parents, so a family can span two chunks.
+    # The last child's surname and parents (a family stays within its chunk).
     last_family: tuple[str, tuple[tuple[str, date], tuple[str, date]]] | None = None
 
 

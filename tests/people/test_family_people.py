@@ -618,3 +618,28 @@ def test_a_worker_records_why_a_father_is_not_involved(world, login):
     assert "Someone else saved this record" in response.content.decode()
     client = login(world.other_team_worker)
     assert client.get(url).status_code == 404
+
+
+def test_a_household_made_by_saving_a_family_entry_is_in_the_audit_trail(world):
+    child = ChildFactory(allocated_team=world.team, address_line_1="1 Synthetic Row")
+    link_family(children=[child])
+    member = FamilyMember(
+        child=child,
+        first_name="Nora",
+        last_name=child.last_name,
+        sex="F",
+        date_of_birth=MOTHER_BORN,
+        relationship="mother",
+        lives_with_child=True,
+    )
+    family_member_save(member=member, user=world.social_worker)
+    household = Household.objects.get(members__person=member.person)
+    assert set(household.members.values_list("person_id", flat=True)) == {
+        member.person_id,
+        Child.objects.get(pk=child.pk).person_id,
+    }
+    assert LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Household),
+        object_pk=str(household.pk),
+        action=LogEntry.Action.CREATE,
+    ).exists()
