@@ -4,6 +4,7 @@
     nice -n 10 .venv/bin/python bench/side_by_side.py bench_dashboards.py --runs 7
     nice -n 10 .venv/bin/python bench/side_by_side.py bench_floor.py
     nice -n 10 .venv/bin/python bench/side_by_side.py bench_scan.py --sizes 2000,20000
+    nice -n 5 .venv/bin/python bench/side_by_side.py bench_child_pages.py --rounds 3
 """
 
 import argparse

@@ -128,3 +128,39 @@ def test_child_list_runs_a_fixed_number_of_queries(world, login):
         response = client.get(reverse("cases:child-list"))
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def _plans_and_conferences(child, n):
+    """A current plan, `n` ended ones and `n` conferences, each from its own s47."""
+    from tests.conferences.factories import ConferenceFactory, PlanFactory
+    from tests.strategy.factories import Section47Factory, StrategyDiscussionFactory
+
+    PlanFactory(child=child, start_date=datetime.date(2026, 6, 1))
+    for i in range(n):
+        PlanFactory(
+            child=child,
+            start_date=datetime.date(2010 + i, 1, 1),
+            end_date=datetime.date(2010 + i, 6, 1),
+            end_next_step="nfi",
+        )
+        referral = ReferralFactory(child=child)
+        s47 = Section47Factory(
+            strategy_discussion=StrategyDiscussionFactory(child=child, referral=referral),
+            completion_date=datetime.date(2010 + i, 1, 1),
+        )
+        ConferenceFactory(section47=s47)
+
+
+def test_child_page_queries_do_not_grow_with_plans_and_conferences(world, login):
+    client = login(world.social_worker)
+    small = ChildFactory(allocated_team=world.team, allocated_worker=world.social_worker)
+    _plans_and_conferences(small, 1)
+    _plans_and_conferences(world.child, 12)
+    client.get(reverse("cases:child-detail", args=[small.pk]))  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("cases:child-detail", args=[small.pk]))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("cases:child-detail", args=[world.child.pk]))
+    assert response.status_code == 200
+    assert response.context["summary"]["plan"] is not None
+    assert len(many) == len(few)

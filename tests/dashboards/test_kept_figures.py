@@ -111,3 +111,39 @@ def test_kept_figures_read_none_of_the_records_they_count(world, icpcs, login, n
     assert response.status_code == 200
     counted = [q["sql"] for q in ctx.captured_queries if "conferences_conference" in q["sql"]]
     assert counted == []
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "cases:child-detail",
+        "cases:chronology",
+        "conferences:child-plan",
+        "cases:visits",
+        "cases:family-view",
+    ],
+)
+def test_a_look_at_a_childs_page_keeps_the_version_and_the_kept_figures(
+    world,
+    icpcs,  # noqa: F811
+    login,
+    url_name,
+):
+    """Each look at a child's page writes an audit entry (audit.middleware); that entry is not
+    case data, so it neither moves the data version nor sends the dashboards back to working
+    their figures out."""
+    from auditlog.models import LogEntry
+
+    client = login(world.social_worker)  # (signing in saves last_login: a write, before)
+    authority = Scope(kind="authority", label="Authority")
+    kept = Measures(authority, D(2018, 9, 1), D(2018, 9, 30))
+    assert not kept.restore()
+    assert kept.count("icpcs_held") == 3
+    kept.keep()
+    version = versions.current()
+    looks = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
+    assert client.get(reverse(url_name, args=[world.child.pk])).status_code == 200
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == looks + 1
+    assert versions.current() == version
+    again = Measures(authority, D(2018, 9, 1), D(2018, 9, 30))
+    assert again.restore() and again.count("icpcs_held") == 3
