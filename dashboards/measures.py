@@ -10,6 +10,7 @@ period in Python. The rest of this module is the dashboard's reports that are no
 (the plan trend, waiting times, feedback, caseloads, the alerts breakdown).
 """
 
+import logging
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Avg,
@@ -30,6 +32,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.lookups import In
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -46,7 +49,12 @@ from .figures.base import team_at
 # How long a scope's figures are kept for one data version (audit.versions) and day.
 KEEP_SECONDS = 6 * 60 * 60
 # Bumped when what is kept changes shape.
-KEPT_FORMAT = 1
+KEPT_FORMAT = 2
+# Longest a worker may take working a scope's figures out again after a stale response before
+# another may try.
+REFRESH_LOCK_SECONDS = 120
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["Measures", "Scope", "pct", "rule_title", "teams_side_by_side"]
 
@@ -164,17 +172,20 @@ class Measures:
         self._reports: dict[str, Any] = {}
         self.version: int | None = None
         self.restored = False
+        # When the figures were taken kept from before the latest write: their time.
+        self.stale: datetime | None = None
+        self.worked_out_at = timezone.now()
 
     # --- Kept figures -------------------------------------------------------------------------
 
     def _key(self) -> str:
+        """One entry per scope, period and day: it holds the data version it was worked out at."""
         s = self.scope
         return ":".join(
             str(part)
             for part in (
                 "measures",
                 KEPT_FORMAT,
-                self.version,
                 timezone.localdate().isoformat(),
                 s.kind,
                 ",".join(map(str, s.team_ids)),
@@ -186,16 +197,30 @@ class Measures:
             )
         )
 
-    def restore(self) -> bool:
-        """Take the counts and reports kept for this scope, period and day at the current data
-        version, when there are any: nothing was written since they were worked out, so they
-        are what counting again would give (and what the drill-downs list). One query."""
+    def restore(self, *, stale_ok: bool = False) -> bool:
+        """Take the counts and reports kept for this scope, period and day, when there are any
+        at the current data version: nothing was written since they were worked out, so they
+        are what counting again would give (and what the drill-downs list). One query.
+
+        With `stale_ok`, figures kept at an earlier version are taken too while they are at
+        most `DASHBOARD_FIGURES_MAX_AGE` seconds old: `stale` is then their time, for the page
+        to say, and `refresh_after()` works them out again once the response has gone."""
         self.version = data_version.current()
+        self.worked_out_at = timezone.now()  # counted from here, if nothing is taken kept
         if self.version is None:
             return False
         kept = cache.get(self._key())
         if kept is None:
             return False
+        if kept["version"] != self.version:
+            max_age = settings.DASHBOARD_FIGURES_MAX_AGE
+            if (
+                not stale_ok
+                or not max_age
+                or timezone.now() - kept["at"] > timedelta(seconds=max_age)
+            ):
+                return False
+            self.stale = kept["at"]
         self._counted.update(kept["counted"])
         for team, counts in kept["team_counts"].items():
             self.team_counts.setdefault(team, {}).update(counts)
@@ -205,14 +230,50 @@ class Measures:
 
     def keep(self) -> None:
         """Keep what was counted, for the next request at the same data version (after
-        `restore()`; a version that moved meanwhile only means a key nobody asks for)."""
-        if self.version is None or read_state().lagging:
-            return  # no version, or read from a replica that is behind: not the version's
+        `restore()`; a version that moved meanwhile only means figures the next request takes
+        as stale, or not at all). Figures taken stale are not kept again under the new
+        version: `refresh_after()` keeps fresh ones."""
+        if self.version is None or self.stale or read_state().lagging:
+            return  # no version, not this version's, or read from a replica that is behind
         cache.set(
             self._key(),
-            {"counted": self._counted, "team_counts": self.team_counts, "reports": self._reports},
+            {
+                "version": self.version,
+                "at": self.worked_out_at,
+                "counted": self._counted,
+                "team_counts": self.team_counts,
+                "reports": self._reports,
+            },
             KEEP_SECONDS,
         )
+
+    def again(self) -> "Measures":
+        """A Measures for the same scope and period that will count everything afresh."""
+        return Measures(self.scope, self.start, self.end, self.as_of, by_team=self.by_team)
+
+    def refresh_after(self, response: HttpResponseBase, work_out: Callable[["Measures"], Any]):
+        """When these figures were taken stale: once `response` has been sent (its close, by
+        the server), work them out again with `work_out(measures)` (what the page shows) and
+        keep them, so that the next request has them current. One refresh at a time per key
+        (the others keep showing the stale figures meanwhile)."""
+        if not self.stale:
+            return
+        lock = f"{self._key()}:refreshing"
+        if not cache.add(lock, self.version, REFRESH_LOCK_SECONDS):
+            return
+
+        def refresh() -> None:
+            try:
+                fresh = self.again()
+                fresh.version = data_version.current()
+                work_out(fresh)
+                fresh.keep()
+            except Exception:  # the response has gone: log it, never break the server's close
+                logger.exception("Dashboard figures for %s not worked out again", self._key())
+            finally:
+                cache.delete(lock)
+
+        response._resource_closers.append(refresh)  # run by HttpResponse.close()
 
     def _report(self, name: str, make: Callable[[], Any]) -> Any:
         if name not in self._reports:

@@ -244,9 +244,28 @@ def _sections(measures: Measures, targets: dict[str, FigureTarget]) -> list[dict
     return sections
 
 
-def _context(
-    request: AuthenticatedRequest, *, default: str | None = None, by_team: bool = False
-) -> dict:
+def _shown(measures: Measures, targets: dict) -> dict:
+    """Everything a dashboard shows that is worked out from the data: for the page, and again
+    after a response that showed them stale (`Measures.refresh_after`)."""
+    return {
+        "summary": measures.summary(),
+        "trend": measures.plan_trend(),
+        "sections": _sections(measures, targets),
+        "caseloads": measures.caseloads(),
+        "alerts": measures.alerts_breakdown(),
+        "waiting": measures.waiting_times(),
+        "feedback": measures.feedback_scores(),
+        # Teams side by side (the service dashboard) for the authority or chosen teams; an
+        # IRO's figures are not by team.
+        "teams": teams_side_by_side(measures)
+        if measures.by_team and measures.scope.kind in ("authority", "team")
+        else None,
+    }
+
+
+def _dashboard(
+    request: AuthenticatedRequest, title: str, *, default: str | None = None, by_team: bool = False
+) -> HttpResponse:
     try:
         start, end, as_of = period_from(request.GET)
     except BadPeriod as error:
@@ -254,13 +273,16 @@ def _context(
         start, end, as_of = period_from({})
     scope = scope_for(request.user, request.GET, default=default)
     measures = Measures(scope, start, end, as_of, by_team=by_team)
-    # Nothing written since these figures were last worked out: take them as they were.
-    measures.restore()
-    summary = measures.summary()
-    base_query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
-    trend = measures.plan_trend()
-    icpc_late = summary["icpc_held"] - summary["icpc_in_timescale"]
+    # Nothing written since these figures were last worked out: take them as they were; or,
+    # written since but only a little while ago, take them labelled with their time and work
+    # them out again once this response has gone.
+    measures.restore(stale_ok=True)
     targets = {t.figure: t for t in FigureTarget.objects.all()}
+    shown = _shown(measures, targets)
+    summary = shown["summary"]
+    base_query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
+    trend = shown["trend"]
+    icpc_late = summary["icpc_held"] - summary["icpc_in_timescale"]
     agencies = [
         "strategy_with_health",
         "strategy_health_information_only",
@@ -294,21 +316,16 @@ def _context(
         },
     }
     context = {
+        **shown,
+        "title": title,
         "measures": measures,
         "scope": scope,
-        "summary": summary,
         "start": start,
         "end": end,
         "as_of": as_of,
         "query": urlencode(base_query),
-        "trend": trend,
         "icpc_late": icpc_late,
-        "sections": _sections(measures, targets),
         "charts": charts,
-        "caseloads": measures.caseloads(),
-        "alerts": measures.alerts_breakdown(),
-        "waiting": measures.waiting_times(),
-        "feedback": measures.feedback_scores(),
         "managed_teams": Team.objects.filter(pk__in=request.user.managed_team_ids)
         if request.user.is_team_manager
         else Team.objects.all()
@@ -316,17 +333,23 @@ def _context(
         else Team.objects.none(),
         # Read from a replica that had not replayed everything: the figures are as of then.
         "read_state": read_state(),
+        "team_columns": team_columns() if shown["teams"] is not None else (),
     }
+    for row in shown["teams"] or ():
+        if row["team"] is not None:
+            row["query"] = urlencode({"from": start, "to": end, "team": row["team"].pk})
     measures.keep()
-    return context
+    response = render(request, "dashboards/dashboard.html", context)
+    measures.refresh_after(response, lambda fresh: _shown(fresh, targets))
+    return response
 
 
 @require_safe
 @reads_from_replica
 def team_dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    context = _context(request, default="team" if not request.user.is_senior_manager else None)
-    context["title"] = "Team dashboard"
-    return render(request, "dashboards/dashboard.html", context)
+    return _dashboard(
+        request, "Team dashboard", default="team" if not request.user.is_senior_manager else None
+    )
 
 
 @require_safe
@@ -334,9 +357,7 @@ def team_dashboard(request: AuthenticatedRequest) -> HttpResponse:
 def iro_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not request.GET.get("iro") and not request.user.is_iro:
         raise Http404("No IRO dashboard for this user")
-    context = _context(request, default="iro")
-    context["title"] = "IRO dashboard"
-    return render(request, "dashboards/dashboard.html", context)
+    return _dashboard(request, "IRO dashboard", default="iro")
 
 
 @require_safe
@@ -344,18 +365,7 @@ def iro_dashboard(request: AuthenticatedRequest) -> HttpResponse:
 def service_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_senior_manager:
         raise Http404("No service dashboard for this user")
-    context = _context(request, default="authority", by_team=True)
-    context["title"] = "Service dashboard"
-    # Teams side by side for the authority or chosen teams; an IRO's figures are not by team.
-    if context["scope"].kind in ("authority", "team"):
-        context["teams"] = teams_side_by_side(context["measures"])
-        context["team_columns"] = team_columns()
-        for row in context["teams"]:
-            if row["team"] is not None:
-                row["query"] = urlencode(
-                    {"from": context["start"], "to": context["end"], "team": row["team"].pk}
-                )
-    return render(request, "dashboards/dashboard.html", context)
+    return _dashboard(request, "Service dashboard", default="authority", by_team=True)
 
 
 @require_safe
@@ -367,10 +377,16 @@ def metrics_json(request: AuthenticatedRequest) -> JsonResponse:
         return JsonResponse({"error": str(error)}, status=400)
     scope = scope_for(request.user, request.GET)
     measures = Measures(scope, start, end, as_of)
-    measures.restore()
+    measures.restore(stale_ok=True)
     summary = measures.summary()
     measures.keep()
-    return JsonResponse(summary)
+    response = JsonResponse(summary)
+    if measures.stale:
+        # Worked out before the latest change (and being worked out again): how long ago.
+        response["Age"] = str(int((timezone.now() - measures.stale).total_seconds()))
+        response["X-Figures-As-Of"] = measures.stale.isoformat()
+    measures.refresh_after(response, Measures.summary)
+    return response
 
 
 def _alerts_narrowed(request: AuthenticatedRequest, qs, title: str):

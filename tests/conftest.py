@@ -30,6 +30,9 @@ def _fast_and_eager(settings):
     # Test data sits in a transaction a streaming replica cannot see: pages read from the
     # primary, except in tests/replica (which commit, and point the replica at a real standby).
     settings.REPLICA_READS = False
+    # A test that writes and then reads a dashboard sees its write at once; figures shown
+    # stale after a write are tested in tests/dashboards/test_stale_figures.py.
+    settings.DASHBOARD_FIGURES_MAX_AGE = 0
     # Cached rows (the local timescale policy) must not leak between tests.
     from django.core.cache import cache
 

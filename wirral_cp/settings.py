@@ -139,6 +139,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Connections kept open between requests for this many seconds (0: one per request), checked
+# before reuse. A new PostgreSQL connection costs a few milliseconds of every page (issue 17).
+DATABASE_CONN_MAX_AGE = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A PostgreSQL streaming replica for the pages that only read (dashboards, drill-downs, returns):
 # wirral_cp/replica.py. Without it everything reads from the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
@@ -146,6 +151,8 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     # Tests make no database on the replica (it is read-only): it mirrors the test database,
     # and tests/replica point it at the real standby.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["wirral_cp.replica.ReplicaRouter"]
 # PostgreSQL's JIT compiler off for every connection (on: the server's setting). Compiling the
 # dashboards' and the nightly scan's whole-authority queries cost more than running them
@@ -161,6 +168,10 @@ REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
 # After a write, the same session reads from the primary for this long.
 REPLICA_STICKY_SECONDS = env.float("REPLICA_STICKY_SECONDS", default=60.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A dashboard's figures worked out before the latest write are shown, labelled with their time,
+# for up to this many seconds while they are worked out again after the response
+# (dashboards.measures); 0: always work them out again after a write.
+DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE", default=300)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
