@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -162,6 +163,41 @@ def test_badge_counts_open_items(world, late_referral, login):
     timescales_scan(as_of=D(2026, 11, 10))
     page = login(world.social_worker).get(reverse("home")).content.decode()
     assert '1<span class="visually-hidden"> needing attention</span>' in page
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the data version is a PostgreSQL sequence"
+)
+def test_badge_is_counted_once_per_data_version(world, late_referral, login, monkeypatch):
+    """Issue 17: every page shows the badge; counted again only once case data is written."""
+    from monitoring import context_processors
+
+    timescales_scan(as_of=D(2026, 11, 10))
+    client = login(world.social_worker)
+    badge = '{n}<span class="visually-hidden"> needing attention</span>'
+    counted = []
+    real = context_processors.pending_alerts_for_user
+    monkeypatch.setattr(
+        context_processors,
+        "pending_alerts_for_user",
+        lambda user: counted.append(user) or real(user),
+    )
+    assert badge.format(n=1) in client.get(reverse("home")).content.decode()
+    assert badge.format(n=1) in client.get(reverse("home")).content.decode()
+    assert len(counted) == 1  # the second page took the kept count
+    # A second late item (a write: the version moves) is on the next page's badge.
+    Alert.objects.create(
+        rule="STATUTORY_VISIT",
+        subject_key="badge:1",
+        child=world.child,
+        status=AlertStatus.OPEN,
+        due_date=D(2026, 11, 1),
+        responsible_worker=world.social_worker,
+        first_found_at=timezone.now(),
+        last_found_at=timezone.now(),
+    )
+    assert badge.format(n=2) in client.get(reverse("home")).content.decode()
+    assert len(counted) == 2
 
 
 def test_daily_digest_is_sent_once(world, late_referral):
