@@ -172,6 +172,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # for up to this many seconds while they are worked out again after the response
 # (dashboards.measures); 0: always work them out again after a write.
 DASHBOARD_FIGURES_MAX_AGE = env.int("DASHBOARD_FIGURES_MAX_AGE", default=300)
+# How long the "My tasks" badge's count is kept for a user and data version (0: counted on every
+# page; monitoring.context_processors).
+TASK_BADGE_KEEP_SECONDS = 10 * 60
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -168,10 +168,11 @@ def test_badge_counts_open_items(world, late_referral, login):
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the data version is a PostgreSQL sequence"
 )
-def test_badge_is_counted_once_per_data_version(world, late_referral, login, monkeypatch):
+def test_badge_is_counted_once_per_data_version(world, late_referral, login, monkeypatch, settings):
     """Issue 17: every page shows the badge; counted again only once case data is written."""
     from monitoring import context_processors
 
+    settings.TASK_BADGE_KEEP_SECONDS = 600
     timescales_scan(as_of=D(2026, 11, 10))
     client = login(world.social_worker)
     badge = '{n}<span class="visually-hidden"> needing attention</span>'
