@@ -2,7 +2,7 @@ import csv
 from collections.abc import Callable, Iterator
 
 from django.contrib import messages
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from wirral_cp.replica import reads_from_replica
 from wirral_cp.replica import state as read_state
 from wirral_cp.spreadsheets import safe_row
 
-from .figures import FIGURES, SECTIONS
+from .figures import FIGURES, POPULATIONS, SECTIONS
 from .measures import Measures, rule_title, team_columns, teams_side_by_side
 from .models import FigureTarget, Status
 from .selectors import BadPeriod, period_from, scope_for
@@ -440,9 +440,17 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
     if shown and (shown not in MET_FILTER or not every):
         raise Http404("Show all, met or not met")
     if every:
-        counted = measures.population(figure.population).values("pk")
+        narrowing = POPULATIONS[figure.population]
+        if narrowing.of == figure.of and narrowing.where is not None:
+            # Counted when the denominator's row meets the narrowing's condition: that
+            # condition on each row, not a second reading of the whole denominator.
+            where = narrowing.where
+            met: Q = where(measures) if callable(where) else where
+        else:
+            met = Q(pk__in=measures.population(figure.population).values("pk"))
         qs = measures.population(figure.of).annotate(
-            met=ExpressionWrapper(Q(pk__in=counted), output_field=BooleanField())
+            # True or false, never null (a row the condition cannot judge was not counted).
+            met=Case(When(met, then=Value(True)), default=Value(False), output_field=BooleanField())
         )
         title, columns, extra = f"{title}: met and not met", [*columns, "Met"], ("met",)
     else:
