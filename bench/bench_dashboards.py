@@ -51,7 +51,7 @@ def main() -> None:
     from datetime import timedelta
 
     from django.conf import settings
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -138,12 +138,14 @@ def main() -> None:
     for name, user, url in pages:
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        cache.clear()
+        for alias in ("default", "figures"):
+            caches[alias].clear()
         timings, queries = [], 0
         refreshed.clear()
         for run in range(args.runs):
             if args.worked_out:
-                cache.clear()
+                for alias in ("default", "figures"):
+                    caches[alias].clear()
             if args.after_write and run:
                 versions.bump()
             done = len(refreshed)

@@ -10,6 +10,7 @@ period in Python. The rest of this module is the dashboard's reports that are no
 (the plan trend, waiting times, feedback, caseloads, the alerts breakdown).
 """
 
+import hashlib
 import logging
 import statistics
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import (
     Avg,
     BooleanField,
@@ -46,6 +47,8 @@ from wirral_cp.replica import state as read_state
 from .figures import FIGURES, POPULATIONS, Figure, pct
 from .figures.base import team_at
 
+# The cache they are kept in (settings.CACHES: shared by every process).
+FIGURES_CACHE = "figures"
 # How long a scope's figures are kept for one data version (audit.versions) and day.
 KEEP_SECONDS = 6 * 60 * 60
 # Bumped when what is kept changes shape.
@@ -56,7 +59,14 @@ REFRESH_LOCK_SECONDS = 120
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Measures", "Scope", "pct", "rule_title", "teams_side_by_side"]
+__all__ = [
+    "Measures",
+    "Scope",
+    "pct",
+    "rule_title",
+    "shown",
+    "teams_side_by_side",
+]
 
 
 class AnyOf(Expression):
@@ -181,11 +191,9 @@ class Measures:
     def _key(self) -> str:
         """One entry per scope, period and day: it holds the data version it was worked out at."""
         s = self.scope
-        return ":".join(
+        parts = ":".join(
             str(part)
             for part in (
-                "measures",
-                KEPT_FORMAT,
                 timezone.localdate().isoformat(),
                 s.kind,
                 ",".join(map(str, s.team_ids)),
@@ -196,6 +204,8 @@ class Measures:
                 int(self.by_team),
             )
         )
+        # Hashed: a scope of many teams would make a key longer than the cache's column.
+        return f"measures:{KEPT_FORMAT}:{hashlib.sha256(parts.encode()).hexdigest()}"
 
     def restore(self, *, stale_ok: bool = False) -> bool:
         """Take the counts and reports kept for this scope, period and day, when there are any
@@ -209,7 +219,7 @@ class Measures:
         self.worked_out_at = timezone.now()  # counted from here, if nothing is taken kept
         if self.version is None:
             return False
-        kept = cache.get(self._key())
+        kept = caches[FIGURES_CACHE].get(self._key())
         if kept is None:
             return False
         if kept["version"] != self.version:
@@ -235,7 +245,7 @@ class Measures:
         version: `refresh_after()` keeps fresh ones."""
         if self.version is None or self.stale or read_state().lagging:
             return  # no version, not this version's, or read from a replica that is behind
-        cache.set(
+        caches[FIGURES_CACHE].set(
             self._key(),
             {
                 "version": self.version,
@@ -259,7 +269,7 @@ class Measures:
         if not self.stale:
             return
         lock = f"{self._key()}:refreshing"
-        if not cache.add(lock, self.version, REFRESH_LOCK_SECONDS):
+        if not caches[FIGURES_CACHE].add(lock, self.version, REFRESH_LOCK_SECONDS):
             return
 
         def refresh() -> None:
@@ -271,7 +281,7 @@ class Measures:
             except Exception:  # the response has gone: log it, never break the server's close
                 logger.exception("Dashboard figures for %s not worked out again", self._key())
             finally:
-                cache.delete(lock)
+                caches[FIGURES_CACHE].delete(lock)
 
         response._resource_closers.append(refresh)  # run by HttpResponse.close()
 
@@ -583,6 +593,25 @@ class Measures:
         for figure in FIGURES.values():
             out.update(figure.values(self.count))
         return out
+
+
+def shown(measures: Measures) -> dict:
+    """Everything a dashboard shows that is worked out from the data (what is kept): for the
+    page, again after a response that showed it stale (`Measures.refresh_after`), and ahead of
+    anyone asking (`dashboards.services.keep_figures`)."""
+    return {
+        "summary": measures.summary(),
+        "trend": measures.plan_trend(),
+        "caseloads": measures.caseloads(),
+        "alerts": measures.alerts_breakdown(),
+        "waiting": measures.waiting_times(),
+        "feedback": measures.feedback_scores(),
+        # Teams side by side (the service dashboard) for the authority or chosen teams; an
+        # IRO's figures are not by team.
+        "teams": teams_side_by_side(measures)
+        if measures.by_team and measures.scope.kind in ("authority", "team")
+        else None,
+    }
 
 
 def team_columns() -> list[Figure]:

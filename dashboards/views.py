@@ -27,7 +27,7 @@ from wirral_cp.replica import state as read_state
 from wirral_cp.spreadsheets import safe_row
 
 from .figures import FIGURES, POPULATIONS, SECTIONS
-from .measures import Measures, rule_title, team_columns, teams_side_by_side
+from .measures import Measures, rule_title, shown, team_columns
 from .models import FigureTarget, Status
 from .selectors import BadPeriod, period_from, scope_for
 
@@ -245,22 +245,8 @@ def _sections(measures: Measures, targets: dict[str, FigureTarget]) -> list[dict
 
 
 def _shown(measures: Measures, targets: dict) -> dict:
-    """Everything a dashboard shows that is worked out from the data: for the page, and again
-    after a response that showed them stale (`Measures.refresh_after`)."""
-    return {
-        "summary": measures.summary(),
-        "trend": measures.plan_trend(),
-        "sections": _sections(measures, targets),
-        "caseloads": measures.caseloads(),
-        "alerts": measures.alerts_breakdown(),
-        "waiting": measures.waiting_times(),
-        "feedback": measures.feedback_scores(),
-        # Teams side by side (the service dashboard) for the authority or chosen teams; an
-        # IRO's figures are not by team.
-        "teams": teams_side_by_side(measures)
-        if measures.by_team and measures.scope.kind in ("authority", "team")
-        else None,
-    }
+    """What the page shows from the data: the kept figures and reports, and the cards."""
+    return {**shown(measures), "sections": _sections(measures, targets)}
 
 
 def _dashboard(

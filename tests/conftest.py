@@ -24,7 +24,7 @@ def _same_names_every_run(request):
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_eager(settings):
+def _fast_and_eager(settings, request):
     # Fast password hashing for the many users tests create.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Test data sits in a transaction a streaming replica cannot see: pages read from the
@@ -37,9 +37,13 @@ def _fast_and_eager(settings):
     # (its kept count is tested in tests/monitoring/test_scan.py).
     settings.TASK_BADGE_KEEP_SECONDS = 0
     # Cached rows (the local timescale policy) must not leak between tests.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    # The dashboards' kept figures are a database table (settings.CACHES): rolled back with
+    # each test's transaction; emptied for tests that commit.
+    if "transactional_db" in request.fixturenames:
+        caches["figures"].clear()
     # Unit and view tests run tasks in-process; the broker itself is tested in test_celery.py.
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from wirral_cp.celery import app

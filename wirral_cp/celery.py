@@ -26,6 +26,18 @@ app.conf.beat_schedule = {
         "task": "monitoring.tasks.scan_all",
         "schedule": crontab(hour="7-19", minute=5, day_of_week="mon-fri"),
     },
+    # The dashboards' figures kept ahead of anyone asking (dashboards.services.keep_figures):
+    # every team's and the authority's after the nightly scan, the authority's every five
+    # minutes of the working day (only when something was written since).
+    "dashboards-keep-figures-nightly": {
+        "task": "dashboards.tasks.keep_figures",
+        "schedule": crontab(hour=1, minute=50),
+    },
+    "dashboards-keep-authority-figures": {
+        "task": "dashboards.tasks.keep_figures",
+        "schedule": crontab(hour="7-19", minute="*/5", day_of_week="mon-fri"),
+        "kwargs": {"teams": False},
+    },
     "forget-spent-form-tokens": {
         "task": "accounts.tasks.forget_spent_form_tokens",
         "schedule": crontab(hour=2, minute=15),

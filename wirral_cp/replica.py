@@ -143,6 +143,8 @@ class ReplicaRouter:
     (and every write and migration) uses the primary."""
 
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
+        if model._meta.app_label == "django_cache":
+            return DEFAULT_DB_ALIAS  # the kept figures (a database cache): the primary's
         current = _state.get()
         return current.alias if current is not None else None
 

@@ -168,6 +168,19 @@ REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
 # After a write, the same session reads from the primary for this long.
 REPLICA_STICKY_SECONDS = env.float("REPLICA_STICKY_SECONDS", default=60.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Caches: each process's own memory for small things (a user's badge count, the local
+# timescale policy), and the database for the dashboards' kept figures (dashboards.measures), so
+# that every web worker and the Celery worker that keeps them fresh share them (the table is
+# made by the migration dashboards 0002).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "dashboards_kept_figures",
+        "TIMEOUT": 6 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 # A dashboard's figures worked out before the latest write are shown, labelled with their time,
 # for up to this many seconds while they are worked out again after the response
 # (dashboards.measures); 0: always work them out again after a write.

@@ -4,7 +4,7 @@ write (a save, a delete, the scan's bulk writes) moves the version, so a kept fi
 equals its drill-down. PostgreSQL only (SQLite has no version: nothing is kept)."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,10 +25,10 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
+def _empty_cache(db):
+    caches["figures"].clear()
     yield
-    cache.clear()
+    caches["figures"].clear()
 
 
 def _get(client, name):

@@ -6,7 +6,7 @@ request waits for the authority to be re-aggregated. PostgreSQL only (the data v
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,11 +25,11 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def _stale_for_five_minutes(settings):
+def _stale_for_five_minutes(settings, db):
     settings.DASHBOARD_FIGURES_MAX_AGE = 300
-    cache.clear()
+    caches["figures"].clear()
     yield
-    cache.clear()
+    caches["figures"].clear()
 
 
 def _close(response):
@@ -99,9 +99,9 @@ def test_figures_older_than_the_max_age_are_worked_out_again_before_the_response
     # As if the kept figures were worked out six minutes ago.
     m = Measures(AUTHORITY, D(2018, 9, 1), D(2018, 9, 30))
     key = m._key()
-    kept = cache.get(key)
+    kept = caches["figures"].get(key)
     kept["at"] -= timedelta(minutes=6)
-    cache.set(key, kept)
+    caches["figures"].set(key, kept)
     response = client.get(reverse("dashboards:metrics-json"), PERIOD)
     assert _held(response) == 4 and not response.has_header("Age")
 
@@ -151,7 +151,7 @@ def test_one_refresh_at_a_time(world, icpcs):  # noqa: F811
     fresh = Measures(AUTHORITY, D(2018, 9, 1), D(2018, 9, 30))
     assert fresh.restore() and not fresh.stale and fresh.count("icpcs_held") == 4
     # The lock went with the refresh: the next stale response may refresh again.
-    assert cache.get(f"{fresh._key()}:refreshing") is None
+    assert caches["figures"].get(f"{fresh._key()}:refreshing") is None
 
 
 def test_a_refresh_that_fails_is_logged_and_the_response_still_closes(
@@ -176,5 +176,5 @@ def test_a_refresh_that_fails_is_logged_and_the_response_still_closes(
     stale.refresh_after(response, broken)
     _close(response)
     assert "not worked out again" in caplog.text
-    assert cache.get(f"{stale._key()}:refreshing") is None
+    assert caches["figures"].get(f"{stale._key()}:refreshing") is None
     assert timezone.now() - stale.stale < timedelta(minutes=1)
