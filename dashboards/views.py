@@ -264,10 +264,10 @@ def _dashboard(
     # them out again once this response has gone.
     measures.restore(stale_ok=True)
     targets = {t.figure: t for t in FigureTarget.objects.all()}
-    shown = _shown(measures, targets)
-    summary = shown["summary"]
+    data = _shown(measures, targets)
+    summary = data["summary"]
     base_query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
-    trend = shown["trend"]
+    trend = data["trend"]
     icpc_late = summary["icpc_held"] - summary["icpc_in_timescale"]
     agencies = [
         "strategy_with_health",
@@ -302,7 +302,7 @@ def _dashboard(
         },
     }
     context = {
-        **shown,
+        **data,
         "title": title,
         "measures": measures,
         "scope": scope,
@@ -319,9 +319,9 @@ def _dashboard(
         else Team.objects.none(),
         # Read from a replica that had not replayed everything: the figures are as of then.
         "read_state": read_state(),
-        "team_columns": team_columns() if shown["teams"] is not None else (),
+        "team_columns": team_columns() if data["teams"] is not None else (),
     }
-    for row in shown["teams"] or ():
+    for row in data["teams"] or ():
         if row["team"] is not None:
             row["query"] = urlencode({"from": start, "to": end, "team": row["team"].pk})
     measures.keep()
