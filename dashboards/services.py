@@ -2,7 +2,7 @@
 
 from django.http import QueryDict
 
-from accounts.models import Team
+from accounts.models import Role, Team, User
 
 from .measures import Measures, Scope, shown
 from .selectors import period_from
@@ -11,10 +11,10 @@ from .selectors import period_from
 def keep_figures(*, teams: bool = True) -> int:
     """Work out and keep, for the default period (the last three months to today), the figures
     of the authority (the service dashboard's, by team, and the metrics JSON's) and with
-    `teams` of each team's dashboard, where those kept are not the current data version's.
-    Run after the nightly scan and every few minutes in the working day (the beat schedule),
-    so that a look at a dashboard finds its figures kept, or at most minutes old, rather than
-    waiting for the authority to be worked out. Returns how many scopes it worked out."""
+    `teams` of each team's and each IRO's dashboard, where those kept are not the current data
+    version's. Run after the nightly scan and every few minutes in the working day (the beat
+    schedule), so that a look at a dashboard finds its figures kept, or at most minutes old,
+    rather than waiting for them to be worked out. Returns how many scopes it worked out."""
     start, end, as_of = period_from(QueryDict())
     scopes = [
         (Scope("authority", "Whole authority"), True),
@@ -24,6 +24,10 @@ def keep_figures(*, teams: bool = True) -> int:
         scopes += [
             (Scope("team", name, (pk,)), False)
             for pk, name in Team.objects.order_by("pk").values_list("pk", "name")
+        ]
+        scopes += [
+            (Scope("iro", f"Conferences chaired by {iro}", iro_id=iro.pk), False)
+            for iro in User.objects.filter(groups__name=Role.IRO, is_active=True).order_by("pk")
         ]
     worked_out = 0
     for scope, by_team in scopes:
