@@ -43,6 +43,7 @@ def _fast_and_eager(settings, request):
     # The dashboards' kept figures are a database table (settings.CACHES): rolled back with
     # each test's transaction; emptied for tests that commit.
     if "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")  # set up before this fixture needs it
         caches["figures"].clear()
     # Unit and view tests run tasks in-process; the broker itself is tested in test_celery.py.
     settings.CELERY_TASK_ALWAYS_EAGER = True
