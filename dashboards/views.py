@@ -1,5 +1,6 @@
 import csv
 from collections.abc import Callable, Iterator
+from datetime import datetime
 
 from django.contrib import messages
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
@@ -249,6 +250,21 @@ def _shown(measures: Measures, targets: dict) -> dict:
     return {**shown(measures), "sections": _sections(measures, targets)}
 
 
+def _figures_as_of(measures: Measures) -> dict[str, str]:
+    """`figures_as_of` for the links of figures taken from before the latest write."""
+    return {"figures_as_of": measures.stale.isoformat()} if measures.stale else {}
+
+
+def _figure_time(request: AuthenticatedRequest) -> datetime | None:
+    """When the figure a drill-down was opened from was worked out, if it was from before the
+    latest write (`figures_as_of`, set by the dashboard); None for anything else."""
+    try:
+        at = datetime.fromisoformat(request.GET.get("figures_as_of", ""))
+    except ValueError:
+        return None
+    return at if timezone.is_aware(at) and at <= timezone.now() else None
+
+
 def _dashboard(
     request: AuthenticatedRequest, title: str, *, default: str | None = None, by_team: bool = False
 ) -> HttpResponse:
@@ -267,6 +283,8 @@ def _dashboard(
     data = _shown(measures, targets)
     summary = data["summary"]
     base_query = {"from": start.isoformat(), "to": end.isoformat(), **scope.query()}
+    # Figures from before the latest write: the drill-downs they link to say so.
+    figure_links = {**base_query, **_figures_as_of(measures)}
     trend = data["trend"]
     icpc_late = summary["icpc_held"] - summary["icpc_in_timescale"]
     agencies = [
@@ -309,7 +327,7 @@ def _dashboard(
         "start": start,
         "end": end,
         "as_of": as_of,
-        "query": urlencode(base_query),
+        "query": urlencode(figure_links),
         "icpc_late": icpc_late,
         "charts": charts,
         "managed_teams": Team.objects.filter(pk__in=request.user.managed_team_ids)
@@ -323,7 +341,9 @@ def _dashboard(
     }
     for row in data["teams"] or ():
         if row["team"] is not None:
-            row["query"] = urlencode({"from": start, "to": end, "team": row["team"].pk})
+            row["query"] = urlencode(
+                {"from": start, "to": end, "team": row["team"].pk, **_figures_as_of(measures)}
+            )
     measures.keep()
     response = render(request, "dashboards/dashboard.html", context)
     measures.refresh_after(response, lambda fresh: _shown(fresh, targets))
@@ -480,6 +500,7 @@ def drill(request: AuthenticatedRequest, key: str) -> HttpResponse:
             "not_met": totals["count"] - totals["met_count"] if every else None,
             "shown": shown,
             "query": query,
+            "figure_time": _figure_time(request),
             # Back to the dashboard the figure is on, with the same period and scope.
             "back_url": f"{reverse(DASHBOARD_OF_SCOPE[scope.kind])}?{urlencode(query)}",
             # A share's drill-down links to its whole denominator, and back.

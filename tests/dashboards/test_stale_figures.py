@@ -178,3 +178,27 @@ def test_a_refresh_that_fails_is_logged_and_the_response_still_closes(
     assert "not worked out again" in caplog.text
     assert caches["figures"].get(f"{stale._key()}:refreshing") is None
     assert timezone.now() - stale.stale < timedelta(minutes=1)
+
+
+def test_a_stale_figures_drill_down_says_the_figure_is_older(world, icpcs, login):  # noqa: F811
+    """The drill-down is always counted live: opened from a figure shown from before the
+    latest write, it says when that figure is from and that its count may differ."""
+    client = login(world.senior_manager)
+    held = _held(client.get(reverse("dashboards:service"), PERIOD))
+    _fourth(world)
+    stale = client.get(reverse("dashboards:service"), PERIOD)
+    link = stale.context["query"]
+    assert "figures_as_of=" in link
+    assert all("figures_as_of=" in row["query"] for row in stale.context["teams"] if row["team"])
+    drill = client.get(f"{reverse('dashboards:drill', args=['icpc_held'])}?{link}")
+    assert drill.status_code == 200
+    assert drill.context["page"].paginator.count == held + 1  # the list as it is now
+    content = drill.content.decode()
+    assert 'id="figure-time"' in content and "may differ" in content
+    # Current figures' links carry no time; nor does a hand-made or future one show a note.
+    current = client.get(reverse("dashboards:service"), PERIOD)
+    assert "figures_as_of" not in current.context["query"]
+    drill_url = reverse("dashboards:drill", args=["icpc_held"])
+    for bad in ("nonsense", "2999-01-01T00:00:00+00:00", "2026-12-01T10:00:00"):
+        page = client.get(drill_url, {**PERIOD, "figures_as_of": bad})
+        assert page.status_code == 200 and 'id="figure-time"' not in page.content.decode()
