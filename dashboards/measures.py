@@ -104,6 +104,14 @@ class Scope:
     team_ids: tuple[int, ...] = ()
     iro_id: int | None = None
 
+    @classmethod
+    def authority(cls) -> "Scope":
+        return cls("authority", "Whole authority")
+
+    @classmethod
+    def of_iro(cls, iro: User) -> "Scope":
+        return cls("iro", f"Conferences chaired by {iro}", iro_id=iro.pk)
+
     def children(self, prefix: str = "", *, on=None, moment: bool = False) -> Q:
         """The records of this scope's children. For a team, with `on` (the record's date
         field, or a date) the records of children allocated to the team on that day, so a

@@ -60,7 +60,7 @@ def scope_for(user: User, params: QueryDict, *, default: str | None = None) -> S
         # manager's reach is their teams, so only the IRO and senior managers see them.
         if not (user.is_senior_manager or user.pk == iro.pk):
             raise Http404("No such IRO")
-        return Scope("iro", f"Conferences chaired by {iro}", iro_id=iro.pk)
+        return Scope.of_iro(iro)
     kind = default or (
         "authority"
         if user.is_senior_manager
@@ -71,11 +71,11 @@ def scope_for(user: User, params: QueryDict, *, default: str | None = None) -> S
         else None
     )
     if kind == "authority" and user.is_senior_manager:
-        return Scope("authority", "Whole authority")
+        return Scope.authority()
     if kind == "team" and user.is_team_manager and user.managed_team_ids:
         ids = tuple(sorted(user.managed_team_ids))
         names = ", ".join(Team.objects.filter(pk__in=ids).values_list("name", flat=True))
         return Scope("team", names, ids)
     if kind == "iro" and user.is_iro:
-        return Scope("iro", f"Conferences chaired by {user}", iro_id=user.pk)
+        return Scope.of_iro(user)
     raise Http404("No dashboard for this user")

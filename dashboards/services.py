@@ -16,17 +16,14 @@ def keep_figures(*, teams: bool = True) -> int:
     schedule), so that a look at a dashboard finds its figures kept, or at most minutes old,
     rather than waiting for them to be worked out. Returns how many scopes it worked out."""
     start, end, as_of = period_from(QueryDict())
-    scopes = [
-        (Scope("authority", "Whole authority"), True),
-        (Scope("authority", "Whole authority"), False),
-    ]
+    scopes = [(Scope.authority(), True), (Scope.authority(), False)]
     if teams:
         scopes += [
             (Scope("team", name, (pk,)), False)
             for pk, name in Team.objects.order_by("pk").values_list("pk", "name")
         ]
         scopes += [
-            (Scope("iro", f"Conferences chaired by {iro}", iro_id=iro.pk), False)
+            (Scope.of_iro(iro), False)
             for iro in User.objects.filter(groups__name=Role.IRO, is_active=True).order_by("pk")
         ]
     worked_out = 0

@@ -32,5 +32,5 @@ class Command(BaseCommand):
                 raise CommandError(f"No team with id {options['team']}.")
             scope = Scope("team", team.name, (team.pk,))
         else:
-            scope = Scope("authority", "Whole authority")
+            scope = Scope.authority()
         self.stdout.write(json.dumps(Measures(scope, start, end, as_of).summary(), indent=2))
