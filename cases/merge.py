@@ -219,6 +219,8 @@ def people_merge(
             _remove(merge, Child.objects.get(pk=d_child.pk), removed)
         _move_rows(merge, Person, duplicate, survivor, removed)
         _remove(merge, Person.objects.get(pk=duplicate.pk), removed)
+        if s_child is not None:
+            Allocation.objects.filter(child=s_child).restate()
         merge.removed = removed
         merge.save(update_fields=["removed"])
         Person.objects.filter(pk=survivor.pk).update(version=F("version") + 1)
@@ -276,6 +278,8 @@ def people_merge_reverse(
             model._default_manager.filter(
                 pk=move.object_pk, **{field.attname: _value(field, move.new_value)}
             ).update(**updates)
+        children = [merge.survivor_child_id, merge.duplicate_child_id]
+        Allocation.objects.filter(child_id__in=[c for c in children if c]).restate()
         merge.reversed_at = timezone.now()
         merge.reversed_by = user
         merge.reversal_reason = reason.strip()

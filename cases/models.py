@@ -776,8 +776,40 @@ class CINPlan(VersionedModel):
 # --- Allocation -------------------------------------------------------------------------------
 
 
+class AllocationQuerySet(models.QuerySet["Allocation"]):
+    def restate(self) -> int:
+        """Work out again, from the start dates, the days each of these children's allocations
+        was in force (`in_force_from`, `in_force_until`), and store those that changed; the
+        number stored. Call it for a child whenever their allocations are added to, moved or
+        removed (see `Allocation.in_force_on`)."""
+        children = self.values("child_id")
+        rows = list(
+            Allocation.objects.filter(child_id__in=children)
+            .order_by("child_id", "start_date", "pk")
+            .values_list("pk", "child_id", "start_date", "in_force_from", "in_force_until")
+        )
+        changed = []
+        for i, (pk, child_id, start, was_from, was_until) in enumerate(rows):
+            first = i == 0 or rows[i - 1][1] != child_id
+            last = i == len(rows) - 1 or rows[i + 1][1] != child_id
+            in_from = None if first else start
+            in_until = None if last else rows[i + 1][2]
+            if (in_from, in_until) != (was_from, was_until):
+                changed.append(Allocation(pk=pk, in_force_from=in_from, in_force_until=in_until))
+        Allocation.objects.bulk_update(
+            changed, ["in_force_from", "in_force_until"], batch_size=2000
+        )
+        return len(changed)
+
+
 class Allocation(models.Model):
-    """Who the child was allocated to, and when: the history behind Child.allocated_*."""
+    """Who the child was allocated to, and when: the history behind Child.allocated_*.
+
+    On any day exactly one of a child's allocations is in force: the one that started last on
+    or before it (of two on one day, the later recorded), and before the first, the first.
+    That is stored when the history is written (`in_force_from`, `in_force_until`, see
+    `AllocationQuerySet.restate`), so that the team a record belonged to on its day is a join
+    on a range (`Allocation.in_force_on`), not a search of the child's history per record."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="allocations")
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
@@ -798,6 +830,12 @@ class Allocation(models.Model):
         related_name="+",
     )
     reason = models.CharField(max_length=300, blank=True)
+    # The days it was in force, [from, until): no `from` for the child's first allocation
+    # (it stands for the days before the history too), no `until` for the latest.
+    in_force_from = models.DateField(null=True, blank=True, editable=False)
+    in_force_until = models.DateField(null=True, blank=True, editable=False)
+
+    objects = AllocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -817,6 +855,18 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} / {self.worker or 'team only'} from {day(self.start_date)}"
+
+    @staticmethod
+    def in_force_on(on, prefix: str = "") -> models.Q:
+        """The allocations (through `prefix`, "child__allocations__") in force on the day
+        `on` (a date, or an expression of one)."""
+        return (
+            models.Q(**{f"{prefix}in_force_from__isnull": True})
+            | models.Q(**{f"{prefix}in_force_from__lte": on})
+        ) & (
+            models.Q(**{f"{prefix}in_force_until__isnull": True})
+            | models.Q(**{f"{prefix}in_force_until__gt": on})
+        )
 
 
 # --- Child protection plans in other local authorities -----------------------------------------

@@ -109,6 +109,7 @@ def child_create(
                 allocated_by=user,
                 reason="Child registered",
             )
+            Allocation.objects.filter(child=child).restate()
         if person is not None:
             if Child.objects.filter(person=person).exists():
                 raise ValidationError(
@@ -178,7 +179,7 @@ def child_allocate(
         child.allocated_team = team
         child.allocated_worker = worker
         save_with_version(child, expected_version=expected_version)
-        return Allocation.objects.create(
+        allocation = Allocation.objects.create(
             child=child,
             team=team,
             worker=worker,
@@ -186,6 +187,9 @@ def child_allocate(
             allocated_by=user,
             reason=reason,
         )
+        Allocation.objects.filter(child=child).restate()
+        allocation.refresh_from_db(fields=["in_force_from", "in_force_until"])
+        return allocation
 
 
 @transaction.atomic

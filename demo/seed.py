@@ -194,6 +194,7 @@ def seed_demo(
                 start_date=timezone.localdate() - timedelta(days=60),
                 reason="Demo allocation",
             )
+            Allocation.objects.filter(child=child).restate()
     progress("The demo children's case records")
     with set_actor(users["sw.north"]):
         _demo_records(children, users, timezone.localdate())

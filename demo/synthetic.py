@@ -22,6 +22,7 @@ from accounts.models import Role, Team, User
 from audit import versions as data_version
 from cases.family_people import link_family
 from cases.models import (
+    Allocation,
     Assessment,
     Child,
     FamilyMember,
@@ -379,7 +380,10 @@ def _chunk(plan: _Plan, place: int, first_index: int, n: int) -> Counts:
     # generators of its own place.
     rng = random.Random(plan.seed if place == 0 else f"{plan.seed}:{place}")
     family_rng = random.Random(plan.seed * 7 + 19 if place == 0 else f"{plan.seed}:{place}:f")
-    ctx = _Context(rng, plan.as_of, plan.teams, plan.workers, plan.iros, plan.managers, family_rng)
+    moves_rng = random.Random(f"{plan.seed}:{place}:allocations")
+    ctx = _Context(
+        rng, plan.as_of, plan.teams, plan.workers, plan.iros, plan.managers, family_rng, moves_rng
+    )
     counts = Counts(extra={"core_groups": 0, "actions": 0, "participants": 0})
     # Loaded in bulk, past the services and their audit trail (synthetic records).
     with transaction.atomic(), disable_auditlog():
@@ -408,6 +412,8 @@ class _Context:
     managers: list[User | None]
     # Families from a generator of their own, so the rest of the authority is as it was.
     family_rng: random.Random
+    # Allocation histories too.
+    moves_rng: random.Random
     late_reasons: list[str] = field(
         default_factory=lambda: [code for code, _ in LateReason.choices]
     )
@@ -520,6 +526,7 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
                 )
             )
     _insert(referrals)
+    counts.extra["allocations"] = counts.extra.get("allocations", 0) + _allocations(ctx, referrals)
     _contacts(referrals)
     _early_help(referrals, as_of)
     _insert(family)
@@ -857,6 +864,46 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
     counts.extra["actions"] += len(actions)
     counts.extra["participants"] += len(participants) + len(conf_participants)
     return [child.pk for child in child_rows]
+
+
+def _allocations(ctx: _Context, referrals: list[Referral]) -> int:
+    """Each child's allocation history, from their referral: about one child in five came
+    from another team since, and one in twenty moved twice (a generator of its own, so the
+    rest of the authority is as it was). The periods in force are stored as the services
+    store them (`AllocationQuerySet.restate`)."""
+    rng, teams, workers, as_of = ctx.moves_rng, ctx.teams, ctx.workers, ctx.as_of
+    rows = []
+    for referral in referrals:
+        child = referral.child
+        start = referral.referral_date
+        r = rng.random()
+        moves = 2 if r < 0.05 else 1 if r < 0.2 else 0
+        if (as_of - start).days < 30 * (moves + 1):
+            moves = 0
+        # The days the child moved, after the first, in order; the last allocation is now's.
+        days = sorted(
+            start + timedelta(days=rng.randint(14, (as_of - start).days)) for _ in range(moves)
+        )
+        place = teams.index(child.allocated_team)
+        history = [
+            (teams[(place + moves - k) % len(teams)], day) for k, day in enumerate([start, *days])
+        ]
+        for k, (team, day) in enumerate(history):
+            latest = k == len(history) - 1
+            rows.append(
+                Allocation(
+                    child=child,
+                    team=team,
+                    worker=child.allocated_worker if latest else rng.choice(workers[team.pk]),
+                    start_date=day,
+                    end_date=None if latest else history[k + 1][1],
+                    reason="Synthetic allocation",
+                    in_force_from=None if k == 0 else day,
+                    in_force_until=None if latest else history[k + 1][1],
+                )
+            )
+    _insert(rows)
+    return len(rows)
 
 
 def _reports_shared(conferences: list, rng: random.Random) -> None:

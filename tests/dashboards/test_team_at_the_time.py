@@ -106,3 +106,30 @@ def test_a_missing_episode_counts_for_the_team_of_the_time(world):
     rows = {row["team"]: row for row in teams_side_by_side(m)}
     assert rows[world.team]["missing_episodes"] == 1
     assert rows[world.other_team]["missing_episodes"] == 0
+
+
+def test_every_teams_row_is_its_own_dashboard_in_an_authority_where_children_moved(db):
+    """The teams side by side join each record to the allocation in force on its day; a
+    team's own dashboard asks, for its records, which team that was: over a synthetic
+    authority where one child in five moved team, they agree on every figure of every team,
+    and the rows add up to the authority's."""
+    from accounts.models import Team
+    from demo.synthetic import generate_authority
+
+    as_of = D(2026, 11, 20)
+    generate_authority(children=150, seed=5, as_of=as_of)
+    assert Allocation.objects.filter(in_force_from__isnull=False).count() >= 10
+    period = (as_of - datetime.timedelta(days=365), as_of)
+    grouped = Measures(Scope("authority", "All"), *period, by_team=True)
+    authority = grouped.summary()
+    rows = {row["team"]: row for row in teams_side_by_side(grouped)}
+    assert set(rows) == set(Team.objects.all())
+    keys = [k for k in next(iter(rows.values())) if k not in ("team", "cells")]
+    counted = [k for k in keys if isinstance(authority.get(k), int)]
+    assert {"icpc_held", "referrals", "strategy_discussions"} <= set(counted)
+    for team, row in rows.items():
+        own = Measures(Scope("team", team.name, (team.pk,)), *period).summary()
+        for key in keys:
+            assert row[key] == own[key], (team.name, key)
+    for key in counted:
+        assert sum(row[key] for row in rows.values()) == authority[key], key
