@@ -568,6 +568,12 @@ class Referral(VersionedModel):
             models.Index(fields=["child", "received_at"]),
             models.Index(fields=["received_at"]),
             models.Index(fields=["closure_date"]),
+            # A manager's "threshold decisions on referrals" (My tasks): the few waiting.
+            models.Index(
+                fields=["child"],
+                condition=models.Q(decision="", closure_date__isnull=True),
+                name="referral_awaiting_decision",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -687,6 +693,14 @@ class Assessment(VersionedModel):
 
     class Meta:
         ordering = ["-start_date", "-pk"]
+        indexes = [
+            # A manager's "assessments to authorise" (My tasks): the few not yet authorised.
+            models.Index(
+                fields=["child"],
+                condition=models.Q(authorised_date__isnull=True),
+                name="assessment_to_authorise",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Assessment started {day(self.start_date)}"
