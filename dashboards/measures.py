@@ -123,7 +123,7 @@ class Scope:
                 # history: `team_at` picks one of those teams), so a team's page reads its own
                 # ~1,000 children's records on their indexes, not the whole authority's.
                 return Q(AnyOf(F(f"{prefix}id"), Subquery(self._ever_in_team()))) & Q(
-                    In(team_at(prefix, on, moment=moment, join=False), list(self.team_ids))
+                    In(team_at(prefix, on, moment=moment), list(self.team_ids))
                 )
             if prefix:
                 # As above, the team's children first (their records on the children's index).
@@ -196,9 +196,10 @@ class Measures:
 
     # --- Kept figures -------------------------------------------------------------------------
 
-    def _key(self) -> str:
+    def _key(self, *, by_team: bool | None = None) -> str:
         """One entry per scope, period and day: it holds the data version it was worked out at."""
         s = self.scope
+        by_team = self.by_team if by_team is None else by_team
         parts = ":".join(
             str(part)
             for part in (
@@ -209,7 +210,7 @@ class Measures:
                 self.start.isoformat(),
                 self.end.isoformat(),
                 self.as_of.isoformat(),
-                int(self.by_team),
+                int(by_team),
             )
         )
         # Hashed: a scope of many teams would make a key longer than the cache's column.
@@ -253,17 +254,19 @@ class Measures:
         version: `refresh_after()` keeps fresh ones."""
         if self.version is None or self.stale or read_state().lagging:
             return  # no version, not this version's, or read from a replica that is behind
-        caches[FIGURES_CACHE].set(
-            self._key(),
-            {
-                "version": self.version,
-                "at": self.worked_out_at,
-                "counted": self._counted,
-                "team_counts": self.team_counts,
-                "reports": self._reports,
-            },
-            KEEP_SECONDS,
-        )
+        kept = {
+            "version": self.version,
+            "at": self.worked_out_at,
+            "counted": self._counted,
+            "team_counts": self.team_counts,
+            "reports": self._reports,
+        }
+        entries = {self._key(): kept}
+        if self.by_team:
+            # The scope's own figures are the sums of the groups (`_aggregate`): kept for the
+            # same scope and period asked for not by team too (the metrics JSON).
+            entries[self._key(by_team=False)] = {**kept, "team_counts": {}}
+        caches[FIGURES_CACHE].set_many(entries, KEEP_SECONDS)
 
     def again(self) -> "Measures":
         """A Measures for the same scope and period that will count everything afresh."""
@@ -379,8 +382,10 @@ class Measures:
                 for p in POPULATIONS.values()
                 if p.aggregated and p.root.name == root
             }
-            team = POPULATIONS[root].team(self) if self.by_team else None
-            return self._aggregate(self.population(root), team, **aggregates)
+            qs, team = self.population(root), None
+            if self.by_team:
+                qs, team = POPULATIONS[root].by_team(self, qs)
+            return self._aggregate(qs, team, **aggregates)
 
         return self.memo(("counts", root), run)
 

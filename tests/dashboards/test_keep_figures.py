@@ -40,7 +40,7 @@ def test_the_kept_figures_are_in_the_database(world, recent_icpc):
     keep_figures(teams=False)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM dashboards_kept_figures")
-        assert cursor.fetchone()[0] >= 2  # the authority by team and not
+        assert cursor.fetchone()[0] >= 2  # the authority by team and not (from the same work)
 
 
 def test_kept_ahead_the_dashboard_works_nothing_out(world, recent_icpc, login):
@@ -50,7 +50,8 @@ def test_kept_ahead_the_dashboard_works_nothing_out(world, recent_icpc, login):
 
     worked_out = keep_figures()
     iros = User.objects.filter(groups__name=Role.IRO, is_active=True).count()
-    assert worked_out == 2 + Team.objects.count() + iros
+    # The authority's once: by team, whose sums are its figures not by team (the JSON's).
+    assert worked_out == 1 + Team.objects.count() + iros
     for name in ("dashboards:service", "dashboards:metrics-json"):
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(reverse(name))
@@ -73,7 +74,7 @@ def test_nothing_written_since_nothing_worked_out_again(world, recent_icpc):
     assert keep_figures() > 0
     assert keep_figures() == 0
     _icpc(ChildFactory(allocated_team=world.team), _default_period()[1])  # a write
-    assert keep_figures(teams=False) == 2
+    assert keep_figures(teams=False) == 1
     start, end, as_of = _default_period()
     kept = Measures(Scope("authority", "Whole authority"), start, end, as_of)
     assert kept.restore() and kept.count("icpcs_held") == 2
@@ -82,7 +83,21 @@ def test_nothing_written_since_nothing_worked_out_again(world, recent_icpc):
 def test_the_task_is_on_the_beat_schedule(world, recent_icpc):
     tasks = {e["task"] for e in app.conf.beat_schedule.values()}
     assert "dashboards.tasks.keep_figures" in tasks
-    assert keep_figures_task.delay(teams=False).get() == {"worked_out": 2}
+    assert keep_figures_task.delay(teams=False).get() == {"worked_out": 1}
+
+
+def test_the_service_dashboard_worked_out_keeps_the_metrics_json_too(world, recent_icpc, login):
+    """The authority's figures are the sums of its teams': a look at the service dashboard
+    keeps them for the JSON of the same period, which then works nothing out."""
+    client = login(world.senior_manager)
+    period = {"from": "2026-01-01", "to": _default_period()[1].isoformat()}
+    page = client.get(reverse("dashboards:service"), period)
+    assert not page.context["measures"].restored
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("dashboards:metrics-json"), period)
+    assert [q for q in ctx.captured_queries if "conferences_conference" in q["sql"]] == []
+    assert response.json() == page.context["summary"]
+    assert response.json()["icpc_held"] == 1
 
 
 def test_migrate_makes_the_table(db):
