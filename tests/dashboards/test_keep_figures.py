@@ -80,6 +80,22 @@ def test_nothing_written_since_nothing_worked_out_again(world, recent_icpc):
     assert kept.restore() and kept.count("icpcs_held") == 2
 
 
+def test_in_the_working_day_the_figures_are_kept_again_before_they_are_too_old_to_show(db):
+    """Every scope is worked out again more often than figures kept before a write may be
+    shown (with a minute to spare for the round itself), so nobody waits for them."""
+    from wirral_cp import settings  # as deployed: the tests' own settings show nothing stale
+
+    (working_day,) = [
+        e["schedule"]
+        for e in app.conf.beat_schedule.values()
+        if e["task"] == "dashboards.tasks.keep_figures" and len(e["schedule"].hour) > 1
+    ]
+    minutes = sorted(working_day.minute)
+    gaps = [b - a for a, b in zip(minutes, [*minutes[1:], minutes[0] + 60], strict=True)]
+    assert max(gaps) * 60 + 60 <= settings.DASHBOARD_FIGURES_MAX_AGE
+    assert set(range(8, 19)) <= working_day.hour and set(range(1, 6)) <= working_day.day_of_week
+
+
 def test_the_task_is_on_the_beat_schedule(world, recent_icpc):
     tasks = {e["task"] for e in app.conf.beat_schedule.values()}
     assert "dashboards.tasks.keep_figures" in tasks
