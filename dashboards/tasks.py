@@ -12,5 +12,5 @@ from . import services
     retry_backoff=True,
     retry_kwargs={"max_retries": 3},
 )
-def keep_figures(teams: bool = True) -> dict:
-    return {"worked_out": services.keep_figures(teams=teams)}
+def keep_figures(teams: bool = True, iros: bool = True) -> dict:
+    return {"worked_out": services.keep_figures(teams=teams, iros=iros)}

@@ -37,7 +37,7 @@ def _default_period() -> tuple:
 
 def test_the_kept_figures_are_in_the_database(world, recent_icpc):
     assert caches["figures"].__class__.__name__ == "DatabaseCache"
-    keep_figures(teams=False)
+    keep_figures(teams=False, iros=False)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM dashboards_kept_figures")
         assert cursor.fetchone()[0] >= 2  # the authority by team and not (from the same work)
@@ -74,7 +74,7 @@ def test_nothing_written_since_nothing_worked_out_again(world, recent_icpc):
     assert keep_figures() > 0
     assert keep_figures() == 0
     _icpc(ChildFactory(allocated_team=world.team), _default_period()[1])  # a write
-    assert keep_figures(teams=False) == 1
+    assert keep_figures(teams=False, iros=False) == 1
     start, end, as_of = _default_period()
     kept = Measures(Scope("authority", "Whole authority"), start, end, as_of)
     assert kept.restore() and kept.count("icpcs_held") == 2
@@ -99,7 +99,7 @@ def test_in_the_working_day_the_figures_are_kept_again_before_they_are_too_old_t
 def test_the_task_is_on_the_beat_schedule(world, recent_icpc):
     tasks = {e["task"] for e in app.conf.beat_schedule.values()}
     assert "dashboards.tasks.keep_figures" in tasks
-    assert keep_figures_task.delay(teams=False).get() == {"worked_out": 1}
+    assert keep_figures_task.delay(teams=False, iros=False).get() == {"worked_out": 1}
 
 
 def test_the_service_dashboard_worked_out_keeps_the_metrics_json_too(world, recent_icpc, login):
