@@ -1,8 +1,8 @@
 """Child search at the size of an authority (issue 17, item 4): the child list's search, as a
 senior manager sees it (every child), by LA child ID, NHS number, one word and two words of a
 name. Prints the median of N runs of each, with the plan's index use; then the child list
-page itself with each search (the whole request, DEBUG off, as the senior manager) and its
-queries.
+page itself with each search (the whole request, DEBUG off) and its queries, as a senior
+manager (every child), a team manager and a social worker (a team's children) see it.
 
     .venv/bin/python bench/bench_search.py --children 20000 [--database NAME] [--runs 21]
 """
@@ -68,26 +68,34 @@ def _pages(queries: dict[str, str], runs: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import User
+    from accounts.models import Role, User
 
     settings.ALLOWED_HOSTS = ["*"]
     senior, _ = User.objects.get_or_create(username="bench.senior")
     senior.groups.add(Group.objects.get(name="Senior manager"))
-    client = Client()
-    client.force_login(senior, backend="django.contrib.auth.backends.ModelBackend")
-    print("the child list page, senior manager:")
-    for label, typed in queries.items():
-        url = "/children/?" + urlencode({"q": typed})
-        client.get(url, HTTP_HOST="localhost", secure=True)  # warm
-        times = []
-        for _ in range(runs):
-            connection.queries_log.clear()
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = client.get(url, HTTP_HOST="localhost", secure=True)
-                times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, response.status_code
-        print(f"{label:28} {statistics.median(times):7.1f} ms  ({len(ctx)} queries)")
+    users = {
+        "senior manager": senior,
+        "team manager": User.objects.filter(groups__name=Role.TEAM_MANAGER).order_by("pk").first(),
+        "social worker": User.objects.filter(groups__name=Role.SOCIAL_WORKER)
+        .order_by("pk")
+        .first(),
+    }
+    for who, user in users.items():
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        print(f"the child list page, {who}:")
+        for label, typed in queries.items():
+            url = "/children/?" + urlencode({"q": typed})
+            client.get(url, HTTP_HOST="localhost", secure=True)  # warm
+            times = []
+            for _ in range(runs):
+                connection.queries_log.clear()
+                with CaptureQueriesContext(connection) as ctx:
+                    started = time.perf_counter()
+                    response = client.get(url, HTTP_HOST="localhost", secure=True)
+                    times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.status_code
+            print(f"{label:28} {statistics.median(times):7.1f} ms  ({len(ctx)} queries)")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -67,6 +67,18 @@ class ChildQuerySet(models.QuerySet):
                 )
             q = name_q | same_id
         return self.filter(q)
+
+    def by_name(self, *, few: bool = False) -> "ChildQuerySet":
+        """In name order (the model's). With `few`, for matches among a few children (a
+        search in a team's): the same order, sorted from the matches, where the planner would
+        otherwise walk the whole authority's name index from its start to find them (at
+        150,000 children, 90 ms instead of 14)."""
+        if not few:
+            return self.order_by("last_name", "first_name", "pk")
+        # The same values, so the same order; not the bare columns, so not read off the index.
+        return self.order_by(
+            Coalesce("last_name", models.Value("")), Coalesce("first_name", models.Value("")), "pk"
+        )
 
 
 def _parse_date(text: str) -> date | None:

@@ -18,6 +18,7 @@ from ..access import (
     get_child_for_user,
     is_restricted_from,
     known_to_us,
+    reaches_everyone,
     restricted_children_hidden_from,
 )
 from ..forms.child import BirthForm, ChildForm, RestrictionForm
@@ -34,6 +35,7 @@ def child_list(request: AuthenticatedRequest) -> HttpResponse:
     children = (
         children_for_user(request.user)
         .search(query)
+        .by_name(few=bool(query) and not reaches_everyone(request.user))
         .select_related("allocated_worker", "allocated_team")
     )
     worker = request.GET.get("worker", "")

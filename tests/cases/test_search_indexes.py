@@ -74,3 +74,32 @@ def test_search_reads_an_index_not_every_child(children, typed, index):
 def test_counting_restricted_records_reads_the_partial_index(children):
     plan = _plan(Child.objects.filter(is_restricted=True).values("pk"))
     assert "child_restricted" in plan, plan
+
+
+def test_a_search_among_a_few_children_keeps_the_name_order(world, login):
+    """A social worker's search is sorted from its matches (not read off the authority's name
+    index, which the planner would walk from its start to find a team's few): the same order
+    as the model's, names of any case included, on the page as in the query."""
+    for last, first in [("de Souza", "Ava"), ("Dean", "Zac"), ("Dean", "Amy"), ("Abbott", "Di")]:
+        ChildFactory(first_name=first, last_name=last, known_as="Sam", allocated_team=world.team)
+    ChildFactory(first_name="Sam", last_name="Other", allocated_team=world.other_team)
+    by_model = list(Child.objects.filter(known_as="Sam", allocated_team=world.team))
+    assert list(
+        Child.objects.search("sam").by_name(few=True).filter(allocated_team=world.team)
+    ) == (by_model)
+    page = login(world.social_worker).get("/children/", {"q": "Sam"})
+    assert list(page.context["page"].object_list) == by_model
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_a_search_among_a_few_children_is_not_read_off_the_name_index(children):
+    def index_used(qs) -> bool:
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        return "cases_child_last_na" in plan
+
+    assert index_used(Child.objects.search("konjo").by_name()[:50])  # it could be
+    assert not index_used(Child.objects.search("konjo").by_name(few=True)[:50])
