@@ -16,19 +16,24 @@ from django.db.models import Min, QuerySet
 from documents.models import REPORT_TYPES, DocumentShare, RecipientKind
 
 
-def _parent_report_shares(conference_ids: Iterable[int]) -> QuerySet[DocumentShare]:
+def _parent_report_shares(conference_ids: Iterable[int] | QuerySet) -> QuerySet[DocumentShare]:
     return DocumentShare.objects.filter(
         # By name: conferences.models reads these (no import back into it).
         document__event_type=ContentType.objects.get_by_natural_key("conferences", "conference"),
-        document__event_id__in=list(conference_ids),
+        # A query of the ids stays one (a period's thousands of conferences are not sent back
+        # to the database as a list).
+        document__event_id__in=conference_ids
+        if isinstance(conference_ids, QuerySet)
+        else list(conference_ids),
         document__document_type__in=REPORT_TYPES,
         document__removed_at__isnull=True,
         recipient_kind=RecipientKind.PARENT,
     )
 
 
-def reports_first_shared(conference_ids: Iterable[int]) -> dict[int, date]:
-    """For each conference, the first day a report was shared with a parent (one query)."""
+def reports_first_shared(conference_ids: Iterable[int] | QuerySet) -> dict[int, date]:
+    """For each conference (ids, or a query of them), the first day a report was shared with
+    a parent (one query)."""
     rows = (
         _parent_report_shares(conference_ids)
         .values("document__event_id")

@@ -105,8 +105,9 @@ population("reviews_in_timescale", of="reviews_with_target", where=Q(held_on__lt
 def _reports_shared_in_advance(m) -> list[int]:
     """Held conferences whose reports were shared with a parent in advance: read from the
     documents (conferences/reports_shared.py), judged by the local timescale."""
-    held = dict(m.population("conferences_held").values_list("pk", "held_on"))
-    first = reports_first_shared(held)
+    conferences = m.population("conferences_held")
+    held = dict(conferences.values_list("pk", "held_on"))
+    first = reports_first_shared(conferences.values("pk"))
     # Once, not from the cache for each conference (and not at all with nothing shared: the
     # first read of a new database writes the policy's row, which would forget kept figures).
     policy = LocalPolicy.current() if first else None
