@@ -81,6 +81,7 @@ def _pages(queries: dict[str, str], runs: int) -> None:
         .first(),
     }
     for who, user in users.items():
+        assert user is not None, f"the benchmark authority has no {who}: rebuild it"
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         print(f"the child list page, {who}:")
