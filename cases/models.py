@@ -11,6 +11,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from timescales import rules as timescales
+from wirral_cp.bulk import set_columns
 from wirral_cp.concurrency import VersionedModel
 from wirral_cp.dates import day, day_time
 
@@ -821,10 +822,8 @@ class AllocationQuerySet(models.QuerySet["Allocation"]):
             in_from = None if first else start
             in_until = None if last else rows[i + 1][2]
             if (in_from, in_until) != (was_from, was_until):
-                changed.append(Allocation(pk=pk, in_force_from=in_from, in_force_until=in_until))
-        Allocation.objects.bulk_update(
-            changed, ["in_force_from", "in_force_until"], batch_size=2000
-        )
+                changed.append((pk, in_from, in_until))
+        set_columns(Allocation, ["in_force_from", "in_force_until"], changed)
         return len(changed)
 
 

@@ -869,8 +869,8 @@ def _generate_chunk(ctx: _Context, first_index: int, n: int, counts: Counts) -> 
 def _allocations(ctx: _Context, referrals: list[Referral]) -> int:
     """Each child's allocation history, from their referral: about one child in five came
     from another team since, and one in twenty moved twice (a generator of its own, so the
-    rest of the authority is as it was). The periods in force are stored as the services
-    store them (`AllocationQuerySet.restate`)."""
+    rest of the authority is as it was). The days each was in force are stored as the
+    services store them (`AllocationQuerySet.restate`)."""
     rng, teams, workers, as_of = ctx.moves_rng, ctx.teams, ctx.workers, ctx.as_of
     rows = []
     for referral in referrals:
@@ -898,11 +898,10 @@ def _allocations(ctx: _Context, referrals: list[Referral]) -> int:
                     start_date=day,
                     end_date=None if latest else history[k + 1][1],
                     reason="Synthetic allocation",
-                    in_force_from=None if k == 0 else day,
-                    in_force_until=None if latest else history[k + 1][1],
                 )
             )
     _insert(rows)
+    Allocation.objects.filter(child_id__in=[r.child_id for r in referrals]).restate()
     return len(rows)
 
 
