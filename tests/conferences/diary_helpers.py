@@ -32,6 +32,18 @@ def days_ago(n: int) -> datetime.date:
     return add_working_days(today(), -n)
 
 
+def held_day() -> datetime.date:
+    """The day a conference recorded now was held: today, or the last working day when the
+    suite runs at a weekend or on a bank holiday (an initial conference is held on a working
+    day, and none is recorded before it happens)."""
+    from timescales.calendar import is_working_day
+
+    day = today()
+    while not is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 def expected(persona: str, allowed, ok: int = 200) -> int:
     if persona == "anonymous":
         return 302

@@ -11,6 +11,7 @@ from tests.conferences.diary_helpers import (
     book,
     days_ago,
     expected,
+    held_day,
     icpc_for,
     participant_post,
     schedule_post,
@@ -38,7 +39,7 @@ def held(world):
 
 def _outcome_post(conference, **overrides):
     data = {
-        "held_on": today().isoformat(),
+        "held_on": held_day().isoformat(),
         "childs_views": "I like it when Nan picks me up.",
         "childs_views_how": "Talked with the social worker at school, using three houses.",
         "decision": "plan",
@@ -217,11 +218,11 @@ def test_the_whole_conference_through_the_client(world, login):
     assert response.status_code == 302
     conference.refresh_from_db()
     assert conference.status == "held"
-    assert conference.held_on == today()
+    assert conference.held_on == held_day()
     assert conference.decision == "plan" and conference.category == "NEG"
     assert conference.first_core_group_date == first_core_group
     plan = ChildProtectionPlan.objects.get(child=world.child)
-    assert plan.start_date == today() == conference.held_on
+    assert plan.start_date == held_day() == conference.held_on
     assert plan.initial_category == "NEG"
     assert plan.outcomes.get().what_needs_to_change == (
         "Ruby goes to school every day, clean and fed."
@@ -229,7 +230,7 @@ def test_the_whole_conference_through_the_client(world, login):
     assert Conference.objects.filter(
         child=world.child,
         conference_type="review",
-        target_date=timescales.first_review_due(today()),
+        target_date=timescales.first_review_due(held_day()),
     ).exists()
 
     # ... and approves the minutes.
@@ -316,7 +317,7 @@ def test_a_review_continues_or_ends_and_ending_needs_a_next_step(world, held, lo
     )
     assert response.status_code == 302
     plan = ChildProtectionPlan.objects.get(child=world.child)
-    assert plan.end_date == today()
+    assert plan.end_date == held_day()
     assert plan.end_next_step == "cin_plan"
 
 

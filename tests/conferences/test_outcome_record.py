@@ -8,7 +8,7 @@ from django.urls import reverse
 from conferences.models import ChildProtectionPlan, ConferenceDissent, ConferenceParticipant
 from people.models import Person
 from tests.cases.factories import FamilyMemberFactory
-from tests.conferences.diary_helpers import book, days_ago, icpc_for, today
+from tests.conferences.diary_helpers import book, days_ago, held_day, icpc_for
 from tests.conferences.test_chairing import _outcome_post
 
 
@@ -134,4 +134,4 @@ def test_the_plan_starts_with_its_core_group_from_the_invitation_list(world, log
     assert members["Jade  Testwood"].label == "Jade  Testwood (Parent or carer)"
     assert members["Sam Visitor"].label == "Sam Visitor (Health visitor)"
     assert members[world.social_worker.get_full_name()].user == world.social_worker
-    assert today()  # the conference was held today
+    assert plan.start_date == held_day()  # the day the conference was held
